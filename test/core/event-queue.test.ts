@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EventQueue, MAX_PRIORITY } from '../../src/core/event-queue.ts';
+
+type Op = { push: true; time: number; priority: number } | { push: false };
+
+/** Reference: a plain array kept sorted by (time, priority, insertion order). */
+function reference(ops: Op[]): number[] {
+  const pending: { t: number; p: number; id: number }[] = [];
+  const out: number[] = [];
+  let id = 0;
+  for (const op of ops) {
+    if (op.push) pending.push({ t: op.time, p: op.priority, id: id++ });
+    else if (pending.length > 0) {
+      pending.sort((a, b) => a.t - b.t || a.p - b.p || a.id - b.id);
+      out.push(pending.shift()!.id);
+    }
+  }
+  pending.sort((a, b) => a.t - b.t || a.p - b.p || a.id - b.id);
+  for (const e of pending) out.push(e.id);
+  return out;
+}
+
+function run(ops: Op[]): number[] {
+  const q = new EventQueue<number>();
+  const out: number[] = [];
+  let id = 0;
+  for (const op of ops) {
+    if (op.push) q.push(op.time, op.priority, id++);
+    else if (q.length > 0) {
+      const t = q.peekTime();
+      out.push(q.pop());
+      expect(q.poppedTime).toBe(t);
+    }
+  }
+  while (q.length > 0) out.push(q.pop());
+  return out;
+}
+
+// Times drawn from a few small sets so that ties are frequent, plus wide spreads and huge outliers.
+const time = fc.oneof(
+  fc.integer({ min: 0, max: 5 }),
+  fc.double({ min: 0, max: 1, noNaN: true }),
+  fc.double({ min: -1e6, max: 1e9, noNaN: true }),
+  fc.constantFrom(0, 1e-9, 1e12, 5e-324, 1e300, -1e300),
+);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ push: fc.constant(true as const), time, priority: fc.integer({ min: 0, max: 2 }) }) },
+  { weight: 2, arbitrary: fc.constant({ push: false as const }) },
+);
+
+describe('EventQueue (calendar queue)', () => {
+  it('pops in (time, priority, insertion) order for any interleaving of pushes and pops (property)', () => {
+    fc.assert(fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        expect(run(ops)).toEqual(reference(ops));
+      }), {
+      numRuns: 300,
+    });
+  });
+
+  it('keeps order through many resizes and width changes', () => {
+    // Phases with very different event spacing force the width to be re-estimated.
+    const ops: Op[] = [];
+    let s = 12345;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const scale of [1, 1e-6, 1e3, 0]) {
+      for (let i = 0; i < 3000; i++) ops.push({ push: true, time: 5 + rnd() * scale, priority: i % 2 });
+      for (let i = 0; i < 2500; i++) ops.push(rnd() < 0.5 ? { push: false } : { push: true, time: 5 + rnd() * scale, priority: 1 });
+    }
+    expect(run(ops)).toEqual(reference(ops));
+  });
+
+  it('serves a flood of equal-time entries first in, first out', () => {
+    const q = new EventQueue<number>();
+    for (let i = 0; i < 20_000; i++) q.push(3, 1, i);
+    for (let i = 0; i < 20_000; i++) expect(q.pop()).toBe(i);
+  });
+
+  it('reports Infinity / undefined when empty and rejects bad keys', () => {
+    const q = new EventQueue<string>();
+    expect(q.peekTime()).toBe(Infinity);
+    expect(q.peek()).toBeUndefined();
+    expect(() => q.pop()).toThrow(RangeError);
+    expect(() => q.push(Number.NaN, 0, 'x')).toThrow(RangeError);
+    expect(() => q.push(Infinity, 0, 'x')).toThrow(RangeError);
+    expect(() => q.push(0, MAX_PRIORITY + 1, 'x')).toThrow(RangeError);
+    expect(() => q.push(0, -1, 'x')).toThrow(RangeError);
+  });
+});
