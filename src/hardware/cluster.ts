@@ -1,0 +1,132 @@
+/**
+ * Builds a cluster from node groups. A group is `count` identical nodes with `gpusPerNode` GPUs of
+ * one kind; groups of different GPU generations mix freely (a first-class case, not an afterthought).
+ * Ranks are numbered in node order: group 0's nodes first, and inside a node by local rank, so rank
+ * `r` of node `n` is stable when groups are appended after it.
+ */
+import { GB_PER_S, GBIT_PER_S, bytesPerSecond, seconds } from '../core/units.ts';
+import type { DeviceSpec } from './device-spec.ts';
+import { resolveGpu } from './gpu-catalog.ts';
+import type { LinkSpec, NodeLinks } from './link-spec.ts';
+
+/**
+ * Default intra-node link when a group gives none: NVLink-class, 300 GB/s per direction per GPU (A100
+ * NVLink 3 through NVSwitch: 600 GB/s total bidirectional) and 1 µs one way. Conservative for H100
+ * (450 GB/s per direction), generous for PCIe-only parts: set `intraNode` for those.
+ */
+export const DEFAULT_INTRA_NODE_LINK: LinkSpec = Object.freeze({
+  bandwidth: bytesPerSecond(300 * GB_PER_S),
+  latency: seconds(1e-6),
+  kind: 'nvlink',
+});
+
+/**
+ * Default NIC when a group gives none: 100 Gbit/s (12.5 GB/s) per direction, 5 µs one way, a
+ * typical RDMA Ethernet / InfiniBand EDR port shared by all GPUs of the node.
+ */
+export const DEFAULT_NIC_LINK: LinkSpec = Object.freeze({
+  bandwidth: bytesPerSecond(100 * GBIT_PER_S),
+  latency: seconds(5e-6),
+  kind: 'ethernet',
+});
+
+/** One group of identical nodes, as a scenario describes it. */
+export interface NodeGroupSpec {
+  /** Number of nodes (integer ≥ 1). */
+  readonly count: number;
+  /** GPUs per node (integer ≥ 1). */
+  readonly gpusPerNode: number;
+  /** A catalog name (`A100-80GB`) or an inline custom spec object (see `defineDeviceSpec`). */
+  readonly gpu: string | object;
+  /** Speed multiplier of every GPU of the group (finite, > 0; default 1). */
+  readonly speed?: number;
+  /** Each GPU's link inside the node; default `DEFAULT_INTRA_NODE_LINK`. */
+  readonly intraNode?: LinkSpec;
+  /** The node's NIC; default `DEFAULT_NIC_LINK`. */
+  readonly nic?: LinkSpec;
+}
+
+/** One GPU of the cluster. */
+export interface Device {
+  /** Global rank, 0..N-1 in node order. */
+  readonly rank: number;
+  /** Index of its node in `Cluster.nodes`. */
+  readonly node: number;
+  /** Index inside its node, 0..gpus-1. */
+  readonly localRank: number;
+  readonly spec: DeviceSpec;
+  /** Speed multiplier from its group. */
+  readonly speed: number;
+}
+
+/** One node: its links as the network sees them, plus where it came from. */
+export interface ClusterNode extends NodeLinks {
+  /** Index of the node in `Cluster.nodes`. */
+  readonly index: number;
+  /** Index of the group that produced it. */
+  readonly group: number;
+  /** Name of its GPU model. */
+  readonly gpuName: string;
+  /** Rank of its first GPU; its GPUs are ranks firstRank..firstRank+gpus-1. */
+  readonly firstRank: number;
+}
+
+/** All devices and nodes. Invariant: `devices[r].rank === r`, `nodes[n].index === n`. */
+export interface Cluster {
+  readonly devices: readonly Device[];
+  readonly nodes: readonly ClusterNode[];
+}
+
+/** A bad node-group field: names the path, the value and what is allowed. */
+export class ClusterSpecError extends Error {
+  constructor(readonly path: string, value: unknown, allowed: string) {
+    super(`${path}: got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; expected ${allowed}`);
+    this.name = 'ClusterSpecError';
+  }
+}
+
+function checkLink(link: LinkSpec, path: string): LinkSpec {
+  // Links normally come branded from the scenario parser; this still catches hand-built ones.
+  if (!(link.bandwidth > 0) || link.bandwidth === Infinity) {
+    throw new ClusterSpecError(`${path}.bandwidth`, link.bandwidth, 'a finite number > 0 in B/s');
+  }
+  if (!(link.latency >= 0) || link.latency === Infinity) {
+    throw new ClusterSpecError(`${path}.latency`, link.latency, 'a finite number >= 0 in seconds');
+  }
+  return link;
+}
+
+function positiveInt(v: number, path: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new ClusterSpecError(path, v, 'an integer >= 1');
+  return v;
+}
+
+/**
+ * Builds the cluster. Groups are laid out in order; the same GPU object is shared by all devices of a
+ * group.
+ * @param path prefix for error messages, e.g. `cluster.nodes` gives `cluster.nodes[1].gpusPerNode`.
+ * @throws ClusterSpecError for an empty group list or a bad count, gpusPerNode, speed or link;
+ *   UnknownGpuError for an unknown catalog name; DeviceSpecError for a bad inline spec.
+ */
+export function buildCluster(groups: readonly NodeGroupSpec[], path = 'nodes'): Cluster {
+  if (groups.length === 0) throw new ClusterSpecError(path, '[]', 'at least one node group');
+  const devices: Device[] = [];
+  const nodes: ClusterNode[] = [];
+  groups.forEach((g, gi) => {
+    const at = `${path}[${gi}]`;
+    const count = positiveInt(g.count, `${at}.count`);
+    const gpus = positiveInt(g.gpusPerNode, `${at}.gpusPerNode`);
+    const speed = g.speed ?? 1;
+    if (!(speed > 0) || speed === Infinity) throw new ClusterSpecError(`${at}.speed`, speed, 'a finite number > 0');
+    const spec = resolveGpu(g.gpu, `${at}.gpu`);
+    const intraNode = checkLink(g.intraNode ?? DEFAULT_INTRA_NODE_LINK, `${at}.intraNode`);
+    const nic = checkLink(g.nic ?? DEFAULT_NIC_LINK, `${at}.nic`);
+    for (let k = 0; k < count; k++) {
+      const index = nodes.length;
+      const firstRank = devices.length;
+      nodes.push({ index, group: gi, gpuName: spec.name, gpus, intraNode, nic, firstRank });
+      for (let l = 0; l < gpus; l++) devices.push({ rank: firstRank + l, node: index, localRank: l, spec, speed });
+    }
+  });
+  return { devices, nodes };
+}
