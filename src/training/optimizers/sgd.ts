@@ -1,0 +1,63 @@
+/**
+ * SGD with optional heavy-ball or Nesterov momentum and L2 weight decay, in PyTorch's `torch.optim.SGD`
+ * convention (dampening 0):
+ *   g ← g + λ·p                       (L2 decay: added to the gradient)
+ *   b ← μ·b + g                       (b₀ = 0, so the first step gives b = g as PyTorch's clone does)
+ *   d ← g + μ·b  (Nesterov)  or  d ← b (heavy ball)  or  d ← g (μ = 0)
+ *   p ← p − lr·d
+ * Note the learning rate multiplies the buffer, not the gradient inside it (algorithms.md §2:
+ * u = μu + ḡ; w = w − η·u), so changing lr mid-run does not rescale the accumulated velocity.
+ */
+import { BaseOptimizer, checkHyper } from './optimizer.ts';
+
+/** Options of `Sgd`. */
+export interface SgdOptions {
+  /** Momentum μ in [0, 1). Default 0 (plain SGD). */
+  readonly momentum?: number;
+  /** Use Nesterov momentum (needs μ > 0). Default false. */
+  readonly nesterov?: boolean;
+  /** L2 weight decay λ >= 0, added to the gradient. Default 0. */
+  readonly weightDecay?: number;
+}
+
+/** SGD / heavy-ball momentum / Nesterov (PyTorch semantics). */
+export class Sgd extends BaseOptimizer {
+  readonly name: string;
+  readonly stateSlots: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+
+  /** @throws RangeError on μ outside [0,1), λ < 0, or Nesterov without momentum. */
+  constructor(opts: SgdOptions = {}) {
+    super();
+    this.momentum = checkHyper('momentum', opts.momentum ?? 0, 0, 1);
+    this.nesterov = opts.nesterov ?? false;
+    this.weightDecay = checkHyper('weightDecay', opts.weightDecay ?? 0, 0);
+    if (this.nesterov && this.momentum === 0) throw new RangeError('nesterov needs momentum > 0');
+    this.name = this.nesterov ? 'nesterov' : this.momentum > 0 ? 'momentum' : 'sgd';
+    this.stateSlots = this.momentum > 0 ? 1 : 0;
+  }
+
+  protected fresh(): Sgd {
+    return new Sgd({ momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
+  }
+
+  protected update(p: Float32Array, g: Float32Array, lr: number): void {
+    const mu = this.momentum;
+    const wd = this.weightDecay;
+    if (mu === 0) {
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * (g[i]! + wd * p[i]!);
+      return;
+    }
+    const buf = this.state[0]!;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]! + wd * p[i]!;
+      const b = mu * buf[i]! + gi;
+      buf[i] = b;
+      // Nesterov uses the stored (float32) buffer value, as PyTorch does.
+      const dir = this.nesterov ? gi + mu * buf[i]! : buf[i]!;
+      p[i] = p[i]! - lr * dir;
+    }
+  }
+}
