@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { collectiveCommand } from './commands/collective.ts';
 
 /** The package version, read from package.json so that it never disagrees with the release. */
 export function packageVersion(): string {
@@ -23,9 +24,11 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nThe event kernel is in place; scenario commands (run, validate, list, collective, sweep) arrive with\n' +
-        'later issues and will be listed here when they work. See README.md.',
+      '\nCommands today: collective (nccl-tests-style collective timings on a simulated cluster). Scenario\n' +
+        'commands (run, validate, list, sweep) arrive with later issues and will be listed here when they\n' +
+        'work. See README.md.',
     );
+  program.addCommand(collectiveCommand());
   program.action(() => {
     program.outputHelp();
   });

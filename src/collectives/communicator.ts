@@ -1,0 +1,184 @@
+/**
+ * The communicator: runs collectives on a network model and moves both time and values.
+ * - On an `analytical` model a collective is priced in closed form (see cost-model.ts) and completes
+ *   with one timeout, so a 16,384-rank all-reduce costs one event.
+ * - On a `flow` model it is played phase by phase as real transfers; a phase ends when all of its
+ *   transfers end, so contention with other traffic shows up in the time.
+ * Values (when given) are reduced in rank order at the call, independently of the algorithm, so the
+ * numbers never depend on which algorithm or network model timed them.
+ */
+import type { Event } from '../core/events.ts';
+import type { ProcessGenerator } from '../core/process.ts';
+import type { Simulator } from '../core/simulator.ts';
+import { bytes, seconds } from '../core/units.ts';
+import type { NetworkModel } from '../network/types.ts';
+import { AnalyticalPricer } from './cost-model.ts';
+import { rankAt } from './phases.ts';
+import { concat, reduceInRankOrder, splitEven } from './reduce-values.ts';
+import type { ReduceOp } from './reduce-values.ts';
+import { getCollective } from './registry.ts';
+import type { CollectiveOp, CollectiveRequest } from './types.ts';
+
+/** Algorithm choice and its knobs, common to every call. */
+export interface CollectiveOptions {
+  /** Registry name (default: DEFAULT_ALGORITHM of the op). */
+  readonly algorithm?: string;
+  /** Pipeline chunks for double-binary-tree and ring broadcast (default 8). */
+  readonly chunks?: number;
+  /** Parameter-server shards k (default 1). */
+  readonly shards?: number;
+  /** Dedicated parameter-server ranks, one per shard (default: co-located on the group's first k). */
+  readonly servers?: readonly number[];
+}
+
+/** What a finished collective reports. */
+export interface CollectiveOutcome<R> {
+  readonly op: CollectiveOp;
+  readonly algorithm: string;
+  /** Simulated time at which it started, and how long it took. */
+  readonly startS: number;
+  readonly timeS: number;
+  /** Bytes each endpoint sent over the network: group members in group order, then dedicated servers. */
+  readonly bytesPerRank: Float64Array;
+  /** The values result, when input values were given. */
+  readonly result?: R;
+}
+
+/** One line of the communicator's log: what ran, when, and how many bytes it sent in total. */
+export interface CollectiveRecord {
+  readonly op: CollectiveOp;
+  readonly algorithm: string;
+  readonly ranks: number;
+  readonly sizeBytes: number;
+  readonly startS: number;
+  readonly timeS: number;
+  readonly bytesSent: number;
+}
+
+/** Runs collectives on one network model in one simulator. */
+export class Communicator {
+  /** Cumulative bytes sent per global rank, over every collective so far. */
+  readonly bytesSentPerRank: Float64Array;
+  /** Every collective started, in start order (time filled in at start for analytical, at end for flow). */
+  readonly records: CollectiveRecord[] = [];
+  private readonly pricer: AnalyticalPricer;
+
+  /** A communicator over `network`, scheduling in `sim` (the simulator the network model runs in). */
+  constructor(
+    readonly sim: Simulator,
+    readonly network: NetworkModel,
+  ) {
+    this.bytesSentPerRank = new Float64Array(network.topology.ranks);
+    this.pricer = new AnalyticalPricer(network.topology);
+  }
+
+  /**
+   * Runs `op` on `group` for `sizeBytes` (nccl-tests' size convention, see CollectiveRequest) and
+   * returns an event that succeeds with the outcome; `result` is attached to it unchanged.
+   * @throws Error for a bad group, size or options, or an algorithm that cannot run the request.
+   */
+  run<R>(op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number } = {}, result?: R): Event<CollectiveOutcome<R>> {
+    const request = this.request(op, group, sizeBytes, opts);
+    const algo = getCollective(op, opts.algorithm);
+    algo.validate(request);
+    const sent = algo.bytesSent(request);
+    const startS = this.sim.now as number;
+    let total = 0;
+    for (let i = 0; i < sent.length; i++) {
+      this.bytesSentPerRank[rankAt(request, i)]! += sent[i]!;
+      total += sent[i]!;
+    }
+    const make = (timeS: number): CollectiveOutcome<R> => {
+      this.records.push({ op, algorithm: algo.name, ranks: group.length, sizeBytes, startS, timeS, bytesSent: total });
+      const base = { op, algorithm: algo.name, startS, timeS, bytesPerRank: sent };
+      return result === undefined ? base : { ...base, result };
+    };
+    if (this.network.kind === 'analytical') {
+      const t = algo.analyticalTime(request, this.pricer);
+      return this.sim.timeout(seconds(t), make(t));
+    }
+    const phases = algo.phases(request);
+    const sim = this.sim;
+    const network = this.network;
+    return sim.process(
+      (function* (): ProcessGenerator<CollectiveOutcome<R>> {
+        for (const phase of phases) {
+          const events: Event<void>[] = [];
+          for (const t of phase) {
+            const src = rankAt(request, t.src);
+            const dst = rankAt(request, t.dst);
+            if (src !== dst) events.push(network.transfer(src, dst, bytes(t.bytes)));
+          }
+          if (events.length > 0) yield sim.allOf(events);
+        }
+        return make((sim.now as number) - startS);
+      })(),
+      `${op}:${algo.name}`,
+    );
+  }
+
+  /** All-reduce of `sizeBytes`; with `values` (one vector per rank), `result` is their rank-order sum or mean. */
+  allReduce(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[]; op?: ReduceOp } = {}): Event<CollectiveOutcome<Float32Array>> {
+    const values = opts.values;
+    if (values !== undefined) checkPerRank(values, group);
+    return this.run('all-reduce', group, sizeBytes, opts, values === undefined ? undefined : reduceInRankOrder(values, opts.op ?? 'sum'));
+  }
+
+  /** Reduce-scatter of a `sizeBytes` vector; `result[i]` is rank i's shard of the rank-order sum. */
+  reduceScatter(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[]; op?: ReduceOp } = {}): Event<CollectiveOutcome<Float32Array[]>> {
+    const values = opts.values;
+    if (values !== undefined) checkPerRank(values, group);
+    const result = values === undefined ? undefined : splitEven(reduceInRankOrder(values, opts.op ?? 'sum'), group.length);
+    return this.run('reduce-scatter', group, sizeBytes, opts, result);
+  }
+
+  /** All-gather to a `sizeBytes` result; with `values` (one shard per rank) `result` is their concatenation. */
+  allGather(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[] } = {}): Event<CollectiveOutcome<Float32Array>> {
+    const values = opts.values;
+    if (values !== undefined) checkPerRank(values, group);
+    return this.run('all-gather', group, sizeBytes, opts, values === undefined ? undefined : concat(values));
+  }
+
+  /** Broadcast of `sizeBytes` from group index `root` (default 0); `result` is a copy of `value`. */
+  broadcast(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number; value?: Float32Array } = {}): Event<CollectiveOutcome<Float32Array>> {
+    return this.run('broadcast', group, sizeBytes, opts, opts.value?.slice());
+  }
+
+  /**
+   * All-to-all where each rank sends `sizeBytes` in total (n/N to each peer); with `values`, rank j's
+   * result is the concatenation over senders i (in rank order) of shard j of rank i's vector.
+   */
+  allToAll(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[] } = {}): Event<CollectiveOutcome<Float32Array[]>> {
+    const values = opts.values;
+    if (values !== undefined) checkPerRank(values, group);
+    const result = values === undefined ? undefined : (() => {
+      const shards = values.map((v) => splitEven(v, group.length));
+      return group.map((_, j) => concat(shards.map((s) => s[j]!)));
+    })();
+    return this.run('all-to-all', group, sizeBytes, opts, result);
+  }
+
+  private request(op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number }): CollectiveRequest {
+    const topology = this.network.topology;
+    if (group.length === 0) throw new Error('a collective needs a group of at least one rank');
+    // A byte mask rather than a Set: this runs on every call, and groups can hold 16,384 ranks.
+    const seen = new Uint8Array(topology.ranks);
+    const check = (r: number): void => {
+      if (!Number.isInteger(r) || r < 0 || r >= topology.ranks) throw new Error(`rank ${r} is not in the topology (0..${topology.ranks - 1})`);
+      if (seen[r] === 1) throw new Error(`rank ${r} appears twice in the group or its servers`);
+      seen[r] = 1;
+    };
+    for (let i = 0; i < group.length; i++) check(group[i]!);
+    for (const r of opts.servers ?? []) check(r);
+    bytes(sizeBytes);
+    const root = opts.root ?? 0;
+    if (!Number.isInteger(root) || root < 0 || root >= group.length) throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
+    const chunks = opts.chunks ?? 8;
+    if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${chunks}`);
+    return { op, group, sizeBytes, root, chunks, shards: opts.shards ?? 1, servers: opts.servers ?? [], topology };
+  }
+}
+
+function checkPerRank(values: readonly Float32Array[], group: readonly number[]): void {
+  if (values.length !== group.length) throw new Error(`values: expected one vector per rank (${group.length}), got ${values.length}`);
+}

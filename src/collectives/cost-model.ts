@@ -1,0 +1,107 @@
+/**
+ * Prices lock-step phases on the analytical model. A hop's α is the sum of the latencies on its
+ * route and its β is 1/B, B being the route's bottleneck bandwidth. Inside one phase the collective's
+ * own transfers that share a link share its bandwidth (a link carrying k equal messages takes k times
+ * as long), so incast at a parameter server or all-to-all through one NIC is priced honestly;
+ * traffic from other collectives is not seen (that is what the `flow` model is for). On homogeneous
+ * links where no two transfers of a phase share a link this is exactly the α-β closed form.
+ *
+ * Phase time = max over transfers t of (α_t + max over links l on t's route of load_l / B_l).
+ */
+import type { Topology } from '../network/types.ts';
+import type { CollectiveRequest, Phase, PhasePricer } from './types.ts';
+import { rankAt } from './phases.ts';
+
+/** A cached linear cost profile: phase time(bytes) = max_i (alpha[i] + gamma[i] · bytes). */
+interface LinearProfile {
+  readonly alpha: Float64Array;
+  readonly gamma: Float64Array;
+}
+
+/** Analytical phase pricer over one topology; caches uniform-phase profiles per group array. */
+export class AnalyticalPricer implements PhasePricer {
+  private readonly load: Float64Array;
+  private readonly profiles = new WeakMap<readonly number[], Map<string, LinearProfile>>();
+
+  /** Creates a pricer for `topology` (routes are asked of it lazily and cached per profile). */
+  constructor(readonly topology: Topology) {
+    this.load = new Float64Array(topology.links.length);
+  }
+
+  /** Time of one phase: see the file comment. Transfers between a rank and itself cost nothing. */
+  phaseTime(request: CollectiveRequest, phase: Phase): number {
+    const links = this.topology.links;
+    const load = this.load;
+    const routes: (readonly number[])[] = [];
+    for (const t of phase) {
+      const route = this.topology.route(rankAt(request, t.src), rankAt(request, t.dst));
+      routes.push(route);
+      for (const l of route) load[l]! += t.bytes;
+    }
+    let worst = 0;
+    for (const route of routes) {
+      let alpha = 0;
+      let drain = 0;
+      for (const l of route) {
+        const link = links[l]!;
+        alpha += link.latency;
+        const d = load[l]! / link.bandwidth;
+        if (d > drain) drain = d;
+      }
+      if (alpha + drain > worst) worst = alpha + drain;
+    }
+    // Reset only what this phase touched, so a phase costs O(its routes), not O(all links).
+    for (const route of routes) for (const l of route) load[l] = 0;
+    return worst;
+  }
+
+  /** Time of a phase in which every pair carries `bytes`; the pairs' routes are cached under `key`. */
+  uniformPhaseTime(
+    request: CollectiveRequest,
+    key: string,
+    pairs: () => readonly (readonly [number, number])[],
+    bytes: number,
+  ): number {
+    let byGroup = this.profiles.get(request.group);
+    if (byGroup === undefined) {
+      byGroup = new Map();
+      this.profiles.set(request.group, byGroup);
+    }
+    let profile = byGroup.get(key);
+    if (profile === undefined) {
+      profile = this.buildProfile(request.group, pairs());
+      byGroup.set(key, profile);
+    }
+    let worst = 0;
+    const { alpha, gamma } = profile;
+    for (let i = 0; i < alpha.length; i++) {
+      const t = alpha[i]! + gamma[i]! * bytes;
+      if (t > worst) worst = t;
+    }
+    return worst;
+  }
+
+  /** Counts how many pairs use each link, then keeps the distinct (α, count/B) pairs. */
+  private buildProfile(group: readonly number[], pairs: readonly (readonly [number, number])[]): LinearProfile {
+    const links = this.topology.links;
+    const count = this.load;
+    const routes = pairs.map(([s, d]) => this.topology.route(group[s]!, group[d]!));
+    for (const r of routes) for (const l of r) count[l]! += 1;
+    const seen = new Map<string, [number, number]>();
+    for (const r of routes) {
+      let alpha = 0;
+      let gamma = 0;
+      for (const l of r) {
+        const link = links[l]!;
+        alpha += link.latency;
+        const g = count[l]! / link.bandwidth;
+        if (g > gamma) gamma = g;
+      }
+      // Homogeneous groups collapse to one or a few entries, so evaluating a cached profile is O(1).
+      seen.set(`${alpha}|${gamma}`, [alpha, gamma]);
+    }
+    for (const r of routes) for (const l of r) count[l] = 0;
+    const entries = [...seen.values()];
+    return { alpha: Float64Array.from(entries, (e) => e[0]), gamma: Float64Array.from(entries, (e) => e[1]) };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Helpers every algorithm shares: summing phase prices, counting bytes sent per rank, and the
+ * validation messages that should read the same for every algorithm.
+ */
+import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhasePricer } from './types.ts';
+
+/** Sum of the analytical prices of `phases` (the reference every closed form must equal). */
+export function priceOfPhases(request: CollectiveRequest, phases: readonly Phase[], pricer: PhasePricer): number {
+  let t = 0;
+  for (const p of phases) t += pricer.phaseTime(request, p);
+  return t;
+}
+
+/**
+ * Bytes each group member sends over the network in `phases`. A transfer between two group members
+ * that are the same global rank is a local copy and counts nothing.
+ */
+export function bytesSentByPhases(request: CollectiveRequest, phases: readonly Phase[]): Float64Array {
+  const out = new Float64Array(endpointCount(request));
+  for (const p of phases) {
+    for (const t of p) if (rankAt(request, t.src) !== rankAt(request, t.dst)) out[t.src]! += t.bytes;
+  }
+  return out;
+}
+
+/** Throws unless `algo` implements `request.op`, naming the operations it does implement. */
+export function requireOp(algo: Pick<CollectiveAlgorithm, 'name' | 'ops'>, request: CollectiveRequest): void {
+  if (!algo.ops.includes(request.op)) {
+    throw new Error(`collective algorithm '${algo.name}' does not implement ${request.op}; it implements ${algo.ops.join(', ')}`);
+  }
+  if (request.group.length < 1) throw new Error('a collective needs a group of at least one rank');
+}
+
+/** ⌈log₂ n⌉ for n ≥ 1, by integer doubling so that it is exact. */
+export function ceilLog2(n: number): number {
+  let k = 0;
+  while (2 ** k < n) k++;
+  return k;
+}
+
+/**
+ * The global rank behind an endpoint index: indices below the group size are group members, the
+ * rest are dedicated parameter-server ranks (`request.servers`), which only the PS algorithm uses.
+ */
+export function rankAt(request: CollectiveRequest, index: number): number {
+  const n = request.group.length;
+  const r = index < n ? request.group[index] : request.servers[index - n];
+  if (r === undefined) throw new RangeError(`endpoint index ${index} is outside the group and its servers`);
+  return r;
+}
+
+/** Number of endpoints a request's phases may name: the group plus any dedicated servers. */
+export function endpointCount(request: CollectiveRequest): number {
+  return request.group.length + request.servers.length;
+}

@@ -1,0 +1,71 @@
+/**
+ * Ring collectives (Patarasuk & Yuan 2009; NCCL's ring). Ranks form a ring in group order; at every
+ * step each rank sends one chunk of n/N to its successor, all in lock step.
+ * - all-reduce = reduce-scatter (N−1 steps) + all-gather (N−1 steps):
+ *   T = 2(N−1)·max_hop(α_hop + (n/N)·β_hop), which is 2(N−1)α + 2(N−1)/N·n/B on homogeneous links
+ *   (spec §1.1, F9); each rank sends 2(N−1)/N·n bytes (F24).
+ * - reduce-scatter, all-gather: N−1 steps, (N−1)/N·n per rank (spec §1.5).
+ * - broadcast: a pipelined chain from the root through the ring, the buffer cut into C chunks:
+ *   N+C−2 steps of α + (n/C)·β (NCCL's ring broadcast; bus bandwidth → B as C grows).
+ */
+import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhasePricer } from './types.ts';
+import { bytesSentByPhases, priceOfPhases, requireOp } from './phases.ts';
+
+function ringPairs(n: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < n; i++) pairs.push([i, (i + 1) % n]);
+  return pairs;
+}
+
+/** Number of lock-step ring steps of an op (broadcast is chunked and handled apart). */
+function ringSteps(request: CollectiveRequest): number {
+  const n = request.group.length;
+  return request.op === 'all-reduce' ? 2 * (n - 1) : n - 1;
+}
+
+function broadcastPhases(request: CollectiveRequest): Phase[] {
+  const n = request.group.length;
+  const c = request.chunks;
+  const chunk = request.sizeBytes / c;
+  const chain = (j: number): number => (request.root + j) % n;
+  const phases: Phase[] = [];
+  // Hop j (chain[j] → chain[j+1]) forwards chunk p − j at step p: the chain is full after N−1 steps.
+  for (let p = 0; p < n + c - 2; p++) {
+    const phase = [];
+    for (let j = Math.max(0, p - c + 1); j <= Math.min(n - 2, p); j++) phase.push({ src: chain(j), dst: chain(j + 1), bytes: chunk });
+    phases.push(phase);
+  }
+  return phases;
+}
+
+/** Ring all-reduce, reduce-scatter, all-gather and pipelined-chain broadcast. */
+export const ring: CollectiveAlgorithm = {
+  name: 'ring',
+  summary: 'ring: 2(N−1) lock-step steps of n/N (all-reduce), N−1 (reduce-scatter, all-gather), chained broadcast',
+  ops: ['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast'],
+  validate(request) {
+    requireOp(this, request);
+    if (request.servers.length > 0) throw new Error("the ring algorithm takes no parameter servers");
+  },
+  phases(request) {
+    const n = request.group.length;
+    if (n < 2) return [];
+    if (request.op === 'broadcast') return broadcastPhases(request);
+    const chunk = request.sizeBytes / n;
+    const step: Phase = ringPairs(n).map(([src, dst]) => ({ src, dst, bytes: chunk }));
+    return Array.from({ length: ringSteps(request) }, () => step);
+  },
+  analyticalTime(request: CollectiveRequest, pricer: PhasePricer) {
+    const n = request.group.length;
+    if (n < 2) return 0;
+    if (request.op === 'broadcast') return priceOfPhases(request, broadcastPhases(request), pricer);
+    // Every step has the same hops carrying the same n/N, so one phase price times the step count is
+    // the exact sum of the phases, computed in O(1) once the ring's routes are cached.
+    return ringSteps(request) * pricer.uniformPhaseTime(request, 'ring', () => ringPairs(n), request.sizeBytes / n);
+  },
+  bytesSent(request) {
+    const n = request.group.length;
+    if (request.op === 'broadcast') return bytesSentByPhases(request, broadcastPhases(request));
+    return new Float64Array(n).fill(n < 2 ? 0 : (ringSteps(request) * request.sizeBytes) / n);
+  },
+};

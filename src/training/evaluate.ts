@@ -1,0 +1,59 @@
+/** Test-set evaluation of a flat parameter vector: mean loss and accuracy, in fixed-size chunks. */
+import { tfjs } from './tensor-backend.ts';
+import type { Model } from './models/model.ts';
+import { uploadWeights } from './engine/gradient-engine.ts';
+
+/** Samples to evaluate: `x` is n × d row-major, `y` the labels. Datasets fit this shape. */
+export interface EvalSet {
+  /** Features, n·d values. */
+  readonly x: Float32Array;
+  /** Labels in [0, numClasses). */
+  readonly y: Int32Array;
+  /** Number of samples. */
+  readonly n: number;
+}
+
+/** Evaluation result. */
+export interface EvalResult {
+  /** Mean softmax cross-entropy over the set. */
+  readonly loss: number;
+  /** Fraction of samples whose largest logit is the label (ties go to the lower class index). */
+  readonly accuracy: number;
+  /** Samples evaluated. */
+  readonly samples: number;
+}
+
+/**
+ * Evaluates `params` on `set`, `chunk` samples per forward pass (bounded memory; the sums are taken
+ * in sample order in float64, so the result does not depend on the chunk size beyond float32 logits).
+ * @throws RangeError if params do not fit the model, the set is empty or too short, or chunk < 1.
+ */
+export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk = 2000): EvalResult {
+  const d = model.inputSize;
+  if (params.length !== model.layout.size) throw new RangeError(`params have ${params.length} values, ${model.name} needs ${model.layout.size}`);
+  if (!Number.isInteger(set.n) || set.n <= 0 || set.x.length < set.n * d || set.y.length < set.n) {
+    throw new RangeError(`evaluation set needs n > 0 samples of ${d} features and n labels`);
+  }
+  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`);
+  const tf = tfjs();
+  let lossSum = 0;
+  let correct = 0;
+  tf.tidy(() => {
+    const weights = uploadWeights(model.layout, params);
+    for (let start = 0; start < set.n; start += chunk) {
+      const m = Math.min(chunk, set.n - start);
+      tf.tidy(() => {
+        const logits = model.logits(weights, tf.tensor2d(set.x.subarray(start * d, (start + m) * d), [m, d]));
+        const labels = set.y.subarray(start, start + m);
+        const logp = tf.logSoftmax(logits);
+        const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(labels, 'int32'), model.numClasses).toFloat()), 1).dataSync();
+        const pred = tf.argMax(logits, 1).dataSync();
+        for (let i = 0; i < m; i++) {
+          lossSum -= picked[i]!;
+          if (pred[i] === labels[i]) correct++;
+        }
+      });
+    }
+  });
+  return { loss: lossSum / set.n, accuracy: correct / set.n, samples: set.n };
+}

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, liveTensors } from '../../src/training/tensor-backend.ts';
+import { evaluate } from '../../src/training/evaluate.ts';
+import { GradientEngine } from '../../src/training/engine/gradient-engine.ts';
+import { makeSnapshot } from '../../src/training/engine/snapshot.ts';
+import { logisticRegression } from '../../src/training/models/logistic-regression.ts';
+import { mlp } from '../../src/training/models/mlp.ts';
+import { randomBatch, randomParams, referenceDenseLoss } from './engine/fixtures.ts';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('evaluate', () => {
+  it('counts a sample correct when its largest logit is its label', () => {
+    // 2 features, 2 classes, W = I, b = 0: logits = x, so the prediction is the larger feature.
+    const model = logisticRegression(2, 2);
+    const params = Float32Array.of(1, 0, 0, 1, 0, 0);
+    const x = Float32Array.of(1, 0, 0, 1, 2, 1, 0, 3);
+    const r = evaluate(model, params, { x, y: Int32Array.of(0, 1, 1, 1), n: 4 });
+    expect(r.accuracy).toBe(0.75);
+    // loss of a row with logits (a, b) and label c: log(eᵃ + eᵇ) − logit_c.
+    const ce = (a: number, b: number, c: number): number => Math.log(Math.exp(a) + Math.exp(b)) - (c === 0 ? a : b);
+    expect(r.loss).toBeCloseTo((ce(1, 0, 0) + ce(0, 1, 1) + ce(2, 1, 1) + ce(0, 3, 1)) / 4, 6);
+  });
+
+  it('agrees with the float64 reference and the engine, whatever the chunk size', () => {
+    const model = mlp([8], 6, 3);
+    const params = randomParams(model, 'e');
+    const set = randomBatch(model, 37, 'e');
+    const ref = referenceDenseLoss([6, 8, 3], params, set);
+    const losses = [1, 5, 37, 1000].map((chunk) => evaluate(model, params, set, chunk));
+    for (const r of losses) {
+      expect(r.loss).toBeCloseTo(ref, 5);
+      expect(r.accuracy).toBe(losses[0]!.accuracy);
+      expect(r.samples).toBe(37);
+    }
+    expect(new GradientEngine(model).request(makeSnapshot(0, params), set).value().loss).toBeCloseTo(ref, 5);
+  });
+
+  it('leaks no tensors and rejects bad input', () => {
+    const model = mlp([8], 6, 3);
+    const params = randomParams(model, 'e');
+    const set = randomBatch(model, 10, 'e');
+    evaluate(model, params, set, 3);
+    const before = liveTensors();
+    evaluate(model, params, set, 3);
+    expect(liveTensors()).toBe(before);
+    expect(() => evaluate(model, new Float32Array(2), set)).toThrow(/needs/);
+    expect(() => evaluate(model, params, { ...set, n: 0 })).toThrow(/n > 0/);
+    expect(() => evaluate(model, params, set, 0)).toThrow(/chunk/);
+  });
+});

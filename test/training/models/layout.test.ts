@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Rng } from '../../../src/core/rng.ts';
+import { buildLayout, entryView, initParams, layoutEntry } from '../../../src/training/models/layout.ts';
+import { denseLayout } from '../../../src/training/models/dense-stack.ts';
+import { mlp2nn, mlp } from '../../../src/training/models/mlp.ts';
+import { logisticRegression } from '../../../src/training/models/logistic-regression.ts';
+import { cnn } from '../../../src/training/models/cnn.ts';
+import { createModel } from '../../../src/training/models/create-model.ts';
+
+describe('parameter layouts', () => {
+  it('gives FedAvg 2NN 199,210 parameters', () => {
+    // 784·200 + 200 + 200·200 + 200 + 200·10 + 10 = 156,800 + 200 + 40,000 + 200 + 2,000 + 10.
+    const m = mlp2nn();
+    expect(m.layout.size).toBe(199_210);
+    expect(m.name).toBe('mlp 784-200-200-10');
+    expect(m.layout.entries.map((e) => [e.name, e.shape])).toEqual([
+      ['dense0/kernel', [784, 200]], ['dense0/bias', [200]],
+      ['dense1/kernel', [200, 200]], ['dense1/bias', [200]],
+      ['dense2/kernel', [200, 10]], ['dense2/bias', [10]],
+    ]);
+    expect(createModel({ kind: 'mlp', preset: '2nn' }).layout.size).toBe(199_210);
+  });
+
+  it('sizes logistic regression and the CNN', () => {
+    expect(logisticRegression().layout.size).toBe(7_850);
+    // conv0 5·5·1·8+8 = 208; conv1 5·5·8·16+16 = 3,216; dense (7·7·16)·10+10 = 7,850.
+    expect(cnn().layout.size).toBe(11_274);
+    expect(cnn().inputSize).toBe(784);
+  });
+
+  it('packs entries contiguously for any dense widths', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 2, maxLength: 6 }), (widths) => {
+        const l = denseLayout(widths);
+        let off = 0;
+        for (const e of l.entries) {
+          expect(e.offset).toBe(off);
+          expect(e.size).toBe(e.shape.reduce((a, b) => a * b, 1));
+          off += e.size;
+        }
+        expect(l.size).toBe(off);
+        expect(l.entries).toHaveLength(2 * (widths.length - 1));
+      }),
+    );
+  });
+
+  it('initialises deterministically from the seed, within the Glorot/He limits, with zero biases', () => {
+    const m = mlp([20], 30, 5);
+    const a = initParams(m.layout, new Rng(9).fork('init'));
+    expect(initParams(m.layout, new Rng(9).fork('init'))).toEqual(a);
+    expect(initParams(m.layout, new Rng(10).fork('init'))).not.toEqual(a);
+    const he = Math.sqrt(6 / 30);
+    const glorot = Math.sqrt(6 / (20 + 5));
+    const k0 = entryView(a, layoutEntry(m.layout, 'dense0/kernel'));
+    const k1 = entryView(a, layoutEntry(m.layout, 'dense1/kernel'));
+    expect(Math.max(...k0.map(Math.abs))).toBeLessThanOrEqual(he);
+    expect(Math.max(...k0.map(Math.abs))).toBeGreaterThan(0.9 * he);
+    expect(Math.max(...k1.map(Math.abs))).toBeLessThanOrEqual(glorot);
+    expect(entryView(a, layoutEntry(m.layout, 'dense0/bias')).every((v) => v === 0)).toBe(true);
+  });
+
+  it('rejects bad layouts and configs with clear messages', () => {
+    expect(() => buildLayout([{ name: 'a', shape: [2], init: 'zeros', fanIn: 1, fanOut: 1 }, { name: 'a', shape: [1], init: 'zeros', fanIn: 1, fanOut: 1 }])).toThrow(/duplicate/);
+    expect(() => denseLayout([3, 0])).toThrow(/bad dimension 0/);
+    expect(() => denseLayout([3])).toThrow(/at least/);
+    expect(() => layoutEntry(mlp2nn().layout, 'nope')).toThrow(/known: dense0\/kernel/);
+    expect(() => createModel({ kind: 'mlp' })).toThrow(/exactly one/);
+    expect(() => cnn({ imageSize: 30 })).toThrow(/multiple of 4/);
+  });
+});
