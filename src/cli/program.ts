@@ -3,7 +3,7 @@
  * list, collective, sweep) register here; until one is built it is not offered, so nothing pretends
  * to work.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
 
@@ -13,6 +13,20 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
+/** Tensor backends a user can ask for with `--backend`. */
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+
+/**
+ * `dtsim <version> (tensor backend: NAME)`, after starting the backend `preferred` or the fastest one
+ * that starts. Loads TensorFlow.js lazily.
+ */
+export async function versionLine(preferred?: BackendName): Promise<string> {
+  const { initBackend, backendFailures } = await import('../training/tensor-backend.ts');
+  const name = await initBackend(preferred);
+  const skipped = backendFailures().map((f) => f.split(':')[0]).join(', ');
+  return `dtsim ${packageVersion()} (tensor backend: ${name}${skipped === '' ? '' : `; not available: ${skipped}`})`;
+}
+
 /** Builds the `dtsim` program: global options and every implemented subcommand. */
 export function buildProgram(): Command {
   const program = new Command('dtsim');
@@ -20,7 +34,13 @@ export function buildProgram(): Command {
     .description(
       'Discrete-event simulator of distributed deep-learning training: simulated cluster time, real gradients.',
     )
-    .version(packageVersion(), '-V, --version', 'print the dtsim version')
+    // --version is handled by hand: it names the tensor backend that this machine would run, which
+    // means loading TensorFlow.js, so only this flag (not --help, list or validate) pays for that.
+    .option('-V, --version', 'print the dtsim version and the tensor backend it selects')
+    .addOption(
+      new Option('--backend <name>', 'tensor backend to use instead of the fastest available')
+        .choices(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']),
+    )
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -29,7 +49,11 @@ export function buildProgram(): Command {
         'work. See README.md.',
     );
   program.addCommand(collectiveCommand());
-  program.action(() => {
+  program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
+    if (opts.version === true) {
+      process.stdout.write(`${await versionLine(opts.backend)}\n`);
+      return;
+    }
     program.outputHelp();
   });
   return program;
