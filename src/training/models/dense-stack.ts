@@ -5,6 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tfjs } from '../tensor-backend.ts';
 import { buildLayout, type EntrySpec, type ParamLayout } from './layout.ts';
+import type { Model } from './model.ts';
 import { matMul } from './tensor-ops.ts';
 
 /**
@@ -42,4 +43,23 @@ export function denseLogits(widths: readonly number[], weights: readonly TF.Tens
     a = l + 1 < layers ? tf.relu(z) : z;
   }
   return a;
+}
+
+/**
+ * A dense-only model with the given widths (input, hidden..., classes): the one builder behind
+ * logistic regression (no hidden layer) and the MLP, so their layouts and passes cannot drift apart.
+ * @throws RangeError with fewer than two widths or a non-positive width.
+ */
+export function denseModel(kind: Model['kind'], widths: readonly number[]): Model {
+  const w = widths.slice();
+  return {
+    kind,
+    name: `${kind} ${w.join('-')}`,
+    inputSize: w[0]!,
+    numClasses: w[w.length - 1]!,
+    layout: denseLayout(w),
+    dense: { widths: w },
+    forwardFlopsPerSample: denseForwardFlops(w),
+    logits: (weights, x) => denseLogits(w, weights, x),
+  };
 }

@@ -1,21 +1,11 @@
 /** Multinomial logistic regression: logits = x·W + b, softmax cross-entropy loss. Convex; the gradient test's anchor. */
 import type { Model } from './model.ts';
-import { denseForwardFlops, denseLayout, denseLogits } from './dense-stack.ts';
+import { denseModel } from './dense-stack.ts';
 
 /**
  * A logistic-regression model for `inputSize` features and `numClasses` classes (784 and 10 for
  * MNIST: 7,850 parameters). Layout: `dense0/kernel` [inputSize, numClasses], `dense0/bias`.
  */
 export function logisticRegression(inputSize = 784, numClasses = 10): Model {
-  const widths = [inputSize, numClasses];
-  return {
-    kind: 'logistic-regression',
-    name: `logistic-regression ${inputSize}-${numClasses}`,
-    inputSize,
-    numClasses,
-    layout: denseLayout(widths),
-    dense: { widths },
-    forwardFlopsPerSample: denseForwardFlops(widths),
-    logits: (weights, x) => denseLogits(widths, weights, x),
-  };
+  return denseModel('logistic-regression', [inputSize, numClasses]);
 }

@@ -1,6 +1,6 @@
 /** Multi-layer perceptron with ReLU hidden layers, including FedAvg's "2NN" preset. */
 import type { Model } from './model.ts';
-import { denseForwardFlops, denseLayout, denseLogits } from './dense-stack.ts';
+import { denseModel } from './dense-stack.ts';
 
 /** Hidden widths of FedAvg's MNIST "2NN" (McMahan et al. 2017): 784-200-200-10, 199,210 parameters. */
 export const MLP_2NN_HIDDEN: readonly number[] = [200, 200];
@@ -11,17 +11,7 @@ export const MLP_2NN_HIDDEN: readonly number[] = [200, 200];
  * @throws RangeError on an empty or non-positive width.
  */
 export function mlp(hidden: readonly number[], inputSize = 784, numClasses = 10): Model {
-  const widths = [inputSize, ...hidden, numClasses];
-  return {
-    kind: 'mlp',
-    name: `mlp ${widths.join('-')}`,
-    inputSize,
-    numClasses,
-    layout: denseLayout(widths),
-    dense: { widths },
-    forwardFlopsPerSample: denseForwardFlops(widths),
-    logits: (weights, x) => denseLogits(widths, weights, x),
-  };
+  return denseModel('mlp', [inputSize, ...hidden, numClasses]);
 }
 
 /** FedAvg's 2NN for MNIST: `mlp([200, 200])`, 199,210 parameters. */
