@@ -10,7 +10,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { tfjs } from '../tensor-backend.ts';
-import { matMul, matMulAT, matMulBT } from '../models/tensor-ops.ts';
+import { matMulAT, matMulBT } from '../models/tensor-ops.ts';
 
 /** Rows [start, end) of a merged batch whose weight gradient is wanted on its own. */
 export interface RowRange {
@@ -36,7 +36,9 @@ export function denseForward(weights: readonly TF.Tensor[], x: TF.Tensor2D, relu
   let a = x;
   for (let l = 0; l < layers; l++) {
     inputs.push(a);
-    const z = tf.add(matMul(a, weights[2 * l] as TF.Tensor2D), weights[2 * l + 1]!) as TF.Tensor2D;
+    // Plain matMul, not the customGrad wrapper: this pass is differentiated by hand below, so no
+    // gradient tape is needed and the wrapper's bookkeeping would be pure overhead.
+    const z = tf.add(tf.matMul(a, weights[2 * l] as TF.Tensor2D), weights[2 * l + 1]!) as TF.Tensor2D;
     a = l + 1 < layers || reluOut ? tf.relu(z) : z;
   }
   return { inputs, out: a };
