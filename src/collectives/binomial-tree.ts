@@ -5,7 +5,7 @@
  * T = 2⌈log₂N⌉(α + n·β) on homogeneous links.
  */
 import type { CollectiveAlgorithm, CollectiveRequest, Phase } from './types.ts';
-import { bytesSentByPhases, ceilLog2, priceOfPhases, requireOp } from './phases.ts';
+import { ceilLog2, phaseBased, requireOp } from './phases.ts';
 
 function reducePhases(request: CollectiveRequest): Phase[] {
   const n = request.group.length;
@@ -40,11 +40,5 @@ export const binomialTree: CollectiveAlgorithm = {
     requireOp(this, request);
     if (request.servers.length > 0) throw new Error('the binomial-tree algorithm takes no parameter servers');
   },
-  phases: allPhases,
-  analyticalTime(request, pricer) {
-    return priceOfPhases(request, allPhases(request), pricer);
-  },
-  bytesSent(request) {
-    return bytesSentByPhases(request, allPhases(request));
-  },
+  ...phaseBased(allPhases),
 };

@@ -12,6 +12,26 @@ import type { Topology } from '../network/types.ts';
 import type { CollectiveRequest, Phase, PhasePricer } from './types.ts';
 import { rankAt } from './phases.ts';
 
+// Scratch for routeCost's two results, so pricing a route allocates nothing.
+const cost = new Float64Array(2);
+
+/**
+ * A route's latency sum α and its drain time: the largest `weight[l] / bandwidth_l` over its links,
+ * `weight` being bytes (or a count of pairs) put on each link by the phase. Results in `cost`.
+ */
+function routeCost(links: Topology['links'], route: readonly number[], weight: Float64Array): void {
+  let alpha = 0;
+  let drain = 0;
+  for (const l of route) {
+    const link = links[l]!;
+    alpha += link.latency;
+    const d = weight[l]! / link.bandwidth;
+    if (d > drain) drain = d;
+  }
+  cost[0] = alpha;
+  cost[1] = drain;
+}
+
 /** A cached linear cost profile: phase time(bytes) = max_i (alpha[i] + gamma[i] · bytes). */
 interface LinearProfile {
   readonly alpha: Float64Array;
@@ -40,15 +60,8 @@ export class AnalyticalPricer implements PhasePricer {
     }
     let worst = 0;
     for (const route of routes) {
-      let alpha = 0;
-      let drain = 0;
-      for (const l of route) {
-        const link = links[l]!;
-        alpha += link.latency;
-        const d = load[l]! / link.bandwidth;
-        if (d > drain) drain = d;
-      }
-      if (alpha + drain > worst) worst = alpha + drain;
+      routeCost(links, route, load);
+      if (cost[0]! + cost[1]! > worst) worst = cost[0]! + cost[1]!;
     }
     // Reset only what this phase touched, so a phase costs O(its routes), not O(all links).
     for (const route of routes) for (const l of route) load[l] = 0;
@@ -89,14 +102,9 @@ export class AnalyticalPricer implements PhasePricer {
     for (const r of routes) for (const l of r) count[l]! += 1;
     const seen = new Map<string, [number, number]>();
     for (const r of routes) {
-      let alpha = 0;
-      let gamma = 0;
-      for (const l of r) {
-        const link = links[l]!;
-        alpha += link.latency;
-        const g = count[l]! / link.bandwidth;
-        if (g > gamma) gamma = g;
-      }
+      routeCost(links, r, count);
+      const alpha = cost[0]!;
+      const gamma = cost[1]!; // seconds per byte of each pair: pairs on the busiest link / its bandwidth
       // Homogeneous groups collapse to one or a few entries, so evaluating a cached profile is O(1).
       seen.set(`${alpha}|${gamma}`, [alpha, gamma]);
     }

@@ -9,7 +9,7 @@
  * overestimates by about H phases.
  */
 import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhaseTransfer } from './types.ts';
-import { bytesSentByPhases, priceOfPhases, requireOp } from './phases.ts';
+import { phaseBased, requireOp } from './phases.ts';
 
 /** Parent of each rank in NCCL's binary tree (ncclGetBtree): −1 for the root, rank 0. */
 function btreeParents(n: number): Int32Array {
@@ -89,11 +89,5 @@ export const doubleBinaryTree: CollectiveAlgorithm = {
     if (!Number.isInteger(request.chunks) || request.chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${request.chunks}`);
     if (request.servers.length > 0) throw new Error('the double-binary-tree algorithm takes no parameter servers');
   },
-  phases: treePhases,
-  analyticalTime(request, pricer) {
-    return priceOfPhases(request, treePhases(request), pricer);
-  },
-  bytesSent(request) {
-    return bytesSentByPhases(request, treePhases(request));
-  },
+  ...phaseBased(treePhases),
 };

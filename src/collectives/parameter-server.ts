@@ -7,7 +7,7 @@
  * incast), and with k = N co-located shards each rank sends 2(N−1)/N·n, like a ring.
  */
 import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhaseTransfer } from './types.ts';
-import { bytesSentByPhases, priceOfPhases, requireOp } from './phases.ts';
+import { phaseBased, requireOp } from './phases.ts';
 
 /** Endpoint index of shard s: a dedicated server after the group, or group member s. */
 function shardIndex(request: CollectiveRequest, s: number): number {
@@ -46,11 +46,5 @@ export const parameterServer: CollectiveAlgorithm = {
       throw new Error(`co-located parameter-server shards (${k}) cannot outnumber the group (${request.group.length} ranks)`);
     }
   },
-  phases: psPhases,
-  analyticalTime(request, pricer) {
-    return priceOfPhases(request, psPhases(request), pricer);
-  },
-  bytesSent(request) {
-    return bytesSentByPhases(request, psPhases(request));
-  },
+  ...phaseBased(psPhases),
 };

@@ -23,6 +23,20 @@ export function bytesSentByPhases(request: CollectiveRequest, phases: readonly P
   return out;
 }
 
+/**
+ * The three members of an algorithm that has no closed form of its own: its phases, their summed
+ * analytical price, and the bytes they send. Spread into the algorithm object.
+ */
+export function phaseBased(
+  phases: (request: CollectiveRequest) => Phase[],
+): Pick<CollectiveAlgorithm, 'phases' | 'analyticalTime' | 'bytesSent'> {
+  return {
+    phases,
+    analyticalTime: (request, pricer) => priceOfPhases(request, phases(request), pricer),
+    bytesSent: (request) => bytesSentByPhases(request, phases(request)),
+  };
+}
+
 /** Throws unless `algo` implements `request.op`, naming the operations it does implement. */
 export function requireOp(algo: Pick<CollectiveAlgorithm, 'name' | 'ops'>, request: CollectiveRequest): void {
   if (!algo.ops.includes(request.op)) {
