@@ -1,0 +1,116 @@
+/**
+ * The validated, normalized scenario: what `loadScenario` returns for each run after parsing YAML/JSON,
+ * applying defaults, `--set` overrides and sweep points, evaluating formulas and converting every
+ * quantity to SI base units. Everything downstream (the runner, the schedules) reads only this shape.
+ */
+import type { NodeGroupSpec } from '../hardware/cluster.ts';
+import type { Precision } from '../hardware/device-spec.ts';
+import type { ModelConfig } from '../training/models/create-model.ts';
+import type { ShardSpec } from '../training/datasets/sharding.ts';
+
+/** One straggler model: `kind` from the straggler registry, its options in SI units, optional worker list. */
+export interface StragglerSpec {
+  readonly kind: string;
+  readonly options: Readonly<Record<string, number | string | boolean>>;
+  /** Global ranks it applies to; absent means every worker. */
+  readonly workers?: readonly number[];
+}
+
+/** How compute time is predicted (design.md §3: timing is separate from what is trained). */
+export type TimingSpec =
+  /** From the trained proxy model's own layers. */
+  | { readonly kind: 'model' }
+  /** A named profile from the workload registry (resnet50, bert-large, ...). */
+  | { readonly kind: 'profile'; readonly name: string; readonly sequenceLength?: number }
+  /**
+   * Custom numbers: either a fixed per-sample forward cost, or a fixed step time at the scenario's batch
+   * size on a reference GPU. `paramBytes` sets the size of the gradient message.
+   */
+  | {
+      readonly kind: 'custom';
+      /** Forward FLOPs per sample (backward is 2× forward). */
+      readonly forwardFlopsPerSample?: number;
+      /** Forward+backward step time at `batchSize` on a speed-1 GPU, seconds (overrides the roofline). */
+      readonly stepTimeS?: number;
+      /** Parameter (and gradient) bytes. */
+      readonly paramBytes: number;
+      /** Activation bytes per sample for the roofline's memory term (default 0). */
+      readonly activationBytesPerSample?: number;
+    };
+
+/** Stop conditions; the run stops at the first one reached. At least one is set. */
+export interface StopSpec {
+  /** Passes over the training set, counting samples of all workers. */
+  readonly epochs?: number;
+  /** Updates applied to the global model. */
+  readonly updates?: number;
+  /** Simulated seconds. */
+  readonly simTimeS?: number;
+  /** Test accuracy in (0, 1]; needs evaluation (full mode). */
+  readonly targetAccuracy?: number;
+}
+
+/** Evaluation cadence of the global model (full mode only). */
+export interface EvalSpec {
+  /** Evaluate every this many simulated seconds. */
+  readonly everyS?: number;
+  /** Evaluate every this many global updates. */
+  readonly everyUpdates?: number;
+  /** Test samples used per evaluation (default: the whole test split). */
+  readonly samples?: number;
+}
+
+/** One fully resolved run. */
+export interface Scenario {
+  /** The scenario file it came from (for messages); `<inline>` for objects. */
+  readonly file: string;
+  readonly name: string;
+  /** Label of the sweep point (`training.schedule.kind=async-ps`), or '' without a sweep. */
+  readonly point: string;
+  readonly seed: number;
+  readonly mode: 'full' | 'timing-only';
+  readonly cluster: {
+    /** Node groups; links in SI units. */
+    readonly nodes: readonly NodeGroupSpec[];
+    readonly network: {
+      /** Network model name from NETWORK_MODELS (`analytical`, `flow`). */
+      readonly model: string;
+      /** Topology kind from TOPOLOGIES and its options (links already parsed to SI). */
+      readonly topology: { readonly kind: string; readonly options: Readonly<Record<string, unknown>> };
+    };
+    readonly stragglers: readonly StragglerSpec[];
+  };
+  readonly workload: {
+    readonly model: ModelConfig;
+    /** Dataset name from DATASETS and its numeric options. */
+    readonly dataset: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
+    readonly sharding: ShardSpec;
+    /** Per-worker batch size per step (integer ≥ 1). */
+    readonly batchSize: number;
+    readonly timing: TimingSpec;
+    /** Precision the timed model runs at on the GPUs (default bf16; fp32 for `model` timing). */
+    readonly precision: Precision;
+    /** Fraction of peak FLOP/s reached (default: the device's default efficiency). */
+    readonly efficiency?: number;
+  };
+  readonly training: {
+    /** Schedule name from SCHEDULES and its options, parsed per the schedule's OptionSpecs. */
+    readonly schedule: { readonly kind: string; readonly options: Readonly<Record<string, number | boolean | string | undefined>> };
+    /** Optimizer name from OPTIMIZERS and its numeric options. */
+    readonly optimizer: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
+    /** Learning-rate schedule from LR_SCHEDULES; its `lr` option is the base learning rate. */
+    readonly lr: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
+    readonly stop: StopSpec;
+    readonly eval: EvalSpec;
+  };
+  readonly output: {
+    /** Results folder; default `results/<name>`. */
+    readonly dir?: string;
+    /** Write trace.json. */
+    readonly trace: boolean;
+    /** Most spans kept in the trace; later ones are counted and reported, not written. */
+    readonly traceLimit: number;
+    /** Keep one updates.csv row per applied update. */
+    readonly updates: boolean;
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The schedule registry: name → definition. The scenario schema and `dtsim list schedules` are built
+ * from it, so a new schedule appears everywhere by adding one file and one line here.
+ */
+import { asyncPs } from './async-ps.ts';
+import { localSgd } from './local-sgd.ts';
+import { syncAllreduce } from './sync-allreduce.ts';
+import type { ScheduleDefinition } from './types.ts';
+
+/** Every schedule dtsim runs, by name. */
+export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
+  [syncAllreduce.name]: syncAllreduce,
+  [asyncPs.name]: asyncPs,
+  [localSgd.name]: localSgd,
+});
+
+/**
+ * Looks up a schedule.
+ * @throws RangeError listing the known names when `name` is unknown.
+ */
+export function getSchedule(name: string): ScheduleDefinition {
+  const s = Object.hasOwn(SCHEDULES, name) ? SCHEDULES[name] : undefined;
+  if (s === undefined) throw new RangeError(`unknown schedule '${name}' (known: ${Object.keys(SCHEDULES).join(', ')})`);
+  return s;
+}
+
+export type { ScheduleDefinition } from './types.ts';
+export type { OptionSpec, OptionSpecs, OptionValues, QuantityDimension } from './options.ts';

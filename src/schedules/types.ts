@@ -1,0 +1,27 @@
+/**
+ * The schedule plug-in contract (design.md §1, §3). A schedule is one file exporting a
+ * `ScheduleDefinition`; `index.ts` registers it. It sees only its `ScheduleContext` and its parsed
+ * options, never another schedule, `scenario/`, `cli/` or `fs`.
+ */
+import type { ProcessGenerator } from '../core/process.ts';
+import type { OptionSpecs, OptionValues } from './options.ts';
+import type { ScheduleContext } from './context.ts';
+
+/** A registered training schedule. */
+export interface ScheduleDefinition {
+  /** Registry name, kebab-case (`sync-allreduce`). */
+  readonly name: string;
+  /** One line for `dtsim list schedules`. */
+  readonly summary: string;
+  /** The paper or system it follows. */
+  readonly reference: string;
+  /** Its options; the scenario layer validates against these and fills defaults. */
+  readonly options: OptionSpecs;
+  /**
+   * The schedule's driver process. It runs until `ctx.progress.done` fires (the runner stops the
+   * simulation there) or returns when it has nothing left to do.
+   * @throws Error (synchronously, before scheduling anything) for options that cannot run on this
+   *   context, e.g. more parameter-server shards than workers.
+   */
+  start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void>;
+}
