@@ -1,1 +1,34 @@
-export interface ScheduleContext { readonly placeholder: true }
+/**
+ * Everything a schedule may touch (design.md §1): the simulator, the cluster's devices, the
+ * communicator and network model, per-worker compute times, the trainer (real or null), the recorder,
+ * per-worker accounting and the run's progress. Schedules get nothing else.
+ */
+import type { Rng } from '../core/rng.ts';
+import type { Simulator } from '../core/simulator.ts';
+import type { Communicator } from '../collectives/communicator.ts';
+import type { Device } from '../hardware/cluster.ts';
+import type { NetworkModel } from '../network/types.ts';
+import type { Recorder } from '../results/recorder.ts';
+import type { ComputeModel } from './lib/compute-model.ts';
+import type { Progress } from './lib/progress.ts';
+import type { Trainer } from './lib/trainer.ts';
+import type { WorkerStats } from './lib/worker-stats.ts';
+
+/** The schedule's view of one run. */
+export interface ScheduleContext {
+  readonly sim: Simulator;
+  /** Data-parallel workers: one per GPU, rank r on `devices[r]`. */
+  readonly workers: number;
+  readonly devices: readonly Device[];
+  readonly comm: Communicator;
+  readonly network: NetworkModel;
+  readonly compute: ComputeModel;
+  readonly trainer: Trainer;
+  readonly recorder: Recorder;
+  readonly stats: WorkerStats;
+  readonly progress: Progress;
+  /** Per-worker batch size. */
+  readonly batchSize: number;
+  /** The schedule's own random stream (fork it per use). */
+  readonly rng: Rng;
+}

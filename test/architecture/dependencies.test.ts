@@ -73,7 +73,7 @@ export function violations(all: Import[]): string[] {
       if (from === 'schedules' && to === 'schedules' && imp.target !== 'schedules/index.ts' && !imp.file.endsWith('index.ts')) {
         const targetBase = imp.target.split('/').pop()!;
         // A schedule may use shared schedule helpers but never another schedule's file.
-        if (!/^(context|helpers|common|registry|types)/.test(targetBase) && !imp.target.startsWith('schedules/lib/')) {
+        if (!/^(context|helpers|common|registry|types|options)/.test(targetBase) && !imp.target.startsWith('schedules/lib/')) {
           bad.push(`${imp.file} imports ${imp.spec}: a schedule never imports another schedule`);
         }
       }

@@ -13,66 +13,29 @@
  *   over all rows (they are row-wise) and each request gets its own weight gradient `aᵀ·dz` over its
  *   row range; that saves no FLOPs (the N weight-gradient products remain) and on wasm the row slices
  *   cost more than the fewer kernel launches save, so it is opt-in (measured in docs/training.md);
- * - other models (CNN) use tfjs autograd, one pass per request.
+ * - other models (CNN) use tfjs autograd, one pass per request;
+ * - a dense pass of one request (or one `requestMean`) with at least `SPLIT_MIN_ROWS` rows is cut
+ *   into row parts whose weighted gradient sums are added in part order (split-pass.ts); a helper
+ *   thread computes one part while this thread computes the other (thread-pool.ts), because
+ *   single-threaded wasm matmul is flat at ~28 GFLOP/s and only more cores make large passes faster.
+ *   The parts depend on the row count alone, so results are byte-identical with threads on or off.
  * Results equal eager, one-at-a-time computation (the merged rows go through the same row-wise
  * kernels); the tests check agreement to 1e-6.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { tfjs } from '../tensor-backend.ts';
+import { backendName, tfjs } from '../tensor-backend.ts';
 import type { Model } from '../models/model.ts';
 import type { ParamLayout } from '../models/layout.ts';
 import { checkBatch, type GradBatch } from './batch.ts';
 import { denseBackward, denseForward, softmaxCrossEntropyGrad, type RowRange } from './dense-backprop.ts';
 import type { ParamSnapshot } from './snapshot.ts';
+import { partModel, SPLIT_MIN_ROWS, type PartModel } from './dense-part.ts';
+import { splitPass } from './split-pass.ts';
+import { resolveThreads, type ThreadChoice, type ThreadSetting } from './thread-pool.ts';
+import { closeSharedThreadPool, engineHelpers, engineThreads, sharedThreadPool } from './shared-pool.ts';
+import type { EngineStats, GradHandle, GradientEngineOptions, GradResult } from './engine-types.ts';
 
-/** A computed gradient. */
-export interface GradResult {
-  /** Gradient of the mean loss, flat, in the model's layout. Owned by the caller. */
-  readonly grad: Float32Array;
-  /** Mean softmax cross-entropy over the batch (for `requestMean`, the mean of the batch means). */
-  readonly loss: number;
-  /** Samples the gradient covers. */
-  readonly samples: number;
-}
-
-/** A gradient that will be computed when first read. */
-export interface GradHandle {
-  /** The snapshot the gradient is taken at. */
-  readonly snapshot: ParamSnapshot;
-  /** True once the value has been computed. */
-  readonly ready: boolean;
-  /** The gradient; the first read computes every pending request of the engine. */
-  value(): GradResult;
-}
-
-/** How the engine differentiates. `auto`: hand-written backprop for dense models, autograd otherwise. */
-export type BackpropMode = 'auto' | 'dense' | 'autograd';
-
-/** Engine options. */
-export interface GradientEngineOptions {
-  /** Differentiation path (default `auto`). `dense` throws for models without a dense stack. */
-  readonly backprop?: BackpropMode;
-  /**
-   * Dense models only: when several requests (not one `requestMean`) share a snapshot, run their
-   * forward pass and error propagation as one merged 2-D computation and slice rows for each
-   * request's weight gradient (true), or run each request on its own against the once-uploaded
-   * weights (false, default). Both give the same numbers; on wasm the row slices cost more than the
-   * merged matmuls save (docs/training.md), so merging is off by default.
-   */
-  readonly mergeRows?: boolean;
-}
-
-/** Counters for tests and benchmarks. */
-export interface EngineStats {
-  /** Requests made (a `requestMean` counts once). */
-  readonly requests: number;
-  /** Snapshot groups computed: one weight upload and, for dense models, one forward/backward each. */
-  readonly groups: number;
-  /** Flushes that found work. */
-  readonly flushes: number;
-  /** Samples differentiated. */
-  readonly samples: number;
-}
+export type { BackpropMode, EngineStats, GradHandle, GradientEngineOptions, GradResult } from './engine-types.ts';
 
 interface Job {
   readonly snapshot: ParamSnapshot;
@@ -101,16 +64,25 @@ export class GradientEngine {
   readonly model: Model;
   private readonly dense: boolean;
   private readonly mergeRows: boolean;
+  private readonly threadSetting: ThreadSetting;
+  private readonly part: PartModel;
+  private threadsClosed = false;
   private queue: Job[] = [];
-  private counters = { requests: 0, groups: 0, flushes: 0, samples: 0 };
+  private counters = { requests: 0, groups: 0, flushes: 0, samples: 0, splitPasses: 0, helperParts: 0 };
 
-  /** @throws Error if `backprop: 'dense'` is asked for a model without a dense stack. */
+  /**
+   * @throws Error if `backprop: 'dense'` is asked for a model without a dense stack.
+   * @throws RangeError if `threads` is neither `auto` nor an integer >= 0.
+   */
   constructor(model: Model, options: GradientEngineOptions = {}) {
     const mode = options.backprop ?? 'auto';
     if (mode === 'dense' && model.dense === null) throw new Error(`${model.name} has no dense stack; use backprop 'auto' or 'autograd'`);
     this.model = model;
     this.dense = mode !== 'autograd' && model.dense !== null;
     this.mergeRows = options.mergeRows ?? false;
+    this.threadSetting = options.threads ?? 'auto';
+    resolveThreads(this.threadSetting, null); // validates the setting now rather than at the first large pass
+    this.part = partModel(model.layout.entries, model.layout.size, model.inputSize);
   }
 
   /**
@@ -136,9 +108,31 @@ export class GradientEngine {
     return this.queue.length;
   }
 
-  /** Counters since construction. */
+  /** Counters since construction, and the helper-thread state. */
   stats(): EngineStats {
-    return { ...this.counters };
+    const t = this.threadChoice();
+    return { ...this.counters, threads: t.threads, threadNote: t.note };
+  }
+
+  /**
+   * Starts the helper threads now (they otherwise start on the first large pass, which meanwhile runs
+   * on this thread alone) and resolves true once they are ready, false if the engine uses none or they
+   * failed (see `stats().threadNote`). For benchmarks and tests that want the threaded path at once.
+   */
+  async threadsReady(): Promise<boolean> {
+    const backend = backendName();
+    if (this.threadChoice().threads === 0 || backend === null) return false;
+    return sharedThreadPool(backend).whenReady();
+  }
+
+  /**
+   * Stops the helper threads, which are shared by every engine of the process (another engine's next
+   * large pass starts them again), and stops this engine from using them. They are `unref()`'d, so a
+   * process exits without this; tests call it to leave nothing running.
+   */
+  async close(): Promise<void> {
+    this.threadsClosed = true;
+    await closeSharedThreadPool();
   }
 
   /** Computes every pending request now (reading any handle does this). */
@@ -203,20 +197,32 @@ export class GradientEngine {
     return { x, y, w, ranges };
   }
 
+  private threadChoice(): ThreadChoice {
+    return this.threadsClosed ? { threads: 0, note: 'closed' } : engineThreads(this.threadSetting, backendName());
+  }
+
   private computeDense(snapshot: ParamSnapshot, jobs: readonly Job[]): void {
     const tf = tfjs();
     tf.tidy(() => {
       // One upload of the snapshot serves every request in the group.
       const weights = uploadWeights(this.model.layout, snapshot.params);
-      if (this.mergeRows || jobs.length === 1) this.denseRows(weights, jobs);
-      else for (const job of jobs) tf.tidy(() => this.denseRows(weights, [job]));
+      if (this.mergeRows || jobs.length === 1) this.denseRows(weights, snapshot.params, jobs);
+      else for (const job of jobs) tf.tidy(() => this.denseRows(weights, snapshot.params, [job]));
     });
   }
 
-  // Forward and error propagation over the jobs' rows at once; one weight gradient per job.
-  private denseRows(weights: readonly TF.Tensor[], jobs: readonly Job[]): void {
+  // Forward and error propagation over the jobs' rows at once; one weight gradient per job. One job
+  // with many rows goes through split-pass (row parts, maybe on a helper thread) instead.
+  private denseRows(weights: readonly TF.Tensor[], params: Float32Array, jobs: readonly Job[]): void {
     const tf = tfjs();
     const { x, y, w, ranges } = this.assemble(jobs);
+    if (jobs.length === 1 && y.length >= SPLIT_MIN_ROWS) {
+      const r = splitPass(this.part, weights, params, { x, y, w, rows: y.length }, this.threadsClosed ? null : engineHelpers(this.threadSetting, backendName()));
+      this.counters.splitPasses++;
+      this.counters.helperParts += r.helperParts;
+      jobs[0]!.result = { grad: r.grad, loss: weightedLoss(w, r.rowLoss, 0, y.length), samples: jobs[0]!.samples };
+      return;
+    }
     const n = y.length;
     const acts = denseForward(weights, tf.tensor2d(x, [n, this.model.inputSize]), false);
     const { rowLoss, dLogits } = softmaxCrossEntropyGrad(acts.out, tf.tensor1d(y, 'int32'), tf.tensor2d(w, [n, 1]));
@@ -224,9 +230,7 @@ export class GradientEngine {
     const losses = rowLoss.dataSync();
     jobs.forEach((job, i) => {
       const r = ranges[i]!;
-      let loss = 0;
-      for (let k = r.start; k < r.end; k++) loss += w[k]! * losses[k]!;
-      job.result = { grad: readFlat(this.model.layout, grads[i]!), loss, samples: job.samples };
+      job.result = { grad: readFlat(this.model.layout, grads[i]!), loss: weightedLoss(w, losses, r.start, r.end), samples: job.samples };
     });
   }
 
@@ -246,6 +250,13 @@ export class GradientEngine {
       job.result = { grad: readFlat(this.model.layout, grads), loss: value.dataSync()[0]!, samples: job.samples };
     });
   }
+}
+
+// Σ w_k·loss_k over rows [start, end) in row order, in float64: the same sum however rows were computed.
+function weightedLoss(w: Float32Array, losses: ArrayLike<number>, start: number, end: number): number {
+  let loss = 0;
+  for (let k = start; k < end; k++) loss += w[k]! * losses[k]!;
+  return loss;
 }
 
 /** One tensor per layout entry, viewing `params` (call inside tf.tidy). */

@@ -1,0 +1,86 @@
+/**
+ * `dtsim run <scenario>`: loads and validates the scenario (every error at once, before anything
+ * runs), runs each run it describes (one, or one per sweep point), prints a summary table, and writes
+ * the result files atomically to `results/<name>/` or `--out`. Only here (cli/) is the wall clock read:
+ * for the progress bar and the manifest's cost figures.
+ */
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { loadScenario } from '../../scenario/load.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import type { RunResult } from '../../results/recorder.ts';
+import { ProgressDisplay } from './run-progress.ts';
+import type { BackendName } from '../program.ts';
+
+/** Options of `dtsim run`. */
+export interface RunCommandOptions {
+  readonly out?: string;
+  readonly set?: string[];
+  readonly seed?: string;
+  readonly timingOnly?: boolean;
+  readonly quiet?: boolean;
+}
+
+const wallClock = (): number => performance.now() / 1000;
+
+/**
+ * Runs a scenario file and writes its results; returns the results and where they went.
+ * @throws ScenarioError listing every problem of the file; any error of a run (nothing is written then).
+ */
+export async function runFile(file: string, opts: RunCommandOptions, backend?: BackendName): Promise<{ results: RunResult[]; dir: string; runs: readonly Scenario[] }> {
+  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+  const loaded = loadScenario(file, {
+    ...(opts.set !== undefined ? { overrides: opts.set } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(opts.timingOnly === true ? { timingOnly: true } : {}),
+  });
+  const runs = loaded.runs;
+  const first = runs[0]!;
+  const dir = resolve(opts.out ?? first.output.dir ?? `results/${first.name}`);
+  const started = new Date().toISOString();
+  const t0 = wallClock();
+  let backendName = 'none (timing-only)';
+  if (runs.some((r) => r.mode === 'full')) {
+    const { initBackend } = await import('../../training/tensor-backend.ts');
+    backendName = await initBackend(backend);
+  }
+  const { runScenario } = await import('../../scenario/run-scenario.ts');
+  const display = new ProgressDisplay(opts.quiet === true, wallClock);
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i]!;
+    display.begin(`run ${i + 1}/${runs.length} ${r.point === '' ? r.training.schedule.kind : r.point}`);
+    try {
+      results.push(runScenario(r, i, { onProgress: (f) => display.update(f), wallClock }));
+    } finally {
+      display.end();
+    }
+    // Let a pending Ctrl-C be handled between runs (the simulation loop itself is synchronous).
+    await new Promise((res) => setImmediate(res));
+  }
+  const { resultFiles } = await import('./run-files.ts');
+  const { writeResultsAtomic } = await import('../../results/write-results.ts');
+  const files = resultFiles({ results, runs, file, text: loaded.text, backend: backendName, started, wallS: wallClock() - t0 });
+  writeResultsAtomic(dir, files);
+  return { results, dir, runs };
+}
+
+/** The `run` subcommand. */
+export function runCommand(getBackend: () => BackendName | undefined): Command {
+  return new Command('run')
+    .description('run a scenario file and write its results (default: scenarios/quickstart.yaml)')
+    .argument('[scenario]', 'scenario file, YAML or JSON', 'scenarios/quickstart.yaml')
+    .option('-o, --out <dir>', 'results folder (default: output.dir, or results/<name>)')
+    .option('-s, --set <path=value...>', 'override a scenario value, e.g. --set training.stop.updates=50 (repeatable)')
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--timing-only', 'skip the math: time the schedule only (no gradients, no accuracy)')
+    .addOption(new Option('-q, --quiet', 'no progress bar and no summary table'))
+    .action(async (scenario: string, opts: RunCommandOptions) => {
+      const { results, dir } = await runFile(scenario, opts, getBackend());
+      if (opts.quiet !== true) {
+        const { formatSummaryTable } = await import('../../results/summary-table.ts');
+        process.stdout.write(`${formatSummaryTable(results)}\nresults written to ${dir}\n`);
+      }
+    });
+}

@@ -1,0 +1,107 @@
+/**
+ * The four CSV tables of a results folder (design.md §5; every column is documented in
+ * results/README.md). Each function is pure: the same `RunResult[]` gives byte-identical text. Rows
+ * are written run by run in the order given, and within a run in record order.
+ */
+import { csvNumber as num, csvText as text, joinCsv } from './csv-cells.ts';
+import type { RunResult } from './recorder.ts';
+
+/** Columns of summary.csv, in order. */
+export const SUMMARY_COLUMNS = [
+  'run_id', 'scenario', 'point', 'schedule', 'mode', 'workers', 'seed', 'timing', 'sim_time_s', 'updates',
+  'samples', 'throughput_samples_per_s', 'final_loss', 'final_accuracy', 'best_accuracy', 'time_to_target_s',
+  'bytes_sent', 'mean_staleness', 'max_staleness', 'mean_utilization', 'stop_reason',
+] as const;
+
+/** Columns of evals.csv, in order. */
+export const EVALS_COLUMNS = ['run_id', 'sim_time_s', 'updates', 'samples', 'epoch', 'loss', 'accuracy'] as const;
+
+/** Columns of updates.csv, in order. */
+export const UPDATES_COLUMNS = [
+  'run_id', 'sim_time_s', 'worker', 'stage', 'version_read', 'version_applied', 'staleness', 'loss',
+] as const;
+
+/** Columns of workers.csv, in order. */
+export const WORKERS_COLUMNS = [
+  'run_id', 'worker', 'node', 'gpu', 'compute_s', 'comm_s', 'idle_s', 'updates', 'utilization',
+  'mean_staleness', 'max_staleness',
+] as const;
+
+/** Samples per simulated second; NaN (an empty cell) when no simulated time passed. */
+export function throughputSamplesPerS(r: RunResult): number {
+  return r.simTimeS > 0 ? r.samples / r.simTimeS : Number.NaN;
+}
+
+/** summary.csv: one row per run. */
+export function summaryCsv(results: readonly RunResult[]): string {
+  const rows = results.map((r) =>
+    [
+      num(r.runId), text(r.scenario), text(r.label), text(r.schedule), text(r.mode), num(r.workers),
+      num(r.seed), text(r.timing), num(r.simTimeS), num(r.updates), num(r.samples),
+      num(throughputSamplesPerS(r)), num(r.finalLoss), num(r.finalAccuracy), num(r.bestAccuracy),
+      num(r.timeToTargetS), num(r.bytesSent), num(r.meanStaleness), num(r.maxStaleness),
+      num(r.meanUtilization), text(r.stopReason),
+    ].join(','),
+  );
+  return joinCsv(SUMMARY_COLUMNS, rows);
+}
+
+/** evals.csv: one row per evaluation of the global model. */
+export function evalsCsv(results: readonly RunResult[]): string {
+  const rows: string[] = [];
+  for (const r of results) {
+    const id = num(r.runId);
+    for (const e of r.evals) {
+      rows.push(`${id},${num(e.timeS)},${num(e.updates)},${num(e.samples)},${num(e.epoch)},${num(e.loss)},${num(e.accuracy)}`);
+    }
+  }
+  return joinCsv(EVALS_COLUMNS, rows);
+}
+
+/**
+ * updates.csv: one row per applied update (only runs that kept rows contribute). Every cell is a
+ * number, and `String(x)` of a number never contains a comma, quote or line break, so rows are built by
+ * plain concatenation: this is the one table that reaches millions of rows.
+ */
+export function updatesCsv(results: readonly RunResult[]): string {
+  const rows: string[] = [];
+  for (const r of results) {
+    const id = num(r.runId);
+    for (const u of r.updateRows) {
+      // Staleness is derived here (not stored) so it can never disagree with the two versions.
+      rows.push(
+        `${id},${num(u.timeS)},${num(u.worker)},${num(u.stage)},${num(u.versionRead)},${num(u.versionApplied)},${num(u.versionApplied - u.versionRead)},${num(u.loss)}`,
+      );
+    }
+  }
+  return joinCsv(UPDATES_COLUMNS, rows);
+}
+
+/** workers.csv: one row per worker per run. */
+export function workersCsv(results: readonly RunResult[]): string {
+  const rows: string[] = [];
+  for (const r of results) {
+    const id = num(r.runId);
+    for (const w of r.workerRows) {
+      rows.push(
+        `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)}`,
+      );
+    }
+  }
+  return joinCsv(WORKERS_COLUMNS, rows);
+}
+
+/**
+ * All four tables keyed by file name, ready for `writeResultsAtomic`. updates.csv is left out when no
+ * run kept update rows and `alwaysUpdates` is not set, so a timing-only sweep does not write an empty
+ * table that looks like a failure.
+ */
+export function csvFiles(results: readonly RunResult[], alwaysUpdates = false): Record<string, string> {
+  const files: Record<string, string> = {
+    'summary.csv': summaryCsv(results),
+    'evals.csv': evalsCsv(results),
+    'workers.csv': workersCsv(results),
+  };
+  if (alwaysUpdates || results.some((r) => r.updateRows.length > 0)) files['updates.csv'] = updatesCsv(results);
+  return files;
+}

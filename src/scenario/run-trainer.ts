@@ -1,0 +1,76 @@
+/**
+ * Builds the math half of a run from its scenario: the dataset (loaded once per process and shared),
+ * the shards and per-worker samplers, the model and its seeded initial parameters, the gradient
+ * engine, the optimizer factory and the learning-rate schedule. Each part draws from its own fork of
+ * the run's seed, so adding a consumer never shifts another.
+ */
+import type { Rng } from '../core/rng.ts';
+import { asClassification, subsetDataset, type ClassificationDataset, type DatasetSplit } from '../training/datasets/dataset.ts';
+import { createWorkerSamplers } from '../training/datasets/batch-sampler.ts';
+import { getDataset } from '../training/datasets/registry.ts';
+import { shardDataset } from '../training/datasets/sharding.ts';
+import { GradientEngine } from '../training/engine/gradient-engine.ts';
+import { initParams } from '../training/models/layout.ts';
+import { createModel, type ModelConfig } from '../training/models/create-model.ts';
+import type { Model } from '../training/models/model.ts';
+import { getLrSchedule, getOptimizer } from '../training/optimizers/registry.ts';
+import { FullTrainer } from '../schedules/lib/full-trainer.ts';
+import type { Scenario } from './types.ts';
+
+// One load per (dataset, options, seed) per process: sweeps and repeated runs share it.
+const cache = new Map<string, DatasetSplit>();
+
+/**
+ * The dataset split of a scenario, memoized per process.
+ * @throws RangeError for an unknown dataset or bad options.
+ */
+export function loadDataset(s: Scenario, rng: Rng): DatasetSplit {
+  const { kind, options } = s.workload.dataset;
+  const key = JSON.stringify([kind, options, rng.seedPath]);
+  let split = cache.get(key);
+  if (split === undefined) {
+    split = getDataset(kind).load(options, rng);
+    cache.set(key, split);
+  }
+  return split;
+}
+
+/**
+ * The trained model, shaped to the dataset (input width and classes come from the data).
+ * @throws RangeError if the model cannot take the data (e.g. a CNN on non-image features).
+ */
+export function modelFor(config: ModelConfig, train: ClassificationDataset): Model {
+  if (config.kind === 'cnn') {
+    const side = config.imageSize ?? 28;
+    const ch = config.channels ?? 1;
+    if (side * side * ch !== train.d) throw new RangeError(`workload.model: a cnn of ${side}×${side}×${ch} inputs cannot read ${train.name}'s ${train.d} features`);
+    return createModel({ ...config, numClasses: train.numClasses });
+  }
+  return createModel({ ...config, inputSize: train.d, numClasses: train.numClasses });
+}
+
+/** The full trainer of a run, and the model it trains. */
+export function buildFullTrainer(s: Scenario, workers: number, rng: Rng): { trainer: FullTrainer; model: Model } {
+  const split = loadDataset(s, rng.fork('dataset'));
+  const train = asClassification(split.train, 'training a classifier');
+  const testAll = asClassification(split.test, 'evaluating a classifier');
+  // A seeded subset when asked for: the split's order may follow the classes.
+  const n = s.training.eval.samples;
+  const test = n !== undefined && n < testAll.n ? subsetDataset(testAll, rng.fork('eval-subset').permutation(testAll.n).slice(0, n)) : testAll;
+  const model = modelFor(s.workload.model, train);
+  const shards = shardDataset(train, workers, s.workload.sharding, rng.fork('shards'));
+  const samplers = createWorkerSamplers(shards, rng.fork('batches'));
+  const opt = getOptimizer(s.training.optimizer.kind);
+  const lr = getLrSchedule(s.training.lr.kind).create(s.training.lr.options);
+  const trainer = new FullTrainer({
+    engine: new GradientEngine(model),
+    train,
+    test: { x: test.x, y: test.y, n: test.n },
+    samplers,
+    batchSize: s.workload.batchSize,
+    initialParams: initParams(model.layout, rng.fork('init')),
+    newOptimizer: () => opt.create(s.training.optimizer.options),
+    lr,
+  });
+  return { trainer, model };
+}

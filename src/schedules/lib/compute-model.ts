@@ -1,0 +1,119 @@
+/**
+ * Compute time of one training step on each worker: the timing profile's layers, timed per layer by
+ * the roofline of the worker's GPU (hardware/roofline.ts), scaled by the group's speed, times the
+ * straggler factor drawn when the task starts. Nominal times are computed once per distinct
+ * (GPU, speed) pair, so a 4,096-GPU cluster of two generations costs two roofline evaluations.
+ */
+import { seconds } from '../../core/units.ts';
+import type { Device } from '../../hardware/cluster.ts';
+import type { Precision } from '../../hardware/device-spec.ts';
+import { layerCost, layerTime, type LayerCost } from '../../hardware/roofline.ts';
+import type { Slowdown } from '../../hardware/slowdown.ts';
+import type { TimingProfile } from '../../workload/types.ts';
+
+/** One backward-pass layer as DDP bucketing sees it: its time and the gradient bytes it produces. */
+export interface BackwardLayer {
+  readonly timeS: number;
+  readonly gradBytes: number;
+}
+
+/** Nominal (straggler-free) step costs of one worker. */
+export interface WorkerCost {
+  readonly forwardS: number;
+  readonly backwardS: number;
+  /** Backward layers in backward order (last forward layer first); times sum to `backwardS`. */
+  readonly backwardLayers: readonly BackwardLayer[];
+}
+
+/** How the step time of each worker is obtained. */
+export interface ComputeModelOptions {
+  readonly devices: readonly Device[];
+  readonly profile: TimingProfile;
+  /** Per-worker batch size. */
+  readonly batchSize: number;
+  readonly precision: Precision;
+  readonly efficiency?: number;
+  /** A fixed forward+backward step time on a speed-1 GPU of any kind (custom timing), seconds. */
+  readonly stepTimeS?: number;
+  readonly slowdown: Slowdown;
+}
+
+/** Backward costs twice the forward (spec §0.4: input gradient plus weight gradient). */
+const BACKWARD_FACTOR = 2;
+
+/** Per-worker step times. */
+export class ComputeModel {
+  /** Bytes of the full gradient (= parameter) message: Σ params × bytes per value. */
+  readonly gradBytes: number;
+  /** `profile:<name>`-style description of what timed the run. */
+  readonly profile: TimingProfile;
+  private readonly costs: WorkerCost[];
+  private readonly slowdown: Slowdown;
+
+  /** @throws RangeError from the roofline (precision the GPU lacks, bad efficiency). */
+  constructor(o: ComputeModelOptions) {
+    this.profile = o.profile;
+    this.slowdown = o.slowdown;
+    const bpv = o.profile.bytesPerValue;
+    let grad = 0;
+    for (const l of o.profile.layers) grad += l.params * bpv;
+    this.gradBytes = grad;
+    const byKey = new Map<string, WorkerCost>();
+    this.costs = o.devices.map((d) => {
+      const key = `${d.spec.name}|${d.speed}`;
+      let c = byKey.get(key);
+      if (c === undefined) {
+        c = workerCost(o, d);
+        byKey.set(key, c);
+      }
+      return c;
+    });
+  }
+
+  /** Workers covered. */
+  get workers(): number {
+    return this.costs.length;
+  }
+
+  /** Nominal costs of `worker`. */
+  cost(worker: number): WorkerCost {
+    return this.costs[worker]!;
+  }
+
+  /** Nominal forward+backward seconds of `worker`. */
+  stepS(worker: number): number {
+    const c = this.costs[worker]!;
+    return c.forwardS + c.backwardS;
+  }
+
+  /** Straggler factor of `worker`'s task that starts at `timeS` (draws from its stream). */
+  factor(worker: number, timeS: number): number {
+    return this.slowdown.taskFactor(worker, timeS);
+  }
+}
+
+function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {
+  const layers = o.profile.layers;
+  const bpv = o.profile.bytesPerValue;
+  const b = o.batchSize;
+  // Weights are read once per batch; activations scale with the batch.
+  const costs: LayerCost[] = layers.map((l) => layerCost(l.forwardFlopsPerSample * b, l.params * bpv + l.activationBytesPerSample * b, l.name));
+  const opts = { precision: o.precision, speed: d.speed, ...(o.efficiency !== undefined ? { efficiency: o.efficiency } : {}) };
+  let fwd = costs.map((c) => layerTime(c, d.spec, opts) as number);
+  if (o.stepTimeS !== undefined) {
+    // Custom step time: split as 1 : 2 and spread over the layers in proportion to their FLOPs.
+    const total = o.stepTimeS / d.speed / (1 + BACKWARD_FACTOR);
+    const flops = layers.reduce((s, l) => s + l.forwardFlopsPerSample, 0);
+    fwd = layers.map((l) => (flops > 0 ? (total * l.forwardFlopsPerSample) / flops : total / layers.length));
+  }
+  let forwardS = 0;
+  for (const t of fwd) forwardS += t;
+  const backwardLayers: BackwardLayer[] = [];
+  let backwardS = 0;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const t = fwd[i]! * BACKWARD_FACTOR;
+    backwardS += t;
+    backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
+  }
+  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers };
+}

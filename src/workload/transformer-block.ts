@@ -1,0 +1,92 @@
+/**
+ * One transformer block as profile entries: attention (qkv projection, scores QKᵀ, softmax, context
+ * P·V, output projection, residual add) and the feed-forward network (up, activation, down, residual
+ * add), with the norms where the architecture puts them.
+ *
+ * Attention is counted as a standard (unfused) implementation computes it, as the HF reference models
+ * do: the full T×T score matrix of every head (a causal mask does not skip the masked half), with the
+ * softmax as its own memory-bound entry that reads and writes heads·T² values. A fused kernel such as
+ * FlashAttention does the same matmul FLOPs but never writes the score matrix to memory, so with it
+ * the softmax entry's bytes would vanish; the 1/√d scaling, the mask add and dropout are ignored.
+ */
+import { ELEMENTWISE_FLOPS, elementwiseLayer, linearLayer } from './layers.ts';
+import { headDim, type TransformerConfig } from './transformer-config.ts';
+import type { LayerProfile } from './types.ts';
+
+/** A norm over `tokens` × dModel values: γ (and β for LayerNorm) per feature. */
+export function normLayer(name: string, c: TransformerConfig, tokens: number, bytesPerValue: number): LayerProfile {
+  const n = tokens * c.dModel;
+  const layerNorm = c.norm === 'layernorm';
+  return elementwiseLayer(name, {
+    elementsIn: n,
+    elementsOut: n,
+    flopsPerElement: layerNorm ? ELEMENTWISE_FLOPS.layerNorm : ELEMENTWISE_FLOPS.rmsNorm,
+    params: layerNorm ? 2 * c.dModel : c.dModel,
+    bytesPerValue,
+  });
+}
+
+function residualLayer(name: string, c: TransformerConfig, tokens: number, bytesPerValue: number): LayerProfile {
+  const n = tokens * c.dModel;
+  return elementwiseLayer(name, { elementsIn: 2 * n, elementsOut: n, flopsPerElement: ELEMENTWISE_FLOPS.add, params: 0, bytesPerValue });
+}
+
+/** The attention half of a block, without its norm: qkv … residual add. */
+function attentionLayers(p: string, c: TransformerConfig, t: number, bpv: number): LayerProfile[] {
+  const d = c.dModel;
+  const kvWidth = c.kvHeads * headDim(c); // = d without grouped-query attention.
+  const scoreElements = c.heads * t * t;
+  const layers: LayerProfile[] = [
+    // Q, K and V as one entry: GPT-2 fuses them (c_attn) and the others read the same input three times.
+    linearLayer(`${p}.attn.qkv`, { inFeatures: d, outFeatures: d + 2 * kvWidth, bias: c.bias, tokens: t, bytesPerValue: bpv }),
+  ];
+  if (c.positions === 'rotary') {
+    // RoPE rotates every query and key element in place.
+    const n = t * (d + kvWidth);
+    layers.push(elementwiseLayer(`${p}.attn.rope`, { elementsIn: n, elementsOut: n, flopsPerElement: ELEMENTWISE_FLOPS.rope, params: 0, bytesPerValue: bpv }));
+  }
+  layers.push(
+    // QKᵀ: each of the heads·T² scores is a dot product of length d/heads, so 2·T²·d FLOPs in all.
+    { name: `${p}.attn.scores`, params: 0, forwardFlopsPerSample: 2 * t * t * d, activationBytesPerSample: (t * d + t * kvWidth + scoreElements) * bpv },
+    elementwiseLayer(`${p}.attn.softmax`, { elementsIn: scoreElements, elementsOut: scoreElements, flopsPerElement: ELEMENTWISE_FLOPS.softmax, params: 0, bytesPerValue: bpv }),
+    // P·V: each of the T·d outputs sums T products, so another 2·T²·d FLOPs.
+    { name: `${p}.attn.context`, params: 0, forwardFlopsPerSample: 2 * t * t * d, activationBytesPerSample: (scoreElements + t * kvWidth + t * d) * bpv },
+    linearLayer(`${p}.attn.out`, { inFeatures: d, outFeatures: d, bias: c.bias, tokens: t, bytesPerValue: bpv }),
+    residualLayer(`${p}.attn.residual`, c, t, bpv),
+  );
+  return layers;
+}
+
+/** The feed-forward half of a block, without its norm: up … residual add. */
+function mlpLayers(p: string, c: TransformerConfig, t: number, bpv: number): LayerProfile[] {
+  const d = c.dModel;
+  const swiglu = c.ffn === 'swiglu';
+  // SwiGLU has two input projections (gate and up) of the same shape, counted as one entry.
+  const upWidth = swiglu ? 2 * c.dFF : c.dFF;
+  return [
+    linearLayer(`${p}.mlp.up`, { inFeatures: d, outFeatures: upWidth, bias: c.bias, tokens: t, bytesPerValue: bpv }),
+    elementwiseLayer(`${p}.mlp.act`, {
+      elementsIn: t * upWidth,
+      elementsOut: t * c.dFF,
+      flopsPerElement: swiglu ? ELEMENTWISE_FLOPS.swiglu : ELEMENTWISE_FLOPS.gelu,
+      params: 0,
+      bytesPerValue: bpv,
+    }),
+    linearLayer(`${p}.mlp.down`, { inFeatures: c.dFF, outFeatures: d, bias: c.bias, tokens: t, bytesPerValue: bpv }),
+    residualLayer(`${p}.mlp.residual`, c, t, bpv),
+  ];
+}
+
+/**
+ * Block `index` of `c` for sequences of `tokens` tokens, in forward order. Pre-norm blocks open each
+ * half with its norm (`attn.norm`, `mlp.norm`); post-norm blocks close each half with it.
+ * Expects a checked config and a valid tokens / bytesPerValue (the caller checks them once per model).
+ */
+export function transformerBlockLayers(c: TransformerConfig, index: number, tokens: number, bytesPerValue: number): LayerProfile[] {
+  const p = `${c.blockPrefix}.${index}`;
+  const attnNorm = normLayer(`${p}.attn.norm`, c, tokens, bytesPerValue);
+  const mlpNorm = normLayer(`${p}.mlp.norm`, c, tokens, bytesPerValue);
+  const attn = attentionLayers(p, c, tokens, bytesPerValue);
+  const mlp = mlpLayers(p, c, tokens, bytesPerValue);
+  return c.normPlacement === 'pre' ? [attnNorm, ...attn, mlpNorm, ...mlp] : [...attn, attnNorm, ...mlp, mlpNorm];
+}
