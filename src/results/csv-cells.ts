@@ -32,12 +32,37 @@ export function csvText(s: string): string {
   return cell;
 }
 
+// Rows per chunk: large enough that the final join is cheap, small enough that each chunk is
+// flattened while its rows are still young. Keeping a million row strings alive until one final join
+// measured 2-3x slower (old-generation GC over the row strings).
+const CHUNK_ROWS = 1024;
+
 /**
- * Joins a header and pre-formatted rows into CSV text: `\n` line ends and a final `\n` (csv-stringify's
- * defaults, so files written by either path are alike). Cells must already be formatted by
- * `csvNumber`/`csvText`; this function adds no quoting.
+ * Collects CSV lines and joins them: `\n` line ends and a final `\n` (csv-stringify's defaults).
+ * Lines must already be formatted by `csvNumber`/`csvText`; this class adds no quoting.
  */
-export function joinCsv(header: readonly string[], rows: readonly string[]): string {
-  if (rows.length === 0) return `${header.join(',')}\n`;
-  return `${header.join(',')}\n${rows.join('\n')}\n`;
+export class CsvLines {
+  private readonly chunks: string[] = [];
+  private part: string[];
+
+  /** Starts the text with the header row (plain snake_case names, which never need quoting). */
+  constructor(header: readonly string[]) {
+    this.part = [header.join(',')];
+  }
+
+  /** Appends one formatted row. */
+  add(line: string): void {
+    this.part.push(line);
+    if (this.part.length === CHUNK_ROWS) {
+      this.chunks.push(this.part.join('\n'));
+      this.part = [];
+    }
+  }
+
+  /** The whole CSV text. */
+  text(): string {
+    if (this.part.length > 0) this.chunks.push(this.part.join('\n'));
+    this.part = [];
+    return `${this.chunks.join('\n')}\n`;
+  }
 }

@@ -3,7 +3,7 @@
  * results/README.md). Each function is pure: the same `RunResult[]` gives byte-identical text. Rows
  * are written run by run in the order given, and within a run in record order.
  */
-import { csvNumber as num, csvText as text, joinCsv } from './csv-cells.ts';
+import { csvNumber as num, csvText as text, CsvLines } from './csv-cells.ts';
 import type { RunResult } from './recorder.ts';
 
 /** Columns of summary.csv, in order. */
@@ -34,28 +34,29 @@ export function throughputSamplesPerS(r: RunResult): number {
 
 /** summary.csv: one row per run. */
 export function summaryCsv(results: readonly RunResult[]): string {
-  const rows = results.map((r) =>
-    [
+  const out = new CsvLines(SUMMARY_COLUMNS);
+  for (const r of results) {
+    out.add([
       num(r.runId), text(r.scenario), text(r.label), text(r.schedule), text(r.mode), num(r.workers),
       num(r.seed), text(r.timing), num(r.simTimeS), num(r.updates), num(r.samples),
       num(throughputSamplesPerS(r)), num(r.finalLoss), num(r.finalAccuracy), num(r.bestAccuracy),
       num(r.timeToTargetS), num(r.bytesSent), num(r.meanStaleness), num(r.maxStaleness),
       num(r.meanUtilization), text(r.stopReason),
-    ].join(','),
-  );
-  return joinCsv(SUMMARY_COLUMNS, rows);
+    ].join(','));
+  }
+  return out.text();
 }
 
 /** evals.csv: one row per evaluation of the global model. */
 export function evalsCsv(results: readonly RunResult[]): string {
-  const rows: string[] = [];
+  const out = new CsvLines(EVALS_COLUMNS);
   for (const r of results) {
     const id = num(r.runId);
     for (const e of r.evals) {
-      rows.push(`${id},${num(e.timeS)},${num(e.updates)},${num(e.samples)},${num(e.epoch)},${num(e.loss)},${num(e.accuracy)}`);
+      out.add(`${id},${num(e.timeS)},${num(e.updates)},${num(e.samples)},${num(e.epoch)},${num(e.loss)},${num(e.accuracy)}`);
     }
   }
-  return joinCsv(EVALS_COLUMNS, rows);
+  return out.text();
 }
 
 /**
@@ -64,31 +65,31 @@ export function evalsCsv(results: readonly RunResult[]): string {
  * plain concatenation: this is the one table that reaches millions of rows.
  */
 export function updatesCsv(results: readonly RunResult[]): string {
-  const rows: string[] = [];
+  const out = new CsvLines(UPDATES_COLUMNS);
   for (const r of results) {
     const id = num(r.runId);
     for (const u of r.updateRows) {
       // Staleness is derived here (not stored) so it can never disagree with the two versions.
-      rows.push(
+      out.add(
         `${id},${num(u.timeS)},${num(u.worker)},${num(u.stage)},${num(u.versionRead)},${num(u.versionApplied)},${num(u.versionApplied - u.versionRead)},${num(u.loss)}`,
       );
     }
   }
-  return joinCsv(UPDATES_COLUMNS, rows);
+  return out.text();
 }
 
 /** workers.csv: one row per worker per run. */
 export function workersCsv(results: readonly RunResult[]): string {
-  const rows: string[] = [];
+  const out = new CsvLines(WORKERS_COLUMNS);
   for (const r of results) {
     const id = num(r.runId);
     for (const w of r.workerRows) {
-      rows.push(
+      out.add(
         `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)}`,
       );
     }
   }
-  return joinCsv(WORKERS_COLUMNS, rows);
+  return out.text();
 }
 
 /**

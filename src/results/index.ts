@@ -2,7 +2,7 @@
 export type { Recorder, UpdateRecord, EvalRecord, SpanRecord, WorkerRow, RunResult } from './recorder.ts';
 export { MemoryRecorder } from './memory-recorder.ts';
 export type { MemoryRecorderOptions, StalenessStats } from './memory-recorder.ts';
-export { csvNumber, csvText, joinCsv } from './csv-cells.ts';
+export { csvNumber, csvText, CsvLines } from './csv-cells.ts';
 export {
   SUMMARY_COLUMNS, EVALS_COLUMNS, UPDATES_COLUMNS, WORKERS_COLUMNS,
   summaryCsv, evalsCsv, updatesCsv, workersCsv, csvFiles, throughputSamplesPerS,
@@ -11,8 +11,8 @@ export { traceJson, runTraceEvents, tracePid, traceTid, traceThreadSlots, proces
 export type { TraceEvent } from './trace.ts';
 export { manifestJson, manifestFiles, canonicalJson, sha256Hex, byteSize } from './manifest.ts';
 export type { ManifestInput, ManifestFile } from './manifest.ts';
-export { writeResultsAtomic, abortPendingWrites, pendingWrites, cleanupStaleTemps } from './write-results.ts';
-export type { FileContent, WriteResultsOptions } from './write-results.ts';
+export { writeResultsAtomic, writeResultsAtomicSync, abortPendingWrites, pendingWrites, cleanupStaleTemps } from './write-results.ts';
+export type { FileContent, WriteResultsOptions, WriteResultsSyncOptions } from './write-results.ts';
 export { formatSummaryTable } from './summary-table.ts';
 export type { SummaryTableOptions } from './summary-table.ts';
 export { humanDuration, humanSi, humanPercent, humanGigabytes, humanStaleness, MISSING } from './human-format.ts';

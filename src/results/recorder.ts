@@ -108,4 +108,6 @@ export interface RunResult {
   readonly traceDropped: number;
   /** Wall-clock seconds the run took on this machine (manifest only; never in the CSVs). */
   readonly wallS: number;
+  /** The final global parameters (full mode; for tests and library users, never written to CSV). */
+  readonly finalParams?: Float32Array;
 }

@@ -7,7 +7,7 @@
  * a signal handler can never run while `dir` is missing. Every temporary path is registered until it
  * is gone, so the CLI's SIGINT handler can call `abortPendingWrites()` and leave no debris.
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 
@@ -18,6 +18,12 @@ export type FileContent = string | Uint8Array;
 export interface WriteResultsOptions {
   /** Writes one file; defaults to `fs.promises.writeFile`. */
   readonly writeFile?: (path: string, data: FileContent) => Promise<void>;
+}
+
+/** Hooks for tests of the synchronous variant; production callers pass nothing. */
+export interface WriteResultsSyncOptions {
+  /** Writes one file; defaults to `fs.writeFileSync`. */
+  readonly writeFile?: (path: string, data: FileContent) => void;
 }
 
 // Temporary folders (being written, or old results being deleted) that are garbage if we stop now.
@@ -39,6 +45,20 @@ async function freshTemp(target: string): Promise<string> {
     const tmp = `${target}.tmp-${String(process.pid)}-${String(counter)}`;
     try {
       await mkdir(tmp);
+      pending.add(tmp);
+      return tmp;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+function freshTempSync(target: string): string {
+  for (;;) {
+    counter += 1;
+    const tmp = `${target}.tmp-${String(process.pid)}-${String(counter)}`;
+    try {
+      mkdirSync(tmp);
       pending.add(tmp);
       return tmp;
     } catch (e) {
@@ -103,6 +123,46 @@ export async function writeResultsAtomic(
   if (backup !== undefined) {
     // The new results are in place; failing to delete the old ones must not fail the run.
     await rm(backup, { recursive: true, force: true }).catch(() => undefined);
+    pending.delete(backup);
+  }
+}
+
+/**
+ * The synchronous twin of `writeResultsAtomic`, with the same invariants and errors. While it runs no
+ * JS signal handler can run, so Ctrl-C is handled after it returns (an uncaught SIGINT still kills the
+ * process mid-write; `cleanupStaleTemps` removes what that leaves).
+ */
+export function writeResultsAtomicSync(
+  dir: string,
+  files: Readonly<Record<string, FileContent>>,
+  options: WriteResultsSyncOptions = {},
+): void {
+  const names = Object.keys(files).sort();
+  for (const name of names) checkName(name);
+  const target = resolve(dir);
+  const write = options.writeFile ?? ((p: string, d: FileContent) => writeFileSync(p, d));
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = freshTempSync(target);
+  let backup: string | undefined;
+  try {
+    for (const name of names) {
+      const path = join(tmp, name);
+      if (name.includes('/') || name.includes(sep)) mkdirSync(dirname(path), { recursive: true });
+      write(path, files[name]!);
+    }
+    backup = swapIn(tmp, target);
+    pending.delete(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    pending.delete(tmp);
+    throw e;
+  }
+  if (backup !== undefined) {
+    try {
+      rmSync(backup, { recursive: true, force: true });
+    } catch {
+      // The new results are in place; a leftover backup is removed by a later cleanupStaleTemps.
+    }
     pending.delete(backup);
   }
 }

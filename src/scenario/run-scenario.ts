@@ -192,5 +192,6 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     spans: recorder.spans(),
     traceDropped: recorder.traceDropped,
     wallS: (hooks.wallClock?.() ?? NaN) - wall0,
+    ...(trainer.full ? { finalParams: progress.current.params } : {}),
   };
 }

@@ -38,7 +38,7 @@ export function resolveTiming(spec: TimingSpec, model: ModelConfig, precision: P
         const hidden = model.kind === 'mlp' ? (model.hidden ?? MLP_2NN_HIDDEN) : [];
         profile = denseStackProfile([inputSize, ...hidden, numClasses], bpv);
       }
-      return { profile, label: `model:${profile.name}` };
+      return { profile, label: profile.name };
     }
     case 'profile': {
       const entry = getProfile(spec.name);

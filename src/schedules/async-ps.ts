@@ -12,7 +12,7 @@
  *
  * Servers apply updates instantly (their compute is not modelled). Workers start at seeded random
  * offsets within their first step by default, since real asynchronous workers drift apart; without
- * that, N identical workers stay in lock-step and the mean staleness is (N−1)/2 rather than N−1.
+ * that, N identical workers start in lock-step and drift apart only through unequal communication.
  */
 import type { Event } from '../core/events.ts';
 import type { ProcessGenerator } from '../core/process.ts';

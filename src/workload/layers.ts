@@ -41,7 +41,9 @@ export const ELEMENTWISE_FLOPS = {
 
 /** Options of a dense layer applied independently to `tokens` positions of one sample. */
 export interface LinearShape {
+  /** Input features per position. */
   readonly inFeatures: number;
+  /** Output features per position. */
   readonly outFeatures: number;
   /** Whether the layer adds a bias vector (counted as params and as 1 FLOP per output element). */
   readonly bias: boolean;
@@ -52,6 +54,7 @@ export interface LinearShape {
    * count, its parameters do not, so the model's parameter total counts the matrix once.
    */
   readonly tiedWeights?: boolean;
+  /** Bytes per activation value. */
   readonly bytesPerValue: number;
 }
 
@@ -74,20 +77,29 @@ export function windowOutputSize(inSize: number, kernel: number, stride: number,
 
 /** Options of a square 2-D convolution on a square input. */
 export interface ConvShape {
+  /** Input channels (Cin). */
   readonly inChannels: number;
+  /** Filters (Cout). */
   readonly outChannels: number;
+  /** Kernel side K. */
   readonly kernel: number;
+  /** Stride in both directions. */
   readonly stride: number;
+  /** Zero padding on each side; (K − 1)/2 keeps the side at stride 1 ("same"). */
   readonly padding: number;
   /** Input side in pixels. */
   readonly inSize: number;
+  /** Whether the conv adds a bias per filter. */
   readonly bias: boolean;
+  /** Bytes per activation value. */
   readonly bytesPerValue: number;
 }
 
 /** A layer together with the side of its (square) output, so builders can chain shapes. */
 export interface ShapedLayer {
+  /** The layer's profile entry. */
   readonly layer: LayerProfile;
+  /** Output side in pixels. */
   readonly outSize: number;
 }
 
@@ -113,11 +125,17 @@ export function conv2dLayer(name: string, s: ConvShape): ShapedLayer {
 
 /** Options of a square max pool. */
 export interface PoolShape {
+  /** Channels (unchanged by the pool). */
   readonly channels: number;
+  /** Input side in pixels. */
   readonly inSize: number;
+  /** Window side K. */
   readonly kernel: number;
+  /** Stride in both directions. */
   readonly stride: number;
+  /** Padding on each side. */
   readonly padding: number;
+  /** Bytes per activation value. */
   readonly bytesPerValue: number;
 }
 
@@ -153,6 +171,7 @@ export interface ElementwiseShape {
   readonly flopsPerElement: number;
   /** Trainable parameters (γ, β of a norm), 0 for activations and adds. */
   readonly params: number;
+  /** Bytes per activation value. */
   readonly bytesPerValue: number;
 }
 

@@ -3,11 +3,12 @@
  * P·V, output projection, residual add) and the feed-forward network (up, activation, down, residual
  * add), with the norms where the architecture puts them.
  *
- * Attention is counted as a standard (unfused) implementation computes it, as the HF reference models
- * do: the full T×T score matrix of every head (a causal mask does not skip the masked half), with the
- * softmax as its own memory-bound entry that reads and writes heads·T² values. A fused kernel such as
- * FlashAttention does the same matmul FLOPs but never writes the score matrix to memory, so with it
- * the softmax entry's bytes would vanish; the 1/√d scaling, the mask add and dropout are ignored.
+ * Attention FLOPs count the full T×T score matrix of every head, as dense kernels compute it (a causal
+ * mask does not skip the masked half). With `attention: 'materialized'` the softmax is its own
+ * memory-bound entry that reads and writes heads·T² values, and the score and context matmuls write and
+ * read that matrix too. With `attention: 'fused'` (FlashAttention) the same three entries keep their
+ * FLOPs but the score matrix never reaches memory: scores read Q and K, the softmax moves no bytes,
+ * context reads V and writes the output. The 1/√d scaling, the mask add and dropout are ignored.
  */
 import { ELEMENTWISE_FLOPS, elementwiseLayer, linearLayer } from './layers.ts';
 import { headDim, type TransformerConfig } from './transformer-config.ts';
@@ -35,7 +36,8 @@ function residualLayer(name: string, c: TransformerConfig, tokens: number, bytes
 function attentionLayers(p: string, c: TransformerConfig, t: number, bpv: number): LayerProfile[] {
   const d = c.dModel;
   const kvWidth = c.kvHeads * headDim(c); // = d without grouped-query attention.
-  const scoreElements = c.heads * t * t;
+  // Score-matrix values that go through device memory: none when a fused kernel keeps them on chip.
+  const scoreElements = c.attention === 'materialized' ? c.heads * t * t : 0;
   const layers: LayerProfile[] = [
     // Q, K and V as one entry: GPT-2 fuses them (c_attn) and the others read the same input three times.
     linearLayer(`${p}.attn.qkv`, { inFeatures: d, outFeatures: d + 2 * kvWidth, bias: c.bias, tokens: t, bytesPerValue: bpv }),
@@ -48,7 +50,7 @@ function attentionLayers(p: string, c: TransformerConfig, t: number, bpv: number
   layers.push(
     // QKᵀ: each of the heads·T² scores is a dot product of length d/heads, so 2·T²·d FLOPs in all.
     { name: `${p}.attn.scores`, params: 0, forwardFlopsPerSample: 2 * t * t * d, activationBytesPerSample: (t * d + t * kvWidth + scoreElements) * bpv },
-    elementwiseLayer(`${p}.attn.softmax`, { elementsIn: scoreElements, elementsOut: scoreElements, flopsPerElement: ELEMENTWISE_FLOPS.softmax, params: 0, bytesPerValue: bpv }),
+    { name: `${p}.attn.softmax`, params: 0, forwardFlopsPerSample: ELEMENTWISE_FLOPS.softmax * c.heads * t * t, activationBytesPerSample: 2 * scoreElements * bpv },
     // P·V: each of the T·d outputs sums T products, so another 2·T²·d FLOPs.
     { name: `${p}.attn.context`, params: 0, forwardFlopsPerSample: 2 * t * t * d, activationBytesPerSample: (scoreElements + t * kvWidth + t * d) * bpv },
     linearLayer(`${p}.attn.out`, { inFeatures: d, outFeatures: d, bias: c.bias, tokens: t, bytesPerValue: bpv }),

@@ -47,6 +47,13 @@ export interface TransformerConfig {
   readonly head: 'lm' | 'bert-pretraining';
   /** Whether the output projection shares the token embedding matrix (counted once). */
   readonly tiedEmbeddings: boolean;
+  /**
+   * How the attention core runs. `materialized`: scores, softmax and context are separate kernels and
+   * the heads·T² score matrix goes through device memory (HF/TF reference implementations of BERT and
+   * GPT-2). `fused`: one FlashAttention-style kernel keeps the scores on chip, so only Q, K, V and the
+   * output touch memory. Same FLOPs either way; only the bytes differ.
+   */
+  readonly attention: 'materialized' | 'fused';
 }
 
 /** Size of one attention head. */

@@ -49,7 +49,8 @@ function bertPretrainingHeadLayers(c: TransformerConfig, t: number, bpv: number)
     normLayer('mlm.norm', c, t, bpv),
     linearLayer('mlm.decoder', { inFeatures: d, outFeatures: c.vocabSize, bias: true, tokens: t, tiedWeights: c.tiedEmbeddings, bytesPerValue: bpv }),
     linearLayer('nsp', { inFeatures: d, outFeatures: 2, bias: true, tokens: 1, bytesPerValue: bpv }),
-    softmaxCrossEntropyLayer(t * c.vocabSize + 2, bpv),
+    // The masked-LM loss over T·vocab logits; the next-sentence loss over 2 logits is ignored.
+    softmaxCrossEntropyLayer(t * c.vocabSize, bpv),
   ];
 }
 

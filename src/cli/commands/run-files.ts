@@ -23,9 +23,10 @@ export function resultFiles(i: ResultInputs): Record<string, string> {
   const files: Record<string, string> = {
     'summary.csv': summaryCsv(results),
     'evals.csv': evalsCsv(results),
-    'updates.csv': updatesCsv(results),
     'workers.csv': workersCsv(results),
   };
+  // updates.csv only when some run kept its rows (output.updates), so an empty file never misleads.
+  if (i.runs.some((r) => r.output.updates)) files['updates.csv'] = updatesCsv(results);
   if (i.runs.some((r) => r.output.trace)) files['trace.json'] = traceJson(results);
   files['manifest.json'] = manifestJson({
     results,
@@ -37,7 +38,7 @@ export function resultFiles(i: ResultInputs): Record<string, string> {
     wallS: i.wallS,
     startedAt: i.started,
     command: process.argv.slice(2),
-    files,
+    files: { ...files },
   });
   return files;
 }

@@ -60,9 +60,9 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
     await new Promise((res) => setImmediate(res));
   }
   const { resultFiles } = await import('./run-files.ts');
-  const { writeResultsAtomic } = await import('../../results/write-results.ts');
+  const { writeResultsAtomicSync } = await import('../../results/write-results.ts');
   const files = resultFiles({ results, runs, file, text: loaded.text, backend: backendName, started, wallS: wallClock() - t0 });
-  writeResultsAtomic(dir, files);
+  writeResultsAtomicSync(dir, files);
   return { results, dir, runs };
 }
 

@@ -1,0 +1,61 @@
+/** Small hand-built scenarios for schedule tests (no loader involved, so each field is explicit). */
+import { bytesPerSecond, seconds } from '../../src/core/units.ts';
+import type { Scenario, StragglerSpec } from '../../src/scenario/types.ts';
+
+/** Options of `tinyScenario`. */
+export interface TinyOptions {
+  readonly workers?: number;
+  readonly schedule?: string;
+  readonly scheduleOptions?: Scenario['training']['schedule']['options'];
+  readonly mode?: 'full' | 'timing-only';
+  readonly batchSize?: number;
+  readonly updates?: number;
+  readonly stragglers?: readonly StragglerSpec[];
+  readonly stepTimeS?: number;
+  readonly paramBytes?: number;
+  readonly seed?: number;
+  readonly optimizer?: string;
+  readonly optimizerOptions?: Record<string, number>;
+  readonly lr?: number;
+  /** Gaussian-mixture samples before the 20% test split. */
+  readonly n?: number;
+  readonly trace?: boolean;
+  /** Replaces the custom step-time timing. */
+  readonly timing?: Scenario['workload']['timing'];
+}
+
+/**
+ * `workers` single-GPU A100 nodes on one switch (100 Gbit/s, 5 µs NICs; GPU↔NIC 300 GB/s, 1 µs, so a
+ * node-to-node path has α = intraNode + nic latency = 6 µs, docs/network.md, and B = 12.5 GB/s), a Gaussian-mixture task with
+ * 8 features and 3 classes, a logistic regression, custom timing of `stepTimeS` per step.
+ */
+export function tinyScenario(o: TinyOptions = {}): Scenario {
+  return {
+    file: '<test>',
+    name: 'tiny',
+    point: '',
+    seed: o.seed ?? 7,
+    mode: o.mode ?? 'full',
+    cluster: {
+      nodes: [{ count: o.workers ?? 4, gpusPerNode: 1, gpu: 'A100-80GB', intraNode: { bandwidth: bytesPerSecond(300e9), latency: seconds(1e-6) }, nic: { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) } }],
+      network: { model: 'analytical', topology: { kind: 'switch', options: {} } },
+      stragglers: o.stragglers ?? [],
+    },
+    workload: {
+      model: { kind: 'logistic-regression' },
+      dataset: { kind: 'gaussian-mixture', options: { n: o.n ?? 1000, d: 8, numClasses: 3, testFraction: 0.2 } },
+      sharding: { kind: 'iid' },
+      batchSize: o.batchSize ?? 16,
+      timing: o.timing ?? { kind: 'custom', stepTimeS: o.stepTimeS ?? 0.01, paramBytes: o.paramBytes ?? 4e6 },
+      precision: 'fp32',
+    },
+    training: {
+      schedule: { kind: o.schedule ?? 'sync-allreduce', options: o.scheduleOptions ?? {} },
+      optimizer: { kind: o.optimizer ?? 'sgd', options: o.optimizerOptions ?? {} },
+      lr: { kind: 'constant', options: { lr: o.lr ?? 0.1 } },
+      stop: { updates: o.updates ?? 10 },
+      eval: { everyUpdates: 5 },
+    },
+    output: { trace: o.trace ?? false, traceLimit: 1000, updates: true },
+  };
+}
