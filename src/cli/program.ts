@@ -6,6 +6,9 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
+import { listCommand } from './commands/list.ts';
+import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
 
 /** The package version, read from package.json so that it never disagrees with the release. */
 export function packageVersion(): string {
@@ -44,10 +47,12 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nCommands today: collective (nccl-tests-style collective timings on a simulated cluster). Scenario\n' +
-        'commands (run, validate, list, sweep) arrive with later issues and will be listed here when they\n' +
-        'work. See README.md.',
+      '\nStart with `dtsim run` (runs scenarios/quickstart.yaml). `dtsim sweep` (parallel and sharded sweeps)\n' +
+        'is not built yet; `dtsim run` runs a scenario\'s sweep points one after another. See README.md.',
     );
+  program.addCommand(runCommand(() => program.opts<{ backend?: BackendName }>().backend));
+  program.addCommand(validateCommand());
+  program.addCommand(listCommand());
   program.addCommand(collectiveCommand());
   program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
     if (opts.version === true) {

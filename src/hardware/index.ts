@@ -20,6 +20,7 @@ export type {
   PeriodicSlowdownParams,
   SpikeSlowdownParams,
 } from './slowdown-models.ts';
+export { STRAGGLER_MODELS, createStraggler, type StragglerModelEntry, type StragglerOptionSpec, type StragglerOptions } from './slowdown-registry.ts';
 export { TraceParseError, parseSlowdownTrace, traceFactorAt, traceSlowdown } from './slowdown-trace.ts';
 export type { SlowdownTrace, WorkerTrace } from './slowdown-trace.ts';
 export { FailureModel } from './failures.ts';

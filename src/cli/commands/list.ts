@@ -1,0 +1,187 @@
+/**
+ * `dtsim list [what]`: what a scenario may name, read from the registries themselves (schedules with
+ * their options, GPUs, models, datasets, collectives, stragglers, timing profiles, network models,
+ * topologies, optimizers), so the listing never disagrees with the schema. Registries are imported
+ * inside the action: `dtsim --help` stays fast, and none of them loads TensorFlow.js.
+ */
+import { Argument, Command } from 'commander';
+
+/** The categories `dtsim list` knows, in the order a bare `dtsim list` prints them. */
+export const LIST_TOPICS = ['schedules', 'gpus', 'models', 'datasets', 'collectives', 'stragglers', 'profiles', 'networks', 'topologies', 'optimizers'] as const;
+
+/** One category. */
+export type ListTopic = (typeof LIST_TOPICS)[number];
+
+async function registries() {
+  const [schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers] = await Promise.all([
+    import('../../schedules/index.ts'),
+    import('../../hardware/gpu-catalog.ts'),
+    import('../../training/models/create-model.ts'),
+    import('../../training/datasets/registry.ts'),
+    import('../../collectives/registry.ts'),
+    import('../../hardware/slowdown-registry.ts'),
+    import('../../workload/index.ts'),
+    import('../../network/network-models.ts'),
+    import('../../network/topologies.ts'),
+    import('../../training/optimizers/registry.ts'),
+  ]);
+  return { schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers };
+}
+
+type Registries = Awaited<ReturnType<typeof registries>>;
+
+/** Rows as left-aligned columns, each line indented. */
+function table(rows: readonly (readonly string[])[], indent = '  '): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+interface OptionLike {
+  readonly type: string;
+  readonly description: string;
+  readonly default?: unknown;
+  readonly required?: boolean;
+  readonly integer?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly greaterThan?: number;
+  readonly maxExclusive?: number;
+  readonly dimension?: string;
+  readonly values?: readonly string[];
+  readonly op?: string;
+}
+
+/** `integer >= 1`, `size`, `none|staleness`, `collective (all-reduce)`. */
+function typeText(o: OptionLike): string {
+  switch (o.type) {
+    case 'number':
+    case 'integer': {
+      const b = [
+        o.min === undefined ? '' : `>= ${o.min}`,
+        o.greaterThan === undefined ? '' : `> ${o.greaterThan}`,
+        o.max === undefined ? '' : `<= ${o.max}`,
+        o.maxExclusive === undefined ? '' : `< ${o.maxExclusive}`,
+      ].filter((x) => x !== '');
+      return `${o.integer === true || o.type === 'integer' ? 'integer' : 'number'}${b.length > 0 ? ` ${b.join(' ')}` : ''}`;
+    }
+    case 'quantity':
+      return o.dimension ?? 'quantity';
+    case 'enum':
+      return (o.values ?? []).join('|');
+    case 'collective':
+      return `collective (${o.op ?? ''})`;
+    case 'link':
+      return 'link {bandwidth, latency}';
+    default:
+      return o.type;
+  }
+}
+
+function defaultText(o: OptionLike): string {
+  if (o.default !== undefined) return `default ${String(o.default)}`;
+  return o.required === true ? 'required' : 'optional';
+}
+
+function optionRows(options: Readonly<Record<string, OptionLike>>): string[][] {
+  return Object.entries(options).map(([k, o]) => [k, typeText(o), defaultText(o), o.description]);
+}
+
+function optionsBlock(options: Readonly<Record<string, OptionLike>>, indent: string): string {
+  const rows = optionRows(options);
+  return rows.length === 0 ? `${indent}(no options)` : table(rows, indent);
+}
+
+const MODEL_TEXT: Readonly<Record<string, string>> = {
+  'logistic-regression': 'softmax regression, one dense layer; options inputSize, numClasses',
+  mlp: 'dense ReLU network; preset: 2nn (784-200-200-10, McMahan et al. 2017, the default) or hidden: [widths]; inputSize, numClasses',
+  cnn: 'small CNN: two conv + 2×2 max-pool layers, then dense; options imageSize, channels, filters [f1, f2], kernel, numClasses',
+};
+
+const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
+  schedules: (r) =>
+    Object.values(r.schedules.SCHEDULES)
+      .map((s) => `  ${s.name}: ${s.summary}\n    after: ${s.reference}\n${optionsBlock(s.options as Record<string, OptionLike>, '    ')}`)
+      .join('\n\n'),
+  gpus: (r) => {
+    const P = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'] as const;
+    const rows = r.catalog.GPU_CATALOG.map(({ spec }) => [
+      spec.name,
+      spec.vendor,
+      ...P.map((p) => (spec.peak[p] === undefined ? '-' : String(Math.round((spec.peak[p] / 1e12) * 10) / 10))),
+      `${Math.round(spec.memoryBytes / 2 ** 30)}`,
+      `${Math.round(spec.memoryBandwidth / 1e9)}`,
+      String(spec.defaultEfficiency),
+    ]);
+    return table([['name', 'vendor', ...P.map((p) => `${p}`), 'GiB', 'GB/s', 'efficiency'], ...rows]) + '\n  (peak dense TFLOP/s per precision; sources: datasheets named in src/hardware/gpu-catalog.ts)';
+  },
+  models: (r) => table(r.model.MODEL_KINDS.map((k) => [k, MODEL_TEXT[k] ?? ''])),
+  datasets: (r) =>
+    Object.entries(r.datasets.DATASETS)
+      .map(([name, d]) => `  ${name} (${d.task}): ${d.description}\n${optionsBlock(mapType(d.options, 'number'), '    ')}`)
+      .join('\n'),
+  collectives: (r) => table(Object.values(r.collectives.COLLECTIVES).map((c) => [c.name, c.ops.join(', '), c.summary])),
+  stragglers: (r) =>
+    Object.entries(r.stragglers.STRAGGLER_MODELS)
+      .map(([name, s]) => `  ${name}: ${s.description}${s.acceptsWorkers ? ' (workers: [ranks] limits it)' : ''}\n${optionsBlock(s.options, '    ')}`)
+      .join('\n'),
+  profiles: (r) =>
+    table(
+      Object.entries(r.workload.PROFILES).map(([name, p]) => [
+        name,
+        `${(p.params / 1e6).toFixed(1)}M params`,
+        p.defaultSequenceLength === undefined ? 'image' : `seq ${p.defaultSequenceLength}`,
+        p.description,
+      ]),
+    ),
+  networks: (r) => table(Object.entries(r.networks.NETWORK_MODELS).map(([name, n]) => [name, n.description])),
+  topologies: (r) =>
+    Object.entries(r.topologies.TOPOLOGIES)
+      .map(([name, t]) => `  ${name}: ${t.description}\n${optionsBlock(t.options as Record<string, OptionLike>, '    ')}`)
+      .join('\n'),
+  optimizers: (r) =>
+    [
+      ...Object.entries(r.optimizers.OPTIMIZERS).map(([name, o]) => `  ${name}: ${o.description}\n${optionsBlock(mapType(o.options, 'number'), '    ')}`),
+      '  learning-rate schedules (training.optimizer.lrSchedule; the base rate is training.optimizer.learningRate):',
+      ...Object.entries(r.optimizers.LR_SCHEDULES).map(
+        ([name, s]) => `  ${name}: ${s.description}\n${optionsBlock(mapType(Object.fromEntries(Object.entries(s.options).filter(([k]) => k !== 'lr')), 'number'), '    ')}`,
+      ),
+    ].join('\n'),
+};
+
+function mapType<T extends object>(options: Readonly<Record<string, T>>, type: string): Record<string, OptionLike> {
+  return Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type, ...o } as unknown as OptionLike]));
+}
+
+/** The names in each category, one line each (what a bare `dtsim list` prints). */
+function overview(r: Registries): string {
+  const names: Record<ListTopic, readonly string[]> = {
+    schedules: Object.keys(r.schedules.SCHEDULES),
+    gpus: r.catalog.GPU_NAMES,
+    models: r.model.MODEL_KINDS,
+    datasets: Object.keys(r.datasets.DATASETS),
+    collectives: Object.keys(r.collectives.COLLECTIVES),
+    stragglers: Object.keys(r.stragglers.STRAGGLER_MODELS),
+    profiles: Object.keys(r.workload.PROFILES),
+    networks: Object.keys(r.networks.NETWORK_MODELS),
+    topologies: Object.keys(r.topologies.TOPOLOGIES),
+    optimizers: [...Object.keys(r.optimizers.OPTIMIZERS), ...Object.keys(r.optimizers.LR_SCHEDULES).map((k) => `lr:${k}`)],
+  };
+  return `${table(LIST_TOPICS.map((t) => [t, names[t].join(', ')]), '')}\n\nDetails: dtsim list <${LIST_TOPICS.join('|')}>\n`;
+}
+
+/** The text `dtsim list [topic]` prints. */
+export async function listText(topic?: ListTopic): Promise<string> {
+  const r = await registries();
+  return topic === undefined ? overview(r) : `${topic}:\n${SECTIONS[topic](r)}\n`;
+}
+
+/** The `list` subcommand; `write` receives the text (default: stdout). */
+export function listCommand(write: (text: string) => void = (t) => process.stdout.write(t)): Command {
+  return new Command('list')
+    .description('list what a scenario can name: schedules (with options), GPUs, models, datasets, collectives, ...')
+    .addArgument(new Argument('[what]', 'category').choices(LIST_TOPICS))
+    .action(async (what?: ListTopic) => {
+      write(await listText(what));
+    });
+}

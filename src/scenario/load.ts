@@ -1,0 +1,223 @@
+/**
+ * Loading a scenario: text → data (YAML or JSON) → `--set` overrides → sweep points → one validated,
+ * normalized `Scenario` per point. Nothing is run and every problem is collected first, so a
+ * `ScenarioError` lists all of them (each with file:line:column or the `--set` it came from).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ScenarioError } from './errors.ts';
+import type { ScenarioIssue } from './errors.ts';
+import { scenarioErrorMap } from './messages.ts';
+import { cloneData, formatPath, isPrefix, parsePath, setPath } from './paths.ts';
+import type { PathSegment } from './paths.ts';
+import { clusterShape, scenarioSchema } from './schema.ts';
+import { parseText } from './source.ts';
+import type { SourceText } from './source.ts';
+import { didYouMean } from './suggest.ts';
+import { readSweep, sweepPoints } from './sweep.ts';
+import type { SweepAxis, SweepPoint } from './sweep.ts';
+import type { Scenario } from './types.ts';
+
+/** Options of `loadScenario` and `parseScenario`. */
+export interface LoadOptions {
+  /** `path=value` settings from `--set`; the value is read as YAML (`3`, `async-ps`, `[1, 2]`, `{kind: ring}`, `null` removes). */
+  readonly overrides?: readonly string[];
+  /** Replaces the file's seed (`--seed`). */
+  readonly seed?: number;
+  /** Forces `mode: timing-only` (`--timing-only`). */
+  readonly timingOnly?: boolean;
+  /** Reads files the scenario names (straggler traces); default `fs.readFileSync(path, 'utf8')`. */
+  readonly readFile?: (path: string) => string;
+}
+
+/** What a scenario file expands to. */
+export interface LoadedScenario {
+  /** The file as given. */
+  readonly file: string;
+  /** Its text, unchanged (for manifests and hashes). */
+  readonly text: string;
+  /** One run per sweep point, in sweep order (one run without a sweep). */
+  readonly runs: readonly Scenario[];
+}
+
+interface Override {
+  readonly path: readonly PathSegment[];
+  readonly value: unknown;
+  /** How the user wrote it, for messages. */
+  readonly origin: string;
+}
+
+const defaultRead = (path: string): string => readFileSync(path, 'utf8');
+
+function readOverrides(file: string, opts: LoadOptions, issues: ScenarioIssue[]): Override[] {
+  const out: Override[] = [];
+  for (const text of opts.overrides ?? []) {
+    const origin = `--set ${text}`;
+    const eq = text.indexOf('=');
+    if (eq < 0) {
+      issues.push({ file, origin, path: '', message: 'expected path=value, e.g. --set training.schedule.kind=async-ps' });
+      continue;
+    }
+    const raw = text.slice(eq + 1);
+    try {
+      const path = parsePath(text.slice(0, eq));
+      if (raw.trim() === '') throw new Error('no value after "="; write null to remove a key');
+      let value: unknown;
+      try {
+        value = parseYaml(raw);
+      } catch (err) {
+        throw new Error(`cannot read the value as YAML: ${(err as Error).message}`);
+      }
+      out.push({ path, value, origin });
+    } catch (err) {
+      // yaml's message ends with "at line 1, column 2:" about the value text itself; drop that.
+      const msg = err instanceof Error ? err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(err);
+      issues.push({ file, origin, path: '', message: msg });
+    }
+  }
+  if (opts.seed !== undefined) out.push({ path: ['seed'], value: opts.seed, origin: `--seed ${opts.seed}` });
+  if (opts.timingOnly === true) out.push({ path: ['mode'], value: 'timing-only', origin: '--timing-only' });
+  return out;
+}
+
+/** Where an issue at `path` should point: the `--set` that put the value there, a sweep value, or the file. */
+function place(source: SourceText, overrides: readonly Override[], axes: readonly SweepAxis[], point: SweepPoint, path: readonly PropertyKey[], key: boolean): Pick<ScenarioIssue, 'line' | 'column' | 'origin'> {
+  const axis = axes.findIndex((a) => isPrefix(a.path, path));
+  if (axis >= 0) {
+    const a = axes[axis]!;
+    const node = source.nodeAt(['sweep', a.key, point.indices[axis]!]);
+    const pos = source.locate(path.slice(a.path.length), { from: node ?? null, key });
+    return pos === undefined ? {} : { line: pos.line, column: pos.column };
+  }
+  const o = [...overrides].reverse().find((x) => isPrefix(x.path, path));
+  if (o !== undefined) return { origin: o.origin };
+  // A path the file does not have but a sweep key or --set created (a misspelt key): blame that.
+  const made = axes.find((a) => isPrefix(path, a.path));
+  if (made !== undefined) {
+    const at = source.locate(['sweep', made.key], { key: true });
+    return at === undefined ? {} : { line: at.line, column: at.column };
+  }
+  const o2 = overrides.find((x) => isPrefix(path, x.path));
+  if (o2 !== undefined && source.nodeAt(path as PathSegment[]) === undefined) return { origin: o2.origin };
+  const pos = source.locate(path, { key });
+  return pos === undefined ? {} : { line: pos.line, column: pos.column };
+}
+
+/**
+ * One issue per unknown key, pointing at the key itself (what the user has to change). The error map
+ * wrote `unknown key(s) ...; allowed: a, b[; hint]`, so the allowed list is read back from it.
+ */
+function perKey(message: string, keys: readonly string[]): string[] {
+  const at = message.indexOf('; allowed: ');
+  if (keys.length === 1 || at < 0) return keys.map(() => message);
+  const tail = message.slice(at);
+  const allowed = tail.slice('; allowed: '.length).split(';')[0]!.split(', ');
+  return keys.map((k) => `unknown key "${k}"${didYouMean(k, allowed)}${tail}`);
+}
+
+function zodIssues(err: z.ZodError, file: string, where: (path: readonly PropertyKey[], key: boolean) => Pick<ScenarioIssue, 'line' | 'column' | 'origin'>): ScenarioIssue[] {
+  return err.issues.flatMap((iss): ScenarioIssue[] => {
+    if (iss.code === 'unrecognized_keys') {
+      const messages = perKey(iss.message, iss.keys);
+      return iss.keys.map((k, i) => {
+        const path = [...iss.path, k];
+        return { file, ...where(path, true), path: formatPath(path), message: messages[i]! };
+      });
+    }
+    return [{ file, ...where(iss.path, false), path: formatPath(iss.path), message: iss.message }];
+  });
+}
+
+/** Merges issues found at several sweep points: one entry per problem, naming the points unless all. */
+function mergeIssues(perPoint: readonly (readonly ScenarioIssue[])[], labels: readonly string[]): ScenarioIssue[] {
+  const byText = new Map<string, { issue: ScenarioIssue; points: string[] }>();
+  perPoint.forEach((issues, p) => {
+    for (const i of issues) {
+      const k = JSON.stringify([i.origin, i.line, i.column, i.path, i.message]);
+      const e = byText.get(k);
+      if (e === undefined) byText.set(k, { issue: i, points: [labels[p]!] });
+      else if (!e.points.includes(labels[p]!)) e.points.push(labels[p]!);
+    }
+  });
+  return [...byText.values()].map(({ issue, points }) => (points.length === labels.length || labels.length <= 1 ? issue : { ...issue, points }));
+}
+
+/**
+ * Validates scenario `text` (named `file` for messages and relative paths) and expands its sweep.
+ * @throws ScenarioError listing every problem: syntax, duplicate keys, bad overrides or sweep, and every
+ *   schema issue of every sweep point.
+ */
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
+  const parsed = parseText(text, file);
+  if (!parsed.ok) throw new ScenarioError(file, parsed.issues);
+  const { source } = parsed;
+  const issues: ScenarioIssue[] = [];
+  if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
+    throw new ScenarioError(file, [{ file, line: 1, column: 1, path: '', message: 'expected a mapping with at least name and cluster' }]);
+  }
+  const overrides = readOverrides(file, opts, issues);
+  const base = cloneData(source.data as Record<string, unknown>);
+  for (const o of overrides) {
+    try {
+      setPath(base, o.path, o.value);
+    } catch (err) {
+      issues.push({ file, origin: o.origin, path: formatPath(o.path), message: (err as Error).message });
+    }
+  }
+  const { axes, problems } = readSweep(base['sweep'], overrides.filter((o) => o.path[0] !== 'sweep').map((o) => o.path));
+  for (const p of problems) {
+    const o = overrides.find((x) => isPrefix(x.path, p.path as PathSegment[]));
+    const pos = o === undefined ? source.locate(p.path, { key: p.path.length === 2 }) : undefined;
+    issues.push({ file, ...(o === undefined ? (pos ?? {}) : { origin: o.origin }), path: formatPath(p.path), message: p.message });
+  }
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  delete base['sweep'];
+
+  const points = sweepPoints(axes);
+  const readFile = opts.readFile ?? defaultRead;
+  const baseDir = dirname(resolve(file));
+  const runs: Scenario[] = [];
+  const perPoint: ScenarioIssue[][] = [];
+  for (const point of points) {
+    const raw = cloneData(base);
+    const pointIssues: ScenarioIssue[] = [];
+    axes.forEach((a, k) => {
+      try {
+        setPath(raw, a.path, cloneData(a.values[point.indices[k]!]));
+      } catch (err) {
+        const pos = source.locate(['sweep', a.key], { key: true });
+        pointIssues.push({ file, ...(pos ?? {}), path: formatPath(['sweep', a.key]), message: (err as Error).message });
+      }
+    });
+    if (pointIssues.length === 0) {
+      const shape = clusterShape(raw);
+      const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), baseDir, readFile });
+      const r = schema.safeParse(raw, { error: scenarioErrorMap, reportInput: true });
+      if (r.success) runs.push({ file, point: point.label, ...r.data });
+      else pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
+    }
+    perPoint.push(pointIssues);
+  }
+  const all = mergeIssues(perPoint, points.map((p) => p.label));
+  if (all.length > 0) throw new ScenarioError(file, all);
+  return { file, text, runs };
+}
+
+/**
+ * Reads and validates the scenario file `file` (.yaml, .yml or .json).
+ * @throws ScenarioError for an unreadable file, another extension, or anything `parseScenario` rejects.
+ */
+export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
+  if (!/\.(ya?ml|json)$/i.test(file)) {
+    throw new ScenarioError(file, [{ file, path: '', message: 'expected a .yaml, .yml or .json file' }]);
+  }
+  let text: string;
+  try {
+    text = (opts.readFile ?? defaultRead)(file);
+  } catch (err) {
+    throw new ScenarioError(file, [{ file, path: '', message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` }]);
+  }
+  return parseScenario(text, file, opts);
+}

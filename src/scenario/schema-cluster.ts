@@ -1,0 +1,185 @@
+/**
+ * The `cluster` section: node groups (GPU, speed, links), the network model and topology, stragglers,
+ * and `failures` (rejected until a schedule simulates them). The GPU catalog, `buildCluster` and
+ * `buildTopology` run here, at validation time, so `dtsim validate` reports what a run would trip on.
+ */
+import { z } from 'zod';
+import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, buildCluster } from '../hardware/cluster.ts';
+import type { NodeGroupSpec } from '../hardware/cluster.ts';
+import { DeviceSpecError, PRECISIONS, defineDeviceSpec } from '../hardware/device-spec.ts';
+import { GPU_NAMES, UnknownGpuError, catalogEntry } from '../hardware/gpu-catalog.ts';
+import { STRAGGLER_MODELS } from '../hardware/slowdown-registry.ts';
+import { parseSlowdownTrace } from '../hardware/slowdown-trace.ts';
+import { NETWORK_MODELS } from '../network/network-models.ts';
+import { TOPOLOGIES, buildTopology } from '../network/topologies.ts';
+import type { Scenario, StragglerSpec } from './types.ts';
+import { addIssue, field, intField, linkSchema, numberField } from './fields.ts';
+import type { SchemaContext } from './fields.ts';
+import { fromStragglerOption, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
+import { describeValue } from './messages.ts';
+import { QuantityError, parseQuantity } from './quantity.ts';
+import { unknownName } from './suggest.ts';
+import type { QuantityDimension } from './quantity.ts';
+
+type Ctx = z.core.$RefinementCtx;
+
+// Quantity fields of an inline GPU spec; defineDeviceSpec wants SI numbers, a scenario writes units.
+const GPU_QUANTITIES: Readonly<Record<string, QuantityDimension>> = { memoryBandwidth: 'bandwidth', memoryBytes: 'size' };
+
+/** Converts the unit strings of an inline GPU spec to SI numbers, reporting each bad one. */
+function inlineGpu(o: Record<string, unknown>, ctx: Ctx): Record<string, unknown> | undefined {
+  let ok = true;
+  const convert = (v: unknown, dim: QuantityDimension, path: PropertyKey[]): unknown => {
+    if (v === undefined) return v;
+    try {
+      return parseQuantity(v, dim);
+    } catch (err) {
+      if (!(err instanceof QuantityError)) throw err;
+      addIssue(ctx, v, err.message, path);
+      ok = false;
+      return v;
+    }
+  };
+  const out: Record<string, unknown> = { ...o };
+  for (const [k, dim] of Object.entries(GPU_QUANTITIES)) if (k in o) out[k] = convert(o[k], dim, [k]);
+  const pf = o['peakFlops'];
+  if (typeof pf === 'object' && pf !== null && !Array.isArray(pf)) {
+    const conv: Record<string, unknown> = {};
+    for (const [p, v] of Object.entries(pf)) conv[p] = (PRECISIONS as readonly string[]).includes(p) ? convert(v, 'flop-rate', ['peakFlops', p]) : v;
+    out['peakFlops'] = conv;
+  }
+  return ok ? out : undefined;
+}
+
+/** A catalog name (canonical spelling returned) or an inline spec (SI numbers returned). */
+const gpuField = field((v, ctx): string | object | undefined => {
+  if (typeof v === 'string') {
+    try {
+      return catalogEntry(v).spec.name;
+    } catch (err) {
+      if (!(err instanceof UnknownGpuError)) throw err;
+      addIssue(ctx, v, unknownName('GPU', v, GPU_NAMES));
+      return undefined;
+    }
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    addIssue(ctx, v, `${v === undefined ? 'missing' : `got ${describeValue(v)}`}; expected a catalog GPU name (see dtsim list gpus) or an inline spec { name, peakFlops, memoryBandwidth, memoryBytes }`);
+    return undefined;
+  }
+  const spec = inlineGpu(v as Record<string, unknown>, ctx);
+  if (spec === undefined) return undefined;
+  try {
+    defineDeviceSpec(spec, 'gpu');
+  } catch (err) {
+    if (!(err instanceof DeviceSpecError)) throw err;
+    const sub = err.path.split('.').slice(1);
+    // The message repeats the path; the issue carries it, so keep what follows "path: ".
+    addIssue(ctx, sub.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], v), err.message.slice(err.path.length + 2), sub);
+    return undefined;
+  }
+  return spec;
+});
+
+const nodeGroup = strict({
+  count: intField(1, 1),
+  gpusPerNode: intField(1, 1),
+  gpu: gpuField,
+  speed: numberField({ greaterThan: 0, formula: false }),
+  intraNode: linkSchema(DEFAULT_INTRA_NODE_LINK).optional(),
+  nic: linkSchema(DEFAULT_NIC_LINK).optional(),
+}).transform((g) => {
+  const out: { -readonly [K in keyof NodeGroupSpec]: NodeGroupSpec[K] } = { count: g.count, gpusPerNode: g.gpusPerNode, gpu: g.gpu ?? '' };
+  if (g.speed !== undefined) out.speed = g.speed;
+  if (g.intraNode !== undefined) out.intraNode = g.intraNode;
+  if (g.nic !== undefined) out.nic = g.nic;
+  return out as NodeGroupSpec;
+});
+
+/** Maps `nodes[1].speed` (a ClusterSpecError path) to `[1, 'speed']`. */
+function clusterPath(path: string): PropertyKey[] {
+  return [...path.matchAll(/\[(\d+)\]|\.([^.[]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+}
+
+const nodesSchema = z
+  .array(nodeGroup)
+  .min(1)
+  .transform((groups, ctx) => {
+    try {
+      buildCluster(groups, 'nodes');
+    } catch (err) {
+      if (!(err instanceof ClusterSpecError || err instanceof RangeError || err instanceof UnknownGpuError || err instanceof DeviceSpecError)) throw err;
+      const path = err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [];
+      addIssue(ctx, groups, err.message, path);
+    }
+    return groups;
+  });
+
+function topologySchema(sctx: SchemaContext): z.ZodType<{ kind: string } & Record<string, unknown>> {
+  const variants: Record<string, z.ZodRawShape> = {};
+  for (const [name, info] of Object.entries(TOPOLOGIES)) {
+    const specs = Object.fromEntries(Object.entries(info.options as Record<string, Parameters<typeof fromTopologyOption>[0]>).map(([k, o]) => [k, fromTopologyOption(o)]));
+    variants[name] = optionsShape(specs, sctx);
+  }
+  return kinded('topology', variants, { default: 'switch' });
+}
+
+function workersField(sctx: SchemaContext): z.ZodType<number[] | undefined> {
+  return z
+    .array(intField(0) as z.ZodType<number>) // YAML lists have no holes: an item is never undefined
+    .min(1)
+    .optional()
+    .superRefine((list, ctx) => {
+      const total = sctx.shape?.workers;
+      if (list === undefined || total === undefined) return;
+      list.forEach((w, i) => {
+        if (w >= total) addIssue(ctx, w, `got worker ${w}; the cluster has ${total} workers (ranks 0..${total - 1})`, [i]);
+      });
+    });
+}
+
+function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
+  const variants: Record<string, z.ZodRawShape> = {};
+  for (const [name, entry] of Object.entries(STRAGGLER_MODELS)) {
+    const specs = Object.fromEntries(
+      Object.entries(entry.options).map(([k, o]) => [k, fromStragglerOption(o, (text, path) => void parseSlowdownTrace(text, path))]),
+    );
+    variants[name] = { ...optionsShape(specs, sctx), ...(entry.acceptsWorkers ? { workers: workersField(sctx) } : {}) };
+  }
+  return kinded('straggler model', variants).transform((v): StragglerSpec => {
+    const { kind, options } = kindAndOptions<unknown>(v);
+    const { workers, ...rest } = options;
+    const flat: Record<string, number | string | boolean> = {};
+    for (const [k, x] of Object.entries(rest)) {
+      // A file option arrives as { path, text }: the model gets the path under its key and the text.
+      if (typeof x === 'object' && x !== null && 'text' in x) {
+        flat[k] = (x as unknown as { path: string }).path;
+        flat['text'] = (x as { text: string }).text;
+      } else flat[k] = x as number | string | boolean;
+    }
+    return workers === undefined ? { kind, options: flat } : { kind, options: flat, workers: workers as number[] };
+  });
+}
+
+/** The `cluster` section's schema; `sctx.shape` must come from the same nodes (for worker lists and formulas). */
+export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster']> {
+  return strict({
+    nodes: nodesSchema,
+    network: strict({
+      model: z.enum(Object.keys(NETWORK_MODELS) as [string, ...string[]]).default('analytical'),
+      topology: topologySchema(sctx),
+    }).prefault({} as never),
+    stragglers: z.array(stragglerSchema(sctx)).default([]),
+    failures: field((v, ctx) => {
+      if (v !== undefined) addIssue(ctx, v, 'failures are not simulated by the schedules yet; remove this key (the failure model exists in hardware/ but no schedule reacts to it)');
+    }),
+  }).transform((c, ctx): Scenario['cluster'] => {
+    const topology = kindAndOptions<unknown>(c.network.topology);
+    try {
+      buildTopology(topology.kind, buildCluster(c.nodes, 'nodes').nodes, topology.options);
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      addIssue(ctx, c.network.topology, err.message, ['network', 'topology']);
+    }
+    return { nodes: c.nodes, network: { model: c.network.model, topology }, stragglers: c.stragglers };
+  }) as unknown as z.ZodType<Scenario['cluster']>;
+}

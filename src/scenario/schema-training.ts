@@ -1,0 +1,123 @@
+/**
+ * The `training` section: the schedule and its options (from the SCHEDULES registry's descriptors), the
+ * optimizer with its learning rate and schedule, stop conditions and the evaluation cadence.
+ */
+import { z } from 'zod';
+import { SCHEDULES } from '../schedules/index.ts';
+import { LR_SCHEDULES, OPTIMIZERS } from '../training/optimizers/registry.ts';
+import type { EvalSpec, Scenario, StopSpec } from './types.ts';
+import { addIssue, defined, numberField, quantityField } from './fields.ts';
+import type { SchemaContext } from './fields.ts';
+import { fromOptimizerOption, fromOptionSpec, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
+
+function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['schedule']> {
+  const variants: Record<string, z.ZodRawShape> = {};
+  for (const [name, def] of Object.entries(SCHEDULES)) {
+    variants[name] = optionsShape(Object.fromEntries(Object.entries(def.options).map(([k, o]) => [k, fromOptionSpec(o)])), sctx);
+  }
+  return kinded('schedule', variants, { default: 'sync-allreduce' }).transform((v) => kindAndOptions<number | boolean | string>(v));
+}
+
+/** Keys users bring from other tools' optimizer configs, and where they belong here. */
+function optimizerHint(kind: string, keys: readonly string[]): string | undefined {
+  if (keys.includes('momentum') && !Object.hasOwn(OPTIMIZERS[kind]?.options ?? {}, 'momentum')) {
+    return `"${kind}" has no momentum; use kind: momentum (heavy ball) or kind: nesterov`;
+  }
+  if (keys.includes('lr')) return 'the base learning rate is learningRate';
+  return undefined;
+}
+
+function lrScheduleSchema(sctx: SchemaContext): z.ZodType<{ kind: string; options: Record<string, number> }> {
+  const variants: Record<string, z.ZodRawShape> = {};
+  for (const [name, entry] of Object.entries(LR_SCHEDULES)) {
+    // The base rate is the optimizer's learningRate: one place for it, so sweeps and formulas touch one key.
+    const specs = Object.entries(entry.options).filter(([k]) => k !== 'lr');
+    variants[name] = optionsShape(Object.fromEntries(specs.map(([k, o]) => [k, fromOptimizerOption(o)])), sctx);
+  }
+  const hint = (_kind: string, keys: readonly string[]): string | undefined =>
+    keys.includes('lr') ? 'the base learning rate is training.optimizer.learningRate' : undefined;
+  return kinded('learning-rate schedule', variants, { default: 'constant', hint }).transform((v) => kindAndOptions<number>(v));
+}
+
+interface OptimizerOut {
+  readonly optimizer: Scenario['training']['optimizer'];
+  readonly lr: Scenario['training']['lr'];
+}
+
+function optimizerSchema(sctx: SchemaContext): z.ZodType<OptimizerOut> {
+  const variants: Record<string, z.ZodRawShape> = {};
+  for (const [name, entry] of Object.entries(OPTIMIZERS)) {
+    variants[name] = {
+      ...optionsShape(Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromOptimizerOption(o)])), sctx),
+      learningRate: numberField({ default: LR_SCHEDULES['constant']?.options['lr']?.default ?? 0.1, greaterThan: 0 }, sctx),
+      lrSchedule: lrScheduleSchema(sctx),
+    };
+  }
+  return kinded('optimizer', variants, { default: 'sgd', hint: optimizerHint }).transform((v, ctx): OptimizerOut => {
+    const { kind, options } = kindAndOptions<unknown>(v);
+    const { learningRate, lrSchedule, ...own } = options;
+    const schedule = lrSchedule as { kind: string; options: Record<string, number> };
+    const out: OptimizerOut = {
+      optimizer: { kind, options: own as Record<string, number> },
+      lr: { kind: schedule.kind, options: { lr: learningRate as number, ...schedule.options } },
+    };
+    // The factories check ranges the descriptors do not state (momentum in [0, 1), ...); they only
+    // store numbers, so calling them here costs nothing and catches the error before any run.
+    const check = (path: PropertyKey[], make: () => unknown): void => {
+      try {
+        make();
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        addIssue(ctx, v, err.message, path);
+      }
+    };
+    check([], () => OPTIMIZERS[kind]?.create(out.optimizer.options));
+    check(['lrSchedule'], () => LR_SCHEDULES[schedule.kind]?.create(out.lr.options));
+    return out;
+  });
+}
+
+function stopSchema(sctx: SchemaContext): z.ZodType<StopSpec> {
+  return strict({
+    epochs: numberField({ greaterThan: 0 }, sctx),
+    updates: numberField({ integer: true, min: 1 }, sctx),
+    simTime: quantityField('duration'),
+    targetAccuracy: numberField({ greaterThan: 0, max: 1, formula: false }),
+  })
+    .optional()
+    .transform((s, ctx): StopSpec => {
+      if (s === undefined) return { epochs: 1 };
+      const out = defined({ epochs: s.epochs, updates: s.updates, simTimeS: s.simTime, targetAccuracy: s.targetAccuracy });
+      if (Object.keys(out).length === 0) addIssue(ctx, s, 'expected at least one of epochs, updates, simTime, targetAccuracy');
+      if (s.simTime === 0) addIssue(ctx, s.simTime, 'got 0 s; expected a duration > 0', ['simTime']);
+      return out;
+    });
+}
+
+function evalSchema(sctx: SchemaContext): z.ZodType<EvalSpec> {
+  return strict({
+    every: quantityField('duration'),
+    everyUpdates: numberField({ integer: true, min: 1 }, sctx),
+    samples: numberField({ integer: true, min: 1 }, sctx),
+  })
+    .prefault({} as never)
+    .transform((e, ctx): EvalSpec => {
+      if (e.every !== undefined && e.everyUpdates !== undefined) addIssue(ctx, e.everyUpdates, 'give every (simulated time) or everyUpdates, not both', ['everyUpdates']);
+      if (e.every === 0) addIssue(ctx, e.every, 'got 0 s; expected a duration > 0', ['every']);
+      return defined({ everyS: e.every, everyUpdates: e.everyUpdates, samples: e.samples });
+    });
+}
+
+/** The `training` section's schema. */
+export function trainingSchema(sctx: SchemaContext): z.ZodType<Scenario['training']> {
+  return strict({
+    schedule: scheduleSchema(sctx),
+    optimizer: optimizerSchema(sctx),
+    stop: stopSchema(sctx),
+    eval: evalSchema(sctx),
+  })
+    .prefault({} as never)
+    .transform((t): Scenario['training'] => ({ schedule: t.schedule, optimizer: t.optimizer.optimizer, lr: t.optimizer.lr, stop: t.stop, eval: t.eval })) as unknown as z.ZodType<
+    Scenario['training']
+  >;
+}

@@ -1,0 +1,135 @@
+/**
+ * The `workload` section: the model trained for real, its dataset and sharding, the per-worker batch
+ * size, how step time is predicted (`timing`), and the precision and efficiency of the timed model.
+ */
+import { z } from 'zod';
+import { PRECISIONS } from '../hardware/device-spec.ts';
+import type { Precision } from '../hardware/device-spec.ts';
+import { DATASETS } from '../training/datasets/registry.ts';
+import type { ShardSpec } from '../training/datasets/sharding.ts';
+import { MODEL_KINDS } from '../training/models/create-model.ts';
+import type { ModelConfig } from '../training/models/create-model.ts';
+import { PROFILES } from '../workload/index.ts';
+import type { Scenario, TimingSpec } from './types.ts';
+import { addIssue, defined, field, intField, numberField, quantityField } from './fields.ts';
+import type { SchemaContext } from './fields.ts';
+import { fromDatasetOption, kindAndOptions, kinded, optionsShape } from './kinds.ts';
+import { unknownName } from './suggest.ts';
+
+const count = intField(1);
+
+// The model kinds are a TypeScript union, not a descriptor registry, so their shapes are listed here;
+// the check below fails at load time if create-model.ts gains a kind this file does not describe.
+const MODEL_SHAPES: Readonly<Record<ModelConfig['kind'], z.ZodRawShape>> = {
+  'logistic-regression': { inputSize: count, numClasses: count },
+  mlp: { preset: z.enum(['2nn']).optional(), hidden: z.array(count).min(1).optional(), inputSize: count, numClasses: count },
+  cnn: {
+    imageSize: count.refine((s) => s === undefined || s % 4 === 0, { error: (iss) => `got ${String(iss.input)}; expected a positive multiple of 4 (two 2×2 poolings)` }),
+    channels: count,
+    filters: z.tuple([count, count]).optional(),
+    kernel: count,
+    numClasses: count,
+  },
+};
+for (const k of MODEL_KINDS) if (!(k in MODEL_SHAPES)) throw new Error(`scenario schema: model kind '${k}' has no schema`);
+
+const modelSchema = kinded('model', MODEL_SHAPES, { default: 'mlp' }).transform((m, ctx): ModelConfig => {
+  if (m.kind === 'mlp') {
+    if (m['preset'] !== undefined && m['hidden'] !== undefined) addIssue(ctx, m['hidden'], "give either preset ('2nn') or hidden (layer widths), not both", ['hidden']);
+    // Neither: the 2NN of McMahan et al. (784-200-200-10), the default model.
+    if (m['preset'] === undefined && m['hidden'] === undefined) return { ...defined(m), kind: 'mlp', preset: '2nn' } as ModelConfig;
+  }
+  return defined(m) as unknown as ModelConfig;
+});
+
+function datasetSchema(sctx: SchemaContext): z.ZodType<{ kind: string; options: Record<string, number> }> {
+  const variants: Record<string, z.ZodRawShape> = {};
+  for (const [name, entry] of Object.entries(DATASETS)) {
+    variants[name] = optionsShape(Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromDatasetOption(o)])), sctx);
+  }
+  return kinded('dataset', variants, { default: 'mnist' }).transform((v) => kindAndOptions<number>(v));
+}
+
+function shardingSchema(sctx: SchemaContext): z.ZodType<ShardSpec> {
+  return kinded(
+    'sharding',
+    {
+      iid: {},
+      dirichlet: {
+        alpha: numberField({ required: true, greaterThan: 0 }, sctx),
+        minPerWorker: numberField({ integer: true, min: 0 }, sctx),
+        maxTries: numberField({ integer: true, min: 1 }, sctx),
+      },
+      classes: { shardsPerWorker: numberField({ integer: true, min: 1 }, sctx) },
+    },
+    { default: 'iid' },
+  ).transform((v) => defined(v) as unknown as ShardSpec);
+}
+
+// Profile names match ignoring case, spaces, dashes, underscores and dots, as the workload registry does.
+const normalizeProfile = (s: string): string => s.toLowerCase().replace(/[\s_.-]+/g, '');
+
+const profileName = field((v, ctx): string | undefined => {
+  const names = Object.keys(PROFILES);
+  const hit = typeof v === 'string' ? names.find((n) => normalizeProfile(n) === normalizeProfile(v)) : undefined;
+  if (hit === undefined) addIssue(ctx, v, v === undefined ? `missing; expected a profile name: ${names.join(', ')}` : unknownName('timing profile', v, names));
+  return hit;
+});
+
+function timingSchema(sctx: SchemaContext): z.ZodType<TimingSpec> {
+  return kinded(
+    'timing',
+    {
+      model: {},
+      profile: { name: profileName, sequenceLength: numberField({ integer: true, min: 1 }, sctx) },
+      custom: {
+        forwardFlopsPerSample: quantityField('flops'),
+        stepTime: quantityField('duration'),
+        paramBytes: quantityField('size', { required: true }),
+        activationBytesPerSample: quantityField('size'),
+      },
+    },
+    { default: 'model' },
+  ).transform((t, ctx): TimingSpec => {
+    if (t.kind === 'profile') {
+      const entry = typeof t['name'] === 'string' ? PROFILES[t['name']] : undefined;
+      if (entry !== undefined && t['sequenceLength'] !== undefined && entry.defaultSequenceLength === undefined) {
+        addIssue(ctx, t['sequenceLength'], `profile "${t['name'] as string}" is an image model; sequenceLength applies only to sequence models`, ['sequenceLength']);
+      }
+      return defined(t) as unknown as TimingSpec;
+    }
+    if (t.kind === 'custom') {
+      if (t['forwardFlopsPerSample'] === undefined && t['stepTime'] === undefined) {
+        addIssue(ctx, t, 'give forwardFlopsPerSample (e.g. "4 GFLOP") or stepTime (e.g. "120 ms"), or both (stepTime wins)');
+      }
+      const { stepTime, ...rest } = t;
+      return defined({ ...rest, stepTimeS: stepTime }) as unknown as TimingSpec;
+    }
+    return { kind: 'model' };
+  });
+}
+
+/** The `workload` section's schema. */
+export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workload']> {
+  return z
+    .strictObject({
+      model: modelSchema,
+      dataset: datasetSchema(sctx),
+      sharding: shardingSchema(sctx),
+      batchSize: numberField({ integer: true, min: 1, default: 32 }, sctx),
+      timing: timingSchema(sctx),
+      precision: z.enum(PRECISIONS as [Precision, ...Precision[]]).optional(),
+      efficiency: numberField({ greaterThan: 0, max: 1, formula: false }),
+    })
+    .prefault({} as never)
+    .transform((w, ctx): Scenario['workload'] => {
+      const task = DATASETS[w.dataset.kind]?.task;
+      if (w.sharding.kind !== 'iid' && task === 'regression') {
+        addIssue(ctx, w.sharding.kind, `sharding "${w.sharding.kind}" splits by label; dataset "${w.dataset.kind}" is a regression set (use iid)`, ['sharding', 'kind']);
+      }
+      // The proxy model's own timing runs at the precision it trains in (fp32); profiles model mixed-precision training.
+      const precision = w.precision ?? (w.timing.kind === 'model' ? 'fp32' : 'bf16');
+      const base = { model: w.model, dataset: w.dataset, sharding: w.sharding, batchSize: w.batchSize ?? 1, timing: w.timing, precision };
+      return w.efficiency === undefined ? base : { ...base, efficiency: w.efficiency };
+    }) as unknown as z.ZodType<Scenario['workload']>;
+}

@@ -1,0 +1,84 @@
+/**
+ * The scenario file's schema (design.md §5), assembled from the section schemas, which are built from
+ * the registries (schedules, GPUs, models, datasets, optimizers, network models, topologies,
+ * collectives, stragglers, timing profiles). It is built per run because formulas and worker lists are
+ * checked against that run's cluster shape, which `clusterShape` reads from the raw data first.
+ */
+import { z } from 'zod';
+import type { FormulaScope } from './formula.ts';
+import type { SchemaContext } from './fields.ts';
+import { addIssue, field, intField, numberField } from './fields.ts';
+import { strict } from './kinds.ts';
+import { describeValue } from './messages.ts';
+import { clusterSchema } from './schema-cluster.ts';
+import { trainingSchema } from './schema-training.ts';
+import { workloadSchema } from './schema-workload.ts';
+import type { Scenario } from './types.ts';
+
+/** The top-level keys of a scenario file. */
+export const TOP_LEVEL_KEYS: readonly string[] = Object.freeze(['name', 'description', 'seed', 'mode', 'cluster', 'workload', 'training', 'output', 'sweep']);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+
+/**
+ * The run's shape from raw (unvalidated) data: total workers and nodes, and gpusPerNode when every
+ * group has the same. `undefined` when the node groups cannot be read; the schema reports why.
+ */
+export function clusterShape(raw: unknown): FormulaScope | undefined {
+  const nodes = isRecord(raw) && isRecord(raw['cluster']) ? raw['cluster']['nodes'] : undefined;
+  if (!Array.isArray(nodes) || nodes.length === 0) return undefined;
+  let workers = 0;
+  let count = 0;
+  const perNode = new Set<number>();
+  for (const g of nodes) {
+    if (!isRecord(g)) return undefined;
+    const c = g['count'] ?? 1;
+    const p = g['gpusPerNode'] ?? 1;
+    if (!isCount(c) || !isCount(p)) return undefined;
+    count += c;
+    workers += c * p;
+    perNode.add(p);
+  }
+  const [only] = perNode;
+  return perNode.size === 1 && only !== undefined
+    ? { workers, nodes: count, gpusPerNode: only }
+    : { workers, nodes: count, gpusPerNodeNote: `node groups have ${[...perNode].join(', ')} GPUs per node` };
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A scenario as the schema returns it: everything but where it came from. */
+export type ParsedScenario = Omit<Scenario, 'file' | 'point'>;
+
+const outputSchema = strict({
+  dir: z.string().min(1).optional(),
+  trace: z.boolean().default(true),
+  traceLimit: intField(0, 200_000),
+  updates: z.boolean().default(true),
+}).prefault({} as never);
+
+/**
+ * The whole file's schema for one run. `sweep` is accepted but not read here: the loader expands it
+ * before validation (sweep.ts), so each point is checked with this schema.
+ */
+export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
+  return strict({
+    name: z.string().regex(NAME, { error: (iss) => `got ${describeValue(iss.input)}; expected a name of letters, digits, ".", "_" and "-" (it names the results folder)` }),
+    description: z.string().optional(),
+    seed: numberField({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, default: 1, formula: false }),
+    mode: z.enum(['full', 'timing-only']).default('full'),
+    cluster: clusterSchema(sctx),
+    workload: workloadSchema(sctx),
+    training: trainingSchema(sctx),
+    output: outputSchema,
+    sweep: field(() => undefined),
+  }).transform((s, ctx): ParsedScenario => {
+    const stop = s.training.stop;
+    if (s.mode === 'timing-only' && stop.targetAccuracy !== undefined && stop.epochs === undefined && stop.updates === undefined && stop.simTimeS === undefined) {
+      addIssue(ctx, stop.targetAccuracy, 'timing-only runs do not evaluate, so a target accuracy never stops them; add epochs, updates or simTime', ['training', 'stop', 'targetAccuracy']);
+    }
+    const output = s.output.dir === undefined ? { trace: s.output.trace, traceLimit: s.output.traceLimit, updates: s.output.updates } : { ...s.output, dir: s.output.dir };
+    return { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
+  }) as unknown as z.ZodType<ParsedScenario>;
+}
