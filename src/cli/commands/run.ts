@@ -60,7 +60,9 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
     await new Promise((res) => setImmediate(res));
   }
   const { resultFiles } = await import('./run-files.ts');
-  const { writeResultsAtomicSync } = await import('../../results/write-results.ts');
+  const { cleanupStaleTemps, writeResultsAtomicSync } = await import('../../results/write-results.ts');
+  // Leftovers of a run killed while writing (temporary folders of dead processes) go first.
+  cleanupStaleTemps(dir);
   const files = resultFiles({ results, runs, file, text: loaded.text, backend: backendName, started, wallS: wallClock() - t0 });
   writeResultsAtomicSync(dir, files);
   return { results, dir, runs };
