@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { FormulaScope } from './formula.ts';
 import type { SchemaContext } from './fields.ts';
 import { addIssue, field, intField, numberField } from './fields.ts';
+import { PRECISIONS } from '../hardware/device-spec.ts';
+import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import { clusterSchema } from './schema-cluster.ts';
@@ -77,6 +79,20 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     const stop = s.training.stop;
     if (s.mode === 'timing-only' && stop.targetAccuracy !== undefined && stop.epochs === undefined && stop.updates === undefined && stop.simTimeS === undefined) {
       addIssue(ctx, stop.targetAccuracy, 'timing-only runs do not evaluate, so a target accuracy never stops them; add epochs, updates or simTime', ['training', 'stop', 'targetAccuracy']);
+    }
+    // Every GPU must have the precision the timed model runs at (V100s have no bf16, for example).
+    const precision = s.workload.precision;
+    const lacking = new Set<string>();
+    for (const g of s.cluster.nodes) {
+      try {
+        const spec = resolveGpu(g.gpu, 'gpu');
+        if (spec.peak[precision] === undefined) lacking.add(`${spec.name} (has ${PRECISIONS.filter((q) => spec.peak[q] !== undefined).join(', ')})`);
+      } catch {
+        // A bad GPU is reported at its own path by the cluster schema.
+      }
+    }
+    if (lacking.size > 0) {
+      addIssue(ctx, precision, `${[...lacking].join('; ')} cannot run ${precision}; set workload.precision to a precision every GPU has`, ['workload', 'precision']);
     }
     const output = s.output.dir === undefined ? { trace: s.output.trace, traceLimit: s.output.traceLimit, updates: s.output.updates } : { ...s.output, dir: s.output.dir };
     return { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
