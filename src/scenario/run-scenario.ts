@@ -34,6 +34,12 @@ export interface RunHooks {
   readonly wallClock?: () => number;
 }
 
+// Idle = run time − busy time; differences within float rounding of the run time are exactly 0.
+function idleTime(simTimeS: number, busyS: number): number {
+  const idle = simTimeS - busyS;
+  return idle <= 1e-12 * Math.max(1, simTimeS) ? 0 : idle;
+}
+
 /** Evaluations per run when the scenario sets no cadence. */
 const DEFAULT_EVALS = 20;
 
@@ -154,7 +160,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
       gpu: d.spec.name,
       computeS,
       commS: stats.commS[w]!,
-      idleS: Math.max(0, simTimeS - stats.busyS[w]!),
+      idleS: idleTime(simTimeS, stats.busyS[w]!),
       updates: stats.updates[w]!,
       utilization: simTimeS > 0 ? computeS / simTimeS : NaN,
       meanStaleness: st.mean,
