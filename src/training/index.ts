@@ -21,6 +21,9 @@ export {
   type GradientEngineOptions,
   type GradResult,
 } from './engine/gradient-engine.ts';
+export { CHUNK_ROWS, SPLIT_MIN_ROWS, SPLIT_PARTS } from './engine/dense-part.ts';
+export { resolveThreads, type ThreadChoice, type ThreadSetting } from './engine/thread-pool.ts';
+export { closeSharedThreadPool } from './engine/shared-pool.ts';
 export {
   lossGradient,
   splitDenseModel,

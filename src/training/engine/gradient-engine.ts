@@ -217,7 +217,8 @@ export class GradientEngine {
     const tf = tfjs();
     const { x, y, w, ranges } = this.assemble(jobs);
     if (jobs.length === 1 && y.length >= SPLIT_MIN_ROWS) {
-      const r = splitPass(this.part, weights, params, { x, y, w, rows: y.length }, this.threadsClosed ? null : engineHelpers(this.threadSetting, backendName()));
+      const helpers = this.threadsClosed ? null : engineHelpers(this.threadSetting, backendName());
+      const r = splitPass(this.part, weights, params, { x, y, w, rows: y.length }, helpers);
       this.counters.splitPasses++;
       this.counters.helperParts += r.helperParts;
       jobs[0]!.result = { grad: r.grad, loss: weightedLoss(w, r.rowLoss, 0, y.length), samples: jobs[0]!.samples };

@@ -1,7 +1,8 @@
 /**
  * The process-wide gradient helper pool and how an engine picks it up. One pool is shared by all
- * engines: a helper's TensorFlow.js costs tens of MB and about half a second of boot, so engines do
- * not each start their own, and since the engine API is synchronous they never use it at once.
+ * engines: a helper costs about 170 MB (its own TensorFlow.js and wasm heap) and half a second of
+ * boot, so engines do not each start their own, and since the engine API is synchronous they never
+ * use it at once.
  */
 import type { BackendChoice } from '../tensor-backend.ts';
 import { GradThreadPool, resolveThreads, type ThreadChoice, type ThreadSetting } from './thread-pool.ts';

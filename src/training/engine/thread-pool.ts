@@ -41,7 +41,8 @@ export interface ThreadChoice {
 
 /**
  * Resolves a thread setting. `auto` gives `min(2, cores) − 1` helpers on wasm and none on other
- * backends (cpu is too slow for threads to matter; tfjs-node already runs multi-threaded). Counts are
+ * backends (tfjs-node already uses every core; cpu is a ~50× slower fallback for which helpers were
+ * neither tuned nor measured; an explicit count still enables them there). Counts are
  * capped at `SPLIT_PARTS − 1`: a pass never has more parts than that, so more helpers would idle.
  * @throws RangeError for a negative or non-integer count.
  */
@@ -118,11 +119,17 @@ export class GradThreadPool {
     }
   }
 
-  /** Starts the pool and resolves once the helper is ready (true) or has failed or been closed (false). */
+  /**
+   * Starts the pool and resolves once the helper is ready (true) or has failed or been closed (false).
+   * A helper still booting after about `timeoutMs` is given up as failed.
+   */
   async whenReady(): Promise<boolean> {
     this.start();
     // Polled: the boot takes about a second, and a timer needs no newer-than-ES2023 Atomics.waitAsync.
-    while (this.state() === 'starting') await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; this.state() === 'starting'; waited += 10) {
+      if (waited >= this.timeoutMs) this.fail(`helper thread did not start within ${this.timeoutMs} ms`);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     return this.state() === 'ready';
   }
 
