@@ -5,6 +5,7 @@
  * bandwidths are decimal (1 GB/s = 1e9 B/s) as printed. `defaultEfficiency` is our modelling choice
  * (see docs/hardware.md), not a vendor figure.
  */
+import { nearestNames, normalizeName } from '../core/names.ts';
 import { GB_PER_S, GIB, TFLOP_PER_S, bytes, bytesPerSecond, flopsPerSecond } from '../core/units.ts';
 import { DEFAULT_EFFICIENCY, PRECISIONS, defineDeviceSpec } from './device-spec.ts';
 import type { DeviceSpec, PeakFlops, Precision } from './device-spec.ts';
@@ -88,28 +89,11 @@ export const GPU_CATALOG: readonly CatalogEntry[] = Object.freeze(
 export const GPU_NAMES: readonly string[] = Object.freeze(GPU_CATALOG.map((e) => e.spec.name));
 
 // Case, spaces, dashes and underscores do not matter: "h100 sxm" and "H100_SXM" both find H100-SXM.
-const normalize = (s: string): string => s.toLowerCase().replace(/[\s_-]+/g, '');
-const BY_KEY = new Map(GPU_CATALOG.map((e) => [normalize(e.spec.name), e]));
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+const BY_KEY = new Map(GPU_CATALOG.map((e) => [normalizeName(e.spec.name), e]));
 
 /** The catalog names nearest to `name` (edit distance on normalised names), closest first. */
 export function nearestGpuNames(name: string, count = 2): string[] {
-  const key = normalize(name);
-  return GPU_NAMES.map((n) => ({ n, d: editDistance(key, normalize(n)) }))
-    .sort((x, y) => x.d - y.d)
-    .slice(0, count)
-    .map((x) => x.n);
+  return nearestNames(name, GPU_NAMES, count);
 }
 
 /** Error for an unknown GPU name; the message lists the nearest names and all known ones. */
@@ -127,7 +111,7 @@ export class UnknownGpuError extends Error {
  * @throws UnknownGpuError listing the nearest and all known names.
  */
 export function catalogEntry(name: string, path?: string): CatalogEntry {
-  const e = BY_KEY.get(normalize(name));
+  const e = BY_KEY.get(normalizeName(name));
   if (e === undefined) throw new UnknownGpuError(name, path);
   return e;
 }

@@ -3,20 +3,9 @@
  * ignoring case and separators, so `a100_80gb` finds `A100-80GB` and `sync_allreduce` finds `sync-allreduce`.
  */
 
-const normalize = (s: string): string => s.toLowerCase().replace(/[\s_-]+/g, '');
+import { editDistance, normalizeName as normalize } from '../core/names.ts';
 
-/** Levenshtein distance between `a` and `b`. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+export { editDistance };
 
 /**
  * Known names close enough to `name` to be a likely typo (distance at most a third of the longer name,

@@ -2,6 +2,7 @@
  * The named profiles users pick with `timing: { kind: profile, name: resnet50 }`, and the lookup that
  * turns a misspelt name into an error listing the nearest and all known names.
  */
+import { nearestNames, normalizeName } from '../core/names.ts';
 import { BERT_BASE, BERT_LARGE, GPT2_LARGE, GPT2_MEDIUM, GPT2_SMALL, GPT2_XL, LLAMA2_13B, LLAMA2_70B, LLAMA2_7B } from './language-models.ts';
 import { RESNET101, RESNET152, RESNET50 } from './resnet.ts';
 import type { ProfileEntry } from './types.ts';
@@ -29,29 +30,11 @@ export const PROFILES: Readonly<Record<string, ProfileEntry>> = Object.freeze({
 export const PROFILE_NAMES: readonly string[] = Object.freeze(Object.keys(PROFILES));
 
 // Case, spaces, dashes, underscores and dots do not matter: "ResNet-50", "GPT2_XL", "llama-2-7b" all match.
-const normalize = (s: string): string => s.toLowerCase().replace(/[\s_.-]+/g, '');
-const BY_KEY = new Map(PROFILE_NAMES.map((n) => [normalize(n), n]));
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+const BY_KEY = new Map(PROFILE_NAMES.map((n) => [normalizeName(n), n]));
 
 /** The profile names nearest to `name` (edit distance on normalised names), closest first. */
 export function nearestProfileNames(name: string, count = 2): string[] {
-  const key = normalize(name);
-  // Array sort is stable, so ties keep registry order and the message is deterministic.
-  return PROFILE_NAMES.map((n) => ({ n, d: editDistance(key, normalize(n)) }))
-    .sort((x, y) => x.d - y.d)
-    .slice(0, count)
-    .map((x) => x.n);
+  return nearestNames(name, PROFILE_NAMES, count);
 }
 
 /**
@@ -59,7 +42,7 @@ export function nearestProfileNames(name: string, count = 2): string[] {
  * @throws RangeError naming the nearest profiles ("did you mean") and listing every known name.
  */
 export function getProfile(name: string): ProfileEntry {
-  const key = BY_KEY.get(normalize(name));
+  const key = BY_KEY.get(normalizeName(name));
   const entry = key === undefined ? undefined : PROFILES[key];
   if (entry === undefined) {
     throw new RangeError(`unknown timing profile "${name}"; did you mean ${nearestProfileNames(name).join(' or ')}? Known profiles: ${PROFILE_NAMES.join(', ')}`);

@@ -53,7 +53,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 // Gradient code cannot see simulated time: the math layers get units and random streams only.
-const CORE_FOR_MATH = new Set(['core/units.ts', 'core/rng.ts']);
+const CORE_FOR_MATH = new Set(['core/units.ts', 'core/rng.ts', 'core/names.ts']);
 
 // Node built-ins that a layer may use; packages are checked separately.
 const NODE_OK_IN = new Set(['cli', 'results', 'scenario', 'training', 'workload', 'index']);
