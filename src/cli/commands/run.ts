@@ -6,7 +6,6 @@
  */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { loadScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { RunResult } from '../../results/recorder.ts';
 import { ProgressDisplay } from './run-progress.ts';
@@ -30,6 +29,8 @@ const wallClock = (): number => performance.now() / 1000;
 export async function runFile(file: string, opts: RunCommandOptions, backend?: BackendName): Promise<{ results: RunResult[]; dir: string; runs: readonly Scenario[] }> {
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+  // Imported here, not at the top: `dtsim --help` must not pay for the scenario layer.
+  const { loadScenario } = await import('../../scenario/load.ts');
   const loaded = loadScenario(file, {
     ...(opts.set !== undefined ? { overrides: opts.set } : {}),
     ...(seed !== undefined ? { seed } : {}),
