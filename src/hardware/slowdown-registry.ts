@@ -6,42 +6,15 @@
  * the scenario layer, which passes its contents.
  */
 import { constantSlowdown, lognormalSlowdown, periodicSlowdown, spikeSlowdown } from './slowdown-models.ts';
+import type { OptionSpec } from '../core/options.ts';
 import type { SlowdownModel } from './slowdown.ts';
 import { parseSlowdownTrace, traceSlowdown } from './slowdown-trace.ts';
 
 /**
- * One option of a straggler model, shaped like the schedules' `OptionSpec` (which the hardware layer
- * may not import) plus `required` and a `file` type.
+ * One option of a straggler model: the shared descriptor (core/options.ts). Durations are `quantity`
+ * options of dimension `duration`; the trace's path is a `file` option.
  */
-export type StragglerOptionSpec =
-  | {
-      readonly type: 'number';
-      readonly description: string;
-      /** Omitted and not required: optional, absent means what the description says. */
-      readonly default?: number;
-      readonly required?: boolean;
-      readonly integer?: boolean;
-      /** Inclusive bounds. */
-      readonly min?: number;
-      readonly max?: number;
-      /** Exclusive lower bound. */
-      readonly greaterThan?: number;
-    }
-  | {
-      /** A duration written with a unit in the scenario (`"5 s"`); reaches `create` in seconds. */
-      readonly type: 'quantity';
-      readonly dimension: 'duration';
-      readonly description: string;
-      /** Default as a scenario would write it (`"0 s"`). */
-      readonly default?: string;
-      readonly required?: boolean;
-    }
-  | { readonly type: 'boolean'; readonly description: string; readonly default: boolean }
-  /**
-   * A file path, relative to the scenario file. The scenario layer reads it and passes the path under
-   * this option's key and the file's contents under `text`.
-   */
-  | { readonly type: 'file'; readonly description: string; readonly required: true };
+export type StragglerOptionSpec = OptionSpec;
 
 /** Option values as `create` receives them: numbers (durations in seconds), booleans, strings. */
 export type StragglerOptions = Readonly<Record<string, number | string | boolean>>;

@@ -1,14 +1,13 @@
 /**
  * Builds zod schemas from the registries' option descriptors, and "kinded" objects: a mapping whose
  * `kind` picks a registry entry and whose other keys are that entry's options. Registries describe
- * options in four slightly different shapes (schedules, datasets, optimizers, topologies, stragglers);
+ * options in four slightly different shapes (the shared descriptors of schedules and stragglers, datasets, optimizers, topologies);
  * each is mapped onto one `FieldSpec` here so that validation is written once.
  */
 import { z } from 'zod';
 import type { CollectiveOp } from '../collectives/types.ts';
-import type { StragglerOptionSpec } from '../hardware/slowdown-registry.ts';
 import type { TopologyOptionInfo } from '../network/topologies.ts';
-import type { OptionSpec } from '../schedules/options.ts';
+import type { OptionSpec } from '../core/options.ts';
 import type { DatasetOptionSpec } from '../training/datasets/registry.ts';
 import type { OptimizerOptionSpec } from '../training/optimizers/registry.ts';
 import { collectiveField, fileField, linkSchema, numberField, quantityField } from './fields.ts';
@@ -27,8 +26,12 @@ export type FieldSpec =
   | { readonly type: 'link'; readonly required?: boolean }
   | { readonly type: 'file'; readonly required?: boolean; readonly check?: (text: string, path: string) => void };
 
-/** A schedule option (`schedules/options.ts`). */
-export function fromOptionSpec(s: OptionSpec): FieldSpec {
+/**
+ * A shared option descriptor (core/options.ts: schedules, stragglers). A `file` option gets `check`,
+ * which validates the file's text when the scenario is read.
+ */
+export function fromOptionSpec(s: OptionSpec, check?: (text: string, path: string) => void): FieldSpec {
+  if (s.type === 'file') return { type: 'file', required: true, ...(check === undefined ? {} : { check }) };
   return s;
 }
 
@@ -52,12 +55,6 @@ export function fromOptimizerOption(s: OptimizerOptionSpec): FieldSpec {
 export function fromTopologyOption(s: TopologyOptionInfo): FieldSpec {
   if (s.type === 'link') return { type: 'link', required: s.required };
   return s.type === 'integer' ? { type: 'number', integer: true, min: 1, required: s.required } : { type: 'number', greaterThan: 0, required: s.required };
-}
-
-/** A straggler option. */
-export function fromStragglerOption(s: StragglerOptionSpec, check?: (text: string, path: string) => void): FieldSpec {
-  if (s.type === 'file') return { type: 'file', required: true, ...(check === undefined ? {} : { check }) };
-  return s;
 }
 
 /** The zod schema of one option. */

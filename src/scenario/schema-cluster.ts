@@ -15,7 +15,7 @@ import { TOPOLOGIES, buildTopology } from '../network/topologies.ts';
 import type { Scenario, StragglerSpec } from './types.ts';
 import { addIssue, field, intField, linkSchema, numberField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
-import { fromStragglerOption, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
+import { fromOptionSpec, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import { QuantityError, parseQuantity } from './quantity.ts';
 import { unknownName } from './suggest.ts';
@@ -141,7 +141,7 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, entry] of Object.entries(STRAGGLER_MODELS)) {
     const specs = Object.fromEntries(
-      Object.entries(entry.options).map(([k, o]) => [k, fromStragglerOption(o, (text, path) => void parseSlowdownTrace(text, path))]),
+      Object.entries(entry.options).map(([k, o]) => [k, fromOptionSpec(o, (text, path) => void parseSlowdownTrace(text, path))]),
     );
     variants[name] = { ...optionsShape(specs, sctx), ...(entry.acceptsWorkers ? { workers: workersField(sctx) } : {}) };
   }

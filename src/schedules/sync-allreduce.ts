@@ -59,14 +59,17 @@ function* run(ctx: ScheduleContext, algorithm: string, bucketBytes: number | und
   const opt = trainer.optimizer();
   const gradBytes = compute.gradBytes;
   const buckets = bucketBytes === undefined ? null : ddpBuckets(compute.cost(0), bucketBytes);
-  // Ready times per distinct cost object (devices of one group share theirs).
+  // Bucket ready times per worker, computed once per distinct cost object (a node group shares one).
   const readyCache = new Map<WorkerCost, Float64Array>();
-  const ready = (w: number): Float64Array => {
-    const c = compute.cost(w);
-    let r = readyCache.get(c);
-    if (r === undefined) readyCache.set(c, (r = bucketReadyTimes(c, buckets!)));
-    return r;
-  };
+  const ready: Float64Array[] =
+    buckets === null
+      ? []
+      : group.map((w) => {
+          const c = compute.cost(w);
+          let r = readyCache.get(c);
+          if (r === undefined) readyCache.set(c, (r = bucketReadyTimes(c, buckets)));
+          return r;
+        });
   const factors = new Float64Array(n);
   const computeEnd = new Float64Array(n);
   const spans = recorder.wantsSpans;
@@ -96,7 +99,7 @@ function* run(ctx: ScheduleContext, algorithm: string, bucketBytes: number | und
       let readyAt = slowest;
       if (buckets !== null) {
         readyAt = 0;
-        for (let i = 0; i < n; i++) readyAt = Math.max(readyAt, ready(i)[k]! * factors[i]!);
+        for (let i = 0; i < n; i++) readyAt = Math.max(readyAt, ready[i]![k]! * factors[i]!);
       }
       const wait = t0 + readyAt - (sim.now as number);
       if (wait > 0) yield sim.timeout(seconds(wait));

@@ -71,8 +71,8 @@ export class Progress {
     const k = this.everyUpdates;
     if (k !== undefined && Math.floor(this.updates / k) > Math.floor(before / k)) this.evaluate();
     const ef = this.everyFraction;
+    const f = ef !== undefined || this.onProgress !== undefined ? this.fraction() : 0;
     if (ef !== undefined) {
-      const f = this.fraction();
       if (Math.floor(f / ef) > this.fractionEvals) {
         this.fractionEvals = Math.floor(f / ef);
         this.evaluate();
@@ -81,7 +81,7 @@ export class Progress {
     const s = this.stop;
     if (s.updates !== undefined && this.updates >= s.updates) this.finish(`updates reached ${s.updates}`);
     else if (s.samples !== undefined && this.samples >= s.samples) this.finish(`samples reached ${this.samples} (target ${s.samples})`);
-    if (this.onProgress !== undefined) this.onProgress(this.fraction());
+    if (this.onProgress !== undefined) this.onProgress(f);
   }
 
   /** Evaluates the current global model now (full mode) and records it; checks the accuracy target. */

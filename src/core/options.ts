@@ -1,0 +1,43 @@
+/**
+ * Option descriptors: how a registry entry (a schedule, a straggler model, ...) declares its options as
+ * plain data, so the layers that own the entries need no parsing library. The scenario layer builds
+ * validation from them and `dtsim list` builds its help; values reach the entry already parsed, with
+ * quantities in SI base units. Types only: nothing here runs.
+ */
+
+/** The physical dimension of a quantity option, and so the units a scenario may write it in. */
+export type QuantityDimension = 'size' | 'duration' | 'bandwidth' | 'flops' | 'flop-rate';
+
+/** One option of a registry entry. */
+export type OptionSpec =
+  | {
+      readonly type: 'number';
+      readonly description: string;
+      /** Omitted: the option is optional and absent means "off" (the entry documents what that is). */
+      readonly default?: number;
+      /** Must be given (only meaningful without a default). */
+      readonly required?: boolean;
+      readonly integer?: boolean;
+      /** Inclusive bounds. */
+      readonly min?: number;
+      readonly max?: number;
+      /** Exclusive lower bound (e.g. a rate that must be > 0). */
+      readonly greaterThan?: number;
+    }
+  | {
+      readonly type: 'quantity';
+      readonly dimension: QuantityDimension;
+      readonly description: string;
+      /** Default as a scenario would write it (`"25 MB"`); omitted: optional, absent means "off". */
+      readonly default?: string;
+      readonly required?: boolean;
+    }
+  | { readonly type: 'boolean'; readonly description: string; readonly default: boolean }
+  | { readonly type: 'enum'; readonly description: string; readonly values: readonly string[]; readonly default: string }
+  /** A collective algorithm name from the COLLECTIVES registry that implements `op`. */
+  | { readonly type: 'collective'; readonly description: string; readonly op: 'all-reduce'; readonly default: string }
+  /** A file path, relative to the scenario file; the scenario layer reads it and passes its text under `text`. */
+  | { readonly type: 'file'; readonly description: string; readonly required: true };
+
+/** Option descriptors by option name (camelCase, as written in the scenario). */
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
