@@ -3,7 +3,7 @@
  * results/README.md). Each function is pure: the same `RunResult[]` gives byte-identical text. Rows
  * are written run by run in the order given, and within a run in record order.
  */
-import { csvNumber as num, csvText as text, CsvLines } from './csv-cells.ts';
+import { csvNumber as num, csvText as text, joinCsvLines } from './csv-cells.ts';
 import type { RunResult } from './recorder.ts';
 
 /** Columns of summary.csv, in order. */
@@ -32,64 +32,77 @@ export function throughputSamplesPerS(r: RunResult): number {
   return r.simTimeS > 0 ? r.samples / r.simTimeS : Number.NaN;
 }
 
-/** summary.csv: one row per run. */
-export function summaryCsv(results: readonly RunResult[]): string {
-  const out = new CsvLines(SUMMARY_COLUMNS);
+/** Lines of summary.csv (header first, no line ends): one row per run. */
+export function* summaryLines(results: readonly RunResult[]): Generator<string, void, undefined> {
+  yield SUMMARY_COLUMNS.join(',');
   for (const r of results) {
-    out.add([
+    yield [
       num(r.runId), text(r.scenario), text(r.label), text(r.schedule), text(r.mode), num(r.workers),
       num(r.seed), text(r.timing), num(r.simTimeS), num(r.updates), num(r.samples),
       num(throughputSamplesPerS(r)), num(r.finalLoss), num(r.finalAccuracy), num(r.bestAccuracy),
       num(r.timeToTargetS), num(r.bytesSent), num(r.meanStaleness), num(r.maxStaleness),
       num(r.meanUtilization), text(r.stopReason),
-    ].join(','));
+    ].join(',');
   }
-  return out.text();
+}
+
+/** summary.csv: one row per run. */
+export function summaryCsv(results: readonly RunResult[]): string {
+  return joinCsvLines(summaryLines(results));
+}
+
+/** Lines of evals.csv (header first): one row per evaluation of the global model. */
+export function* evalsLines(results: readonly RunResult[]): Generator<string, void, undefined> {
+  yield EVALS_COLUMNS.join(',');
+  for (const r of results) {
+    const id = num(r.runId);
+    for (const e of r.evals) {
+      yield `${id},${num(e.timeS)},${num(e.updates)},${num(e.samples)},${num(e.epoch)},${num(e.loss)},${num(e.accuracy)}`;
+    }
+  }
 }
 
 /** evals.csv: one row per evaluation of the global model. */
 export function evalsCsv(results: readonly RunResult[]): string {
-  const out = new CsvLines(EVALS_COLUMNS);
-  for (const r of results) {
-    const id = num(r.runId);
-    for (const e of r.evals) {
-      out.add(`${id},${num(e.timeS)},${num(e.updates)},${num(e.samples)},${num(e.epoch)},${num(e.loss)},${num(e.accuracy)}`);
-    }
-  }
-  return out.text();
+  return joinCsvLines(evalsLines(results));
 }
 
 /**
- * updates.csv: one row per applied update (only runs that kept rows contribute). Every cell is a
- * number, and `String(x)` of a number never contains a comma, quote or line break, so rows are built by
- * plain concatenation: this is the one table that reaches millions of rows.
+ * Lines of updates.csv (header first): one row per kept update (only runs that kept rows contribute).
+ * Every cell is a number, and `String(x)` of a number never contains a comma, quote or line break, so
+ * rows are built by plain concatenation: this is the one table that reaches millions of rows, and it
+ * is read row by row from the recorder's columns, never as one array of objects.
  */
-export function updatesCsv(results: readonly RunResult[]): string {
-  const out = new CsvLines(UPDATES_COLUMNS);
+export function* updatesLines(results: readonly RunResult[]): Generator<string, void, undefined> {
+  yield UPDATES_COLUMNS.join(',');
   for (const r of results) {
     const id = num(r.runId);
     for (const u of r.updateRows) {
       // Staleness is derived here (not stored) so it can never disagree with the two versions.
-      out.add(
-        `${id},${num(u.timeS)},${num(u.worker)},${num(u.stage)},${num(u.versionRead)},${num(u.versionApplied)},${num(u.versionApplied - u.versionRead)},${num(u.loss)}`,
-      );
+      yield `${id},${num(u.timeS)},${num(u.worker)},${num(u.stage)},${num(u.versionRead)},${num(u.versionApplied)},${num(u.versionApplied - u.versionRead)},${num(u.loss)}`;
     }
   }
-  return out.text();
+}
+
+/** updates.csv as one string (small runs and tests; the CLI streams `updatesLines`). */
+export function updatesCsv(results: readonly RunResult[]): string {
+  return joinCsvLines(updatesLines(results));
+}
+
+/** Lines of workers.csv (header first): one row per worker per run. */
+export function* workersLines(results: readonly RunResult[]): Generator<string, void, undefined> {
+  yield WORKERS_COLUMNS.join(',');
+  for (const r of results) {
+    const id = num(r.runId);
+    for (const w of r.workerRows) {
+      yield `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)}`;
+    }
+  }
 }
 
 /** workers.csv: one row per worker per run. */
 export function workersCsv(results: readonly RunResult[]): string {
-  const out = new CsvLines(WORKERS_COLUMNS);
-  for (const r of results) {
-    const id = num(r.runId);
-    for (const w of r.workerRows) {
-      out.add(
-        `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)}`,
-      );
-    }
-  }
-  return out.text();
+  return joinCsvLines(workersLines(results));
 }
 
 /**

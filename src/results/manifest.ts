@@ -23,8 +23,11 @@ export interface ManifestInput {
   readonly backend: string;
   /** Wall-clock seconds of the whole command (runs may overlap in a parallel sweep, so not their sum). */
   readonly wallS: number;
-  /** The other files of the folder (manifest.json excluded), listed with size and sha256. */
-  readonly files?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * The other files of the folder (manifest.json excluded), listed with size and sha256: their
+   * contents, or the list the streaming writer measured while writing them.
+   */
+  readonly files?: Readonly<Record<string, string | Uint8Array>> | readonly ManifestFile[];
   /** ISO 8601 time the command started. */
   readonly startedAt?: string;
   /** ISO 8601 time the results were finished; default: now. */
@@ -90,6 +93,10 @@ export function manifestFiles(files: Readonly<Record<string, string | Uint8Array
     });
 }
 
+function sortedFiles(files: readonly ManifestFile[]): ManifestFile[] {
+  return [...files].map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * manifest.json text (two-space indented, trailing newline). Reads the wall clock only when
  * `finishedAt` is not given, and the process only for defaults of `node` and `platform`.
@@ -126,9 +133,11 @@ export function manifestJson(input: ManifestInput): string {
       wall_s: r.wallS,
       trace_spans: r.spans.length,
       trace_dropped: r.traceDropped,
+      updates_dropped: r.updatesDropped,
+      notes: [...r.notes],
     })),
     trace: { truncated: note !== '', ...(note !== '' ? { note } : {}) },
-    files: manifestFiles(input.files ?? {}),
+    files: Array.isArray(input.files) ? sortedFiles(input.files as readonly ManifestFile[]) : manifestFiles((input.files ?? {}) as Readonly<Record<string, string | Uint8Array>>),
   };
   return `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
 }

@@ -4,7 +4,7 @@
  * update would dominate both memory and GC time. Staleness statistics are accumulated on every update
  * whether or not rows are kept, because summary.csv and workers.csv need them in every run.
  */
-import type { EvalRecord, Recorder, SpanRecord, UpdateRecord } from './recorder.ts';
+import type { EvalRecord, Recorder, RowList, SpanRecord, UpdateRecord } from './recorder.ts';
 
 /** What a `MemoryRecorder` keeps. */
 export interface MemoryRecorderOptions {
@@ -14,6 +14,11 @@ export interface MemoryRecorderOptions {
   readonly spans: boolean;
   /** Most spans kept; later ones are only counted in `traceDropped`. A non-negative integer. */
   readonly traceLimit: number;
+  /**
+   * Most update rows kept (default: no limit); later ones still count in the staleness statistics
+   * but are only counted in `updatesDropped`. This bounds the recorder's memory at any scale.
+   */
+  readonly updatesLimit?: number;
   /**
    * Expected number of workers (optional). Per-worker statistics are preallocated for this many, so
    * that `update()` never allocates; a larger worker index still works (the arrays grow once).
@@ -61,9 +66,12 @@ export class MemoryRecorder implements Recorder {
   readonly wantsSpans: boolean;
   /** The span limit this recorder was built with. */
   readonly traceLimit: number;
+  /** The update-row limit this recorder was built with (Infinity: none). */
+  readonly updatesLimit: number;
 
   // Update columns; only the first `nUpdates` entries are meaningful.
   private nUpdates = 0;
+  private updatesOver = 0;
   private uTime = new Float64Array(0);
   private uWorker = new Int32Array(0);
   private uStage = new Int32Array(0);
@@ -90,11 +98,16 @@ export class MemoryRecorder implements Recorder {
   private readonly sName: string[] = [];
   private dropped = 0;
 
-  /** @throws RangeError if `traceLimit` or `workers` is not a non-negative integer. */
+  /** @throws RangeError if `traceLimit`, `updatesLimit` or `workers` is not a non-negative integer. */
   constructor(options: MemoryRecorderOptions) {
     if (!Number.isInteger(options.traceLimit) || options.traceLimit < 0) {
       throw new RangeError(`traceLimit must be a non-negative integer, got ${String(options.traceLimit)}`);
     }
+    const updatesLimit = options.updatesLimit ?? Infinity;
+    if (updatesLimit !== Infinity && (!Number.isInteger(updatesLimit) || updatesLimit < 0)) {
+      throw new RangeError(`updatesLimit must be a non-negative integer, got ${String(options.updatesLimit)}`);
+    }
+    this.updatesLimit = updatesLimit;
     const workers = options.workers ?? 0;
     if (!Number.isInteger(workers) || workers < 0) {
       throw new RangeError(`workers must be a non-negative integer, got ${String(workers)}`);
@@ -129,6 +142,10 @@ export class MemoryRecorder implements Recorder {
     if (c === 0 || tau > this.wMax[w]!) this.wMax[w] = tau;
     if (!this.wantsUpdates) return;
     const i = this.nUpdates;
+    if (i >= this.updatesLimit) {
+      this.updatesOver += 1;
+      return;
+    }
     if (i === this.uTime.length) this.growUpdates(i + 1);
     this.uTime[i] = r.timeS;
     this.uWorker[i] = w;
@@ -166,25 +183,24 @@ export class MemoryRecorder implements Recorder {
     return this.dropped;
   }
 
+  /** Update rows that arrived after `updatesLimit` was reached (0 when rows are not wanted). */
+  get updatesDropped(): number {
+    return this.updatesOver;
+  }
+
   /** Number of updates recorded (kept or not). */
   get updateCount(): number {
     return this.tauCount;
   }
 
-  /** The kept update rows in record order, as fresh objects (empty when rows are not kept). */
-  updateRows(): UpdateRecord[] {
-    const out: UpdateRecord[] = new Array<UpdateRecord>(this.nUpdates);
-    for (let i = 0; i < this.nUpdates; i++) {
-      out[i] = {
-        timeS: this.uTime[i]!,
-        worker: this.uWorker[i]!,
-        stage: this.uStage[i]!,
-        versionRead: this.uRead[i]!,
-        versionApplied: this.uApplied[i]!,
-        loss: this.uLoss[i]!,
-      };
-    }
-    return out;
+  /**
+   * The kept update rows in record order, as a read-only view over the recorder's columns: a row
+   * object is made only when it is read, so millions of rows never exist as objects at once (they
+   * would cost about 100 bytes each, against 40 in the columns). Later updates do not show in a view
+   * taken earlier.
+   */
+  updateRows(): RowList<UpdateRecord> {
+    return new UpdateRowView(this.nUpdates, this.uTime, this.uWorker, this.uStage, this.uRead, this.uApplied, this.uLoss);
   }
 
   /** The evaluations in record order (a copy). */
@@ -242,5 +258,36 @@ export class MemoryRecorder implements Recorder {
     this.sKind = grown(this.sKind, n, cap);
     this.sStart = grown(this.sStart, n, cap);
     this.sDuration = grown(this.sDuration, n, cap);
+  }
+}
+
+/** Rows of the update columns as `UpdateRecord`s, made on demand (see `MemoryRecorder.updateRows`). */
+class UpdateRowView implements RowList<UpdateRecord> {
+  constructor(
+    readonly length: number,
+    private readonly time: Float64Array,
+    private readonly worker: Int32Array,
+    private readonly stage: Int32Array,
+    private readonly read: Float64Array,
+    private readonly applied: Float64Array,
+    private readonly loss: Float64Array,
+  ) {}
+
+  /** Row `i` (negative counts from the end, as `Array.prototype.at`), or undefined out of range. */
+  at(index: number): UpdateRecord | undefined {
+    const i = index < 0 ? this.length + index : index;
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
+    return {
+      timeS: this.time[i]!,
+      worker: this.worker[i]!,
+      stage: this.stage[i]!,
+      versionRead: this.read[i]!,
+      versionApplied: this.applied[i]!,
+      loss: this.loss[i]!,
+    };
+  }
+
+  *[Symbol.iterator](): Iterator<UpdateRecord> {
+    for (let i = 0; i < this.length; i++) yield this.at(i)!;
   }
 }

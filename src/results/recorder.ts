@@ -54,6 +54,17 @@ export interface Recorder {
   span(s: SpanRecord): void;
 }
 
+/**
+ * A read-only list of rows: a plain array satisfies it, and so does a view that makes each row only
+ * when it is read (the recorder's update rows, which can number millions).
+ */
+export interface RowList<T> {
+  readonly length: number;
+  /** Row `index` (negative counts from the end), or undefined out of range. */
+  at(index: number): T | undefined;
+  [Symbol.iterator](): Iterator<T>;
+}
+
 /** Per-worker totals for workers.csv. */
 export interface WorkerRow {
   readonly worker: number;
@@ -100,8 +111,17 @@ export interface RunResult {
   /** Why the run stopped, e.g. `updates reached 200`. */
   readonly stopReason: string;
   readonly evals: readonly EvalRecord[];
-  /** Updates in record order (empty when not kept). */
-  readonly updateRows: readonly UpdateRecord[];
+  /** Updates in record order (empty when not kept; at most `output.updatesLimit` rows). */
+  readonly updateRows: RowList<UpdateRecord>;
+  /** Whether this run kept update rows (`output.updates`, with `auto` decided by the worker count). */
+  readonly updatesKept: boolean;
+  /** Update rows beyond `output.updatesLimit`, counted but not kept (0 when rows are not kept). */
+  readonly updatesDropped: number;
+  /**
+   * Notes on what the result files leave out and why (rows turned off by the defaults at scale,
+   * truncated tables); printed under the summary table and kept in the manifest.
+   */
+  readonly notes: readonly string[];
   readonly workerRows: readonly WorkerRow[];
   /** Trace spans (empty when not kept); `traceDropped` counts spans beyond the limit. */
   readonly spans: readonly SpanRecord[];

@@ -44,7 +44,7 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'left' ? text.padEnd(width) : text.padStart(width);
 }
 
-/** Footnotes: which timing timed each run (one line when all runs share it), and truncated traces. */
+/** Footnotes: which timing timed each run (one line when all runs share it), and each run's notes. */
 function footnotes(results: readonly RunResult[]): string[] {
   const lines: string[] = [];
   const timings = new Set(results.map((r) => r.timing));
@@ -53,8 +53,12 @@ function footnotes(results: readonly RunResult[]): string[] {
   } else {
     for (const r of results) lines.push(`timing run ${String(r.runId)}: ${r.timing}`);
   }
-  for (const r of results) {
-    if (r.traceDropped > 0) lines.push(`trace run ${String(r.runId)}: ${String(r.traceDropped)} spans beyond the trace limit were dropped`);
+  // What the result files leave out (rows off at scale, truncated tables): one line when every run
+  // says the same, else one per run.
+  const notes = new Set(results.flatMap((r) => r.notes));
+  for (const note of notes) {
+    const runs = results.filter((r) => r.notes.includes(note));
+    lines.push(runs.length === results.length && results.length > 1 ? `note (all runs): ${note}` : `note run ${runs.map((r) => String(r.runId)).join(', ')}: ${note}`);
   }
   return lines;
 }

@@ -142,16 +142,21 @@ export function truncationNote(results: readonly RunResult[]): string {
 }
 
 /**
- * trace.json text for all runs: `{"traceEvents":[...],"displayTimeUnit":"ms","otherData":{...}}`, one
- * event per line. Deterministic for the same input.
+ * trace.json for all runs as a stream of text pieces: `{"traceEvents":[...],"displayTimeUnit":"ms",
+ * "otherData":{...}}`, one event per line. Only one run's events exist at a time, so the trace is
+ * written without ever being one string. Deterministic for the same input.
  * @throws RangeError if a span has a negative or non-finite start or duration.
  */
-export function traceJson(results: readonly RunResult[]): string {
-  const lines: string[] = [];
+export function* traceChunks(results: readonly RunResult[]): Generator<string, void, undefined> {
+  yield '{"traceEvents":[\n';
   let tidBase = 0;
+  let first = true;
   for (const r of results) {
-    for (const e of runTraceEvents(r, tidBase)) lines.push(JSON.stringify(e));
+    const lines = runTraceEvents(r, tidBase).map((e) => JSON.stringify(e));
     tidBase += traceThreadSlots(r);
+    if (lines.length === 0) continue;
+    yield `${first ? '' : ',\n'}${lines.join(',\n')}`;
+    first = false;
   }
   const otherData: Record<string, string | number> = { generator: 'dtsim', runs: results.length };
   const note = truncationNote(results);
@@ -159,5 +164,12 @@ export function traceJson(results: readonly RunResult[]): string {
     otherData['note'] = note;
     otherData['dropped_spans'] = results.reduce((n, r) => n + r.traceDropped, 0);
   }
-  return `{"traceEvents":[\n${lines.join(',\n')}\n],\n"displayTimeUnit":"ms",\n"otherData":${JSON.stringify(otherData)}}\n`;
+  yield `\n],\n"displayTimeUnit":"ms",\n"otherData":${JSON.stringify(otherData)}}\n`;
+}
+
+/** trace.json as one string (see `traceChunks`, which the CLI streams). */
+export function traceJson(results: readonly RunResult[]): string {
+  let out = '';
+  for (const c of traceChunks(results)) out += c;
+  return out;
 }

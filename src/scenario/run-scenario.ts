@@ -13,6 +13,7 @@ import { Slowdown } from '../hardware/slowdown.ts';
 import { buildTopology } from '../network/topologies.ts';
 import { createNetworkModel } from '../network/network-models.ts';
 import { MemoryRecorder } from '../results/memory-recorder.ts';
+import { DEFAULT_UPDATES_LIMIT, keepsUpdateRows, outputNotes } from '../results/output-defaults.ts';
 import type { RunResult, WorkerRow } from '../results/recorder.ts';
 import { getSchedule } from '../schedules/index.ts';
 import type { ScheduleContext } from '../schedules/context.ts';
@@ -92,7 +93,14 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
   });
 
-  const recorder = new MemoryRecorder({ updates: s.output.updates, spans: s.output.trace, traceLimit: s.output.traceLimit, workers });
+  const updatesLimit = s.output.updatesLimit ?? DEFAULT_UPDATES_LIMIT;
+  const recorder = new MemoryRecorder({
+    updates: keepsUpdateRows(s.output.updates, workers),
+    spans: s.output.trace,
+    traceLimit: s.output.traceLimit,
+    updatesLimit,
+    workers,
+  });
   const stop = s.training.stop;
   const ev = s.training.eval;
   const progress = new Progress(
@@ -170,6 +178,8 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   let bytesSent = 0;
   for (const b of comm.bytesSentPerRank) bytesSent += b;
   const stale = recorder.stalenessStats();
+  const updateRows = recorder.updateRows();
+  const spans = recorder.spans();
   const label = s.point === '' ? s.name : s.point;
   return {
     runId,
@@ -193,9 +203,21 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     meanUtilization: rows.reduce((a, r) => a + r.utilization, 0) / Math.max(1, rows.length),
     stopReason: progress.stopReason,
     evals,
-    updateRows: recorder.updateRows(),
+    updateRows,
+    updatesKept: recorder.wantsUpdates,
+    updatesDropped: recorder.updatesDropped,
+    notes: outputNotes({
+      updatesSetting: s.output.updates,
+      workers,
+      updatesLimit,
+      updatesKept: updateRows.length,
+      updatesDropped: recorder.updatesDropped,
+      traceLimit: s.output.traceLimit,
+      spansKept: spans.length,
+      spansDropped: recorder.traceDropped,
+    }),
     workerRows: rows,
-    spans: recorder.spans(),
+    spans,
     traceDropped: recorder.traceDropped,
     wallS: (hooks.wallClock?.() ?? NaN) - wall0,
     ...(trainer.full ? { finalParams: progress.current.params } : {}),

@@ -7,11 +7,12 @@
 import { z } from 'zod';
 import type { FormulaScope } from './formula.ts';
 import type { SchemaContext } from './fields.ts';
-import { addIssue, field, intField, numberField } from './fields.ts';
+import { addIssue, field, numberField } from './fields.ts';
 import { PRECISIONS } from '../hardware/device-spec.ts';
 import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
+import { AUTO_ROWS_MAX_WORKERS, DEFAULT_TRACE_LIMIT, DEFAULT_UPDATES_LIMIT, MAX_TRACE_LIMIT, MAX_UPDATES_LIMIT } from '../results/output-defaults.ts';
 import { clusterSchema } from './schema-cluster.ts';
 import { trainingSchema } from './schema-training.ts';
 import { workloadSchema } from './schema-workload.ts';
@@ -53,11 +54,19 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** A scenario as the schema returns it: everything but where it came from. */
 export type ParsedScenario = Omit<Scenario, 'file' | 'point'>;
 
+const updatesSetting = field((v, ctx): boolean | 'auto' => {
+  if (v === undefined || v === 'auto') return 'auto';
+  if (typeof v === 'boolean') return v;
+  addIssue(ctx, v, `got ${describeValue(v)}; expected true, false or auto (auto: rows up to ${AUTO_ROWS_MAX_WORKERS} workers)`);
+  return 'auto';
+});
+
 const outputSchema = strict({
   dir: z.string().min(1).optional(),
   trace: z.boolean().default(true),
-  traceLimit: intField(0, 200_000),
-  updates: z.boolean().default(true),
+  traceLimit: numberField({ integer: true, min: 0, max: MAX_TRACE_LIMIT, default: DEFAULT_TRACE_LIMIT, formula: false }),
+  updates: updatesSetting,
+  updatesLimit: numberField({ integer: true, min: 0, max: MAX_UPDATES_LIMIT, default: DEFAULT_UPDATES_LIMIT, formula: false }),
 }).prefault({} as never);
 
 /**
@@ -94,7 +103,9 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     if (lacking.size > 0) {
       addIssue(ctx, precision, `${[...lacking].join('; ')} cannot run ${precision}; set workload.precision to a precision every GPU has`, ['workload', 'precision']);
     }
-    const output = s.output.dir === undefined ? { trace: s.output.trace, traceLimit: s.output.traceLimit, updates: s.output.updates } : { ...s.output, dir: s.output.dir };
+    const o = s.output;
+    const limits = { trace: o.trace, traceLimit: o.traceLimit ?? DEFAULT_TRACE_LIMIT, updates: o.updates, updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT };
+    const output = o.dir === undefined ? limits : { dir: o.dir, ...limits };
     return { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
   }) as unknown as z.ZodType<ParsedScenario>;
 }

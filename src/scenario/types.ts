@@ -110,7 +110,12 @@ export interface Scenario {
     readonly trace: boolean;
     /** Most spans kept in the trace; later ones are counted and reported, not written. */
     readonly traceLimit: number;
-    /** Keep one updates.csv row per applied update. */
-    readonly updates: boolean;
+    /**
+     * Keep one updates.csv row per applied update: true, false, or `auto` (the default: rows up to
+     * `AUTO_ROWS_MAX_WORKERS` workers, none above).
+     */
+    readonly updates: boolean | 'auto';
+    /** Most update rows kept per run (default `DEFAULT_UPDATES_LIMIT`); later ones are counted and reported. */
+    readonly updatesLimit?: number;
   };
 }

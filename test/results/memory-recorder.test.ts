@@ -12,7 +12,9 @@ describe('MemoryRecorder', () => {
     const rec = new MemoryRecorder({ updates: true, spans: false, traceLimit: 0 });
     const rows = [upd(1, 0, 0, 0.25, 2.5), upd(0, 0, 1, 0.5, Number.NaN), { ...upd(3, 4, 9, 1.75), stage: 2 }];
     for (const r of rows) rec.update(r);
-    expect(rec.updateRows()).toEqual(rows);
+    expect([...rec.updateRows()]).toEqual(rows);
+    expect(rec.updateRows().at(-1)).toEqual(rows[2]);
+    expect(rec.updateRows().at(3)).toBeUndefined();
     expect(rec.updateCount).toBe(3);
   });
 
@@ -21,10 +23,19 @@ describe('MemoryRecorder', () => {
     rec.update(upd(0, 5, 5)); // τ = 0
     rec.update(upd(1, 2, 5)); // τ = 3
     rec.update(upd(1, 4, 5)); // τ = 1
-    expect(rec.updateRows()).toEqual([]);
+    expect([...rec.updateRows()]).toEqual([]);
     expect(rec.stalenessStats()).toEqual({ count: 3, mean: 4 / 3, max: 3 });
     expect(rec.perWorkerStaleness(1)).toEqual({ count: 2, mean: 2, max: 3 });
     expect(rec.perWorkerStaleness(0)).toEqual({ count: 1, mean: 0, max: 0 });
+  });
+
+  it('keeps at most updatesLimit rows, counts the rest, and still counts them all in the staleness statistics', () => {
+    const rec = new MemoryRecorder({ updates: true, spans: false, traceLimit: 0, updatesLimit: 2 });
+    for (let i = 0; i < 5; i++) rec.update(upd(0, i, i + 1, i));
+    expect([...rec.updateRows()].map((u) => u.timeS)).toEqual([0, 1]);
+    expect(rec.updatesDropped).toBe(3);
+    expect(rec.stalenessStats()).toEqual({ count: 5, mean: 1, max: 1 });
+    expect(() => new MemoryRecorder({ updates: true, spans: false, traceLimit: 0, updatesLimit: -1 })).toThrow(RangeError);
   });
 
   it('reports NaN mean and max for a worker without updates, and for an empty run', () => {

@@ -8,6 +8,7 @@ const runs = [
     runId: 1, label: 'schedule=async', schedule: 'async-ps', workers: 16, simTimeS: 252, updates: 123456, samples: 3.2e6,
     finalAccuracy: 0.9123, bestAccuracy: 0.95, timeToTargetS: 5400, bytesSent: 1.234e12, meanStaleness: 14.98,
     maxStaleness: 31, meanUtilization: 0.632, timing: 'profile:resnet50', traceDropped: 5,
+    notes: ['trace.json keeps the first 3 spans of 8 (output.traceLimit 3)'],
   }),
   makeRun({
     runId: 2, label: 'schedule=local', schedule: 'local-sgd', mode: 'timing-only', simTimeS: 0.25, finalAccuracy: Number.NaN,
@@ -28,10 +29,16 @@ describe('formatSummaryTable', () => {
         'timing run 0: model:mlp',
         'timing run 1: profile:resnet50',
         'timing run 2: model:mlp',
-        'trace run 1: 5 spans beyond the trace limit were dropped',
+        'note run 1: trace.json keeps the first 3 spans of 8 (output.traceLimit 3)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('prints a note shared by every run once', () => {
+    const note = 'no updates.csv rows: output.updates is off by default above 1,024 workers';
+    const text = formatSummaryTable([makeRun({ notes: [note] }), makeRun({ runId: 1, notes: [note] })]);
+    expect(text.endsWith(`\nnote (all runs): ${note}\n`)).toBe(true);
   });
 
   it('names a shared timing once', () => {

@@ -37,7 +37,7 @@ describe('scenario defaults', () => {
         stop: { epochs: 1 },
         eval: {},
       },
-      output: { trace: true, traceLimit: 200_000, updates: true },
+      output: { trace: true, traceLimit: 200_000, updates: 'auto', updatesLimit: 1_000_000 },
     };
     expect(s).toEqual(expected);
   });

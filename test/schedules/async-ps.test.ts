@@ -53,7 +53,7 @@ describe('async-ps', () => {
     const r = runScenario(tinyScenario({ ...timing, workers: 4, schedule: 'async-ps', updates: 20, scheduleOptions: { shards: 2 } }), 0);
     expect(r.updateRows.length).toBe(2 * 20);
     for (const stage of [0, 1]) {
-      const rows = r.updateRows.filter((u) => u.stage === stage);
+      const rows = [...r.updateRows].filter((u) => u.stage === stage);
       // Each shard's applied versions count 0, 1, 2, ... in arrival order.
       expect(rows.map((u) => u.versionApplied)).toEqual(rows.map((_, i) => i));
     }

@@ -1,8 +1,14 @@
-/** The files of a finished `dtsim run`, as name → text, ready for the atomic writer. */
-import { evalsCsv, summaryCsv, updatesCsv, workersCsv } from '../../results/csv.ts';
+/**
+ * The files of a finished `dtsim run`, ready for the atomic writer: the tables and the trace as
+ * streams (so none is ever one string, whatever the run's size), and the manifest, made last from the
+ * sizes and hashes the writer measured.
+ */
+import { evalsLines, summaryLines, updatesLines, workersLines } from '../../results/csv.ts';
+import { csvChunks } from '../../results/csv-cells.ts';
 import { manifestJson } from '../../results/manifest.ts';
-import { traceJson } from '../../results/trace.ts';
+import { traceChunks } from '../../results/trace.ts';
 import type { RunResult } from '../../results/recorder.ts';
+import type { FileContent, FileSource, WrittenFile } from '../../results/write-results.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { packageVersion } from '../program.ts';
 
@@ -14,31 +20,42 @@ export interface ResultInputs {
   readonly text: string;
   readonly backend: string;
   readonly started: string;
-  readonly wallS: number;
+  /** Wall-clock seconds so far; read when the manifest is made, after the other files are written. */
+  readonly wallS: () => number;
 }
 
-/** summary.csv, evals.csv, updates.csv, workers.csv, trace.json (when any run traces) and manifest.json. */
-export function resultFiles(i: ResultInputs): Record<string, string> {
+/** The result files and the manifest that lists them. */
+export interface ResultFiles {
+  /** summary.csv, evals.csv, workers.csv, updates.csv (when any run kept rows), trace.json (when any run traces). */
+  readonly files: Record<string, FileSource>;
+  /** manifest.json, from the files as written. */
+  readonly finalFiles: (written: readonly WrittenFile[]) => Record<string, FileContent>;
+}
+
+/** The files of a results folder, as streams, and the manifest maker. */
+export function resultFiles(i: ResultInputs): ResultFiles {
   const results = [...i.results];
-  const files: Record<string, string> = {
-    'summary.csv': summaryCsv(results),
-    'evals.csv': evalsCsv(results),
-    'workers.csv': workersCsv(results),
+  const files: Record<string, FileSource> = {
+    'summary.csv': () => csvChunks(summaryLines(results)),
+    'evals.csv': () => csvChunks(evalsLines(results)),
+    'workers.csv': () => csvChunks(workersLines(results)),
   };
-  // updates.csv only when some run kept its rows (output.updates), so an empty file never misleads.
-  if (i.runs.some((r) => r.output.updates)) files['updates.csv'] = updatesCsv(results);
-  if (i.runs.some((r) => r.output.trace)) files['trace.json'] = traceJson(results);
-  files['manifest.json'] = manifestJson({
-    results,
-    scenarioFile: i.file,
-    scenarioText: i.text,
-    normalizedScenarios: i.runs,
-    dtsimVersion: packageVersion(),
-    backend: i.backend,
-    wallS: i.wallS,
-    startedAt: i.started,
-    command: process.argv.slice(2),
-    files: { ...files },
+  // updates.csv only when some run kept its rows, so an empty file never misleads.
+  if (results.some((r) => r.updatesKept)) files['updates.csv'] = () => csvChunks(updatesLines(results));
+  if (i.runs.some((r) => r.output.trace)) files['trace.json'] = () => traceChunks(results);
+  const finalFiles = (written: readonly WrittenFile[]): Record<string, FileContent> => ({
+    'manifest.json': manifestJson({
+      results,
+      scenarioFile: i.file,
+      scenarioText: i.text,
+      normalizedScenarios: i.runs,
+      dtsimVersion: packageVersion(),
+      backend: i.backend,
+      wallS: i.wallS(),
+      startedAt: i.started,
+      command: process.argv.slice(2),
+      files: written,
+    }),
   });
-  return files;
+  return { files, finalFiles };
 }

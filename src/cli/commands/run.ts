@@ -5,6 +5,7 @@
  * for the progress bar and the manifest's cost figures.
  */
 import { Command, Option } from 'commander';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Scenario } from '../../scenario/types.ts';
 import type { RunResult } from '../../results/recorder.ts';
@@ -39,6 +40,11 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
   const runs = loaded.runs;
   const first = runs[0]!;
   const dir = resolve(opts.out ?? first.output.dir ?? `results/${first.name}`);
+  const origin = opts.out !== undefined ? '--out' : first.output.dir !== undefined ? `output.dir in ${file}` : `the default folder results/${first.name}`;
+  // Before anything runs: a folder that cannot or must not receive the results fails now, not after
+  // a long simulation. The writer checks again just before it replaces anything.
+  const { checkOutputTarget } = await import('../../results/output-target.ts');
+  checkOutputTarget(dir, origin, { cwd: process.cwd(), home: homedir(), scenarioFile: file });
   const started = new Date().toISOString();
   const t0 = wallClock();
   let backendName = 'none (timing-only)';
@@ -61,11 +67,12 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
     await new Promise((res) => setImmediate(res));
   }
   const { resultFiles } = await import('./run-files.ts');
-  const { cleanupStaleTemps, writeResultsAtomicSync } = await import('../../results/write-results.ts');
+  const { cleanupStaleTemps, writeResultsAtomic } = await import('../../results/write-results.ts');
+  const { whileWriting } = await import('./interrupt.ts');
   // Leftovers of a run killed while writing (temporary folders of dead processes) go first.
   cleanupStaleTemps(dir);
-  const files = resultFiles({ results, runs, file, text: loaded.text, backend: backendName, started, wallS: wallClock() - t0 });
-  writeResultsAtomicSync(dir, files);
+  const { files, finalFiles } = resultFiles({ results, runs, file, text: loaded.text, backend: backendName, started, wallS: () => wallClock() - t0 });
+  await whileWriting(dir, () => writeResultsAtomic(dir, files, { finalFiles, origin }));
   return { results, dir, runs };
 }
 

@@ -1,0 +1,194 @@
+/**
+ * Whether a folder may receive a run's results (issue: "never lose a user's data"). dtsim replaces a
+ * results folder whole, so before anything runs, and again just before the swap, the target is held
+ * to three rules:
+ * - it is not a folder whose loss would be a disaster: the filesystem root, the home folder or one
+ *   above it, the current folder or one above it, or a folder that holds the scenario file;
+ * - if it exists, it is empty or it is a folder dtsim wrote: its manifest.json says `generator: dtsim`
+ *   and it holds nothing that manifest does not list (a notebook a user saved next to the CSVs is
+ *   theirs, so the folder is not replaced);
+ * - its nearest existing ancestor is a folder in which a folder can be created (probed for real, since
+ *   permission bits do not tell about /proc, read-only mounts or a full disk).
+ */
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+/** A results folder that dtsim refuses to write, with every reason. */
+export class OutputDirError extends Error {
+  constructor(
+    /** The folder as resolved. */
+    readonly dir: string,
+    /** Where the folder came from, e.g. `--out` or `output.dir in s.yaml`. */
+    readonly origin: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`cannot write results to ${dir} (from ${origin}): ${problems.join('; ')}`);
+    this.name = 'OutputDirError';
+  }
+}
+
+/** Folders the target is compared with (the CLI passes `process.cwd()` and `os.homedir()`). */
+export interface TargetContext {
+  readonly cwd: string;
+  readonly home?: string;
+  /** The scenario file of the run, whose folder must survive. */
+  readonly scenarioFile?: string;
+}
+
+/** The name of the file that marks a temporary folder as dtsim's while it is being written. */
+export const WRITING_MARKER = '.dtsim-writing';
+
+/** `path` with symbolic links resolved as far as it exists (the rest appended), so aliases compare equal. */
+export function realish(path: string): string {
+  const abs = resolve(path);
+  let head = abs;
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...tail.reverse());
+    } catch {
+      const up = dirname(head);
+      if (up === head) return abs;
+      tail.push(basename(head));
+      head = up;
+    }
+  }
+}
+
+/** Whether `a` is `b` or a folder above it. */
+function contains(a: string, b: string): boolean {
+  const r = relative(a, b);
+  return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && r !== '..');
+}
+
+/** Reasons the target is a folder dtsim must never replace (empty when none). */
+export function protectedProblems(dir: string, ctx: TargetContext): string[] {
+  const t = realish(dir);
+  const out: string[] = [];
+  if (dirname(t) === t) return ['it is the filesystem root'];
+  const named = (what: string, p: string): void => {
+    const q = realish(p);
+    if (q === t) out.push(`it is ${what}`);
+    else if (contains(t, q)) out.push(`it contains ${what} (${q})`);
+  };
+  named('the current folder', ctx.cwd);
+  if (ctx.home !== undefined && ctx.home !== '') named('your home folder', ctx.home);
+  if (ctx.scenarioFile !== undefined) {
+    const f = realish(ctx.scenarioFile);
+    if (contains(t, f)) out.push(`it contains the scenario file ${ctx.scenarioFile}`);
+  }
+  return out;
+}
+
+/** The file names a dtsim manifest lists (plus manifest.json), or undefined if `dir` has no dtsim manifest. */
+export function dtsimManifestFiles(dir: string): Set<string> | undefined {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof manifest !== 'object' || manifest === null || (manifest as { generator?: unknown }).generator !== 'dtsim') return undefined;
+  const files = (manifest as { files?: unknown }).files;
+  const names = new Set<string>(['manifest.json']);
+  if (Array.isArray(files)) {
+    for (const f of files) if (typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string') names.add((f as { name: string }).name);
+  }
+  return names;
+}
+
+/** Entries below `dir` (files and folders, `/`-separated relative paths), at most `limit` of them. */
+function entriesBelow(dir: string, limit: number): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (out.length >= limit) return;
+      const p = rel === '' ? e.name : `${rel}/${e.name}`;
+      out.push(e.isDirectory() ? `${p}/` : p);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk('');
+  return out;
+}
+
+// Enough entries to judge any results folder dtsim writes (a handful of files, a few plots).
+const ENTRY_SCAN_LIMIT = 10_000;
+
+/**
+ * Why an existing `dir` may not be replaced (empty when it may: it does not exist, is empty, or is a
+ * folder dtsim wrote and holds nothing else).
+ */
+export function replaceProblems(dir: string): string[] {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return [];
+  }
+  if (st.isSymbolicLink()) return ['it is a symbolic link; give the folder it points to, or a new folder'];
+  if (!st.isDirectory()) return ['it exists and is not a folder'];
+  const entries = entriesBelow(dir, ENTRY_SCAN_LIMIT);
+  if (entries.length === 0) return [];
+  const listed = dtsimManifestFiles(dir);
+  if (listed === undefined) {
+    return [`it is a folder dtsim did not write (no dtsim manifest.json) and it is not empty (${describeEntries(entries)}); dtsim replaces only folders it wrote itself: give a new folder`];
+  }
+  const dirsOfListed = new Set<string>();
+  for (const name of listed) {
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) dirsOfListed.add(`${parts.slice(0, i).join('/')}/`);
+  }
+  const foreign = entries.filter((e) => !listed.has(e) && !dirsOfListed.has(e));
+  return foreign.length === 0 ? [] : [`it holds files dtsim did not write (${describeEntries(foreign)}); move them out or give another folder`];
+}
+
+function describeEntries(entries: readonly string[]): string {
+  const shown = entries.slice(0, 5).join(', ');
+  return entries.length > 5 ? `${shown} and ${entries.length >= ENTRY_SCAN_LIMIT ? 'many' : String(entries.length - 5)} more` : shown;
+}
+
+let probes = 0;
+
+/**
+ * Why no folder can be created at `dir` (empty when one can): its nearest existing ancestor must be a
+ * folder in which a test folder can really be made and removed.
+ */
+export function writableProblems(dir: string): string[] {
+  let head = dirname(resolve(dir));
+  for (;;) {
+    let st;
+    try {
+      st = statSync(head); // follows links: an ancestor that is a link to a folder is fine
+    } catch {
+      const up = dirname(head);
+      if (up === head) return ['no part of its path exists'];
+      head = up;
+      continue;
+    }
+    if (!st.isDirectory()) return [`${head} is not a folder`];
+    break;
+  }
+  probes += 1;
+  const probe = join(head, `.dtsim-probe-${String(process.pid)}-${String(probes)}`);
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+    return [];
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return [`cannot create a folder in ${head} (${err.code ?? err.message})`];
+  }
+}
+
+/**
+ * Checks a results target before anything runs, and throws with every reason it cannot be used.
+ * @throws OutputDirError naming the folder, where it came from, and each problem.
+ */
+export function checkOutputTarget(dir: string, origin: string, ctx: TargetContext): void {
+  const target = resolve(ctx.cwd, dir);
+  const guarded = protectedProblems(target, ctx);
+  if (guarded.length > 0) throw new OutputDirError(target, origin, guarded);
+  const problems = [...replaceProblems(target), ...writableProblems(target)];
+  if (problems.length > 0) throw new OutputDirError(target, origin, problems);
+}
