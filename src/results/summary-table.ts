@@ -31,7 +31,8 @@ const COLUMNS: readonly Column[] = [
   { title: 'final acc', align: 'right', cell: (r) => humanPercent(r.finalAccuracy) },
   { title: 'best acc', align: 'right', cell: (r) => humanPercent(r.bestAccuracy) },
   { title: 'to target', align: 'right', cell: (r) => humanDuration(r.timeToTargetS) },
-  { title: 'staleness mean/max', align: 'right', cell: (r) => humanStaleness(r.meanStaleness, r.maxStaleness) },
+  // "(versions)": τ counts model versions, not the clocks an SSP bound (async-ps clockBound) counts.
+  { title: 'staleness mean/max (versions)', align: 'right', cell: (r) => humanStaleness(r.meanStaleness, r.maxStaleness) },
   { title: 'util', align: 'right', cell: (r) => humanPercent(r.meanUtilization) },
   { title: 'GB sent', align: 'right', cell: (r) => humanGigabytes(r.bytesSent) },
 ];

@@ -20,11 +20,11 @@ describe('formatSummaryTable', () => {
     // samples/s: 3.2e6 / 252 s = 12698.4 → 12.7k; 1280 / 0.25 s = 5120 → 5.1k. 252 s = 4.2 min; 5400 s = 1.5 h.
     expect(formatSummaryTable(runs)).toBe(
       [
-        'run  point           schedule        workers  sim time  updates  samples/s  final acc  best acc  to target  staleness mean/max   util  GB sent',
-        '---  --------------  --------------  -------  --------  -------  ---------  ---------  --------  ---------  ------------------  -----  -------',
-        '  0  schedule=sync   sync-allreduce        2    10.0 s       20      128.0      90.0%     91.0%          -            0.00 / 0  80.0%     2.50',
-        '  1  schedule=async  async-ps             16   4.2 min   123456      12.7k      91.2%     95.0%      1.5 h          14.98 / 31  63.2%  1234.00',
-        '  2  schedule=local  local-sgd             2  250.0 ms       20       5.1k          -         -          -                   -  80.0%     2.50',
+        'run  point           schedule        workers  sim time  updates  samples/s  final acc  best acc  to target  staleness mean/max (versions)   util  GB sent',
+        '---  --------------  --------------  -------  --------  -------  ---------  ---------  --------  ---------  -----------------------------  -----  -------',
+        '  0  schedule=sync   sync-allreduce        2    10.0 s       20      128.0      90.0%     91.0%          -                       0.00 / 0  80.0%     2.50',
+        '  1  schedule=async  async-ps             16   4.2 min   123456      12.7k      91.2%     95.0%      1.5 h                     14.98 / 31  63.2%  1234.00',
+        '  2  schedule=local  local-sgd             2  250.0 ms       20       5.1k          -         -          -                              -  80.0%     2.50',
         'timing run 0: model:mlp',
         'timing run 1: profile:resnet50',
         'timing run 2: model:mlp',
