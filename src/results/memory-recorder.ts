@@ -24,10 +24,10 @@ export interface MemoryRecorderOptions {
 /** Count, mean and maximum of staleness τ = versionApplied − versionRead over some set of updates. */
 export interface StalenessStats {
   readonly count: number;
-  /** NaN when `count` is 0. */
-  readonly mean: number;
-  /** NaN when `count` is 0 (there is no maximum of nothing; an empty CSV cell says so). */
-  readonly max: number;
+  /** Undefined when `count` is 0. */
+  readonly mean: number | undefined;
+  /** Undefined when `count` is 0 (there is no maximum of nothing; an empty CSV cell says so). */
+  readonly max: number | undefined;
 }
 
 const KINDS: readonly SpanRecord['kind'][] = ['compute', 'comm', 'wait'];
@@ -44,7 +44,7 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, minLength
 }
 
 function stats(count: number, sum: number, max: number): StalenessStats {
-  return count === 0 ? { count: 0, mean: Number.NaN, max: Number.NaN } : { count, mean: sum / count, max };
+  return count === 0 ? { count: 0, mean: undefined, max: undefined } : { count, mean: sum / count, max };
 }
 
 /**
@@ -70,6 +70,8 @@ export class MemoryRecorder implements Recorder {
   private uRead = new Float64Array(0);
   private uApplied = new Float64Array(0);
   private uLoss = new Float64Array(0);
+  // 1 where the row has a loss: a missing loss must not be stored as NaN, which means "diverged".
+  private uHasLoss = new Uint8Array(0);
 
   // Run-wide and per-worker staleness accumulators (indexed by worker).
   private tauCount = 0;
@@ -135,7 +137,9 @@ export class MemoryRecorder implements Recorder {
     this.uStage[i] = r.stage;
     this.uRead[i] = r.versionRead;
     this.uApplied[i] = r.versionApplied;
-    this.uLoss[i] = r.loss;
+    const loss = r.loss;
+    this.uHasLoss[i] = loss === undefined ? 0 : 1;
+    this.uLoss[i] = loss ?? 0;
     this.nUpdates = i + 1;
   }
 
@@ -181,7 +185,7 @@ export class MemoryRecorder implements Recorder {
         stage: this.uStage[i]!,
         versionRead: this.uRead[i]!,
         versionApplied: this.uApplied[i]!,
-        loss: this.uLoss[i]!,
+        loss: this.uHasLoss[i] === 1 ? this.uLoss[i]! : undefined,
       };
     }
     return out;
@@ -212,7 +216,7 @@ export class MemoryRecorder implements Recorder {
     return stats(this.tauCount, this.tauSum, this.tauMax);
   }
 
-  /** Staleness over the updates of one worker; count 0 and NaN mean/max for a worker never seen. */
+  /** Staleness over the updates of one worker; count 0 and undefined mean/max for a worker never seen. */
   perWorkerStaleness(worker: number): StalenessStats {
     if (!Number.isInteger(worker) || worker < 0 || worker >= this.wCount.length) return stats(0, 0, 0);
     return stats(this.wCount[worker]!, this.wSum[worker]!, this.wMax[worker]!);
@@ -233,6 +237,7 @@ export class MemoryRecorder implements Recorder {
     this.uRead = grown(this.uRead, n);
     this.uApplied = grown(this.uApplied, n);
     this.uLoss = grown(this.uLoss, n);
+    this.uHasLoss = grown(this.uHasLoss, n);
   }
 
   private growSpans(n: number): void {

@@ -143,7 +143,7 @@ function apply(ctx: ScheduleContext, o: Options, s: Server, w: number, j: number
   s.model = trainer.apply(s.opts[j]!, s.model, grad, lr, s.model.version + 1, start, end);
   s.versions[j] = at + 1;
   progress.current = s.model;
-  recorder.update({ timeS: ctx.sim.now as number, worker: w, stage: j, versionRead: read, versionApplied: at, loss: grad === null ? NaN : grad.value().loss });
+  recorder.update({ timeS: ctx.sim.now as number, worker: w, stage: j, versionRead: read, versionApplied: at, loss: grad === null ? undefined : grad.value().loss });
 }
 
 /** Asynchronous parameter server. */

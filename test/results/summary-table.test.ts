@@ -10,8 +10,8 @@ const runs = [
     maxStaleness: 31, meanUtilization: 0.632, timing: 'profile:resnet50', traceDropped: 5,
   }),
   makeRun({
-    runId: 2, label: 'schedule=local', schedule: 'local-sgd', mode: 'timing-only', simTimeS: 0.25, finalAccuracy: Number.NaN,
-    bestAccuracy: Number.NaN, meanStaleness: Number.NaN, maxStaleness: Number.NaN,
+    runId: 2, label: 'schedule=local', schedule: 'local-sgd', mode: 'timing-only', simTimeS: 0.25, finalAccuracy: undefined,
+    bestAccuracy: undefined, meanStaleness: undefined, maxStaleness: undefined,
   }),
 ];
 
@@ -45,6 +45,47 @@ describe('formatSummaryTable', () => {
     const colored = formatSummaryTable([makeRun()], { color: true });
     expect(colored.startsWith('\u001b[1mrun  point')).toBe(true);
     expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(formatSummaryTable([makeRun()]));
+  });
+
+  it('marks a diverged and a collapsed run with ! and explains each in a footnote', () => {
+    const reason = 'diverged at update 3 (t = 0.04 s): non-finite training loss (NaN)';
+    const text = formatSummaryTable([
+      makeRun({ label: 'ok' }),
+      makeRun({ runId: 1, label: 'bad', finalLoss: Number.NaN, finalAccuracy: Number.NaN, stopReason: reason, divergence: reason }),
+      makeRun({ runId: 2, label: 'flat', finalAccuracy: 0.107, collapse: { sinceUpdates: 593, sinceTimeS: 2.05 } }),
+    ]);
+    const lines = text.split('\n');
+    const acc = (run: number): string => {
+      const header = lines[0]!;
+      const end = header.indexOf('final acc') + 'final acc'.length;
+      return lines[2 + run]!.slice(0, end).trimEnd().split(/\s{2,}/).pop()!;
+    };
+    expect(acc(0)).toBe('90.0%');
+    expect(acc(1)).toBe('! NaN');
+    expect(acc(2)).toBe('! 10.7%');
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(`! run 1 ${reason}; the run stopped there`);
+    expect(flat).toContain('! run 2 collapsed: from update 593 (t = 2.0 s) to the end, it predicted the same class for every test sample');
+    expect(text).not.toMatch(/! run 0/);
+    // Footnotes are wrapped to a readable width.
+    for (const l of lines.slice(5)) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
+  it('says when a divergence was found only after another stop condition ended the run', () => {
+    const d = 'diverged at update 20 (t = 10 s): non-finite parameters';
+    const text = formatSummaryTable([makeRun({ stopReason: `updates reached 20; ${d}`, divergence: d })]);
+    expect(text.replace(/\s+/g, ' ')).toContain('the run had already stopped (updates reached 20)');
+  });
+
+  it('prints the description above the table, wrapped', () => {
+    const description = 'Four schedules on one mixed cluster. '.repeat(6).trim();
+    const text = formatSummaryTable([makeRun()], { description });
+    const lines = text.split('\n');
+    expect(lines[0]!.startsWith('Four schedules on one mixed cluster.')).toBe(true);
+    expect(lines[0]!.length).toBeLessThanOrEqual(100);
+    const blank = lines.indexOf('');
+    expect(lines.slice(0, blank).join(' ')).toBe(description);
+    expect(lines[blank + 1]!.startsWith('run  point')).toBe(true);
   });
 
   it('says so when there are no runs', () => {
