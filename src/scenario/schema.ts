@@ -95,6 +95,15 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
       addIssue(ctx, precision, `${[...lacking].join('; ')} cannot run ${precision}; set workload.precision to a precision every GPU has`, ['workload', 'precision']);
     }
     const output = s.output.dir === undefined ? { trace: s.output.trace, traceLimit: s.output.traceLimit, updates: s.output.updates } : { ...s.output, dir: s.output.dir };
-    return { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
+    return {
+      name: s.name,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      seed: s.seed ?? 1,
+      mode: s.mode,
+      cluster: s.cluster,
+      workload: s.workload,
+      training: s.training,
+      output,
+    };
   }) as unknown as z.ZodType<ParsedScenario>;
 }
