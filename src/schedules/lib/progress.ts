@@ -93,7 +93,11 @@ export class Progress {
     if (this.onProgress !== undefined) this.onProgress(f);
   }
 
-  /** Evaluates the current global model now (full mode) and records it; checks the accuracy target. */
+  /**
+   * Evaluates the current global model now (full mode) and records it; checks the accuracy target,
+   * divergence (non-finite parameters or test loss: stops the run) and collapse (one class predicted
+   * for every test sample: recorded in `collapse`, not a stop).
+   */
   evaluate(): void {
     const now = this.sim.now as number;
     if (this.lastEvalUpdates === this.updates && this.lastEvalTimeS === now) return;
