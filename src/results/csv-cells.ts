@@ -7,11 +7,13 @@ import { stringify } from 'csv-stringify/sync';
 
 /**
  * A number as a CSV cell: `String(x)` (shortest round-trip form; integers print without a decimal
- * point, `-0` prints as `0`), and the empty string for NaN, which CSV readers take as missing.
- * ±Infinity prints as `Infinity`/`-Infinity`, which pandas and R read back as infinities.
+ * point, `-0` prints as `0`), and the empty string for `undefined`, a missing value. NaN is a value
+ * (a diverged loss) and prints as `NaN`, ±Infinity as `Infinity`/`-Infinity`; pandas and R read all
+ * three back as floats, and `keep_default_na=False, na_values=['']` in pandas keeps `NaN` apart from
+ * an empty cell.
  */
-export function csvNumber(x: number): string {
-  return x === x ? String(x) : '';
+export function csvNumber(x: number | undefined): string {
+  return x === undefined ? '' : String(x);
 }
 
 // Labels, GPU names and timings repeat on every row of a run; quoting each distinct text once keeps

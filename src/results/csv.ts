@@ -10,7 +10,7 @@ import type { RunResult } from './recorder.ts';
 export const SUMMARY_COLUMNS = [
   'run_id', 'scenario', 'point', 'schedule', 'mode', 'workers', 'seed', 'timing', 'sim_time_s', 'updates',
   'samples', 'throughput_samples_per_s', 'final_loss', 'final_accuracy', 'best_accuracy', 'time_to_target_s',
-  'bytes_sent', 'mean_staleness', 'max_staleness', 'mean_utilization', 'stop_reason',
+  'bytes_sent', 'mean_staleness', 'max_staleness', 'mean_utilization', 'stop_reason', 'diverged', 'collapsed',
 ] as const;
 
 /** Columns of evals.csv, in order. */
@@ -27,9 +27,9 @@ export const WORKERS_COLUMNS = [
   'mean_staleness', 'max_staleness',
 ] as const;
 
-/** Samples per simulated second; NaN (an empty cell) when no simulated time passed. */
-export function throughputSamplesPerS(r: RunResult): number {
-  return r.simTimeS > 0 ? r.samples / r.simTimeS : Number.NaN;
+/** Samples per simulated second; undefined (an empty cell) when no simulated time passed. */
+export function throughputSamplesPerS(r: RunResult): number | undefined {
+  return r.simTimeS > 0 ? r.samples / r.simTimeS : undefined;
 }
 
 /** Lines of summary.csv (header first, no line ends): one row per run. */
@@ -41,7 +41,7 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
       num(r.seed), text(r.timing), num(r.simTimeS), num(r.updates), num(r.samples),
       num(throughputSamplesPerS(r)), num(r.finalLoss), num(r.finalAccuracy), num(r.bestAccuracy),
       num(r.timeToTargetS), num(r.bytesSent), num(r.meanStaleness), num(r.maxStaleness),
-      num(r.meanUtilization), text(r.stopReason),
+      num(r.meanUtilization), text(r.stopReason), String(r.divergence !== undefined), String(r.collapse !== undefined),
     ].join(',');
   }
 }

@@ -29,10 +29,10 @@ export interface MemoryRecorderOptions {
 /** Count, mean and maximum of staleness τ = versionApplied − versionRead over some set of updates. */
 export interface StalenessStats {
   readonly count: number;
-  /** NaN when `count` is 0. */
-  readonly mean: number;
-  /** NaN when `count` is 0 (there is no maximum of nothing; an empty CSV cell says so). */
-  readonly max: number;
+  /** Undefined when `count` is 0. */
+  readonly mean: number | undefined;
+  /** Undefined when `count` is 0 (there is no maximum of nothing; an empty CSV cell says so). */
+  readonly max: number | undefined;
 }
 
 const KINDS: readonly SpanRecord['kind'][] = ['compute', 'comm', 'wait'];
@@ -49,7 +49,7 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, minLength
 }
 
 function stats(count: number, sum: number, max: number): StalenessStats {
-  return count === 0 ? { count: 0, mean: Number.NaN, max: Number.NaN } : { count, mean: sum / count, max };
+  return count === 0 ? { count: 0, mean: undefined, max: undefined } : { count, mean: sum / count, max };
 }
 
 /**
@@ -78,6 +78,8 @@ export class MemoryRecorder implements Recorder {
   private uRead = new Float64Array(0);
   private uApplied = new Float64Array(0);
   private uLoss = new Float64Array(0);
+  // 1 where the row has a loss: a missing loss must not be stored as NaN, which means "diverged".
+  private uHasLoss = new Uint8Array(0);
 
   // Run-wide and per-worker staleness accumulators (indexed by worker).
   private tauCount = 0;
@@ -152,7 +154,9 @@ export class MemoryRecorder implements Recorder {
     this.uStage[i] = r.stage;
     this.uRead[i] = r.versionRead;
     this.uApplied[i] = r.versionApplied;
-    this.uLoss[i] = r.loss;
+    const loss = r.loss;
+    this.uHasLoss[i] = loss === undefined ? 0 : 1;
+    this.uLoss[i] = loss ?? 0;
     this.nUpdates = i + 1;
   }
 
@@ -200,7 +204,7 @@ export class MemoryRecorder implements Recorder {
    * taken earlier.
    */
   updateRows(): RowList<UpdateRecord> {
-    return new UpdateRowView(this.nUpdates, this.uTime, this.uWorker, this.uStage, this.uRead, this.uApplied, this.uLoss);
+    return new UpdateRowView(this.nUpdates, this.uTime, this.uWorker, this.uStage, this.uRead, this.uApplied, this.uLoss, this.uHasLoss);
   }
 
   /** The evaluations in record order (a copy). */
@@ -228,7 +232,7 @@ export class MemoryRecorder implements Recorder {
     return stats(this.tauCount, this.tauSum, this.tauMax);
   }
 
-  /** Staleness over the updates of one worker; count 0 and NaN mean/max for a worker never seen. */
+  /** Staleness over the updates of one worker; count 0 and undefined mean/max for a worker never seen. */
   perWorkerStaleness(worker: number): StalenessStats {
     if (!Number.isInteger(worker) || worker < 0 || worker >= this.wCount.length) return stats(0, 0, 0);
     return stats(this.wCount[worker]!, this.wSum[worker]!, this.wMax[worker]!);
@@ -249,6 +253,7 @@ export class MemoryRecorder implements Recorder {
     this.uRead = grown(this.uRead, n);
     this.uApplied = grown(this.uApplied, n);
     this.uLoss = grown(this.uLoss, n);
+    this.uHasLoss = grown(this.uHasLoss, n);
   }
 
   private growSpans(n: number): void {
@@ -271,6 +276,7 @@ class UpdateRowView implements RowList<UpdateRecord> {
     private readonly read: Float64Array,
     private readonly applied: Float64Array,
     private readonly loss: Float64Array,
+    private readonly hasLoss: Uint8Array,
   ) {}
 
   /** Row `i` (negative counts from the end, as `Array.prototype.at`), or undefined out of range. */
@@ -283,7 +289,7 @@ class UpdateRowView implements RowList<UpdateRecord> {
       stage: this.stage[i]!,
       versionRead: this.read[i]!,
       versionApplied: this.applied[i]!,
-      loss: this.loss[i]!,
+      loss: this.hasLoss[i] === 1 ? this.loss[i]! : undefined,
     };
   }
 

@@ -1,6 +1,11 @@
 /**
  * What a schedule records while it runs, and what a finished run hands to the writers. Schedules only
  * see the `Recorder` interface (design.md §1: schedules write through it, never through `fs`).
+ *
+ * Missing versus not-a-number: a value that does not exist for a row (accuracy of a timing-only run,
+ * staleness of a worker that applied no update) is `undefined` and becomes an empty CSV cell; NaN and
+ * ±Infinity are values that were computed and are not finite (the losses of a diverged run) and are
+ * written as `NaN`/`Infinity`. The two never share a representation.
  */
 
 /** One applied update (spec/algorithms.md §0.2 GradRecord): staleness τ = versionApplied − versionRead. */
@@ -15,8 +20,11 @@ export interface UpdateRecord {
   readonly versionRead: number;
   /** Version of the model just before this gradient was applied (τ = versionApplied − versionRead). */
   readonly versionApplied: number;
-  /** Training loss of the batch (NaN in timing-only mode, or when the schedule cannot attribute it). */
-  readonly loss: number;
+  /**
+   * Training loss of the batch; undefined in timing-only mode or when the schedule cannot attribute it.
+   * NaN or ±Infinity when it was computed and is not finite: the run is diverging.
+   */
+  readonly loss: number | undefined;
 }
 
 /** One evaluation of the global model on the test set. */
@@ -28,7 +36,9 @@ export interface EvalRecord {
   readonly samples: number;
   /** samples / training-set size. */
   readonly epoch: number;
+  /** Mean test loss; NaN or ±Infinity when the model's outputs are not finite. */
   readonly loss: number;
+  /** Test accuracy; NaN when some test sample got non-finite logits (no prediction exists for it). */
   readonly accuracy: number;
 }
 
@@ -74,11 +84,19 @@ export interface WorkerRow {
   readonly commS: number;
   readonly idleS: number;
   readonly updates: number;
-  /** computeS / run's simulated time. */
-  readonly utilization: number;
-  /** NaN when the worker applied no update. */
-  readonly meanStaleness: number;
-  readonly maxStaleness: number;
+  /** computeS / run's simulated time; undefined when no simulated time passed. */
+  readonly utilization: number | undefined;
+  /** In versions; undefined when the worker applied no update. */
+  readonly meanStaleness: number | undefined;
+  readonly maxStaleness: number | undefined;
+}
+
+/** How a run's model collapsed to one class (see `RunResult.collapse`). */
+export interface CollapseInfo {
+  /** Updates applied at the first evaluation of the final streak that predicted one class. */
+  readonly sinceUpdates: number;
+  /** Simulated time of that evaluation, seconds. */
+  readonly sinceTimeS: number;
 }
 
 /** Everything one finished run produced: the writers turn this into the result files. */
@@ -97,19 +115,33 @@ export interface RunResult {
   readonly simTimeS: number;
   readonly updates: number;
   readonly samples: number;
-  /** NaN in timing-only mode or without an evaluation. */
-  readonly finalLoss: number;
-  readonly finalAccuracy: number;
-  readonly bestAccuracy: number;
-  /** Simulated time when the target accuracy was first reached; NaN if never or none set. */
-  readonly timeToTargetS: number;
+  /**
+   * At the last evaluation; undefined in timing-only mode or without an evaluation, NaN when the
+   * evaluated model's outputs were not finite (a diverged run).
+   */
+  readonly finalLoss: number | undefined;
+  readonly finalAccuracy: number | undefined;
+  /** Highest finite test accuracy over the evaluations; undefined when there was none. */
+  readonly bestAccuracy: number | undefined;
+  /** Simulated time when the target accuracy was first reached; undefined if never or none set. */
+  readonly timeToTargetS: number | undefined;
   /** Bytes sent over the network by all ranks. */
   readonly bytesSent: number;
-  readonly meanStaleness: number;
-  readonly maxStaleness: number;
-  readonly meanUtilization: number;
-  /** Why the run stopped, e.g. `updates reached 200`. */
+  /** In versions; undefined when no update was applied. */
+  readonly meanStaleness: number | undefined;
+  readonly maxStaleness: number | undefined;
+  /** Undefined when no simulated time passed. */
+  readonly meanUtilization: number | undefined;
+  /** Why the run stopped, e.g. `updates reached 200` or `diverged at update 12 (t = 0.5 s)`. */
   readonly stopReason: string;
+  /**
+   * Set when a loss or the parameters became NaN or infinite: `diverged at update K (t = … s): cause`.
+   * It is then also the `stopReason`, unless another stop condition had already ended the run (found
+   * by the final evaluation); `stopReason` then names that condition followed by `; ` and this text.
+   */
+  readonly divergence: string | undefined;
+  /** Set when the final evaluation predicted the same class for every test sample. */
+  readonly collapse: CollapseInfo | undefined;
   readonly evals: readonly EvalRecord[];
   /** Updates in record order (empty when not kept; at most `output.updatesLimit` rows). */
   readonly updateRows: RowList<UpdateRecord>;

@@ -2,6 +2,11 @@
  * The table `dtsim run` prints when it finishes: one row per run, fixed-width plain ASCII, so it reads
  * the same in a terminal, a log file and a CI transcript. The full precision is in summary.csv; this
  * table rounds for reading.
+ *
+ * A run whose numbers should not be read at face value is flagged: its final accuracy is marked `!`
+ * and a footnote says why (it diverged, or its model predicts one class for everything, where the
+ * accuracy is that class's share of the test set, about 1/classes, and looks like a poor but real
+ * result).
  */
 import { throughputSamplesPerS } from './csv.ts';
 import { humanDuration, humanGigabytes, humanPercent, humanSi, humanStaleness, MISSING } from './human-format.ts';
@@ -11,7 +16,18 @@ import type { RunResult } from './recorder.ts';
 export interface SummaryTableOptions {
   /** Bold header and dim footnotes with ANSI escapes (default false: plain text). */
   readonly color?: boolean;
+  /**
+   * What the runs are about (the scenario's `description`), printed above the table, wrapped at
+   * `WRAP` columns, so the first table a user sees says what it compares.
+   */
+  readonly description?: string;
 }
+
+/** Column at which the description and the flag footnotes are wrapped. */
+const WRAP = 100;
+
+/** The mark on a flagged run's final accuracy. */
+const FLAG = '!';
 
 interface Column {
   readonly title: string;
@@ -28,10 +44,11 @@ const COLUMNS: readonly Column[] = [
   { title: 'sim time', align: 'right', cell: (r) => humanDuration(r.simTimeS) },
   { title: 'updates', align: 'right', cell: (r) => String(r.updates) },
   { title: 'samples/s', align: 'right', cell: (r) => humanSi(throughputSamplesPerS(r)) },
-  { title: 'final acc', align: 'right', cell: (r) => humanPercent(r.finalAccuracy) },
+  { title: 'final acc', align: 'right', cell: (r) => (flagged(r) ? `${FLAG} ` : '') + humanPercent(r.finalAccuracy) },
   { title: 'best acc', align: 'right', cell: (r) => humanPercent(r.bestAccuracy) },
   { title: 'to target', align: 'right', cell: (r) => humanDuration(r.timeToTargetS) },
-  { title: 'staleness mean/max', align: 'right', cell: (r) => humanStaleness(r.meanStaleness, r.maxStaleness) },
+  // "(versions)": τ counts model versions, not the clocks an SSP bound (async-ps clockBound) counts.
+  { title: 'staleness mean/max (versions)', align: 'right', cell: (r) => humanStaleness(r.meanStaleness, r.maxStaleness) },
   { title: 'util', align: 'right', cell: (r) => humanPercent(r.meanUtilization) },
   { title: 'GB sent', align: 'right', cell: (r) => humanGigabytes(r.bytesSent) },
 ];
@@ -42,6 +59,49 @@ const RESET = '\u001b[0m';
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'left' ? text.padEnd(width) : text.padStart(width);
+}
+
+function flagged(r: RunResult): boolean {
+  return r.divergence !== undefined || r.collapse !== undefined;
+}
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** One footnote per flagged run, saying what happened and what it means for its numbers. */
+function flagNotes(results: readonly RunResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const run = `${FLAG} run ${String(r.runId)}`;
+    if (r.divergence !== undefined) {
+      const stopped = r.stopReason === r.divergence ? 'the run stopped there' : `the run had already stopped (${r.stopReason.split('; ')[0]!})`;
+      const alsoCollapsed = r.collapse === undefined ? '' : ' Its last model also predicted one class for every test sample.';
+      lines.push(...wrap(`${run} ${r.divergence}; ${stopped}.${alsoCollapsed} Its numbers are not a training result; a smaller learning rate or momentum usually avoids this.`, WRAP, '  '));
+    } else if (r.collapse !== undefined) {
+      const c = r.collapse;
+      lines.push(
+        ...wrap(
+          `${run} collapsed: from update ${String(c.sinceUpdates)} (t = ${humanDuration(c.sinceTimeS)}) to the end, it predicted the same class for every test sample, so its final accuracy is that class's share of the test set, not learning.`,
+          WRAP,
+          '  ',
+        ),
+      );
+    }
+  }
+  return lines;
 }
 
 /** Footnotes: which timing timed each run (one line when all runs share it), and each run's notes. */
@@ -64,19 +124,23 @@ function footnotes(results: readonly RunResult[]): string[] {
 }
 
 /**
- * A fixed-width text table of the runs, followed by the timing used per run. Deterministic: the same
- * results give the same text. Lines end with `\n`; trailing spaces are trimmed.
+ * A fixed-width text table of the runs, after the description when one is given, followed by a
+ * footnote per flagged run and the timing used per run. Deterministic: the same results give the same
+ * text. Lines end with `\n`; trailing spaces are trimmed.
  */
 export function formatSummaryTable(results: readonly RunResult[], opts: SummaryTableOptions = {}): string {
   const color = opts.color === true;
+  const intro = opts.description === undefined ? [] : [...wrap(opts.description, WRAP), ''];
   const cells = results.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, j) => Math.max(c.title.length, ...cells.map((row) => row[j]!.length)));
   const line = (row: readonly string[]): string =>
     row.map((text, j) => pad(text, widths[j]!, COLUMNS[j]!.align)).join('  ').trimEnd();
   const header = line(COLUMNS.map((c) => c.title));
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [color ? `${BOLD}${header}${RESET}` : header, rule, ...cells.map(line)];
+  const out = [...intro, color ? `${BOLD}${header}${RESET}` : header, rule, ...cells.map(line)];
   if (results.length === 0) out.push('(no runs)');
+  // Flags are not dimmed: they change how the row above reads.
+  out.push(...flagNotes(results));
   for (const note of footnotes(results)) out.push(color ? `${DIM}${note}${RESET}` : note);
   return `${out.join('\n')}\n`;
 }

@@ -18,6 +18,7 @@ import type { RunResult, WorkerRow } from '../results/recorder.ts';
 import { getSchedule } from '../schedules/index.ts';
 import type { ScheduleContext } from '../schedules/context.ts';
 import { ComputeModel } from '../schedules/lib/compute-model.ts';
+import { DivergenceWatch } from '../schedules/lib/divergence-watch.ts';
 import { Progress } from '../schedules/lib/progress.ts';
 import { NullTrainer, type Trainer } from '../schedules/lib/trainer.ts';
 import { WorkerStats } from '../schedules/lib/worker-stats.ts';
@@ -129,7 +130,8 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     network,
     compute,
     trainer,
-    recorder,
+    // Full runs check every applied gradient's loss; timing-only runs have no losses to check.
+    recorder: trainer.full ? new DivergenceWatch(recorder, progress) : recorder,
     stats,
     progress,
     batchSize: s.workload.batchSize,
@@ -170,7 +172,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
       commS: stats.commS[w]!,
       idleS: idleTime(simTimeS, stats.busyS[w]!),
       updates: stats.updates[w]!,
-      utilization: simTimeS > 0 ? computeS / simTimeS : NaN,
+      utilization: simTimeS > 0 ? computeS / simTimeS : undefined,
       meanStaleness: st.mean,
       maxStaleness: st.max,
     };
@@ -193,15 +195,17 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     simTimeS,
     updates: progress.updates,
     samples: progress.samples,
-    finalLoss: last?.loss ?? NaN,
-    finalAccuracy: last?.accuracy ?? NaN,
+    finalLoss: last?.loss,
+    finalAccuracy: last?.accuracy,
     bestAccuracy: progress.bestAccuracy,
     timeToTargetS: progress.timeToTargetS,
     bytesSent,
     meanStaleness: stale.mean,
     maxStaleness: stale.max,
-    meanUtilization: rows.reduce((a, r) => a + r.utilization, 0) / Math.max(1, rows.length),
+    meanUtilization: simTimeS > 0 ? rows.reduce((a, r) => a + (r.utilization ?? 0), 0) / Math.max(1, rows.length) : undefined,
     stopReason: progress.stopReason,
+    divergence: progress.divergence,
+    collapse: progress.collapse,
     evals,
     updateRows,
     updatesKept: recorder.wantsUpdates,

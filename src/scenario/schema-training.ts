@@ -15,7 +15,15 @@ function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['sc
   for (const [name, def] of Object.entries(SCHEDULES)) {
     variants[name] = optionsShape(Object.fromEntries(Object.entries(def.options).map(([k, o]) => [k, fromOptionSpec(o)])), sctx);
   }
-  return kinded('schedule', variants, { default: 'sync-allreduce' }).transform((v) => kindAndOptions<number | boolean | string>(v));
+  return kinded('schedule', variants, { default: 'sync-allreduce', hint: retiredScheduleOption }).transform((v) => kindAndOptions<number | boolean | string>(v));
+}
+
+/** The schedule's note for an option it renamed (a plain did-you-mean cannot explain a rename). */
+function retiredScheduleOption(kind: string, keys: readonly string[]): string | undefined {
+  const retired = SCHEDULES[kind]?.retiredOptions;
+  if (retired === undefined) return undefined;
+  const notes = keys.filter((k) => Object.hasOwn(retired, k)).map((k) => retired[k]!);
+  return notes.length === 0 ? undefined : notes.join('; ');
 }
 
 /** Keys users bring from other tools' optimizer configs, and where they belong here. */

@@ -106,6 +106,15 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     const o = s.output;
     const limits = { trace: o.trace, traceLimit: o.traceLimit ?? DEFAULT_TRACE_LIMIT, updates: o.updates, updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT };
     const output = o.dir === undefined ? limits : { dir: o.dir, ...limits };
-    return { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
+    return {
+      name: s.name,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      seed: s.seed ?? 1,
+      mode: s.mode,
+      cluster: s.cluster,
+      workload: s.workload,
+      training: s.training,
+      output,
+    };
   }) as unknown as z.ZodType<ParsedScenario>;
 }

@@ -65,6 +65,8 @@ export interface Scenario {
   /** The scenario file it came from (for messages); `<inline>` for objects. */
   readonly file: string;
   readonly name: string;
+  /** What the scenario is about, in a sentence or two; `dtsim run` prints it above its table. */
+  readonly description?: string;
   /** Label of the sweep point (`training.schedule.kind=async-ps`), or '' without a sweep. */
   readonly point: string;
   readonly seed: number;

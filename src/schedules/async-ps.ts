@@ -7,8 +7,11 @@
  * backward on its own batch, push the gradient's k slices; each server applies its slice the moment it
  * arrives, in arrival order, and bumps its own version. A gradient read at shard version v and applied
  * when the shard is at version u has staleness τ = u − v, recorded per shard. The worker pulls again
- * once its pushes have landed. With `maxStaleness: s` a worker may start its clock c only when every
+ * once its pushes have landed. With `clockBound: s` a worker may start its clock c only when every
  * worker has finished clock c − s (Ho et al., NIPS 2013); s = 0 is lock-step, absent is fully async.
+ * The bound counts clocks (iterations per worker), not versions: even at s = 0 the N gradients of a
+ * round land one after another, so τ reaches N − 1 versions. The option was once called
+ * `maxStaleness`, which read like the staleness columns; that name is now rejected with this note.
  *
  * Servers apply updates instantly (their compute is not modelled). Workers start at seeded random
  * offsets within their first step by default, since real asynchronous workers drift apart; without
@@ -25,7 +28,8 @@ import type { ScheduleDefinition } from './types.ts';
 
 interface Options {
   readonly shards: number;
-  readonly maxStaleness: number | undefined;
+  /** SSP bound s in clocks (iterations per worker), or undefined for fully asynchronous. */
+  readonly clockBound: number | undefined;
   readonly staleLr: boolean;
   readonly stagger: boolean;
 }
@@ -60,10 +64,10 @@ function* worker(ctx: ScheduleContext, o: Options, s: Server, w: number): Proces
   }
   while (progress.running) {
     const c = s.clocks[w]!;
-    if (o.maxStaleness !== undefined && minClock(s) < c - o.maxStaleness) {
+    if (o.clockBound !== undefined && minClock(s) < c - o.clockBound) {
       const t = sim.now as number;
       const ev = sim.event<void>();
-      s.waiters.push({ clock: c - o.maxStaleness, ev });
+      s.waiters.push({ clock: c - o.clockBound, ev });
       yield ev;
       if (spans) recorder.span({ worker: w, kind: 'wait', name: 'SSP bound', startS: t, durationS: (sim.now as number) - t });
     }
@@ -139,7 +143,7 @@ function apply(ctx: ScheduleContext, o: Options, s: Server, w: number, j: number
   s.model = trainer.apply(s.opts[j]!, s.model, grad, lr, s.model.version + 1, start, end);
   s.versions[j] = at + 1;
   progress.current = s.model;
-  recorder.update({ timeS: ctx.sim.now as number, worker: w, stage: j, versionRead: read, versionApplied: at, loss: grad === null ? NaN : grad.value().loss });
+  recorder.update({ timeS: ctx.sim.now as number, worker: w, stage: j, versionRead: read, versionApplied: at, loss: grad === null ? undefined : grad.value().loss });
 }
 
 /** Asynchronous parameter server. */
@@ -147,13 +151,20 @@ export const asyncPs: ScheduleDefinition = {
   name: 'async-ps',
   summary: 'workers pull, compute and push with no barrier; the server applies each gradient on arrival; staleness recorded per update',
   reference: 'Dean et al., "Large Scale Distributed Deep Networks" (Downpour), NIPS 2012; SSP: Ho et al., NIPS 2013; lr/τ: Zhang et al., IJCAI 2016',
+  retiredOptions: {
+    maxStaleness:
+      '"maxStaleness" was renamed clockBound: it bounds SSP clocks (iterations a worker may run ahead of the slowest), ' +
+      'not the staleness τ = version_applied − version_read that the staleness columns count in model versions; ' +
+      'even clockBound: 0 (lock-step) gives τ up to workers − 1',
+  },
   options: {
     shards: { type: 'number', integer: true, min: 1, default: 1, description: 'parameter-server shards k, each holding 1/k of the parameters, co-located on ranks 0..k-1' },
-    maxStaleness: {
+    clockBound: {
       type: 'number',
       integer: true,
       min: 0,
-      description: 'SSP bound s: a worker may start clock c only when the slowest worker has finished clock c−s; absent: fully asynchronous',
+      description:
+        'SSP bound s in clocks (iterations per worker, not model versions): a worker may start clock c only when the slowest worker has finished clock c−s; absent: fully asynchronous',
     },
     lrScaling: { type: 'enum', values: ['none', 'staleness'], default: 'none', description: "'staleness': each gradient's learning rate is lr / max(1, τ)" },
     stagger: { type: 'boolean', default: true, description: 'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart' },
@@ -163,10 +174,10 @@ export const asyncPs: ScheduleDefinition = {
     if (!Number.isInteger(shards) || shards < 1 || shards > ctx.workers) {
       throw new RangeError(`async-ps shards must be an integer in [1, ${ctx.workers}] (servers are co-located on ranks 0..k-1), got ${shards}`);
     }
-    const ms = options['maxStaleness'];
+    const bound = options['clockBound'];
     const o: Options = {
       shards,
-      maxStaleness: ms === undefined ? undefined : Number(ms),
+      clockBound: bound === undefined ? undefined : Number(bound),
       staleLr: options['lrScaling'] === 'staleness',
       stagger: options['stagger'] !== false,
     };

@@ -30,7 +30,6 @@ function* run(ctx: ScheduleContext, h: number, algorithm: string): ProcessGenera
   const replicas: ParamSnapshot[] = new Array<ParamSnapshot>(n);
   const grads: (GradientRef | null)[] = new Array<GradientRef | null>(n);
   const clock = new Float64Array(n);
-  const losses = new Float64Array(n);
   while (progress.running) {
     const t0 = sim.now as number;
     const g = progress.current.version;
@@ -50,12 +49,15 @@ function* run(ctx: ScheduleContext, h: number, algorithm: string): ProcessGenera
       }
       for (let i = 0; i < n; i++) {
         const gr = grads[i]!;
-        losses[i] = gr === null ? NaN : gr.value().loss;
+        const loss = gr === null ? undefined : gr.value().loss;
         replicas[i] = trainer.apply(opts[i]!, replicas[i]!, gr, trainer.lr(g + step), g + step + 1);
         // The update lands when the worker's step ends; the row carries that time.
-        recorder.update({ timeS: clock[i]!, worker: i, stage: 0, versionRead: g + step, versionApplied: g + step, loss: losses[i]! });
+        recorder.update({ timeS: clock[i]!, worker: i, stage: 0, versionRead: g + step, versionApplied: g + step, loss });
         stats.updates[i]!++;
       }
+      // A diverged replica makes the rest of the round NaN arithmetic: end the round after this step
+      // (the run stops when the step that diverged ends), so no later step is booked as compute.
+      if (progress.divergence !== undefined) break;
     }
     let slowest = t0;
     for (let i = 0; i < n; i++) slowest = Math.max(slowest, clock[i]!);

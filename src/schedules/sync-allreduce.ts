@@ -122,7 +122,7 @@ function* run(ctx: ScheduleContext, algorithm: string, bucketBytes: number | und
     }
 
     const next = trainer.apply(opt, snap, grad, trainer.lr(step), v + 1);
-    const loss = grad === null ? NaN : grad.value().loss;
+    const loss = grad === null ? undefined : grad.value().loss;
     const now = sim.now as number;
     for (let i = 0; i < n; i++) {
       recorder.update({ timeS: now, worker: i, stage: 0, versionRead: v, versionApplied: v, loss });

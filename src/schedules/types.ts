@@ -18,6 +18,11 @@ export interface ScheduleDefinition {
   /** Its options; the scenario layer validates against these and fills defaults. */
   readonly options: OptionSpecs;
   /**
+   * Option names it no longer accepts, each with the message a scenario that still uses it gets
+   * (what it was renamed to and why), added to the unknown-key error. Never listed as options.
+   */
+  readonly retiredOptions?: Readonly<Record<string, string>>;
+  /**
    * The schedule's driver process. It runs until `ctx.progress.done` fires (the runner stops the
    * simulation there) or returns when it has nothing left to do.
    * @throws Error (synchronously, before scheduling anything) for options that cannot run on this

@@ -17,10 +17,19 @@ export interface EvalSet {
 export interface EvalResult {
   /** Mean softmax cross-entropy over the set. */
   readonly loss: number;
-  /** Fraction of samples whose largest logit is the label (ties go to the lower class index). */
+  /**
+   * Fraction of samples whose largest logit is the label (ties go to the lower class index). NaN when
+   * some sample's logits are not all finite: the arg-max of NaN logits is no prediction, and counting
+   * it (as class 0) would report a diverged model as about 1/classes accurate.
+   */
   readonly accuracy: number;
   /** Samples evaluated. */
   readonly samples: number;
+  /**
+   * Distinct classes predicted over the samples with finite logits (0 when there are none). 1 means the
+   * model has collapsed to a constant prediction, which shows as an accuracy equal to one class's share.
+   */
+  readonly predictedClasses: number;
 }
 
 /**
@@ -38,6 +47,8 @@ export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk
   const tf = tfjs();
   let lossSum = 0;
   let correct = 0;
+  let nonFinite = 0;
+  const predicted = new Uint8Array(model.numClasses);
   tf.tidy(() => {
     const weights = uploadWeights(model.layout, params);
     for (let start = 0; start < set.n; start += chunk) {
@@ -48,12 +59,21 @@ export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk
         const logp = tf.logSoftmax(logits);
         const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(labels, 'int32'), model.numClasses).toFloat()), 1).dataSync();
         const pred = tf.argMax(logits, 1).dataSync();
+        // One bool per sample: a cheap m×classes reduction next to the forward pass.
+        const finite = tf.all(tf.isFinite(logits), 1).dataSync();
         for (let i = 0; i < m; i++) {
           lossSum -= picked[i]!;
+          if (finite[i] === 0) {
+            nonFinite++;
+            continue;
+          }
+          predicted[pred[i]!] = 1;
           if (pred[i] === labels[i]) correct++;
         }
       });
     }
   });
-  return { loss: lossSum / set.n, accuracy: correct / set.n, samples: set.n };
+  let predictedClasses = 0;
+  for (const p of predicted) predictedClasses += p;
+  return { loss: lossSum / set.n, accuracy: nonFinite > 0 ? Number.NaN : correct / set.n, samples: set.n, predictedClasses };
 }

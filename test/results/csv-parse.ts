@@ -27,7 +27,7 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** A CSV cell read back as a number: empty is NaN (the writers' rule). */
-export function cellNumber(cell: string): number {
-  return cell === '' ? Number.NaN : Number(cell);
+/** A CSV cell read back as a number: empty is missing (undefined), `NaN` is NaN (the writers' rules). */
+export function cellNumber(cell: string): number | undefined {
+  return cell === '' ? undefined : Number(cell);
 }

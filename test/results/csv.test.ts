@@ -8,14 +8,16 @@ import { makeRun, workerRow } from './fixtures.ts';
 import { cellNumber, parseCsv } from './csv-parse.ts';
 
 describe('csv cells', () => {
-  it('writes numbers in shortest round-trip form, integers without a point, NaN as empty', () => {
+  it('writes numbers in shortest round-trip form, integers without a point, missing as empty and NaN as NaN', () => {
     expect(csvNumber(3)).toBe('3');
     expect(csvNumber(-0)).toBe('0');
     expect(csvNumber(0.1 + 0.2)).toBe('0.30000000000000004');
     expect(csvNumber(1e-7)).toBe('1e-7');
     expect(csvNumber(2.5e21)).toBe('2.5e+21');
-    expect(csvNumber(Number.NaN)).toBe('');
+    expect(csvNumber(undefined)).toBe('');
+    expect(csvNumber(Number.NaN)).toBe('NaN');
     expect(csvNumber(Infinity)).toBe('Infinity');
+    expect(csvNumber(-Infinity)).toBe('-Infinity');
   });
 
   it('quotes text only when CSV needs it', () => {
@@ -36,13 +38,27 @@ describe('csv tables', () => {
     expect(SUMMARY_COLUMNS).toContain('throughput_samples_per_s');
   });
 
-  it('writes summary.csv with throughput, empty NaN cells and quoted text', () => {
+  it('writes summary.csv with throughput, empty missing cells, the flags and quoted text', () => {
     const run = makeRun({ label: 'training.schedule.kind=async-ps', timing: 'profile:resnet50 (fwd 4.1, GFLOP)', schedule: 'async-ps' });
     expect(summaryCsv([run])).toBe(
       `${SUMMARY_COLUMNS.join(',')}\n` +
-        // throughput = 1280 samples / 10 s = 128; time_to_target is NaN → empty.
-        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20\n',
+        // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed.
+        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false\n',
     );
+  });
+
+  it('writes a diverged run with NaN results, and the diverged and collapsed columns as true/false', () => {
+    const reason = 'diverged at update 3 (t = 0.04 s): non-finite training loss (NaN)';
+    const diverged = makeRun({ finalLoss: Number.NaN, finalAccuracy: Number.NaN, stopReason: reason, divergence: reason });
+    const collapsed = makeRun({ runId: 1, finalAccuracy: 0.1135, collapse: { sinceUpdates: 12, sinceTimeS: 6 } });
+    const rows = parseCsv(summaryCsv([diverged, collapsed]));
+    const col = (name: (typeof SUMMARY_COLUMNS)[number]): string[] => rows.slice(1).map((r) => r[SUMMARY_COLUMNS.indexOf(name)]!);
+    expect(col('final_loss')).toEqual(['NaN', '0.25']);
+    expect(col('final_accuracy')).toEqual(['NaN', '0.1135']);
+    expect(col('time_to_target_s')).toEqual(['', '']);
+    expect(col('stop_reason')).toEqual([reason, 'updates reached 20']);
+    expect(col('diverged')).toEqual(['true', 'false']);
+    expect(col('collapsed')).toEqual(['false', 'true']);
   });
 
   it('leaves throughput empty when no simulated time passed', () => {
@@ -51,7 +67,7 @@ describe('csv tables', () => {
   });
 
   it('writes evals.csv, updates.csv (staleness derived) and workers.csv row by row', () => {
-    const runs = [makeRun(), makeRun({ runId: 1, workerRows: [workerRow(0, { gpu: 'V100, 32GB', meanStaleness: Number.NaN })], evals: [], updateRows: [] })];
+    const runs = [makeRun(), makeRun({ runId: 1, workerRows: [workerRow(0, { gpu: 'V100, 32GB', meanStaleness: undefined })], evals: [], updateRows: [] })];
     expect(evalsCsv(runs)).toBe('run_id,sim_time_s,updates,samples,epoch,loss,accuracy\n0,5,10,640,0.01,0.5,0.8\n0,10,20,1280,0.02,0.25,0.9\n');
     expect(updatesCsv(runs)).toBe(
       'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss\n0,0.5,0,0,0,0,0,2.3\n0,1,1,0,0,1,1,\n',
@@ -74,21 +90,24 @@ describe('csv tables', () => {
     expect(Object.keys(csvFiles([makeRun()]))).toContain('updates.csv');
   });
 
-  it('round-trips any double and NaN through updates.csv and evals.csv', () => {
-    const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(Number.NaN), fc.integer());
+  it('round-trips any double, NaN, ±Infinity and a missing loss through updates.csv and evals.csv', () => {
+    const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(Number.NaN), fc.constant(Infinity), fc.constant(-Infinity), fc.integer());
+    const loss = fc.oneof(num, fc.constant(undefined));
     fc.assert(
-      fc.property(fc.array(fc.tuple(num, num, num), { minLength: 1, maxLength: 30 }), (triples) => {
+      fc.property(fc.array(fc.tuple(num, num, num, loss), { minLength: 1, maxLength: 30 }), (rows) => {
+        const triples = rows.map(([t, l, a]) => [t, l, a] as const);
         const run = makeRun({
-          updateRows: triples.map(([t, l], i) => ({ timeS: t, worker: i, stage: 0, versionRead: i, versionApplied: i + 2, loss: l })),
+          updateRows: rows.map(([t, , , l], i) => ({ timeS: t, worker: i, stage: 0, versionRead: i, versionApplied: i + 2, loss: l })),
           evals: triples.map(([t, l, a]) => ({ timeS: t, updates: 1, samples: 2, epoch: a, loss: l, accuracy: a })),
         });
         const upd = parseCsv(updatesCsv([run])).slice(1);
         const ev = parseCsv(evalsCsv([run])).slice(1);
         triples.forEach(([t, l, a], i) => {
           // Object.is: -0 is written as 0 (String(-0)), which is the one value not preserved bit for bit.
-          const same = (x: number, y: number): boolean => Object.is(x, y) || (x === 0 && y === 0);
+          const same = (x: number | undefined, y: number | undefined): boolean => Object.is(x, y) || (x === 0 && y === 0);
           expect(same(cellNumber(upd[i]![1]!), t)).toBe(true);
-          expect(same(cellNumber(upd[i]![7]!), l)).toBe(true);
+          // A missing loss is an empty cell, never the same text as NaN.
+          expect(same(cellNumber(upd[i]![7]!), rows[i]![3])).toBe(true);
           expect(cellNumber(upd[i]![6]!)).toBe(2);
           expect(same(cellNumber(ev[i]![4]!), a)).toBe(true);
           expect(same(cellNumber(ev[i]![5]!), l)).toBe(true);

@@ -14,15 +14,16 @@ export function makeRun(over: Partial<RunResult> = {}): RunResult {
   return {
     runId: 0, label: 'demo', scenario: 'demo', schedule: 'sync-allreduce', mode: 'full', workers: 2, seed: 7,
     timing: 'model:mlp', simTimeS: 10, updates: 20, samples: 1280, finalLoss: 0.25, finalAccuracy: 0.9,
-    bestAccuracy: 0.91, timeToTargetS: Number.NaN, bytesSent: 2.5e9, meanStaleness: 0, maxStaleness: 0,
-    meanUtilization: 0.8, stopReason: 'updates reached 20', updatesKept: true, updatesDropped: 0, notes: [],
+    bestAccuracy: 0.91, timeToTargetS: undefined, bytesSent: 2.5e9, meanStaleness: 0, maxStaleness: 0,
+    meanUtilization: 0.8, stopReason: 'updates reached 20', divergence: undefined, collapse: undefined,
+    updatesKept: true, updatesDropped: 0, notes: [],
     evals: [
       { timeS: 5, updates: 10, samples: 640, epoch: 0.01, loss: 0.5, accuracy: 0.8 },
       { timeS: 10, updates: 20, samples: 1280, epoch: 0.02, loss: 0.25, accuracy: 0.9 },
     ],
     updateRows: [
       { timeS: 0.5, worker: 0, stage: 0, versionRead: 0, versionApplied: 0, loss: 2.3 },
-      { timeS: 1, worker: 1, stage: 0, versionRead: 0, versionApplied: 1, loss: Number.NaN },
+      { timeS: 1, worker: 1, stage: 0, versionRead: 0, versionApplied: 1, loss: undefined },
     ],
     workerRows: [workerRow(0), workerRow(1)],
     spans: [

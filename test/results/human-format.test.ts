@@ -9,7 +9,8 @@ describe('human formats', () => {
     expect(humanDuration(12.34)).toBe('12.3 s');
     expect(humanDuration(252)).toBe('4.2 min');
     expect(humanDuration(5400)).toBe('1.5 h');
-    expect(humanDuration(Number.NaN)).toBe('-');
+    expect(humanDuration(undefined)).toBe('-');
+    expect(humanDuration(Number.NaN)).toBe('NaN');
   });
 
   it('writes rates with SI suffixes, fractions as percentages and bytes as GB', () => {
@@ -20,6 +21,14 @@ describe('human formats', () => {
     expect(humanPercent(0.9123)).toBe('91.2%');
     expect(humanGigabytes(2.5e9)).toBe('2.50');
     expect(humanStaleness(3.5, 7)).toBe('3.50 / 7');
-    expect(humanStaleness(Number.NaN, Number.NaN)).toBe('-');
+    expect(humanStaleness(undefined, undefined)).toBe('-');
+  });
+
+  it('prints a missing value as - and a computed non-finite one as NaN or inf, never the same', () => {
+    expect(humanPercent(undefined)).toBe('-');
+    expect(humanPercent(Number.NaN)).toBe('NaN');
+    expect(humanSi(Infinity)).toBe('inf');
+    expect(humanSi(undefined)).toBe('-');
+    expect(humanGigabytes(-Infinity)).toBe('-inf');
   });
 });

@@ -3,19 +3,20 @@ import fc from 'fast-check';
 import { MemoryRecorder } from '../../src/results/memory-recorder.ts';
 import type { UpdateRecord } from '../../src/results/recorder.ts';
 
-const upd = (worker: number, versionRead: number, versionApplied: number, timeS = 1, loss = 0.5): UpdateRecord => ({
+const upd = (worker: number, versionRead: number, versionApplied: number, timeS = 1, loss: number | undefined = 0.5): UpdateRecord => ({
   timeS, worker, stage: 0, versionRead, versionApplied, loss,
 });
 
 describe('MemoryRecorder', () => {
-  it('gives back kept update rows in record order, losses and NaN intact', () => {
+  it('gives back kept update rows in record order, losses, NaN and missing losses intact', () => {
     const rec = new MemoryRecorder({ updates: true, spans: false, traceLimit: 0 });
-    const rows = [upd(1, 0, 0, 0.25, 2.5), upd(0, 0, 1, 0.5, Number.NaN), { ...upd(3, 4, 9, 1.75), stage: 2 }];
+    const rows = [upd(1, 0, 0, 0.25, 2.5), upd(0, 0, 1, 0.5, Number.NaN), { ...upd(2, 1, 1, 0.6), loss: undefined }, { ...upd(3, 4, 9, 1.75), stage: 2 }];
     for (const r of rows) rec.update(r);
     expect([...rec.updateRows()]).toEqual(rows);
-    expect(rec.updateRows().at(-1)).toEqual(rows[2]);
-    expect(rec.updateRows().at(3)).toBeUndefined();
-    expect(rec.updateCount).toBe(3);
+    expect(rec.updateRows().at(2)!.loss).toBeUndefined();
+    expect(rec.updateRows().at(-1)).toEqual(rows[3]);
+    expect(rec.updateRows().at(4)).toBeUndefined();
+    expect(rec.updateCount).toBe(4);
   });
 
   it('keeps staleness statistics but no rows when updates are off', () => {
@@ -38,12 +39,12 @@ describe('MemoryRecorder', () => {
     expect(() => new MemoryRecorder({ updates: true, spans: false, traceLimit: 0, updatesLimit: -1 })).toThrow(RangeError);
   });
 
-  it('reports NaN mean and max for a worker without updates, and for an empty run', () => {
+  it('reports a missing (undefined) mean and max for a worker without updates, and for an empty run', () => {
     const rec = new MemoryRecorder({ updates: false, spans: false, traceLimit: 0, workers: 2 });
-    expect(rec.stalenessStats()).toEqual({ count: 0, mean: Number.NaN, max: Number.NaN });
+    expect(rec.stalenessStats()).toEqual({ count: 0, mean: undefined, max: undefined });
     rec.update(upd(0, 0, 0));
-    expect(rec.perWorkerStaleness(1)).toEqual({ count: 0, mean: Number.NaN, max: Number.NaN });
-    expect(rec.perWorkerStaleness(99)).toEqual({ count: 0, mean: Number.NaN, max: Number.NaN });
+    expect(rec.perWorkerStaleness(1)).toEqual({ count: 0, mean: undefined, max: undefined });
+    expect(rec.perWorkerStaleness(99)).toEqual({ count: 0, mean: undefined, max: undefined });
   });
 
   it('grows past the preallocated worker count and the initial row capacity', () => {

@@ -50,8 +50,20 @@ describe('scenario errors', () => {
       'bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
     ]);
     expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n')).toEqual([
-      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, maxStaleness, lrScaling, stagger',
+      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, clockBound, lrScaling, stagger',
     ]);
+  });
+
+  it('rejects the old async-ps option maxStaleness, naming clockBound and saying it counts clocks, not versions', () => {
+    const [p, ...rest] = problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, maxStaleness: 2 } }\n');
+    expect(rest).toEqual([]);
+    expect(p).toMatch(/^bad\.yaml:3:41: training\.schedule\.maxStaleness: unknown key "maxStaleness"/);
+    expect(p).toContain('allowed: kind, shards, clockBound, lrScaling, stagger');
+    expect(p).toContain('"maxStaleness" was renamed clockBound');
+    expect(p).toMatch(/bounds SSP clocks .*not the staleness τ .* in model versions/);
+    // The note belongs to async-ps: the same key on another schedule is only an unknown key.
+    const [q] = problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: local-sgd, maxStaleness: 2 } }\n');
+    expect(q).toMatch(/unknown key "maxStaleness"; allowed: kind, localSteps, algorithm$/);
   });
 
   it('names the expected dimension for a quantity with the wrong unit', () => {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
@@ -19,6 +19,22 @@ describe('scenarios/', () => {
       expect(runs.length).toBeGreaterThan(0);
     });
   }
+
+  it('lists every scenario file in scenarios/README.md and in README.md', () => {
+    const local = readFileSync(join(DIR, 'README.md'), 'utf8');
+    const top = readFileSync(resolve(DIR, '../README.md'), 'utf8');
+    for (const f of files) {
+      expect(local).toContain(`| \`${f}\` |`);
+      expect(top).toContain(`| \`${f}\` |`);
+    }
+  });
+
+  it('quickstart says on screen what it compares', () => {
+    const { runs } = loadScenario(join(DIR, 'quickstart.yaml'));
+    expect(runs).toHaveLength(4);
+    expect(runs[0]!.description).toMatch(/^Quick start: which schedule reaches 93% test accuracy first\?/);
+    expect(runs[0]!.description).toContain('expected to fail');
+  });
 
   it('quickstart compares sync, async and local-sgd in full mode', () => {
     const { runs } = loadScenario(join(DIR, 'quickstart.yaml'));

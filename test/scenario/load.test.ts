@@ -108,7 +108,7 @@ describe('sweeps', () => {
   });
 
   it('labels values compactly and keeps labels unique', () => {
-    expect(valueLabel({ kind: 'async-ps', shards: 2, maxStaleness: 4 })).toBe('async-ps(shards=2,maxStaleness=4)');
+    expect(valueLabel({ kind: 'async-ps', shards: 2, clockBound: 4 })).toBe('async-ps(shards=2,clockBound=4)');
     expect(valueLabel({ a: 1 })).toBe('{a=1}');
     expect(sweepPoints([{ key: 'k', path: ['k'], values: [{ kind: 'x', o: [1] }, { kind: 'x', o: [1, 2] }, 'x'] }]).map((p) => p.label)).toEqual([
       'k=x(o=[1])', 'k=x(o=[1,2])', 'k=x',

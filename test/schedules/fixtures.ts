@@ -22,6 +22,8 @@ export interface TinyOptions {
   readonly trace?: boolean;
   /** Replaces the custom step-time timing. */
   readonly timing?: Scenario['workload']['timing'];
+  /** Replaces the logistic regression (e.g. an MLP, which a huge learning rate drives to NaN). */
+  readonly model?: Scenario['workload']['model'];
 }
 
 /**
@@ -42,7 +44,7 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
       stragglers: o.stragglers ?? [],
     },
     workload: {
-      model: { kind: 'logistic-regression' },
+      model: o.model ?? { kind: 'logistic-regression' },
       dataset: { kind: 'gaussian-mixture', options: { n: o.n ?? 1000, d: 8, numClasses: 3, testFraction: 0.2 } },
       sharding: { kind: 'iid' },
       batchSize: o.batchSize ?? 16,

@@ -24,6 +24,33 @@ describe('evaluate', () => {
     expect(r.loss).toBeCloseTo((ce(1, 0, 0) + ce(0, 1, 1) + ce(2, 1, 1) + ce(0, 3, 1)) / 4, 6);
   });
 
+  it('counts the distinct classes predicted, so a model that predicts one class for everything shows as collapsed', () => {
+    const model = logisticRegression(2, 2);
+    const x = Float32Array.of(1, 0, 0, 1, 2, 1, 0, 3);
+    const y = Int32Array.of(0, 1, 1, 1);
+    expect(evaluate(model, Float32Array.of(1, 0, 0, 1, 0, 0), { x, y, n: 4 }).predictedClasses).toBe(2);
+    // W = 0, b = (0, 1): every logit row is (0, 1), so every sample is predicted as class 1, and the
+    // accuracy is class 1's share of the set, 3/4: a high number from a constant predictor.
+    const collapsed = evaluate(model, Float32Array.of(0, 0, 0, 0, 0, 1), { x, y, n: 4 }, 3);
+    expect(collapsed.predictedClasses).toBe(1);
+    expect(collapsed.accuracy).toBe(0.75);
+  });
+
+  it('reports NaN accuracy and loss, and no predicted class, for non-finite parameters', () => {
+    const model = logisticRegression(2, 2);
+    const x = Float32Array.of(1, 0, 0, 1);
+    const y = Int32Array.of(0, 1);
+    const nan = evaluate(model, Float32Array.of(Number.NaN, 0, 0, 1, 0, 0), { x, y, n: 2 });
+    expect(nan.accuracy).toBeNaN();
+    expect(nan.loss).toBeNaN();
+    expect(nan.predictedClasses).toBe(0);
+    // An infinite weight: 0 · ∞ is NaN in the second row, and the first row's logits (∞, 0) have no
+    // finite loss either; arg-max would have called both rows class 0.
+    const inf = evaluate(model, Float32Array.of(Infinity, 0, 0, 1, 0, 0), { x, y, n: 2 });
+    expect(inf.accuracy).toBeNaN();
+    expect(Number.isFinite(inf.loss)).toBe(false);
+  });
+
   it('agrees with the float64 reference and the engine, whatever the chunk size', () => {
     const model = mlp([8], 6, 3);
     const params = randomParams(model, 'e');

@@ -87,10 +87,12 @@ export function runCommand(getBackend: () => BackendName | undefined): Command {
     .option('--timing-only', 'skip the math: time the schedule only (no gradients, no accuracy)')
     .addOption(new Option('-q, --quiet', 'no progress bar and no summary table'))
     .action(async (scenario: string, opts: RunCommandOptions) => {
-      const { results, dir } = await runFile(scenario, opts, getBackend());
+      const { results, dir, runs } = await runFile(scenario, opts, getBackend());
       if (opts.quiet !== true) {
         const { formatSummaryTable } = await import('../../results/summary-table.ts');
-        process.stdout.write(`${formatSummaryTable(results)}\nresults written to ${dir}\n`);
+        // The scenario's description says what the table compares (the first table a newcomer sees).
+        const description = runs[0]?.description;
+        process.stdout.write(`${formatSummaryTable(results, description === undefined ? {} : { description })}\nresults written to ${dir}\n`);
       }
     });
 }

@@ -12,7 +12,7 @@ import { makeSnapshot, type ParamSnapshot } from '../../training/engine/snapshot
 import { evaluate, type EvalSet } from '../../training/evaluate.ts';
 import type { LrSchedule } from '../../training/optimizers/lr-schedules.ts';
 import type { Optimizer } from '../../training/optimizers/optimizer.ts';
-import type { GradientRef, OptimizerState, Trainer } from './trainer.ts';
+import type { GradientRef, OptimizerState, Trainer, TrainerEval } from './trainer.ts';
 
 /** What the full trainer is built from (the runner assembles it from the scenario). */
 export interface FullTrainerParts {
@@ -97,8 +97,8 @@ export class FullTrainer implements Trainer {
     return makeSnapshot(version, out);
   }
 
-  evaluate(snapshot: ParamSnapshot): { loss: number; accuracy: number } {
+  evaluate(snapshot: ParamSnapshot): TrainerEval {
     const r = evaluate(this.p.engine.model, snapshot.params, this.p.test);
-    return { loss: r.loss, accuracy: r.accuracy };
+    return { loss: r.loss, accuracy: r.accuracy, predictedClasses: r.predictedClasses };
   }
 }

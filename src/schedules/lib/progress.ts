@@ -3,11 +3,16 @@
  * samples, evaluation on a cadence of updates, and the stop conditions. The first condition reached
  * stops the run: `done` fires and the runner stops the simulator there, mid-flight for asynchronous
  * workers, which is where a real job would be stopped too.
+ *
+ * Divergence is a stop condition too (`diverge`): training on NaN weights only burns time and then
+ * reports the accuracy of arg-max over NaNs. Collapse (every test sample predicted as one class) is
+ * only recorded, not a stop: a model can leave it again, and a fresh model may start in it.
  */
 import type { Event } from '../../core/events.ts';
 import type { Simulator } from '../../core/simulator.ts';
+import { seconds } from '../../core/units.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
-import type { Recorder } from '../../results/recorder.ts';
+import type { CollapseInfo, Recorder } from '../../results/recorder.ts';
 import type { Trainer } from './trainer.ts';
 
 /** When to stop; every field optional, the first one reached wins. */
@@ -31,10 +36,14 @@ export class Progress {
   stopReason = '';
   /** Fires once when a stop condition is reached. */
   readonly done: Event<void>;
-  /** Best test accuracy so far (NaN before any evaluation). */
-  bestAccuracy = NaN;
-  /** Simulated time the target accuracy was first reached (NaN if not yet). */
-  timeToTargetS = NaN;
+  /** Best finite test accuracy so far (undefined before any evaluation). */
+  bestAccuracy: number | undefined = undefined;
+  /** Simulated time the target accuracy was first reached (undefined if not yet). */
+  timeToTargetS: number | undefined = undefined;
+  /** `diverged at update K (t = … s): what`, once a non-finite loss or parameter was seen. */
+  divergence: string | undefined = undefined;
+  /** While the latest evaluation predicted one class for every test sample: where that streak began. */
+  collapse: CollapseInfo | undefined = undefined;
   private lastEvalUpdates = -1;
   private lastEvalTimeS = -1;
   private fractionEvals = 0;
@@ -84,7 +93,11 @@ export class Progress {
     if (this.onProgress !== undefined) this.onProgress(f);
   }
 
-  /** Evaluates the current global model now (full mode) and records it; checks the accuracy target. */
+  /**
+   * Evaluates the current global model now (full mode) and records it; checks the accuracy target,
+   * divergence (non-finite parameters or test loss: stops the run) and collapse (one class predicted
+   * for every test sample: recorded in `collapse`, not a stop).
+   */
   evaluate(): void {
     const now = this.sim.now as number;
     if (this.lastEvalUpdates === this.updates && this.lastEvalTimeS === now) return;
@@ -94,18 +107,52 @@ export class Progress {
     this.lastEvalTimeS = now;
     const size = this.trainer.trainSize();
     this.recorder.eval({ timeS: now, updates: this.updates, samples: this.samples, epoch: this.samples / size, loss: r.loss, accuracy: r.accuracy });
-    if (!(r.accuracy <= this.bestAccuracy)) this.bestAccuracy = r.accuracy;
+    // Between evaluations only batch losses are checked (see DivergenceWatch); here the parameters
+    // themselves are scanned. O(P) against the evaluation's O(test samples × P), so it is free, and
+    // it makes the check exact at every evaluation, the final one included: a run never ends on
+    // non-finite weights without being flagged.
+    if (!allFinite(this.current.params)) this.diverge(this.updates, now, 'non-finite parameters');
+    else if (!Number.isFinite(r.loss)) this.diverge(this.updates, now, `non-finite test loss (${String(r.loss)})`);
+    if (r.predictedClasses === 1 && Number.isFinite(r.accuracy)) {
+      this.collapse ??= { sinceUpdates: this.updates, sinceTimeS: now };
+    } else {
+      this.collapse = undefined;
+    }
+    if (Number.isFinite(r.accuracy) && (this.bestAccuracy === undefined || r.accuracy > this.bestAccuracy)) this.bestAccuracy = r.accuracy;
     const target = this.stop.targetAccuracy;
-    if (target !== undefined && r.accuracy >= target && Number.isNaN(this.timeToTargetS)) {
+    if (target !== undefined && r.accuracy >= target && this.timeToTargetS === undefined) {
       this.timeToTargetS = now;
       this.finish(`target accuracy ${target} reached`);
     }
   }
 
-  /** Stops the run (first reason wins). */
+  /**
+   * Records that the run diverged at update `update` (simulated time `timeS`) because of `what`, and
+   * stops it there: now, or at `timeS` when that lies ahead (local-sgd records a local step at the
+   * time it ends), so the run's simulated time covers the step that diverged. The first call wins.
+   * If another stop condition already ended the run (a divergence found by the final evaluation),
+   * `stopReason` keeps that condition and gets the divergence appended.
+   */
+  diverge(update: number, timeS: number, what: string): void {
+    if (this.divergence !== undefined) return;
+    // Four significant digits: enough to place it on the timeline; the exact time is in evals.csv
+    // and updates.csv.
+    const reason = `diverged at update ${update} (t = ${String(Number(timeS.toPrecision(4)))} s): ${what}`;
+    this.divergence = reason;
+    if (this.stopReason !== '') {
+      this.stopReason = `${this.stopReason}; ${reason}`;
+      return;
+    }
+    const ahead = timeS - (this.sim.now as number);
+    if (ahead > 0) this.sim.schedule(seconds(ahead), () => this.finish(reason));
+    else this.finish(reason);
+  }
+
+  /** Stops the run (first reason wins; a divergence seen before it is appended, see `diverge`). */
   finish(reason: string): void {
     if (this.stopReason !== '') return;
-    this.stopReason = reason;
+    const d = this.divergence;
+    this.stopReason = d === undefined || d === reason ? reason : `${reason}; ${d}`;
     this.done.succeed();
   }
 
@@ -118,4 +165,13 @@ export class Progress {
     if (s.simTimeS !== undefined) f = Math.max(f, (this.sim.now as number) / s.simTimeS);
     return Math.min(1, f);
   }
+}
+
+/** True when every value is finite (no NaN, no ±Infinity). */
+function allFinite(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) {
+    // x − x is 0 for finite x and NaN for NaN and ±Infinity: one subtraction per value.
+    if (v[i]! - v[i]! !== 0) return false;
+  }
+  return true;
 }

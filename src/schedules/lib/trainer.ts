@@ -11,6 +11,16 @@ export interface GradientRef {
   value(): { readonly grad: Float32Array; readonly loss: number };
 }
 
+/** What an evaluation of the global model reports (see `EvalResult` in training/evaluate.ts). */
+export interface TrainerEval {
+  /** Mean test loss; NaN or ±Infinity when the model's outputs are not finite. */
+  readonly loss: number;
+  /** Test accuracy; NaN when some sample's logits are not finite. */
+  readonly accuracy: number;
+  /** Distinct classes predicted over samples with finite logits; 1 is a collapsed model. */
+  readonly predictedClasses: number;
+}
+
 /** An optimizer's state for one model replica (or one parameter-server shard). */
 export interface OptimizerState {
   readonly steps: number;
@@ -39,8 +49,8 @@ export interface Trainer {
   apply(opt: OptimizerState, snapshot: ParamSnapshot, grad: GradientRef | null, lr: number, version: number, start?: number, end?: number): ParamSnapshot;
   /** The element-wise mean of the snapshots (rank order, float64 sums), as version `version`. */
   average(snapshots: readonly ParamSnapshot[], version: number): ParamSnapshot;
-  /** Test loss and accuracy of `snapshot`, or null in timing-only mode. */
-  evaluate(snapshot: ParamSnapshot): { readonly loss: number; readonly accuracy: number } | null;
+  /** Test loss, accuracy and distinct classes predicted for `snapshot` (training/evaluate.ts), or null in timing-only mode. */
+  evaluate(snapshot: ParamSnapshot): TrainerEval | null;
   /** Parameters of the trained model (0 in timing-only mode). */
   readonly paramCount: number;
 }
