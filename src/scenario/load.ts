@@ -12,6 +12,7 @@ import type { ScenarioIssue } from './errors.ts';
 import { scenarioErrorMap } from './messages.ts';
 import { cloneData, formatPath, isPrefix, parsePath, setPath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
+import { clusterLayout } from './rank-lists.ts';
 import { clusterShape, scenarioSchema } from './schema.ts';
 import { parseText } from './source.ts';
 import type { SourceText } from './source.ts';
@@ -193,7 +194,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     });
     if (pointIssues.length === 0) {
       const shape = clusterShape(raw);
-      const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), baseDir, readFile });
+      const layout = clusterLayout(raw);
+      const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), ...(layout === undefined ? {} : { layout }), baseDir, readFile });
       const r = schema.safeParse(raw, { error: scenarioErrorMap, reportInput: true });
       if (r.success) runs.push({ file, point: point.label, ...r.data });
       else pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
