@@ -88,7 +88,8 @@ function place(source: SourceText, overrides: readonly Override[], axes: readonl
   const axis = axes.findIndex((a) => isPrefix(a.path, path));
   if (axis >= 0) {
     const a = axes[axis]!;
-    const node = source.nodeAt(['sweep', a.key, point.indices[axis]!]);
+    const i = point.indices[axis]!;
+    const node = source.nodeAt(a.wrapped[i] === true ? ['sweep', a.key, i, 'value'] : ['sweep', a.key, i]);
     const pos = source.locate(path.slice(a.path.length), { from: node ?? null, key });
     return pos === undefined ? {} : { line: pos.line, column: pos.column };
   }
@@ -197,7 +198,9 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       const layout = clusterLayout(raw);
       const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), ...(layout === undefined ? {} : { layout }), baseDir, readFile });
       const r = schema.safeParse(raw, { error: scenarioErrorMap, reportInput: true });
-      if (r.success) runs.push({ file, point: point.label, ...r.data });
+      // The full settings of the point, as written, for the manifest: the label is short by design.
+      const sweepValues = axes.length === 0 ? {} : { sweepValues: Object.fromEntries(axes.map((a, k) => [a.key, a.values[point.indices[k]!]])) };
+      if (r.success) runs.push({ file, point: point.label, ...sweepValues, ...r.data });
       else pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
     }
     perPoint.push(pointIssues);

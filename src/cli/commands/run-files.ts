@@ -33,6 +33,7 @@ export function resultFiles(i: ResultInputs): Record<string, string> {
     scenarioFile: i.file,
     scenarioText: i.text,
     normalizedScenarios: i.runs,
+    sweepValues: i.runs.map((r) => r.sweepValues),
     dtsimVersion: packageVersion(),
     backend: i.backend,
     wallS: i.wallS,
