@@ -50,6 +50,13 @@ export function compactValue(v: unknown): string {
   return String(v);
 }
 
+/** Like `compactValue`, but a kinded mapping shows only its kind: `[constant]` for a list of stragglers. */
+export function briefValue(v: unknown): string {
+  if (Array.isArray(v)) return v.length > 0 && v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? compactValue(v) : `[${v.map(briefValue).join(',')}]`;
+  if (isKinded(v)) return v.kind;
+  return compactValue(v);
+}
+
 /** For each axis, the shortest path suffix (in segments) that no other axis ends with. */
 export function axisNames(paths: readonly (readonly PathSegment[])[]): string[] {
   return paths.map((p, i) => {
@@ -88,8 +95,13 @@ export function autoLabels(name: string, path: readonly PathSegment[], values: r
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const differ = new Map([...groups].map(([k, g]) => [k, differingKeys(g)]));
-  return values.map((v) => {
-    if (!isRecord(v)) return path[path.length - 1] === 'kind' ? compactValue(v) : `${name}=${compactValue(v)}`;
+  const prefix = path[path.length - 1] === 'kind' ? '' : `${name}=`;
+  // Lists of mappings (stragglers) are long in full; their kinds alone do when they tell the values apart.
+  const full = values.map((v) => `${prefix}${compactValue(v)}`);
+  const brief = values.map((v) => `${prefix}${briefValue(v)}`);
+  const plain = full.some((l, i) => l.length > LABEL_MAX && !isRecord(values[i])) && new Set(brief).size === new Set(full).size ? brief : full;
+  return values.map((v, i) => {
+    if (!isRecord(v)) return plain[i]!;
     const kind = isKinded(v) ? v.kind : undefined;
     const keys = differ.get(kind)!;
     const fields = Object.entries(v).filter(([k, x]) => keys.has(k) && x !== undefined).map(([k, x]) => `${k}=${compactValue(x)}`).join(',');

@@ -40,6 +40,13 @@ describe('automatic sweep labels', () => {
     expect(labelsOf([axis(['seed'], [7])])).toEqual(['seed=7']);
   });
 
+  it('shows only the kinds inside long list values when the kinds tell them apart', () => {
+    const slowNode = [[], [{ kind: 'constant', factor: 1.4286, workers: [24, 25, 26, 27, 28, 29, 30, 31] }]];
+    expect(labelsOf([axis(['cluster', 'stragglers'], slowNode)])).toEqual(['stragglers=[]', 'stragglers=[constant]']);
+    const short = [[], [{ kind: 'constant', factor: 2 }]];
+    expect(labelsOf([axis(['cluster', 'stragglers'], short)])).toEqual(['stragglers=[]', 'stragglers=[constant(factor=2)]']);
+  });
+
   it('cuts long labels to the cap, keeping cut labels distinct by index', () => {
     const long = (n: number): number[] => Array.from({ length: 12 }, (_, i) => 2 * i + n); // no runs: stays long
     const labels = labelsOf([axis(['cluster', 'stragglers'], [[], [{ kind: 'constant', factor: 1.5, workers: long(0) }], [{ kind: 'constant', factor: 1.5, workers: long(1) }]])]);
