@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from './errors.ts';
 import type { ScenarioIssue } from './errors.ts';
-import { scenarioErrorMap } from './messages.ts';
+import { describeValue, scenarioErrorMap } from './messages.ts';
 import { cloneData, formatPath, isPrefix, parsePath, setPath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
 import { clusterLayout } from './rank-lists.ts';
@@ -157,7 +157,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const { source } = parsed;
   const issues: ScenarioIssue[] = [];
   if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
-    throw new ScenarioError(file, [{ file, line: 1, column: 1, path: '', message: 'expected a mapping with at least name and cluster' }]);
+    const got = source.data === null || source.data === undefined ? 'the file holds no data' : `got ${Array.isArray(source.data) ? 'a list' : describeValue(source.data)}`;
+    throw new ScenarioError(file, [{ file, line: 1, column: 1, path: '', message: `${got}; expected a mapping with at least name and cluster` }]);
   }
   const overrides = readOverrides(file, opts, issues);
   const base = cloneData(source.data as Record<string, unknown>);

@@ -69,7 +69,13 @@ function optimizerSchema(sctx: SchemaContext): z.ZodType<OptimizerOut> {
         make();
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
-        addIssue(ctx, v, err.message, path);
+        // "momentum must be in [0, 1), got 1.5": point at that option when the message names one.
+        // The learning-rate schedule is already split into { kind, options } here; its keys are in options.
+        const node = path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], v) as Record<string, unknown> | undefined;
+        const opts = (path.length > 0 ? node?.['options'] : node) as Record<string, unknown> | undefined;
+        const key = /^(\w+) must /.exec(err.message)?.[1];
+        const named = key !== undefined && opts !== undefined && Object.hasOwn(opts, key);
+        addIssue(ctx, named ? opts[key] : node, err.message, named ? [...path, key] : path);
       }
     };
     check([], () => OPTIMIZERS[kind]?.create(out.optimizer.options));
