@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LABEL_MAX, autoLabels, axisNames, compactValue, elide, pointLabels } from '../../src/scenario/sweep-labels.ts';
 import type { LabelAxis } from '../../src/scenario/sweep-labels.ts';
+import { STRAGGLER_MODELS } from '../../src/hardware/slowdown-registry.ts';
+import { TOPOLOGIES } from '../../src/network/topologies.ts';
+import { TOP_LEVEL_KEYS } from '../../src/scenario/schema.ts';
+import { SCHEDULES } from '../../src/schedules/index.ts';
+import { DATASETS } from '../../src/training/datasets/registry.ts';
+import { LR_SCHEDULES, OPTIMIZERS } from '../../src/training/optimizers/registry.ts';
 
 const axis = (path: readonly (string | number)[], values: unknown[], labels: (string | undefined)[] = values.map(() => undefined)): LabelAxis => ({ path, values, labels });
 
@@ -10,6 +16,15 @@ function grid(sizes: readonly number[]): number[][] {
   return sizes.reduce<number[][]>((acc, n) => acc.flatMap((p) => Array.from({ length: n }, (_, i) => [...p, i])), [[]]);
 }
 const labelsOf = (axes: LabelAxis[]): string[] => pointLabels(axes, grid(axes.map((a) => a.values.length)));
+
+describe('explicit sweep labels', () => {
+  it('may reserve `label` in sweep values because no registry option or top-level key is called label', () => {
+    const registries: readonly Readonly<Record<string, { readonly options: object }>>[] = [SCHEDULES, STRAGGLER_MODELS, DATASETS, OPTIMIZERS, LR_SCHEDULES, TOPOLOGIES];
+    const keys = [...TOP_LEVEL_KEYS, ...registries.flatMap((r) => Object.values(r).flatMap((e) => Object.keys(e.options)))];
+    expect(keys.length).toBeGreaterThan(20);
+    expect(keys).not.toContain('label');
+  });
+});
 
 describe('automatic sweep labels', () => {
   it('names an axis by its last path segment, longer only where two axes would read the same', () => {
