@@ -111,6 +111,13 @@ export function autoLabels(name: string, path: readonly PathSegment[], values: r
   });
 }
 
+/** How often each string occurs (labels are checked for repeats with this, not pairwise: sweeps can be large). */
+function counts(xs: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+}
+
 /** `text` cut to `width` characters, ending in `...` when cut. */
 export function elide(text: string, width: number): string {
   if (text.length <= width) return text;
@@ -132,9 +139,9 @@ function capWidth(widths: readonly number[], budget: number): number {
 /** Cuts one axis' labels to `width`, keeping them distinct: cut labels that coincide end in `#index`. */
 function fitAxis(labels: readonly string[], width: number): string[] {
   const cut = labels.map((l) => elide(l, width));
+  const n = counts(cut);
   return cut.map((c, i) => {
-    const twins = cut.filter((x) => x === c).length;
-    if (twins === 1) return c;
+    if (n.get(c) === 1) return c;
     const tag = `#${i}`;
     return `${elide(labels[i]!, Math.max(1, width - tag.length))}${tag}`;
   });
@@ -159,7 +166,8 @@ export function pointLabels(axes: readonly LabelAxis[], points: readonly (readon
     const auto = autoLabels(names[k]!, a.path, a.values);
     const raw = a.values.map((_, i) => a.labels[i] ?? auto[i]!);
     // Equal labels within an axis (1 and "1", or a given label equal to a made one) get their index.
-    return raw.map((l, i) => (raw.indexOf(l) !== raw.lastIndexOf(l) ? `${l}#${i}` : l));
+    const n = counts(raw);
+    return raw.map((l, i) => (n.get(l)! > 1 ? `${l}#${i}` : l));
   });
   // An axis with one value does not tell points apart; keep it only when every axis has one value.
   const shown = axes.map((a, k) => k).filter((k) => axes[k]!.values.length > 1);
@@ -169,9 +177,9 @@ export function pointLabels(axes: readonly LabelAxis[], points: readonly (readon
   const fitted = used.map((k) => fitAxis(perAxis[k]!, cap));
   const labels = points.map((idx) => used.map((k, u) => fitted[u]![idx[k]!]!).join(SEP));
   // Too many axes for the cap even at MIN_PART each: cut the whole label and tell points apart by number.
+  const n = counts(labels);
   return labels.map((l, p) => {
-    const unique = labels.indexOf(l) === labels.lastIndexOf(l);
-    if (l.length <= LABEL_MAX && unique) return l;
+    if (l.length <= LABEL_MAX && n.get(l) === 1) return l;
     const tag = `#${p}`;
     return `${elide(l, LABEL_MAX - tag.length)}${tag}`;
   });
