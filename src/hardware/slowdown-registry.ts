@@ -25,7 +25,7 @@ export interface StragglerModelEntry {
   readonly description: string;
   /** Its options by scenario key (camelCase). */
   readonly options: Readonly<Record<string, StragglerOptionSpec>>;
-  /** Whether it takes a `workers` list (a trace names its workers itself). */
+  /** Whether it takes a `workers` (or `nodes`) list in a scenario (a trace names its workers itself). */
   readonly acceptsWorkers: boolean;
   /**
    * The model. Options arrive validated against `options` with defaults filled, but the model checks

@@ -18,6 +18,11 @@ export interface ManifestInput {
   readonly scenarioText: string;
   /** The normalized scenario of each run (hashed as canonical JSON: sorted keys). */
   readonly normalizedScenarios: readonly unknown[];
+  /**
+   * Each run's full sweep settings (sweep key as written → value), indexed by run id; the run's label
+   * is short and may be cut, so this is where a user finds what a point ran with. Absent: no sweep.
+   */
+  readonly sweepValues?: readonly (Readonly<Record<string, unknown>> | undefined)[];
   readonly dtsimVersion: string;
   /** Tensor backend that ran the math (`wasm`, `cpu`, ...), or `none` for timing-only runs. */
   readonly backend: string;
@@ -126,6 +131,7 @@ export function manifestJson(input: ManifestInput): string {
     runs: results.map((r) => ({
       run_id: r.runId,
       label: r.label,
+      ...(input.sweepValues?.[r.runId] === undefined ? {} : { sweep_values: input.sweepValues[r.runId] }),
       schedule: r.schedule,
       mode: r.mode,
       seed: r.seed,

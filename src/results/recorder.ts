@@ -103,7 +103,7 @@ export interface CollapseInfo {
 export interface RunResult {
   /** Position in the scenario's run list (0 without a sweep). */
   readonly runId: number;
-  /** Human label of the run, e.g. `training.schedule=async-ps` for a sweep point, or the scenario name. */
+  /** Human label of the run: the sweep point's short label (`async-ps(lrScaling=staleness)`, at most 40 characters), or the scenario name. */
   readonly label: string;
   readonly scenario: string;
   readonly schedule: string;

@@ -12,6 +12,7 @@ import type { LinkSpec } from '../hardware/link-spec.ts';
 import { FormulaError, describeScope, parseFormula } from './formula.ts';
 import type { FormulaScope } from './formula.ts';
 import { describeValue } from './messages.ts';
+import type { ClusterLayout } from './rank-lists.ts';
 import { QuantityError, parseQuantity } from './quantity.ts';
 import type { QuantityDimension } from './quantity.ts';
 import { unknownName } from './suggest.ts';
@@ -20,6 +21,8 @@ import { unknownName } from './suggest.ts';
 export interface SchemaContext {
   /** The run's shape, when the cluster block could be read; without it formulas are only checked. */
   readonly shape?: FormulaScope;
+  /** The run's node groups, when they could be read: straggler `nodes` and ranges are checked against it. */
+  readonly layout?: ClusterLayout;
   /** Folder of the scenario file: relative paths (straggler traces) resolve against it. */
   readonly baseDir: string;
   /** Reads a text file (tests pass a fake). @throws on a missing file. */

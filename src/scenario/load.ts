@@ -9,9 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from './errors.ts';
 import type { ScenarioIssue } from './errors.ts';
-import { scenarioErrorMap } from './messages.ts';
+import { describeValue, scenarioErrorMap } from './messages.ts';
 import { cloneData, formatPath, isPrefix, parsePath, setPath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
+import { clusterLayout } from './rank-lists.ts';
 import { clusterShape, scenarioSchema } from './schema.ts';
 import { parseText } from './source.ts';
 import type { SourceText } from './source.ts';
@@ -87,7 +88,8 @@ function place(source: SourceText, overrides: readonly Override[], axes: readonl
   const axis = axes.findIndex((a) => isPrefix(a.path, path));
   if (axis >= 0) {
     const a = axes[axis]!;
-    const node = source.nodeAt(['sweep', a.key, point.indices[axis]!]);
+    const i = point.indices[axis]!;
+    const node = source.nodeAt(a.wrapped[i] === true ? ['sweep', a.key, i, 'value'] : ['sweep', a.key, i]);
     const pos = source.locate(path.slice(a.path.length), { from: node ?? null, key });
     return pos === undefined ? {} : { line: pos.line, column: pos.column };
   }
@@ -155,7 +157,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const { source } = parsed;
   const issues: ScenarioIssue[] = [];
   if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
-    throw new ScenarioError(file, [{ file, line: 1, column: 1, path: '', message: 'expected a mapping with at least name and cluster' }]);
+    const got = source.data === null || source.data === undefined ? 'the file holds no data' : `got ${Array.isArray(source.data) ? 'a list' : describeValue(source.data)}`;
+    throw new ScenarioError(file, [{ file, line: 1, column: 1, path: '', message: `${got}; expected a mapping with at least name and cluster` }]);
   }
   const overrides = readOverrides(file, opts, issues);
   const base = cloneData(source.data as Record<string, unknown>);
@@ -193,9 +196,12 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     });
     if (pointIssues.length === 0) {
       const shape = clusterShape(raw);
-      const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), baseDir, readFile });
+      const layout = clusterLayout(raw);
+      const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), ...(layout === undefined ? {} : { layout }), baseDir, readFile });
       const r = schema.safeParse(raw, { error: scenarioErrorMap, reportInput: true });
-      if (r.success) runs.push({ file, point: point.label, ...r.data });
+      // The full settings of the point, as written, for the manifest: the label is short by design.
+      const sweepValues = axes.length === 0 ? {} : { sweepValues: Object.fromEntries(axes.map((a, k) => [a.key, a.values[point.indices[k]!]])) };
+      if (r.success) runs.push({ file, point: point.label, ...sweepValues, ...r.data });
       else pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
     }
     perPoint.push(pointIssues);

@@ -18,6 +18,8 @@ import type { SchemaContext } from './fields.ts';
 import { fromOptionSpec, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import { QuantityError, parseQuantity } from './quantity.ts';
+import { rangeListField, ranksOf } from './rank-lists.ts';
+import type { IndexRange } from './rank-lists.ts';
 import { unknownName } from './suggest.ts';
 import type { QuantityDimension } from './quantity.ts';
 
@@ -123,31 +125,26 @@ function topologySchema(sctx: SchemaContext): z.ZodType<{ kind: string } & Recor
   return kinded('topology', variants, { default: 'switch' });
 }
 
-function workersField(sctx: SchemaContext): z.ZodType<number[] | undefined> {
-  return z
-    .array(intField(0) as z.ZodType<number>) // YAML lists have no holes: an item is never undefined
-    .min(1)
-    .optional()
-    .superRefine((list, ctx) => {
-      const total = sctx.shape?.workers;
-      if (list === undefined || total === undefined) return;
-      list.forEach((w, i) => {
-        if (w >= total) addIssue(ctx, w, `got worker ${w}; the cluster has ${total} workers (ranks 0..${total - 1})`, [i]);
-      });
-    });
-}
-
 function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, entry] of Object.entries(STRAGGLER_MODELS)) {
     const specs = Object.fromEntries(
       Object.entries(entry.options).map(([k, o]) => [k, fromOptionSpec(o, (text, path) => void parseSlowdownTrace(text, path))]),
     );
-    variants[name] = { ...optionsShape(specs, sctx), ...(entry.acceptsWorkers ? { workers: workersField(sctx) } : {}) };
+    const targets = { workers: rangeListField('worker', sctx.layout), nodes: rangeListField('node', sctx.layout) };
+    variants[name] = { ...optionsShape(specs, sctx), ...(entry.acceptsWorkers ? targets : {}) };
   }
-  return kinded('straggler model', variants).transform((v): StragglerSpec => {
+  return kinded('straggler model', variants).transform((v, ctx): StragglerSpec => {
     const { kind, options } = kindAndOptions<unknown>(v);
-    const { workers, ...rest } = options;
+    const { workers: byRank, nodes: byNode, ...rest } = options;
+    if (byRank !== undefined && byNode !== undefined) addIssue(ctx, v['nodes'], 'give workers (ranks) or nodes (all GPUs of those nodes), not both', ['nodes']);
+    // Both lists become ranks here, so the slowdown models and everything after see one `workers` list.
+    const layout = sctx.layout;
+    const workers =
+      layout === undefined ? undefined
+      : byRank !== undefined ? ranksOf(byRank as IndexRange[], 'worker', layout)
+      : byNode !== undefined ? ranksOf(byNode as IndexRange[], 'node', layout)
+      : undefined;
     const flat: Record<string, number | string | boolean> = {};
     for (const [k, x] of Object.entries(rest)) {
       // A file option arrives as { path, text }: the model gets the path under its key and the text.
@@ -156,7 +153,7 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
         flat['text'] = (x as { text: string }).text;
       } else flat[k] = x as number | string | boolean;
     }
-    return workers === undefined ? { kind, options: flat } : { kind, options: flat, workers: workers as number[] };
+    return workers === undefined ? { kind, options: flat } : { kind, options: flat, workers };
   });
 }
 

@@ -8,6 +8,7 @@ import { LR_SCHEDULES, OPTIMIZERS } from '../training/optimizers/registry.ts';
 import type { EvalSpec, Scenario, StopSpec } from './types.ts';
 import { addIssue, defined, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
+import { stopKeyHint } from './stop-checks.ts';
 import { fromOptimizerOption, fromOptionSpec, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 
 function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['schedule']> {
@@ -76,7 +77,13 @@ function optimizerSchema(sctx: SchemaContext): z.ZodType<OptimizerOut> {
         make();
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
-        addIssue(ctx, v, err.message, path);
+        // "momentum must be in [0, 1), got 1.5": point at that option when the message names one.
+        // The learning-rate schedule is already split into { kind, options } here; its keys are in options.
+        const node = path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], v) as Record<string, unknown> | undefined;
+        const opts = (path.length > 0 ? node?.['options'] : node) as Record<string, unknown> | undefined;
+        const key = /^(\w+) must /.exec(err.message)?.[1];
+        const named = key !== undefined && opts !== undefined && Object.hasOwn(opts, key);
+        addIssue(ctx, named ? opts[key] : node, err.message, named ? [...path, key] : path);
       }
     };
     check([], () => OPTIMIZERS[kind]?.create(out.optimizer.options));
@@ -85,16 +92,26 @@ function optimizerSchema(sctx: SchemaContext): z.ZodType<OptimizerOut> {
   });
 }
 
+/**
+ * The stop conditions when a scenario gives none. The scenario check compares by identity to tell
+ * "no stop given" from an explicit `{ epochs: 1 }` (timing-only runs timed by a profile must say how
+ * to stop; stop-checks.ts), so this one object is what `stopSchema` returns for a missing `stop`.
+ */
+export const DEFAULT_STOP: StopSpec = Object.freeze({ epochs: 1 });
+
 function stopSchema(sctx: SchemaContext): z.ZodType<StopSpec> {
-  return strict({
-    epochs: numberField({ greaterThan: 0 }, sctx),
-    updates: numberField({ integer: true, min: 1 }, sctx),
-    simTime: quantityField('duration'),
-    targetAccuracy: numberField({ greaterThan: 0, max: 1, formula: false }),
-  })
+  return strict(
+    {
+      epochs: numberField({ greaterThan: 0 }, sctx),
+      updates: numberField({ integer: true, min: 1 }, sctx),
+      simTime: quantityField('duration'),
+      targetAccuracy: numberField({ greaterThan: 0, max: 1, formula: false }),
+    },
+    stopKeyHint,
+  )
     .optional()
     .transform((s, ctx): StopSpec => {
-      if (s === undefined) return { epochs: 1 };
+      if (s === undefined) return DEFAULT_STOP;
       const out = defined({ epochs: s.epochs, updates: s.updates, simTimeS: s.simTime, targetAccuracy: s.targetAccuracy });
       if (Object.keys(out).length === 0) addIssue(ctx, s, 'expected at least one of epochs, updates, simTime, targetAccuracy');
       if (s.simTime === 0) addIssue(ctx, s.simTime, 'got 0 s; expected a duration > 0', ['simTime']);

@@ -14,7 +14,8 @@ import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import { AUTO_ROWS_MAX_WORKERS, DEFAULT_TRACE_LIMIT, DEFAULT_UPDATES_LIMIT, MAX_TRACE_LIMIT, MAX_UPDATES_LIMIT } from '../results/output-defaults.ts';
 import { clusterSchema } from './schema-cluster.ts';
-import { trainingSchema } from './schema-training.ts';
+import { DEFAULT_STOP, trainingSchema } from './schema-training.ts';
+import { epochProblem } from './stop-checks.ts';
 import { workloadSchema } from './schema-workload.ts';
 import type { Scenario } from './types.ts';
 
@@ -89,6 +90,8 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     if (s.mode === 'timing-only' && stop.targetAccuracy !== undefined && stop.epochs === undefined && stop.updates === undefined && stop.simTimeS === undefined) {
       addIssue(ctx, stop.targetAccuracy, 'timing-only runs do not evaluate, so a target accuracy never stops them; add epochs, updates or simTime', ['training', 'stop', 'targetAccuracy']);
     }
+    const epochs = epochProblem(s.mode, s.workload.timing, s.workload.dataset.kind, stop, stop === DEFAULT_STOP);
+    if (epochs !== undefined) addIssue(ctx, epochs.input, epochs.message, epochs.path);
     // Every GPU must have the precision the timed model runs at (V100s have no bf16, for example).
     const precision = s.workload.precision;
     const lacking = new Set<string>();

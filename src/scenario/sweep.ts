@@ -4,22 +4,33 @@
  * it may be a scalar (`training.schedule.kind: [sync-allreduce, async-ps]`) or a whole mapping
  * (`training.schedule: [{ kind: sync-allreduce }, { kind: async-ps, shards: 2 }]`). Every point is then
  * validated as a scenario of its own.
+ *
+ * A value may name itself: a mapping value's `label` key (`{ kind: async-ps, shards: 2, label: async }`)
+ * is taken out before the value is used, and any value can be written `{ value: <v>, label: <text> }`
+ * (for scalars and lists). No scenario key is called `label`, so the key is never ambiguous. Points
+ * without one get a short label made from what differs (sweep-labels.ts).
  */
 import { describeValue } from './messages.ts';
 import { formatPath, isPrefix, parsePath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
+import { LABEL_MAX, pointLabels } from './sweep-labels.ts';
 
 /** One swept path and its values. */
 export interface SweepAxis {
   /** The key as written (`training.schedule.kind`). */
   readonly key: string;
   readonly path: readonly PathSegment[];
+  /** The values, without their labels. */
   readonly values: readonly unknown[];
+  /** The label each value was given, if any. */
+  readonly labels: readonly (string | undefined)[];
+  /** Whether each value was written `{ value, label }` (its text then sits under `value`). */
+  readonly wrapped: readonly boolean[];
 }
 
 /** One point of the grid: for each axis, the index of its value. */
 export interface SweepPoint {
-  /** `training.schedule.kind=async-ps, workload.batchSize=64`. */
+  /** Short and unique, at most `LABEL_MAX` characters: `async-ps(shards=2), batchSize=64`, or the values' own labels. */
   readonly label: string;
   readonly indices: readonly number[];
 }
@@ -31,6 +42,30 @@ export interface SweepProblem {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A sweep value split into the value itself and its label (or what is wrong with the label). */
+interface SplitValue {
+  readonly value: unknown;
+  readonly label?: string;
+  readonly wrapped: boolean;
+  readonly problem?: string;
+}
+
+// Control characters would break the table, CSV readers and terminals.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function splitLabel(v: unknown): SplitValue {
+  if (!isRecord(v) || !Object.hasOwn(v, 'label')) return { value: v, wrapped: false };
+  const { label, ...rest } = v;
+  const keys = Object.keys(rest);
+  const wrapped = keys.length === 1 && keys[0] === 'value';
+  const value = wrapped ? rest['value'] : rest;
+  const text = typeof label === 'number' && Number.isFinite(label) ? String(label) : label;
+  if (typeof text !== 'string' || text.trim() === '' || text.length > LABEL_MAX || CONTROL.test(text)) {
+    return { value, wrapped, problem: `got ${describeValue(label)}; expected a label of 1 to ${LABEL_MAX} printable characters, e.g. label: sync` };
+  }
+  return { value, label: text.trim(), wrapped };
+}
 
 /**
  * Reads and checks the `sweep` block: a mapping from paths to non-empty lists of distinct values, no key
@@ -61,12 +96,19 @@ export function readSweep(sweep: unknown, fixed: readonly (readonly PathSegment[
       problems.push({ path: at, message: `got ${describeValue(values)}; expected a non-empty list of values, e.g. [sync-allreduce, async-ps]` });
       continue;
     }
+    const split = values.map(splitLabel);
     const seen = new Map<string, number>();
-    values.forEach((v, i) => {
-      const k = JSON.stringify(v);
+    const named = new Map<string, number>();
+    split.forEach((v, i) => {
+      if (v.problem !== undefined) problems.push({ path: [...at, i, 'label'], message: v.problem });
+      const k = JSON.stringify(v.value);
       const first = seen.get(k);
-      if (first !== undefined) problems.push({ path: [...at, i], message: `${describeValue(v)} repeats item ${first}; each point would run twice` });
+      if (first !== undefined) problems.push({ path: [...at, i], message: `${describeValue(v.value)} repeats item ${first}; each point would run twice` });
       else seen.set(k, i);
+      if (v.label === undefined) return;
+      const same = named.get(v.label);
+      if (same !== undefined) problems.push({ path: [...at, i, 'label'], message: `label ${JSON.stringify(v.label)} repeats item ${same}'s; each point needs its own label` });
+      else named.set(v.label, i);
     });
     const clash = axes.find((a) => isPrefix(a.path, path) || isPrefix(path, a.path));
     if (clash !== undefined) {
@@ -78,39 +120,22 @@ export function readSweep(sweep: unknown, fixed: readonly (readonly PathSegment[
       problems.push({ path: at, message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead` });
       continue;
     }
-    axes.push({ key, path, values });
+    axes.push({ key, path, values: split.map((v) => v.value), labels: split.map((v) => v.label), wrapped: split.map((v) => v.wrapped) });
   }
   return { axes, problems };
 }
 
-/** A short label for a swept value: scalars as written, `async-ps(shards=2)` for kinded mappings. */
-export function valueLabel(v: unknown): string {
-  if (isRecord(v)) {
-    const { kind, ...rest } = v;
-    const inner = Object.entries(rest).map(([k, x]) => `${k}=${valueLabel(x)}`).join(',');
-    if (typeof kind === 'string') return inner === '' ? kind : `${kind}(${inner})`;
-    return `{${inner}}`;
-  }
-  if (Array.isArray(v)) return `[${v.map(valueLabel).join(',')}]`;
-  return String(v);
-}
-
-/**
- * The grid's points in order: the first axis varies slowest. Labels are unique (a `#n` suffix
- * separates values whose labels coincide).
- */
+/** The grid's points in order, the first axis varying slowest, each with its short, unique label. */
 export function sweepPoints(axes: readonly SweepAxis[]): SweepPoint[] {
   if (axes.length === 0) return [{ label: '', indices: [] }];
-  const labels = axes.map((a) => {
-    const raw = a.values.map(valueLabel);
-    return raw.map((l, i) => (raw.indexOf(l) !== raw.lastIndexOf(l) ? `${l}#${i}` : l));
-  });
-  const points: SweepPoint[] = [];
+  const grid: number[][] = [];
   const idx = axes.map(() => 0);
   for (;;) {
-    points.push({ label: axes.map((a, k) => `${a.key}=${labels[k]![idx[k]!]!}`).join(', '), indices: [...idx] });
+    grid.push([...idx]);
     let k = axes.length - 1;
     while (k >= 0 && ++idx[k]! === axes[k]!.values.length) idx[k--] = 0;
-    if (k < 0) return points;
+    if (k < 0) break;
   }
+  const labels = pointLabels(axes, grid);
+  return grid.map((indices, p) => ({ label: labels[p]!, indices }));
 }

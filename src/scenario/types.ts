@@ -67,8 +67,10 @@ export interface Scenario {
   readonly name: string;
   /** What the scenario is about, in a sentence or two; `dtsim run` prints it above its table. */
   readonly description?: string;
-  /** Label of the sweep point (`training.schedule.kind=async-ps`), or '' without a sweep. */
+  /** Short label of the sweep point (`async-ps(shards=2)`, or the value's own `label`), or '' without a sweep. */
   readonly point: string;
+  /** The point's full settings: each sweep key as written and its value (label removed); absent without a sweep. */
+  readonly sweepValues?: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly mode: 'full' | 'timing-only';
   readonly cluster: {

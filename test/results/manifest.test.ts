@@ -46,6 +46,14 @@ describe('manifest.json', () => {
     expect(m['runs'].map((r: any) => [r.run_id, r.seed, r.wall_s, r.trace_dropped])).toEqual([[0, 7, 1.25, 0], [1, 3, 2.5, 10]]);
   });
 
+  it('records the full settings of each sweep point next to its short label, and none without a sweep', () => {
+    const sweepValues = [{ 'training.schedule': { kind: 'sync-allreduce', bucketSize: '25 MB' } }, { 'training.schedule': { kind: 'async-ps' } }];
+    const m = JSON.parse(manifestJson(input({ sweepValues }))) as Record<string, any>;
+    expect(m['runs'].map((r: any) => r.sweep_values)).toEqual(sweepValues);
+    const plain = JSON.parse(manifestJson(input())) as Record<string, any>;
+    expect(plain['runs'].every((r: any) => !('sweep_values' in r))).toBe(true);
+  });
+
   it('lists the files by name with their UTF-8 byte size and sha256', () => {
     const m = JSON.parse(manifestJson(input())) as Record<string, any>;
     expect(m['files']).toEqual([

@@ -11,10 +11,10 @@ describe('docs/scenarios.md', () => {
     expect(example).toBeDefined();
     const { runs } = parseScenario(example!, 'example.yaml');
     expect(runs.map((r) => r.point)).toEqual([
-      'training.schedule=sync-allreduce, workload.batchSize=16',
-      'training.schedule=sync-allreduce, workload.batchSize=32',
-      'training.schedule=async-ps(shards=2), workload.batchSize=16',
-      'training.schedule=async-ps(shards=2), workload.batchSize=32',
+      'sync-allreduce, batchSize=16',
+      'sync-allreduce, batchSize=32',
+      'async-ps, batchSize=16',
+      'async-ps, batchSize=32',
     ]);
     // 12 workers: 0.05 · 12 / 8.
     expect(runs[0]!.training.lr.options['lr']).toBeCloseTo(0.075, 15);

@@ -87,7 +87,7 @@ describe('scenario errors', () => {
     ]);
   });
 
-  it('maps errors from buildTopology and the optimizer factories to their section', () => {
+  it('maps errors from buildTopology to its section, and from the optimizer factories to the option they name', () => {
     const lines = problems(`
 name: a
 cluster:
@@ -97,7 +97,7 @@ training: { optimizer: { kind: momentum, momentum: 1.5 } }
 `);
     expect(lines).toEqual([
       'bad.yaml:5:24: cluster.network.topology: leaf-spine: give either uplink or oversubscription, not both',
-      expect.stringMatching(/^bad\.yaml:6:24: training\.optimizer: momentum must be in \[0, 1\), got 1\.5$/),
+      'bad.yaml:6:52: training.optimizer.momentum: momentum must be in [0, 1), got 1.5',
     ]);
   });
 
@@ -149,6 +149,7 @@ workload: { batchSize: "4096 / workers" }
 
   it('requires name and cluster and a mapping at the top', () => {
     expect(problems('seed: 3\n')).toEqual(['bad.yaml:1:1: name: missing; expected a string', 'bad.yaml:1:1: cluster: missing; expected a mapping (key: value)']);
-    expect(problems('- a\n- b\n')).toEqual(['bad.yaml:1:1: expected a mapping with at least name and cluster']);
+    expect(problems('- a\n- b\n')).toEqual(['bad.yaml:1:1: got a list; expected a mapping with at least name and cluster']);
+    expect(problems('# only a comment\n')).toEqual(['bad.yaml:1:1: the file holds no data; expected a mapping with at least name and cluster']);
   });
 });

@@ -6,7 +6,8 @@ import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
 import type { LoadOptions } from '../../src/scenario/load.ts';
 import { formatPath, parsePath } from '../../src/scenario/paths.ts';
-import { sweepPoints, valueLabel } from '../../src/scenario/sweep.ts';
+import { sweepPoints } from '../../src/scenario/sweep.ts';
+import type { SweepAxis } from '../../src/scenario/sweep.ts';
 
 const BASE = 'name: base\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 
@@ -60,7 +61,9 @@ describe('sweeps', () => {
       ['sync-allreduce', 16], ['sync-allreduce', 32], ['sync-allreduce', 64],
       ['local-sgd', 16], ['local-sgd', 32], ['local-sgd', 64],
     ]);
-    expect(runs[5]!.point).toBe('training.schedule.kind=local-sgd, workload.batchSize=512 / workers');
+    // Short labels: the last path segment, a `kind` value alone; the full settings stay with the run.
+    expect(runs[5]!.point).toBe('local-sgd, batchSize=512 / workers');
+    expect(runs[5]!.sweepValues).toEqual({ 'training.schedule.kind': 'local-sgd', 'workload.batchSize': '512 / workers' });
   });
 
   it('replaces a whole mapping with each value, so each schedule keeps only its own options', () => {
@@ -69,14 +72,14 @@ describe('sweeps', () => {
       { kind: 'sync-allreduce', options: { algorithm: 'ring' } },
       { kind: 'async-ps', options: { shards: 2, lrScaling: 'none', stagger: true } },
     ]);
-    expect(runs.map((r) => r.point)).toEqual(['training.schedule=sync-allreduce', 'training.schedule=async-ps(shards=2)']);
+    expect(runs.map((r) => r.point)).toEqual(['sync-allreduce', 'async-ps']);
   });
 
   it('validates every point, locating a bad value at its place in the sweep list', () => {
     const text = `${BASE}training: { schedule: { kind: async-ps, shards: 2 } }\nsweep:\n  training.schedule.kind: [async-ps, sync-allreduce]\n  cluster.nodes[0].count: [1, 0]\n`;
     expect(issues(text)).toEqual([
-      's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 [sweep points: training.schedule.kind=async-ps, cluster.nodes[0].count=0; training.schedule.kind=sync-allreduce, cluster.nodes[0].count=0]',
-      's.yaml:3:41: training.schedule.shards: unknown key "shards"; allowed: kind, algorithm, bucketSize [sweep points: training.schedule.kind=sync-allreduce, cluster.nodes[0].count=1; training.schedule.kind=sync-allreduce, cluster.nodes[0].count=0]',
+      's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 [sweep points: async-ps, count=0; sync-allreduce, count=0]',
+      's.yaml:3:41: training.schedule.shards: unknown key "shards"; allowed: kind, algorithm, bucketSize [sweep points: sync-allreduce, count=1; sync-allreduce, count=0]',
     ]);
   });
 
@@ -107,13 +110,35 @@ describe('sweeps', () => {
     expect(runs.map((r) => [r.seed, r.workload.batchSize])).toEqual([[1, 32], [2, 32], [3, 32]]);
   });
 
-  it('labels values compactly and keeps labels unique', () => {
-    expect(valueLabel({ kind: 'async-ps', shards: 2, clockBound: 4 })).toBe('async-ps(shards=2,clockBound=4)');
-    expect(valueLabel({ a: 1 })).toBe('{a=1}');
-    expect(sweepPoints([{ key: 'k', path: ['k'], values: [{ kind: 'x', o: [1] }, { kind: 'x', o: [1, 2] }, 'x'] }]).map((p) => p.label)).toEqual([
-      'k=x(o=[1])', 'k=x(o=[1,2])', 'k=x',
+  it('takes a label key out of a mapping value, or reads { value, label } for any value', () => {
+    const text = `${BASE}sweep:\n  training.schedule:\n    - { kind: sync-allreduce, label: sync }\n    - { kind: async-ps, shards: 2, label: async }\n  cluster.stragglers:\n    - { value: [], label: none }\n    - { value: [{ kind: constant, factor: 2, nodes: [1] }], label: node 1 slow }\n`;
+    const { runs } = parseScenario(text, 's.yaml');
+    expect(runs.map((r) => r.point)).toEqual(['sync, none', 'sync, node 1 slow', 'async, none', 'async, node 1 slow']);
+    expect(runs[3]!.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 2, lrScaling: 'none', stagger: true } });
+    expect(runs[3]!.cluster.stragglers).toEqual([{ kind: 'constant', options: { factor: 2 }, workers: [4, 5, 6, 7] }]);
+    expect(runs[3]!.sweepValues).toEqual({ 'training.schedule': { kind: 'async-ps', shards: 2 }, 'cluster.stragglers': [{ kind: 'constant', factor: 2, nodes: [1] }] });
+  });
+
+  it('rejects bad and repeated labels, and values that differ only by their label', () => {
+    const long = 'x'.repeat(41);
+    const text = `${BASE}sweep:\n  workload.batchSize:\n    - { value: 16, label: small }\n    - { value: 32, label: small }\n    - { value: 64, label: ${long} }\n    - { value: 16, label: again }\n    - { value: 8, label: [a] }\n`;
+    expect(issues(text)).toEqual([
+      's.yaml:6:27: sweep["workload.batchSize"][1].label: label "small" repeats item 0\'s; each point needs its own label',
+      `s.yaml:7:27: sweep["workload.batchSize"][2].label: got "${long}"; expected a label of 1 to 40 printable characters, e.g. label: sync`,
+      's.yaml:8:7: sweep["workload.batchSize"][3]: 16 repeats item 0; each point would run twice',
+      's.yaml:9:26: sweep["workload.batchSize"][4].label: got ["a"]; expected a label of 1 to 40 printable characters, e.g. label: sync',
     ]);
-    expect(sweepPoints([{ key: 'k', path: ['k'], values: [1, '1'] }]).map((p) => p.label)).toEqual(['k=1#0', 'k=1#1']);
+  });
+
+  it('locates a bad value inside { value, label } at the value', () => {
+    const text = `${BASE}sweep:\n  workload.batchSize:\n    - { value: 16, label: ok }\n    - { value: 0, label: zero }\n`;
+    expect(issues(text)).toEqual(['s.yaml:6:16: workload.batchSize: got 0; expected an integer >= 1 [sweep point: zero]']);
+  });
+
+  it('labels points by sweepPoints in grid order, with repeated labels told apart by index', () => {
+    const axis = (values: unknown[]): SweepAxis => ({ key: 'k', path: ['k'], values, labels: values.map(() => undefined), wrapped: values.map(() => false) });
+    expect(sweepPoints([axis([{ kind: 'x', o: [1] }, { kind: 'x', o: [1, 2] }, 'x'])]).map((p) => p.label)).toEqual(['x(o=[1])', 'x(o=[1,2])', 'k=x']);
+    expect(sweepPoints([axis([1, '1'])]).map((p) => p.label)).toEqual(['k=1#0', 'k=1#1']);
   });
 });
 

@@ -122,9 +122,14 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
       .join('\n'),
   collectives: (r) => table(Object.values(r.collectives.COLLECTIVES).map((c) => [c.name, c.ops.join(', '), c.summary])),
   stragglers: (r) =>
-    Object.entries(r.stragglers.STRAGGLER_MODELS)
-      .map(([name, s]) => `  ${name}: ${s.description}${s.acceptsWorkers ? ' (workers: [ranks] limits it)' : ''}\n${optionsBlock(s.options, '    ')}`)
-      .join('\n'),
+    [
+      ...Object.entries(r.stragglers.STRAGGLER_MODELS).map(
+        ([name, s]) => `  ${name}: ${s.description}${s.acceptsWorkers ? ' (workers or nodes limit it)' : ''}\n${optionsBlock(s.options, '    ')}`,
+      ),
+      '  workers: [5, "56-63"] names ranks (items are ranks or inclusive "lo-hi" ranges); nodes: [7, "0-3"] names',
+      '  every GPU of those nodes (global node index, counting node groups in order); give one, not both;',
+      '  without either, the model applies to every worker.',
+    ].join('\n'),
   profiles: (r) =>
     table(
       Object.entries(r.workload.PROFILES).map(([name, p]) => [

@@ -49,6 +49,7 @@ export function resultFiles(i: ResultInputs): ResultFiles {
       scenarioFile: i.file,
       scenarioText: i.text,
       normalizedScenarios: i.runs,
+      sweepValues: i.runs.map((r) => r.sweepValues),
       dtsimVersion: packageVersion(),
       backend: i.backend,
       wallS: i.wallS(),
