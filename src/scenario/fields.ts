@@ -19,11 +19,28 @@ import { unknownName } from './suggest.ts';
 /** What the schema needs beyond the file's own text. */
 export interface SchemaContext {
   /** The run's shape, when the cluster block could be read; without it formulas are only checked. */
-  readonly shape?: FormulaScope;
+  readonly shape?: FormulaScope | undefined;
   /** Folder of the scenario file: relative paths (straggler traces) resolve against it. */
   readonly baseDir: string;
-  /** Reads a text file (tests pass a fake). @throws on a missing file. */
+  /** Reads a text file (tests pass a fake). @throws on a missing or too large file. */
   readonly readFile: (path: string) => string;
+  /**
+   * Results shared by the sweep points of one load (files checked, clusters built), keyed by what
+   * they were computed from. Absent: nothing is shared.
+   */
+  readonly memo?: Map<string, unknown>;
+}
+
+/**
+ * `compute()`, or its result for the same `key` earlier in this load (`sctx.memo`). Only for pure
+ * functions of what the key names.
+ */
+export function memoized<T>(sctx: SchemaContext, key: string, compute: () => T): T {
+  if (sctx.memo === undefined) return compute();
+  if (sctx.memo.has(key)) return sctx.memo.get(key) as T;
+  const v = compute();
+  sctx.memo.set(key, v);
+  return v;
 }
 
 type Ctx = z.core.$RefinementCtx;
@@ -183,20 +200,26 @@ export function fileField(sctx: SchemaContext, check?: (text: string, path: stri
       return undefined;
     }
     const path = isAbsolute(v) ? v : resolve(sctx.baseDir, v);
-    let text: string;
-    try {
-      text = sctx.readFile(path);
-    } catch (err) {
-      addIssue(ctx, v, `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    // Read and checked once per load: every sweep point names the same file.
+    const r = memoized(sctx, `file:${path}`, (): { text: string } | { error: string } => {
+      let text: string;
+      try {
+        text = sctx.readFile(path);
+      } catch (err) {
+        return { error: `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      try {
+        check?.(text, path);
+      } catch (err) {
+        return { error: err instanceof Error ? err.message : String(err) };
+      }
+      return { text };
+    });
+    if ('error' in r) {
+      addIssue(ctx, v, r.error);
       return undefined;
     }
-    try {
-      check?.(text, path);
-    } catch (err) {
-      addIssue(ctx, v, err instanceof Error ? err.message : String(err));
-      return undefined;
-    }
-    return { path, text };
+    return { path, text: r.text };
   });
 }
 
