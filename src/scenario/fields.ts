@@ -115,6 +115,9 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
     if (typeof v === 'number') {
       if (!Number.isFinite(v) || (c.integer === true && !Number.isInteger(v)) || !inBounds(v, c)) {
         addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected}`);
+      } else if (c.integer === true && !Number.isSafeInteger(v)) {
+        // 1e300 is an integer to JavaScript, but counts above 2^53 cannot be counted exactly.
+        addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected} and at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`);
       }
       return v;
     }
@@ -128,7 +131,7 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
       let x = f.evaluate(sctx.shape);
       const r = Math.round(x);
       if (c.integer === true && Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(x))) x = r;
-      if ((c.integer === true && !Number.isInteger(x)) || !inBounds(x, c)) {
+      if ((c.integer === true && !Number.isSafeInteger(x)) || !inBounds(x, c)) {
         addIssue(ctx, v, `formula ${JSON.stringify(v)} gives ${x} with ${describeScope(sctx.shape, f.uses)}; expected ${expected}`);
       }
       return x;

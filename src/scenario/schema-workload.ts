@@ -14,6 +14,7 @@ import type { Scenario, TimingSpec } from './types.ts';
 import { addIssue, defined, field, intField, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { fromDatasetOption, kindAndOptions, kinded, optionsShape } from './kinds.ts';
+import { MAX_BATCH_SIZE } from './limits.ts';
 import { unknownName } from './suggest.ts';
 
 const count = intField(1);
@@ -116,7 +117,7 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
       model: modelSchema,
       dataset: datasetSchema(sctx),
       sharding: shardingSchema(sctx),
-      batchSize: numberField({ integer: true, min: 1, default: 32 }, sctx),
+      batchSize: numberField({ integer: true, min: 1, max: MAX_BATCH_SIZE, default: 32 }, sctx),
       timing: timingSchema(sctx),
       precision: z.enum(PRECISIONS as [Precision, ...Precision[]]).optional(),
       efficiency: numberField({ greaterThan: 0, max: 1, formula: false }),

@@ -13,6 +13,7 @@ import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import { clusterSchema } from './schema-cluster.ts';
+import { checkRunSetup } from './setup-check.ts';
 import { trainingSchema } from './schema-training.ts';
 import { workloadSchema } from './schema-workload.ts';
 import type { Scenario } from './types.ts';
@@ -95,6 +96,9 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
       addIssue(ctx, precision, `${[...lacking].join('; ')} cannot run ${precision}; set workload.precision to a precision every GPU has`, ['workload', 'precision']);
     }
     const output = s.output.dir === undefined ? { trace: s.output.trace, traceLimit: s.output.traceLimit, updates: s.output.updates } : { ...s.output, dir: s.output.dir };
-    return { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
+    const parsed: ParsedScenario = { name: s.name, seed: s.seed ?? 1, mode: s.mode, cluster: s.cluster, workload: s.workload, training: s.training, output };
+    // What the run's set-up would reject, found now with the file and path (setup-check.ts).
+    if (lacking.size === 0) checkRunSetup(parsed, sctx, ctx);
+    return parsed;
   }) as unknown as z.ZodType<ParsedScenario>;
 }

@@ -52,12 +52,33 @@ export function sweepClusterGpus(base: Readonly<Record<string, unknown>>, axes: 
   }
 }
 
+/** Values in plain data (scalars, lists, mappings), as `checkYamlTree` counts them; stops counting past `cap`. */
+export function countValues(data: unknown, cap = Number.MAX_SAFE_INTEGER): number {
+  let n = 0;
+  const stack: unknown[] = [data];
+  while (stack.length > 0 && n <= cap) {
+    const v = stack.pop();
+    n++;
+    if (Array.isArray(v)) stack.push(...v);
+    else if (typeof v === 'object' && v !== null) {
+      for (const [, x] of Object.entries(v)) {
+        n++; // the key
+        stack.push(x);
+      }
+    }
+  }
+  return n;
+}
+
 /**
  * Problems with the sweep's size, for the `sweep` key.
- * @param values values in the file (`SourceText.values`), validated again at every point.
+ * @param values values in the file (`SourceText.values`); all but the sweep block's are validated
+ *   again at every point.
  */
-export function sweepSizeProblems(base: Readonly<Record<string, unknown>>, axes: readonly SweepAxis[], values: number, maxRuns: number): string[] {
+export function sweepSizeProblems(base: Readonly<Record<string, unknown>>, axes: readonly SweepAxis[], fileValues: number, maxRuns: number): string[] {
   const points = sweepSize(axes);
+  if (points === 1) return [];
+  const values = Math.max(1, fileValues - countValues(base['sweep'], fileValues));
   if (points > maxRuns) {
     const dims = axes.map((a) => a.values.length).join(' × ');
     return [`the sweep has ${points} points (${dims}); at most ${maxRuns} runs are allowed${maxRuns === DEFAULT_MAX_RUNS ? ' (raise it with --max-runs N)' : ''}`];

@@ -47,7 +47,7 @@ describe('overrides (--set, --seed, --timing-only)', () => {
       '--set cluster.nodes[3].gpu=T4: cluster.nodes[3].gpu: cluster.nodes[3] is past the end of cluster.nodes (1 item(s))',
     ]);
     expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild'] })).toEqual([
-      '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1',
+      '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576',
       '--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
     ]);
   });
@@ -75,7 +75,7 @@ describe('sweeps', () => {
   it('validates every point, locating a bad value at its place in the sweep list', () => {
     const text = `${BASE}training: { schedule: { kind: async-ps, shards: 2 } }\nsweep:\n  training.schedule.kind: [async-ps, sync-allreduce]\n  cluster.nodes[0].count: [1, 0]\n`;
     expect(issues(text)).toEqual([
-      's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 [sweep points: training.schedule.kind=async-ps, cluster.nodes[0].count=0; training.schedule.kind=sync-allreduce, cluster.nodes[0].count=0]',
+      's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 and <= 65536 [sweep points: training.schedule.kind=async-ps, cluster.nodes[0].count=0; training.schedule.kind=sync-allreduce, cluster.nodes[0].count=0]',
       's.yaml:3:41: training.schedule.shards: unknown key "shards"; allowed: kind, algorithm, bucketSize [sweep points: training.schedule.kind=sync-allreduce, cluster.nodes[0].count=1; training.schedule.kind=sync-allreduce, cluster.nodes[0].count=0]',
     ]);
   });
