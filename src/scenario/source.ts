@@ -15,9 +15,10 @@ import type { Document, DocumentOptions, Node as YamlNode, ParseOptions, SchemaO
 import type { ScenarioIssue } from './errors.ts';
 import { jsonSyntaxError } from './json-position.ts';
 import { MAX_DEPTH, MAX_SCENARIO_BYTES } from './limits.ts';
+import { formatPath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
 import { describeBytes } from './read-file.ts';
-import { checkYamlTree } from './yaml-tree.ts';
+import { checkYamlTree, pathAtOffset } from './yaml-tree.ts';
 
 /** A 1-based line and column. */
 export interface Position {
@@ -103,7 +104,7 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { uniqueKey
 interface Read {
   readonly doc: Document;
   readonly lines: LineCounter;
-  readonly problems: { readonly offset: number; readonly message: string }[];
+  readonly problems: { readonly offset: number; readonly path?: readonly PropertyKey[]; readonly message: string }[];
   readonly data?: unknown;
   readonly values: number;
 }
@@ -124,7 +125,7 @@ function syntaxMessage(message: string): string {
 function readYaml(text: string): Read {
   const lines = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
-  const problems: { offset: number; message: string }[] = [];
+  const problems: { offset: number; path?: readonly PropertyKey[]; message: string }[] = [];
   for (const e of doc.errors) {
     // yaml points at the duplicate key's first character; the key runs to its ':' (or a quote's end).
     const keyText = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:,{}\n]+)/.exec(text.slice(e.pos[0]))?.[1]?.trim();
@@ -132,7 +133,8 @@ function readYaml(text: string): Read {
     problems.push({ offset: e.pos[0], message: dup ?? syntaxMessage(e.message) });
   }
   for (const w of doc.warnings) {
-    problems.push({ offset: w.pos[0], message: w.code === 'TAG_RESOLVE_FAILED' ? tagMessage(text, w.pos) : `YAML: ${w.message}` });
+    const tag = w.code === 'TAG_RESOLVE_FAILED';
+    problems.push({ offset: w.pos[0], ...(tag ? { path: pathAtOffset(doc, w.pos[1]) } : {}), message: tag ? tagMessage(text, w.pos) : `YAML: ${w.message}` });
   }
   if (problems.length > 0) return { doc, lines, problems, values: 0 };
   const tree = checkYamlTree(doc);
@@ -192,7 +194,7 @@ export function parseText(text: string, file: string): ParsedText {
   const r = readYaml(text);
   for (const p of r.problems) {
     const at = r.lines.linePos(p.offset);
-    issues.push({ file, line: at.line, column: at.col, path: '', message: p.message });
+    issues.push({ file, line: at.line, column: at.col, path: formatPath(p.path ?? []), message: p.message });
   }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, source: makeSource(file, r.doc, r.lines, r.data, r.values) };

@@ -9,9 +9,10 @@ import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { MAX_DEPTH, MAX_VALUES } from './limits.ts';
 
-/** A problem at a text offset. */
+/** A problem at a text offset, with the path of the value it concerns. */
 export interface TreeProblem {
   readonly offset: number;
+  readonly path: readonly PropertyKey[];
   readonly message: string;
 }
 
@@ -47,16 +48,22 @@ export function checkYamlTree(doc: Document): TreeCheck {
   let total = 0;
   let stopped = false;
 
+  // The path of the node being walked (keys and list indices), for messages.
+  const path: PropertyKey[] = [];
+  const problem = (at: unknown, message: string): void => {
+    problems.push({ offset: startOf(at), path: [...path], message });
+  };
+
   const walk = (node: unknown, depth: number): Walked => {
     if (stopped || node === null || node === undefined) return { size: 0, height: 0 };
     if (isAlias(node)) {
       const a = anchors.get(node.source);
       if (a === undefined) {
-        problems.push({ offset: startOf(node), message: `undefined alias *${node.source}; an alias must follow an anchor &${node.source} defined earlier in the file` });
+        problem(node, `undefined alias *${node.source}; an alias must follow an anchor &${node.source} defined earlier in the file`);
         return { size: 0, height: 0 };
       }
       if (a.open) {
-        problems.push({ offset: startOf(node), message: `alias *${node.source} lies inside its own anchor &${node.source}, which would make the value contain itself` });
+        problem(node, `alias *${node.source} lies inside its own anchor &${node.source}, which would make the value contain itself`);
         return { size: 0, height: 0 };
       }
       return visited(node, a.size, a.height, depth);
@@ -70,31 +77,33 @@ export function checkYamlTree(doc: Document): TreeCheck {
     let height = 0;
     if (isMap(n) || isSeq(n)) {
       if (depth >= MAX_DEPTH) {
-        problems.push({ offset: startOf(n), message: `lists and mappings nest deeper than ${MAX_DEPTH} levels; a scenario needs far fewer` });
+        problem(n, `lists and mappings nest deeper than ${MAX_DEPTH} levels; a scenario needs far fewer`);
         stopped = true;
         return { size: 1, height: 0 };
       }
       total += 1;
-      for (const item of n.items as unknown[]) {
-        if (stopped) break;
+      (n.items as unknown[]).forEach((item, i) => {
+        if (stopped) return;
+        let v: Walked;
         if (isPair(item)) {
           const key = item.key as unknown;
           if (key !== null && key !== undefined && !isScalar(key)) {
-            problems.push({ offset: startOf(key), message: 'a mapping key must be a plain name (a string or number), not a list, mapping or alias' });
+            problem(key, 'a mapping key must be a plain name (a string or number), not a list, mapping or alias');
           } else if (key !== null && key !== undefined) {
             total += 1;
             size += 1;
           }
-          const v = walk(item.value, depth + 1);
-          size += v.size;
-          height = Math.max(height, v.height);
+          path.push(isScalar(key) ? String(key.value) : i);
+          v = walk(item.value, depth + 1);
         } else {
-          const v = walk(item, depth + 1);
-          size += v.size;
-          height = Math.max(height, v.height);
+          path.push(i);
+          v = walk(item, depth + 1);
         }
+        size += v.size;
+        height = Math.max(height, v.height);
         if (total > MAX_VALUES) stop(item);
-      }
+        path.pop();
+      });
       height += 1;
     } else {
       total += 1;
@@ -110,7 +119,7 @@ export function checkYamlTree(doc: Document): TreeCheck {
   const visited = (node: YamlNode, size: number, height: number, depth: number): Walked => {
     total += size;
     if (depth + height > MAX_DEPTH) {
-      problems.push({ offset: startOf(node), message: `alias *${String((node as { source?: string }).source)} nests its value deeper than ${MAX_DEPTH} levels` });
+      problem(node, `alias *${String((node as { source?: string }).source)} nests its value deeper than ${MAX_DEPTH} levels`);
       stopped = true;
     } else if (total > MAX_VALUES) stop(node);
     return { size, height };
@@ -119,12 +128,34 @@ export function checkYamlTree(doc: Document): TreeCheck {
   const stop = (at: unknown): void => {
     if (stopped) return;
     stopped = true;
-    problems.push({
-      offset: startOf(isPair(at) ? at.value : at),
-      message: `the file holds more than ${MAX_VALUES} values once aliases are expanded (each *alias repeats its anchor's whole value); write it out with fewer values or aliases`,
-    });
+    problem(
+      isPair(at) ? at.value : at,
+      `the file holds more than ${MAX_VALUES} values once aliases are expanded (each *alias repeats its anchor's whole value); write it out with fewer values or aliases`,
+    );
   };
 
   walk(doc.contents, 0);
   return { problems, values: Math.min(total, MAX_VALUES + 1) };
+}
+
+/**
+ * The path of the first value that starts at or after `offset` (in document order): the value a tag
+ * written at `offset` belongs to. `[]` when none does.
+ */
+export function pathAtOffset(doc: Document, offset: number): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  const find = (node: unknown): boolean => {
+    if (node === null || node === undefined) return false;
+    if (startOf(node) >= offset) return true;
+    if (!isMap(node) && !isSeq(node)) return false;
+    const items = node.items as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      path.push(isPair(item) ? (isScalar(item.key) ? String(item.key.value) : i) : i);
+      if (isPair(item) ? (item.key !== null && startOf(item.key) >= offset) || find(item.value) : find(item)) return true;
+      path.pop();
+    }
+    return false;
+  };
+  return find(doc.contents) ? path : [];
 }
