@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { FormulaScope } from './formula.ts';
 import type { SchemaContext } from './fields.ts';
 import { addIssue, field, intField, numberField } from './fields.ts';
+import { MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
 import { PRECISIONS } from '../hardware/device-spec.ts';
 import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
@@ -26,7 +27,8 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isI
 
 /**
  * The run's shape from raw (unvalidated) data: total workers and nodes, and gpusPerNode when every
- * group has the same. `undefined` when the node groups cannot be read; the schema reports why.
+ * group has the same. `undefined` when the node groups cannot be read or hold more than
+ * `MAX_CLUSTER_GPUS` GPUs (formulas are not evaluated over such a shape); the schema reports why.
  */
 export function clusterShape(raw: unknown): FormulaScope | undefined {
   const nodes = isRecord(raw) && isRecord(raw['cluster']) ? raw['cluster']['nodes'] : undefined;
@@ -43,6 +45,7 @@ export function clusterShape(raw: unknown): FormulaScope | undefined {
     workers += c * p;
     perNode.add(p);
   }
+  if (workers > MAX_CLUSTER_GPUS) return undefined;
   const [only] = perNode;
   return perNode.size === 1 && only !== undefined
     ? { workers, nodes: count, gpusPerNode: only }
