@@ -7,7 +7,7 @@
  *   algorithm can run on the group of all workers (`fabricCheck`);
  * - the dataset's shape from the registry (`describe`), the model shaped to it (`modelFor`), the
  *   timing profile (`resolveTiming`) and the compute model on one GPU of each group;
- * - the schedule's own `check` and the all-reduce algorithms its options name;
+ * - the all-reduce algorithms the schedule's options name (its own `check` runs in schema-training.ts);
  * - in full mode: that the data can be split across the workers, and batches fit the shards.
  */
 import type { z } from 'zod';
@@ -159,7 +159,7 @@ function checkSchedule(s: ParsedScenario, sctx: SchemaContext, workers: number, 
   const { kind, options } = s.training.schedule;
   const def = SCHEDULES[kind];
   if (def === undefined) return;
-  attempt(ctx, options, ['training', 'schedule'], () => def.check(options, workers));
+  // def.check ran in the schedule's own schema (schema-training.ts), where the cluster shape is known.
   // Every all-reduce option runs on the group of all workers (sync-allreduce, local-sgd).
   const fabric = fabricCheck(sctx, s.cluster.nodes, s.cluster.network.topology);
   for (const [key, spec] of Object.entries(def.options)) {
