@@ -109,9 +109,13 @@ interface Read {
   readonly values: number;
 }
 
+// YAML's core tags: allowed where they fit the value (`!!str 42`); yaml reports them only when they do not.
+const CORE_TAGS = new Set(['!!str', '!!int', '!!float', '!!bool', '!!null', '!!map', '!!seq']);
+
 /** `!!python/object:os.system`, `!foo`: the tag as the text wrote it. */
 function tagMessage(text: string, pos: readonly [number, number]): string {
   const written = text.slice(pos[0], pos[1]).trim() || 'this tag';
+  if (CORE_TAGS.has(written)) return `tag ${written} does not fit this value; write the value plainly, without a tag`;
   return `tag ${written} is not allowed; scenario files take plain YAML values (strings, numbers, true/false, null, lists, mappings) with no tags`;
 }
 

@@ -75,6 +75,10 @@ describe('tags', () => {
     expect(out[1]).toMatch(/^s\.yaml:4:14: cluster\.nodes\[0\]\.gpu: tag !x is not allowed/);
   });
 
+  it('says when a core tag does not fit its value', () => {
+    expect(problems(`${BASE}seed: !!int seven\n`)).toEqual(['s.yaml:3:7: seed: tag !!int does not fit this value; write the value plainly, without a tag']);
+  });
+
   it("keeps YAML's core tags, which only say what a plain value already is", () => {
     const s = parseScenario(`${BASE}description: !!str 42\nseed: !!int 7\n`, 's.yaml').runs[0]!;
     expect(s.seed).toBe(7);
