@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Alias, isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
-import type { Document } from 'yaml';
+import type { Document, YAMLSeq } from 'yaml';
 import { ScenarioError } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 
@@ -116,17 +116,16 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
         // width^levels values behind one alias, anchored at the top of the file.
         const root = doc.contents;
         if (!isMap(root)) break;
-        let prev = doc.createNode(Array.from({ length: m.width }, () => 'lol'));
-        prev.anchor = `b${anchors}_0`;
-        const pairs = [doc.createPair(`b${anchors}_0`, prev)];
+        const first = doc.createNode(Array.from({ length: m.width }, () => 'lol'));
+        first.anchor = `b${anchors}_0`;
+        const pairs: unknown[] = [doc.createPair(`b${anchors}_0`, first)];
         for (let l = 1; l < m.levels; l++) {
-          const seq = doc.createNode([]);
+          const seq = doc.createNode([]) as YAMLSeq<unknown>;
           for (let k = 0; k < m.width; k++) seq.items.push(new Alias(`b${anchors}_${l - 1}`));
           seq.anchor = `b${anchors}_${l}`;
           pairs.push(doc.createPair(`b${anchors}_${l}`, seq));
-          prev = seq;
         }
-        root.items.unshift(...pairs);
+        (root.items as unknown[]).unshift(...pairs);
         doc.setIn(pick(inner, m.at), new Alias(`b${anchors}_${m.levels - 1}`));
         anchors++;
         break;

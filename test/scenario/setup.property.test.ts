@@ -23,7 +23,7 @@ const SHORT = ['training.stop={updates: 1}', 'training.eval={everyUpdates: 1, sa
 
 const choice = <T>(...xs: T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
 /** Usually the scenario's own setting (`[]`), else one of `xs`: most variants then change a few things. */
-const some = (...xs: string[][]): fc.Arbitrary<string[]> => fc.oneof({ arbitrary: fc.constant([]), weight: 5 }, { arbitrary: fc.constantFrom(...xs), weight: 2 });
+const some = (...xs: string[][]): fc.Arbitrary<string[]> => fc.oneof({ arbitrary: fc.constant<string[]>([]), weight: 5 }, { arbitrary: fc.constantFrom(...xs), weight: 2 });
 
 /** Optional groups of overrides; `[]` leaves the scenario's own setting. */
 const VARIANT = fc.record({
