@@ -14,8 +14,11 @@ export { MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
  */
 export const MAX_SCENARIO_BYTES = 128 * 1024;
 
-/** Largest straggler trace file, in bytes (16 MiB: about a million `time_s,worker,factor` rows). */
-export const MAX_TRACE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest straggler trace file, in bytes (4 MiB: about 300,000 `time_s,worker,factor` rows). A trace
+ * is parsed at validation (by the file check and by the model itself), about 1 µs per row each.
+ */
+export const MAX_TRACE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Most values (scalars, lists and mappings, aliases expanded) one scenario text may hold. Aliases
@@ -41,11 +44,11 @@ export const MAX_RUNS_CEILING = 100_000;
 export const MAX_SWEEP_VALUES = 250_000;
 
 /**
- * GPUs summed over the distinct clusters of one file's sweep points. Each distinct cluster and its
- * topology is built at validation (about 2 µs and 0.5 KB per GPU); points that share a cluster
- * share that work.
+ * GPUs summed over the distinct clusters of one file's sweep points (2 × `MAX_CLUSTER_GPUS`). Each
+ * distinct cluster and its topology is built at validation (about 2 µs and up to 1.2 KB per GPU);
+ * points that share a cluster share that work. A scale sweep 4k, 8k, ..., 64k GPUs fits.
  */
-export const MAX_SWEEP_GPUS = 262_144;
+export const MAX_SWEEP_GPUS = 131_072;
 
 /**
  * Largest per-worker batch in any mode (2^20 samples). Larger batches are not real per-GPU batches,
