@@ -88,7 +88,8 @@ const nodeGroup = strict({
   count: groupSize,
   gpusPerNode: groupSize,
   gpu: gpuField,
-  speed: numberField({ greaterThan: 0, formula: false }),
+  // A multiplier within 1000× either way keeps every time finite (docs/scenarios.md "Limits").
+  speed: numberField({ min: 0.001, max: 1000, formula: false }),
   intraNode: linkSchema(DEFAULT_INTRA_NODE_LINK).optional(),
   nic: linkSchema(DEFAULT_NIC_LINK).optional(),
 }).transform((g) => {
