@@ -53,7 +53,8 @@ const w = (workers: readonly number[] | undefined): { workers?: readonly number[
 
 /**
  * Largest factor a straggler option may give (a million times slower). Factors multiply into task
- * times: bounded, with lognormal σ ≤ 10 and |μ| ≤ 50, no product of them overflows a double.
+ * times: bounded so, with lognormal σ ≤ 10 and |μ| ≤ 50, a step with one model of each kind at its
+ * extreme stays far below the largest double (many extreme models multiplied could still overflow).
  */
 export const MAX_SLOWDOWN_FACTOR = 1e6;
 
