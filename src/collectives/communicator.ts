@@ -17,7 +17,8 @@ import { rankAt } from './phases.ts';
 import { concat, reduceInRankOrder, splitEven } from './reduce-values.ts';
 import type { ReduceOp } from './reduce-values.ts';
 import { getCollective } from './registry.ts';
-import type { CollectiveOp, CollectiveRequest } from './types.ts';
+import type { Topology } from '../network/types.ts';
+import type { CollectiveAlgorithm, CollectiveOp, CollectiveRequest } from './types.ts';
 
 /** Algorithm choice and its knobs, common to every call. */
 export interface CollectiveOptions {
@@ -78,9 +79,7 @@ export class Communicator {
    * @throws Error for a bad group, size or options, or an algorithm that cannot run the request.
    */
   run<R>(op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number } = {}, result?: R): Event<CollectiveOutcome<R>> {
-    const request = this.request(op, group, sizeBytes, opts);
-    const algo = getCollective(op, opts.algorithm);
-    algo.validate(request);
+    const { request, algo } = checkCollective(this.network.topology, op, group, sizeBytes, opts);
     const sent = algo.bytesSent(request);
     const startS = this.sim.now as number;
     let total = 0;
@@ -157,26 +156,44 @@ export class Communicator {
     })();
     return this.run('all-to-all', group, sizeBytes, opts, result);
   }
+}
 
-  private request(op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number }): CollectiveRequest {
-    const topology = this.network.topology;
-    if (group.length === 0) throw new Error('a collective needs a group of at least one rank');
-    // A byte mask rather than a Set: this runs on every call, and groups can hold 16,384 ranks.
-    const seen = new Uint8Array(topology.ranks);
-    const check = (r: number): void => {
-      if (!Number.isInteger(r) || r < 0 || r >= topology.ranks) throw new Error(`rank ${r} is not in the topology (0..${topology.ranks - 1})`);
-      if (seen[r] === 1) throw new Error(`rank ${r} appears twice in the group or its servers`);
-      seen[r] = 1;
-    };
-    for (let i = 0; i < group.length; i++) check(group[i]!);
-    for (const r of opts.servers ?? []) check(r);
-    bytes(sizeBytes);
-    const root = opts.root ?? 0;
-    if (!Number.isInteger(root) || root < 0 || root >= group.length) throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
-    const chunks = opts.chunks ?? 8;
-    if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${chunks}`);
-    return { op, group, sizeBytes, root, chunks, shards: opts.shards ?? 1, servers: opts.servers ?? [], topology };
-  }
+function collectiveRequest(topology: Topology, op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number }): CollectiveRequest {
+  if (group.length === 0) throw new Error('a collective needs a group of at least one rank');
+  // A byte mask rather than a Set: this runs on every call, and groups can hold 16,384 ranks.
+  const seen = new Uint8Array(topology.ranks);
+  const check = (r: number): void => {
+    if (!Number.isInteger(r) || r < 0 || r >= topology.ranks) throw new Error(`rank ${r} is not in the topology (0..${topology.ranks - 1})`);
+    if (seen[r] === 1) throw new Error(`rank ${r} appears twice in the group or its servers`);
+    seen[r] = 1;
+  };
+  for (let i = 0; i < group.length; i++) check(group[i]!);
+  for (const r of opts.servers ?? []) check(r);
+  bytes(sizeBytes);
+  const root = opts.root ?? 0;
+  if (!Number.isInteger(root) || root < 0 || root >= group.length) throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
+  const chunks = opts.chunks ?? 8;
+  if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${chunks}`);
+  return { op, group, sizeBytes, root, chunks, shards: opts.shards ?? 1, servers: opts.servers ?? [], topology };
+}
+
+/**
+ * The checks `Communicator.run` makes before it schedules anything, without a simulator: the request
+ * is well formed and the algorithm can run it on `topology` (a power-of-two group for
+ * halving-doubling, even nodes for hierarchical, ...). The scenario layer calls it at validation.
+ * @throws Error saying why the collective cannot run.
+ */
+export function checkCollective(
+  topology: Topology,
+  op: CollectiveOp,
+  group: readonly number[],
+  sizeBytes: number,
+  opts: CollectiveOptions & { root?: number } = {},
+): { request: CollectiveRequest; algo: CollectiveAlgorithm } {
+  const request = collectiveRequest(topology, op, group, sizeBytes, opts);
+  const algo = getCollective(op, opts.algorithm);
+  algo.validate(request);
+  return { request, algo };
 }
 
 function checkPerRank(values: readonly Float32Array[], group: readonly number[]): void {

@@ -10,7 +10,7 @@ export { hierarchical, nodeLayout } from './hierarchical.ts';
 export { direct } from './direct.ts';
 export { parameterServer } from './parameter-server.ts';
 export { AnalyticalPricer } from './cost-model.ts';
-export { Communicator } from './communicator.ts';
+export { Communicator, checkCollective } from './communicator.ts';
 export type { CollectiveOptions, CollectiveOutcome, CollectiveRecord } from './communicator.ts';
 export { reduceInRankOrder, splitEven, concat } from './reduce-values.ts';
 export type { ReduceOp } from './reduce-values.ts';

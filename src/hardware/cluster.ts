@@ -30,6 +30,13 @@ export const DEFAULT_NIC_LINK: LinkSpec = Object.freeze({
   kind: 'ethernet',
 });
 
+/**
+ * Most GPUs a cluster may have (2^16). Every GPU costs memory in the cluster, the topology and the
+ * run's per-worker state; a scenario at this size still validates in well under a second (measured in
+ * test/bench/validate-limits.ts), and a count such as 1e9 is rejected before anything is allocated.
+ */
+export const MAX_CLUSTER_GPUS = 65_536;
+
 /** One group of identical nodes, as a scenario describes it. */
 export interface NodeGroupSpec {
   /** Number of nodes (integer ≥ 1). */
@@ -97,7 +104,7 @@ function checkLink(link: LinkSpec, path: string): LinkSpec {
 }
 
 function positiveInt(v: number, path: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new ClusterSpecError(path, v, 'an integer >= 1');
+  if (!Number.isInteger(v) || v < 1 || v > MAX_CLUSTER_GPUS) throw new ClusterSpecError(path, v, `an integer >= 1 and <= ${MAX_CLUSTER_GPUS}`);
   return v;
 }
 
@@ -105,11 +112,18 @@ function positiveInt(v: number, path: string): number {
  * Builds the cluster. Groups are laid out in order; the same GPU object is shared by all devices of a
  * group.
  * @param path prefix for error messages, e.g. `cluster.nodes` gives `cluster.nodes[1].gpusPerNode`.
- * @throws ClusterSpecError for an empty group list or a bad count, gpusPerNode, speed or link;
+ * @throws ClusterSpecError for an empty group list, a bad count, gpusPerNode, speed or link, or more
+ *   than `MAX_CLUSTER_GPUS` GPUs in all;
  *   UnknownGpuError for an unknown catalog name; DeviceSpecError for a bad inline spec.
  */
 export function buildCluster(groups: readonly NodeGroupSpec[], path = 'nodes'): Cluster {
   if (groups.length === 0) throw new ClusterSpecError(path, '[]', 'at least one node group');
+  // The total is checked before any device is made, so an absurd count fails fast instead of exhausting memory.
+  let total = 0;
+  groups.forEach((g, gi) => {
+    total += positiveInt(g.count, `${path}[${gi}].count`) * positiveInt(g.gpusPerNode, `${path}[${gi}].gpusPerNode`);
+  });
+  if (total > MAX_CLUSTER_GPUS) throw new ClusterSpecError(path, total, `at most ${MAX_CLUSTER_GPUS} GPUs in all (count × gpusPerNode summed over the groups)`);
   const devices: Device[] = [];
   const nodes: ClusterNode[] = [];
   groups.forEach((g, gi) => {

@@ -42,6 +42,9 @@ export interface DeviceSpec {
   readonly defaultEfficiency: number;
 }
 
+/** Lowest efficiency a spec or scenario may give (0.1% of peak). */
+export const MIN_EFFICIENCY = 0.001;
+
 /** Default kernel efficiency for custom specs that give none: a typical dense-GEMM-heavy layer mix. */
 export const DEFAULT_EFFICIENCY = 0.6;
 
@@ -118,8 +121,9 @@ export function defineDeviceSpec(input: unknown, path = 'gpu'): DeviceSpec {
   const memoryBandwidth = bytesPerSecond(positive(input['memoryBandwidth'], `${path}.memoryBandwidth`, 'B/s'));
   const memoryBytes = bytes(positive(input['memoryBytes'], `${path}.memoryBytes`, 'bytes'));
   const eff = input['efficiency'] ?? DEFAULT_EFFICIENCY;
-  if (typeof eff !== 'number' || !(eff > 0 && eff <= 1)) {
-    throw new DeviceSpecError(`${path}.efficiency`, eff, 'a fraction of peak in (0, 1]');
+  // At least 0.1%: a lower efficiency is not a GPU, and times divided by it must stay finite.
+  if (typeof eff !== 'number' || !(eff >= MIN_EFFICIENCY && eff <= 1)) {
+    throw new DeviceSpecError(`${path}.efficiency`, eff, `a fraction of peak in [${MIN_EFFICIENCY}, 1]`);
   }
   return { name, vendor, peak, memoryBandwidth, memoryBytes, defaultEfficiency: eff };
 }

@@ -51,19 +51,26 @@ function str(o: StragglerOptions, key: string): string {
 // Spread helper: exactOptionalPropertyTypes forbids passing `workers: undefined`.
 const w = (workers: readonly number[] | undefined): { workers?: readonly number[] } => (workers === undefined ? {} : { workers });
 
+/**
+ * Largest factor a straggler option may give (a million times slower). Factors multiply into task
+ * times: bounded so, with lognormal σ ≤ 10 and |μ| ≤ 50, a step with one model of each kind at its
+ * extreme stays far below the largest double (many extreme models multiplied could still overflow).
+ */
+export const MAX_SLOWDOWN_FACTOR = 1e6;
+
 /** Every straggler model, by `kind`. */
 export const STRAGGLER_MODELS: Readonly<Record<string, StragglerModelEntry>> = Object.freeze({
   constant: {
     description: 'a fixed factor on every task of the chosen workers (a slow GPU, a busy host)',
-    options: { factor: { type: 'number', required: true, greaterThan: 0, description: 'task-time factor (2 = twice as slow)' } },
+    options: { factor: { type: 'number', required: true, greaterThan: 0, max: MAX_SLOWDOWN_FACTOR, description: 'task-time factor (2 = twice as slow)' } },
     acceptsWorkers: true,
     create: (o, workers) => constantSlowdown({ factor: num(o, 'factor'), ...w(workers) }),
   },
   lognormal: {
     description: 'independent lognormal noise per task: factor = exp(N(mu, sigma²))',
     options: {
-      sigma: { type: 'number', required: true, min: 0, description: 'σ of the underlying normal' },
-      mu: { type: 'number', description: 'μ of the underlying normal; absent: 0 (median factor 1), or −σ²/2 with meanOne' },
+      sigma: { type: 'number', required: true, min: 0, max: 10, description: 'σ of the underlying normal (at most 10: e^±80 factors already)' },
+      mu: { type: 'number', min: -50, max: 50, description: 'μ of the underlying normal; absent: 0 (median factor 1), or −σ²/2 with meanOne' },
       meanOne: { type: 'boolean', default: false, description: 'set μ = −σ²/2 so that the mean factor is 1 (not with mu)' },
     },
     acceptsWorkers: true,
@@ -76,7 +83,7 @@ export const STRAGGLER_MODELS: Readonly<Record<string, StragglerModelEntry>> = O
     description: 'random spikes: a task starts one with some probability; tasks inside it get the factor',
     options: {
       probability: { type: 'number', required: true, min: 0, max: 1, description: 'chance that a task outside a spike starts one' },
-      factor: { type: 'number', required: true, greaterThan: 0, description: 'task-time factor during a spike' },
+      factor: { type: 'number', required: true, greaterThan: 0, max: MAX_SLOWDOWN_FACTOR, description: 'task-time factor during a spike' },
       duration: { type: 'quantity', dimension: 'duration', required: true, description: 'how long a spike lasts ("0 s": only the task that started it)' },
     },
     acceptsWorkers: true,
@@ -88,7 +95,7 @@ export const STRAGGLER_MODELS: Readonly<Record<string, StragglerModelEntry>> = O
     options: {
       period: { type: 'quantity', dimension: 'duration', required: true, description: 'time between window starts (> 0)' },
       duration: { type: 'quantity', dimension: 'duration', required: true, description: 'window length, at most the period' },
-      factor: { type: 'number', required: true, greaterThan: 0, description: 'task-time factor inside a window' },
+      factor: { type: 'number', required: true, greaterThan: 0, max: MAX_SLOWDOWN_FACTOR, description: 'task-time factor inside a window' },
       phase: { type: 'quantity', dimension: 'duration', default: '0 s', description: 'start of the first window' },
     },
     acceptsWorkers: true,

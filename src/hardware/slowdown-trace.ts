@@ -40,6 +40,27 @@ const COLUMNS = ['time_s', 'worker', 'factor'] as const;
  *   time not after the same worker's previous point.
  */
 export function parseSlowdownTrace(text: string, source: string): SlowdownTrace {
+  // The scenario layer checks a trace's text when it validates and then builds the model from the
+  // same text: keep the last result (traces are read-only) so a large trace is parsed once.
+  if (last !== undefined && last.text === text && last.source === source) {
+    if (last.result instanceof TraceParseError) throw last.result;
+    return last.result;
+  }
+  let result: SlowdownTrace | TraceParseError;
+  try {
+    result = parseUncached(text, source);
+  } catch (err) {
+    if (!(err instanceof TraceParseError)) throw err;
+    result = err;
+  }
+  last = { text, source, result };
+  if (result instanceof TraceParseError) throw result;
+  return result;
+}
+
+let last: { readonly text: string; readonly source: string; readonly result: SlowdownTrace | TraceParseError } | undefined;
+
+function parseUncached(text: string, source: string): SlowdownTrace {
   const lines = text.split(/\r?\n/);
   let col: Record<(typeof COLUMNS)[number], number> | undefined;
   let width = 0;

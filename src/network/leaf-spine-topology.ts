@@ -55,10 +55,16 @@ export function leafSpineUplink(nodes: readonly NodeLinks[], options: LeafSpineO
 }
 
 /**
+ * Most leaf–spine pairs (leaves × spines) a topology may have. Each pair is two fabric links, so an
+ * absurd `spines` (1e9) would exhaust memory; 65,536 pairs is 2,048 leaves of 32 spines.
+ */
+export const MAX_LEAF_SPINE_PAIRS = 65_536;
+
+/**
  * Builds a leaf-spine topology. Links: per GPU 2 intra; per node 2 NIC links (`nodeN.nic->leafL`,
  * back; tier `nic`); per (leaf, spine) 2 fabric links (`leafL->spineS`, back; tier `fabric`), each
  * with half the uplink's latency, so crossing a spine adds `uplink.latency` to a path.
- * @throws RangeError for a bad cluster or bad options.
+ * @throws RangeError for a bad cluster or bad options, or more than `MAX_LEAF_SPINE_PAIRS` leaf–spine pairs.
  */
 export function leafSpineTopology(nodes: readonly NodeLinks[], options: LeafSpineOptions): Topology {
   const { nodesPerLeaf, spines } = options;
@@ -68,10 +74,14 @@ export function leafSpineTopology(nodes: readonly NodeLinks[], options: LeafSpin
   if (!Number.isInteger(spines) || spines < 1) {
     throw new RangeError(`leaf-spine.spines must be a positive integer, got ${String(spines)}`);
   }
+  const leaves = Math.ceil(nodes.length / nodesPerLeaf);
+  // Checked before any link exists: the fabric's size is leaves × spines.
+  if (leaves * spines > MAX_LEAF_SPINE_PAIRS) {
+    throw new RangeError(`leaf-spine: ${leaves} leaves × ${spines} spines is ${leaves * spines} leaf–spine pairs; at most ${MAX_LEAF_SPINE_PAIRS} are allowed (fewer spines, or more nodesPerLeaf)`);
+  }
   const table = new LinkTable();
   const layout = buildNodeLayout(nodes, table);
   const uplink = leafSpineUplink(nodes, options);
-  const leaves = Math.ceil(nodes.length / nodesPerLeaf);
   const nicUp = new Int32Array(nodes.length);
   const nicDown = new Int32Array(nodes.length);
   nodes.forEach((n, i) => {

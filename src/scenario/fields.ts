@@ -20,13 +20,30 @@ import { unknownName } from './suggest.ts';
 /** What the schema needs beyond the file's own text. */
 export interface SchemaContext {
   /** The run's shape, when the cluster block could be read; without it formulas are only checked. */
-  readonly shape?: FormulaScope;
+  readonly shape?: FormulaScope | undefined;
   /** The run's node groups, when they could be read: straggler `nodes` and ranges are checked against it. */
-  readonly layout?: ClusterLayout;
+  readonly layout?: ClusterLayout | undefined;
   /** Folder of the scenario file: relative paths (straggler traces) resolve against it. */
   readonly baseDir: string;
-  /** Reads a text file (tests pass a fake). @throws on a missing file. */
+  /** Reads a text file (tests pass a fake). @throws on a missing or too large file. */
   readonly readFile: (path: string) => string;
+  /**
+   * Results shared by the sweep points of one load (files checked, clusters built), keyed by what
+   * they were computed from. Absent: nothing is shared.
+   */
+  readonly memo?: Map<string, unknown>;
+}
+
+/**
+ * `compute()`, or its result for the same `key` earlier in this load (`sctx.memo`). Only for pure
+ * functions of what the key names.
+ */
+export function memoized<T>(sctx: SchemaContext, key: string, compute: () => T): T {
+  if (sctx.memo === undefined) return compute();
+  if (sctx.memo.has(key)) return sctx.memo.get(key) as T;
+  const v = compute();
+  sctx.memo.set(key, v);
+  return v;
 }
 
 type Ctx = z.core.$RefinementCtx;
@@ -101,6 +118,9 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
     if (typeof v === 'number') {
       if (!Number.isFinite(v) || (c.integer === true && !Number.isInteger(v)) || !inBounds(v, c)) {
         addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected}`);
+      } else if (c.integer === true && !Number.isSafeInteger(v)) {
+        // 1e300 is an integer to JavaScript, but counts above 2^53 cannot be counted exactly.
+        addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected} and at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`);
       }
       return v;
     }
@@ -114,7 +134,7 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
       let x = f.evaluate(sctx.shape);
       const r = Math.round(x);
       if (c.integer === true && Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(x))) x = r;
-      if ((c.integer === true && !Number.isInteger(x)) || !inBounds(x, c)) {
+      if ((c.integer === true && !Number.isSafeInteger(x)) || !inBounds(x, c)) {
         addIssue(ctx, v, `formula ${JSON.stringify(v)} gives ${x} with ${describeScope(sctx.shape, f.uses)}; expected ${expected}`);
       }
       return x;
@@ -186,20 +206,26 @@ export function fileField(sctx: SchemaContext, check?: (text: string, path: stri
       return undefined;
     }
     const path = isAbsolute(v) ? v : resolve(sctx.baseDir, v);
-    let text: string;
-    try {
-      text = sctx.readFile(path);
-    } catch (err) {
-      addIssue(ctx, v, `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    // Read and checked once per load: every sweep point names the same file.
+    const r = memoized(sctx, `file:${path}`, (): { text: string } | { error: string } => {
+      let text: string;
+      try {
+        text = sctx.readFile(path);
+      } catch (err) {
+        return { error: `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      try {
+        check?.(text, path);
+      } catch (err) {
+        return { error: err instanceof Error ? err.message : String(err) };
+      }
+      return { text };
+    });
+    if ('error' in r) {
+      addIssue(ctx, v, r.error);
       return undefined;
     }
-    try {
-      check?.(text, path);
-    } catch (err) {
-      addIssue(ctx, v, err instanceof Error ? err.message : String(err));
-      return undefined;
-    }
-    return { path, text };
+    return { path, text: r.text };
   });
 }
 

@@ -90,12 +90,37 @@ export interface Formula {
   evaluate(scope: FormulaScope): number;
 }
 
+/** Longest formula text: real ones are a few dozen characters, and mathjs parses by recursion. */
+export const MAX_FORMULA_LENGTH = 200;
+
+// Parsed formulas by text: a sweep validates the same formula at every point. Bounded, and cleared
+// when full (a parse is pure, so this changes nothing but speed).
+const parsed = new Map<string, Formula | FormulaError>();
+const PARSED_LIMIT = 1000;
+
 /**
- * Parses and checks `text`.
- * @throws FormulaError for a syntax error, an unknown name (listing the allowed variables) or any
- *   construct outside the whitelist.
+ * Parses and checks `text`; the same text gives the same (memoized) result.
+ * @throws FormulaError for a text over `MAX_FORMULA_LENGTH`, a syntax error, an unknown name
+ *   (listing the allowed variables) or any construct outside the whitelist.
  */
 export function parseFormula(text: string): Formula {
+  let f = parsed.get(text);
+  if (f === undefined) {
+    try {
+      f = parseUncached(text);
+    } catch (err) {
+      if (!(err instanceof FormulaError)) throw err;
+      f = err;
+    }
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, f);
+  }
+  if (f instanceof FormulaError) throw f;
+  return f;
+}
+
+function parseUncached(text: string): Formula {
+  if (text.length > MAX_FORMULA_LENGTH) throw new FormulaError(text, `formula of ${text.length} characters; at most ${MAX_FORMULA_LENGTH} are allowed`);
   const math = mathjs();
   let node: MathNode;
   try {
@@ -104,8 +129,15 @@ export function parseFormula(text: string): Formula {
     throw new FormulaError(text, `formula "${text}": ${err instanceof Error ? err.message : String(err)}`);
   }
   const symbols = new Set<string>();
-  check(node, text, symbols);
-  const code = node.compile();
+  let code: ReturnType<MathNode['compile']>;
+  try {
+    check(node, text, symbols);
+    code = node.compile();
+  } catch (err) {
+    // Deep nesting within the length limit can still exhaust the stack while walking the tree.
+    if (err instanceof RangeError) throw new FormulaError(text, `formula "${text}" nests too deeply`);
+    throw err;
+  }
   const uses = [...symbols].sort();
   return {
     text,

@@ -35,7 +35,7 @@ export function fromOptionSpec(s: OptionSpec, check?: (text: string, path: strin
   return s;
 }
 
-/** A dataset option: a number with a default, optional integer, min and exclusive max. */
+/** A dataset option: a number with a default, optional integer, min, max and exclusive max. */
 export function fromDatasetOption(s: DatasetOptionSpec): FieldSpec {
   return {
     type: 'number',
@@ -43,6 +43,7 @@ export function fromDatasetOption(s: DatasetOptionSpec): FieldSpec {
     ...(s.integer === true ? { integer: true } : {}),
     ...(s.min === undefined ? {} : { min: s.min }),
     ...(s.maxExclusive === undefined ? {} : { lessThan: s.maxExclusive }),
+    ...(s.max === undefined ? {} : { max: s.max }),
   };
 }
 

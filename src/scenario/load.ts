@@ -3,22 +3,25 @@
  * normalized `Scenario` per point. Nothing is run and every problem is collected first, so a
  * `ScenarioError` lists all of them (each with file:line:column or the `--set` it came from).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError } from './errors.ts';
 import type { ScenarioIssue } from './errors.ts';
+import type { FormulaScope } from './formula.ts';
+import { DEFAULT_MAX_RUNS, MAX_RUNS_CEILING, MAX_SCENARIO_BYTES, MAX_TRACE_BYTES } from './limits.ts';
 import { describeValue, scenarioErrorMap } from './messages.ts';
 import { cloneData, formatPath, isPrefix, parsePath, setPath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
+import { FileLimitError, describeBytes, readTextFile } from './read-file.ts';
 import { clusterLayout } from './rank-lists.ts';
+import type { ClusterLayout } from './rank-lists.ts';
 import { clusterShape, scenarioSchema } from './schema.ts';
-import { parseText } from './source.ts';
+import { parseText, parseValueText } from './source.ts';
 import type { SourceText } from './source.ts';
 import { didYouMean } from './suggest.ts';
 import { readSweep, sweepPoints } from './sweep.ts';
-import type { SweepAxis, SweepPoint } from './sweep.ts';
+import type { SweepAxis, SweepPoint, SweepProblem } from './sweep.ts';
+import { sweepSizeProblems } from './sweep-limits.ts';
 import type { Scenario } from './types.ts';
 
 /** Options of `loadScenario` and `parseScenario`. */
@@ -29,8 +32,14 @@ export interface LoadOptions {
   readonly seed?: number;
   /** Forces `mode: timing-only` (`--timing-only`). */
   readonly timingOnly?: boolean;
-  /** Reads files the scenario names (straggler traces); default `fs.readFileSync(path, 'utf8')`. */
+  /**
+   * Reads the scenario file and the files it names (straggler traces); tests pass a fake. Default: the
+   * file's UTF-8 text, refused unread when it is larger than its limit (`MAX_SCENARIO_BYTES`,
+   * `MAX_TRACE_BYTES`). Texts a fake returns are held to the same limits.
+   */
   readonly readFile?: (path: string) => string;
+  /** Most runs a sweep may expand to (`--max-runs`); default `DEFAULT_MAX_RUNS`, at most `MAX_RUNS_CEILING`. */
+  readonly maxRuns?: number;
 }
 
 /** What a scenario file expands to. */
@@ -50,7 +59,22 @@ interface Override {
   readonly origin: string;
 }
 
-const defaultRead = (path: string): string => readFileSync(path, 'utf8');
+/**
+ * A reader of the files a scenario names, limited to `MAX_TRACE_BYTES` and memoized per path, so a
+ * sweep reads (and its schema checks) each file once.
+ */
+function traceReader(read: ((path: string) => string) | undefined): (path: string) => string {
+  const seen = new Map<string, string>();
+  return (path) => {
+    let text = seen.get(path);
+    if (text === undefined) {
+      text = read === undefined ? readTextFile(path, MAX_TRACE_BYTES) : read(path);
+      if (text.length > MAX_TRACE_BYTES) throw new FileLimitError(`the file is over ${describeBytes(MAX_TRACE_BYTES)}`);
+      seen.set(path, text);
+    }
+    return text;
+  };
+}
 
 function readOverrides(file: string, opts: LoadOptions, issues: ScenarioIssue[]): Override[] {
   const out: Override[] = [];
@@ -65,17 +89,12 @@ function readOverrides(file: string, opts: LoadOptions, issues: ScenarioIssue[])
     try {
       const path = parsePath(text.slice(0, eq));
       if (raw.trim() === '') throw new Error('no value after "="; write null to remove a key');
-      let value: unknown;
-      try {
-        value = parseYaml(raw);
-      } catch (err) {
-        throw new Error(`cannot read the value as YAML: ${(err as Error).message}`);
-      }
-      out.push({ path, value, origin });
+      // The same rules as the file: no tags, defined aliases, bounded size.
+      const value = parseValueText(raw);
+      if (!value.ok) throw new Error(value.message);
+      out.push({ path, value: value.value, origin });
     } catch (err) {
-      // yaml's message ends with "at line 1, column 2:" about the value text itself; drop that.
-      const msg = err instanceof Error ? err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(err);
-      issues.push({ file, origin, path: '', message: msg });
+      issues.push({ file, origin, path: '', message: err instanceof Error ? err.message : String(err) });
     }
   }
   if (opts.seed !== undefined) out.push({ path: ['seed'], value: opts.seed, origin: `--seed ${opts.seed}` });
@@ -169,18 +188,38 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       issues.push({ file, origin: o.origin, path: formatPath(o.path), message: (err as Error).message });
     }
   }
-  const { axes, problems } = readSweep(base['sweep'], overrides.filter((o) => o.path[0] !== 'sweep').map((o) => o.path));
+  const { axes, problems }: { axes: SweepAxis[]; problems: (SweepProblem & { atKey?: true })[] } = readSweep(base['sweep'], overrides.filter((o) => o.path[0] !== 'sweep').map((o) => o.path));
+  const maxRuns = opts.maxRuns ?? DEFAULT_MAX_RUNS;
+  if (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > MAX_RUNS_CEILING) {
+    issues.push({ file, origin: `--max-runs ${String(opts.maxRuns)}`, path: '', message: `expected an integer >= 1 and <= ${MAX_RUNS_CEILING}` });
+  } else if (problems.length === 0) {
+    // Sized before a single point is expanded: a 10^6-point grid is rejected at once.
+    for (const message of sweepSizeProblems(base, axes, source.values, maxRuns)) problems.push({ path: ['sweep'], message, atKey: true });
+  }
   for (const p of problems) {
     const o = overrides.find((x) => isPrefix(x.path, p.path as PathSegment[]));
-    const pos = o === undefined ? source.locate(p.path, { key: p.path.length === 2 }) : undefined;
+    const pos = o === undefined ? source.locate(p.path, { key: p.path.length === 2 || 'atKey' in p }) : undefined;
     issues.push({ file, ...(o === undefined ? (pos ?? {}) : { origin: o.origin }), path: formatPath(p.path), message: p.message });
   }
   if (issues.length > 0) throw new ScenarioError(file, issues);
   delete base['sweep'];
 
   const points = sweepPoints(axes);
-  const readFile = opts.readFile ?? defaultRead;
-  const baseDir = dirname(resolve(file));
+  // One schema for every point: it reads the point's cluster shape from `shape` when it parses, and
+  // shares the files it read and the clusters it built through `memo` (building it costs ~3 ms).
+  let shape: FormulaScope | undefined;
+  let layout: ClusterLayout | undefined;
+  const schema = scenarioSchema({
+    get shape() {
+      return shape;
+    },
+    get layout() {
+      return layout;
+    },
+    baseDir: dirname(resolve(file)),
+    readFile: traceReader(opts.readFile),
+    memo: new Map(),
+  });
   const runs: Scenario[] = [];
   const perPoint: ScenarioIssue[][] = [];
   for (const point of points) {
@@ -195,9 +234,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       }
     });
     if (pointIssues.length === 0) {
-      const shape = clusterShape(raw);
-      const layout = clusterLayout(raw);
-      const schema = scenarioSchema({ ...(shape === undefined ? {} : { shape }), ...(layout === undefined ? {} : { layout }), baseDir, readFile });
+      shape = clusterShape(raw);
+      layout = clusterLayout(raw);
       const r = schema.safeParse(raw, { error: scenarioErrorMap, reportInput: true });
       // The full settings of the point, as written, for the manifest: the label is short by design.
       const sweepValues = axes.length === 0 ? {} : { sweepValues: Object.fromEntries(axes.map((a, k) => [a.key, a.values[point.indices[k]!]])) };
@@ -212,8 +250,9 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
 }
 
 /**
- * Reads and validates the scenario file `file` (.yaml, .yml or .json).
- * @throws ScenarioError for an unreadable file, another extension, or anything `parseScenario` rejects.
+ * Reads and validates the scenario file `file` (.yaml, .yml or .json). A file over `MAX_SCENARIO_BYTES`
+ * is refused by its size, before it is read.
+ * @throws ScenarioError for an unreadable or too large file, another extension, or anything `parseScenario` rejects.
  */
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
   if (!/\.(ya?ml|json)$/i.test(file)) {
@@ -221,9 +260,10 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   }
   let text: string;
   try {
-    text = (opts.readFile ?? defaultRead)(file);
+    text = opts.readFile === undefined ? readTextFile(file, MAX_SCENARIO_BYTES) : opts.readFile(file);
   } catch (err) {
-    throw new ScenarioError(file, [{ file, path: '', message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` }]);
+    const why = err instanceof FileLimitError ? err.message : `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
+    throw new ScenarioError(file, [{ file, path: '', message: why }]);
   }
   return parseScenario(text, file, opts);
 }

@@ -31,17 +31,39 @@ interface DimensionInfo {
   readonly units: string;
   /** Zero is allowed (a size, a duration) or not (a rate). */
   readonly zeroOk: boolean;
+  /**
+   * Largest value, and smallest non-zero value, in SI units, as written in messages. Quantities are
+   * multiplied and divided into task times; within these ranges no time overflows a double.
+   */
+  readonly max: readonly [number, string];
+  readonly min?: readonly [number, string];
 }
 
 const PREFIXES = 'SI prefixes (k, M, G, T, P) or binary ones (Ki, Mi, Gi, Ti)';
 
 /** What each dimension accepts. mathjs's base for information is the bit, so sizes are divided by 8. */
 export const DIMENSIONS: Readonly<Record<QuantityDimension, DimensionInfo>> = Object.freeze({
-  size: { ref: 'B', name: 'a size', example: '80 GB', units: `B (bytes) or bit (b), with ${PREFIXES}; GB = 1e9 B, GiB = 2^30 B`, zeroOk: true },
-  duration: { ref: 's', name: 'a duration', example: '5 us', units: 'ns, us (or µs), ms, s, min, h, day', zeroOk: true },
-  bandwidth: { ref: 'B/s', name: 'a bandwidth', example: '25 GB/s', units: `B/s or bit/s (b/s), with ${PREFIXES}; "200 Gb/s" is gigabits`, zeroOk: false },
-  flops: { ref: 'FLOP', name: 'a FLOP count', example: '4 GFLOP', units: 'FLOP with SI prefixes (k, M, G, T, P, E)', zeroOk: true },
-  'flop-rate': { ref: 'FLOP/s', name: 'a FLOP rate', example: '312 TFLOP/s', units: 'FLOP/s with SI prefixes (k, M, G, T, P, E)', zeroOk: false },
+  size: { ref: 'B', name: 'a size', example: '80 GB', units: `B (bytes) or bit (b), with ${PREFIXES}; GB = 1e9 B, GiB = 2^30 B`, zeroOk: true, max: [1e18, '1e18 B (1 EB)'] },
+  duration: { ref: 's', name: 'a duration', example: '5 us', units: 'ns, us (or µs), ms, s, min, h, day', zeroOk: true, max: [1e9, '1e9 s (about 32 years)'] },
+  bandwidth: {
+    ref: 'B/s',
+    name: 'a bandwidth',
+    example: '25 GB/s',
+    units: `B/s or bit/s (b/s), with ${PREFIXES}; "200 Gb/s" is gigabits`,
+    zeroOk: false,
+    max: [1e15, '1e15 B/s (1 PB/s)'],
+    min: [1, '1 B/s'],
+  },
+  flops: { ref: 'FLOP', name: 'a FLOP count', example: '4 GFLOP', units: 'FLOP with SI prefixes (k, M, G, T, P, E)', zeroOk: true, max: [1e21, '1e21 FLOP (1 ZFLOP)'] },
+  'flop-rate': {
+    ref: 'FLOP/s',
+    name: 'a FLOP rate',
+    example: '312 TFLOP/s',
+    units: 'FLOP/s with SI prefixes (k, M, G, T, P, E)',
+    zeroOk: false,
+    max: [1e21, '1e21 FLOP/s (1 ZFLOP/s)'],
+    min: [1, '1 FLOP/s'],
+  },
 });
 
 /** Every dimension, in a stable order. */
@@ -100,7 +122,8 @@ function show(v: unknown): string {
  * Parses `value` as a quantity of `dimension` and returns it in SI base units (B, s, B/s, FLOP, FLOP/s).
  * Accepts a string: a number, optional spaces, and a mathjs unit expression of the right dimension.
  * @throws QuantityError for a bare number (suggesting the unit), an unreadable string, an unknown unit,
- *   a unit of another dimension (naming both), a negative value, zero for a rate, or a non-finite one.
+ *   a unit of another dimension (naming both), a negative value, zero for a rate, a non-finite one, or
+ *   one outside the dimension's range (`DIMENSIONS[d].max`, `.min`).
  */
 export function parseQuantity(value: unknown, dimension: QuantityDimension): number {
   const info = DIMENSIONS[dimension];
@@ -144,5 +167,7 @@ export function parseQuantity(value: unknown, dimension: QuantityDimension): num
   if (si < 0 || (si === 0 && !info.zeroOk)) {
     throw new QuantityError(value, `got ${show(value)}; expected ${info.name} ${info.zeroOk ? '>= 0' : '> 0'}`);
   }
+  if (si > info.max[0]) throw new QuantityError(value, `got ${show(value)}; expected ${info.name} of at most ${info.max[1]}`);
+  if (info.min !== undefined && si > 0 && si < info.min[0]) throw new QuantityError(value, `got ${show(value)}; expected ${info.name} of at least ${info.min[1]}`);
   return si;
 }

@@ -106,11 +106,14 @@ export function rangeProblems(ranges: readonly IndexRange[], unit: RankUnit, tot
 
 /**
  * A `workers` or `nodes` list: non-empty, each item an index or range, within the cluster, without
- * repeats. Returns the ranges (`undefined` when absent or wrong); `ranksOf` turns them into ranks.
+ * repeats, checked against `sctx.layout` (the point's cluster). Returns the ranges (`undefined` when
+ * absent or wrong); `ranksOf` turns them into ranks.
  */
-export function rangeListField(unit: RankUnit, layout: ClusterLayout | undefined): z.ZodType<IndexRange[] | undefined> {
+export function rangeListField(unit: RankUnit, sctx: { readonly layout?: ClusterLayout | undefined }): z.ZodType<IndexRange[] | undefined> {
   return field((v, ctx): IndexRange[] | undefined => {
     if (v === undefined) return undefined;
+    // Read per parse, not when the schema is built: one schema serves every sweep point (load.ts).
+    const layout = sctx.layout;
     if (!Array.isArray(v) || v.length === 0) {
       addIssue(ctx, v, `got ${describeValue(v)}; expected a non-empty list of ${unit === 'worker' ? 'ranks' : 'node indices'} and ranges, e.g. ${unit === 'worker' ? '[5, "56-63"]' : '[7] or ["0-3"]'}`);
       return undefined;

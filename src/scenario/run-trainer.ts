@@ -11,11 +11,13 @@ import { getDataset } from '../training/datasets/registry.ts';
 import { shardDataset } from '../training/datasets/sharding.ts';
 import { GradientEngine } from '../training/engine/gradient-engine.ts';
 import { initParams } from '../training/models/layout.ts';
-import { createModel, type ModelConfig } from '../training/models/create-model.ts';
 import type { Model } from '../training/models/model.ts';
 import { getLrSchedule, getOptimizer } from '../training/optimizers/registry.ts';
 import { FullTrainer } from '../schedules/lib/full-trainer.ts';
+import { modelFor } from './run-model.ts';
 import type { Scenario } from './types.ts';
+
+export { modelFor } from './run-model.ts';
 
 // One load per (dataset, options, seed) per process: sweeps and repeated runs share it.
 const cache = new Map<string, DatasetSplit>();
@@ -33,20 +35,6 @@ export function loadDataset(s: Scenario, rng: Rng): DatasetSplit {
     cache.set(key, split);
   }
   return split;
-}
-
-/**
- * The trained model, shaped to the dataset (input width and classes come from the data).
- * @throws RangeError if the model cannot take the data (e.g. a CNN on non-image features).
- */
-export function modelFor(config: ModelConfig, train: ClassificationDataset): Model {
-  if (config.kind === 'cnn') {
-    const side = config.imageSize ?? 28;
-    const ch = config.channels ?? 1;
-    if (side * side * ch !== train.d) throw new RangeError(`workload.model: a cnn of ${side}×${side}×${ch} inputs cannot read ${train.name}'s ${train.d} features`);
-    return createModel({ ...config, numClasses: train.numClasses });
-  }
-  return createModel({ ...config, inputSize: train.d, numClasses: train.numClasses });
 }
 
 /** The full trainer of a run, and the model it trains. */

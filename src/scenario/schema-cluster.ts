@@ -4,16 +4,16 @@
  * `buildTopology` run here, at validation time, so `dtsim validate` reports what a run would trip on.
  */
 import { z } from 'zod';
-import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, buildCluster } from '../hardware/cluster.ts';
+import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS, buildCluster } from '../hardware/cluster.ts';
 import type { NodeGroupSpec } from '../hardware/cluster.ts';
 import { DeviceSpecError, PRECISIONS, defineDeviceSpec } from '../hardware/device-spec.ts';
 import { GPU_NAMES, UnknownGpuError, catalogEntry } from '../hardware/gpu-catalog.ts';
 import { STRAGGLER_MODELS } from '../hardware/slowdown-registry.ts';
 import { parseSlowdownTrace } from '../hardware/slowdown-trace.ts';
 import { NETWORK_MODELS } from '../network/network-models.ts';
-import { TOPOLOGIES, buildTopology } from '../network/topologies.ts';
+import { TOPOLOGIES } from '../network/topologies.ts';
 import type { Scenario, StragglerSpec } from './types.ts';
-import { addIssue, field, intField, linkSchema, numberField } from './fields.ts';
+import { addIssue, field, intField, linkSchema, memoized, numberField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { fromOptionSpec, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
@@ -22,6 +22,7 @@ import { rangeListField, ranksOf } from './rank-lists.ts';
 import type { IndexRange } from './rank-lists.ts';
 import { unknownName } from './suggest.ts';
 import type { QuantityDimension } from './quantity.ts';
+import { fabricCheck } from './setup-check.ts';
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -82,11 +83,15 @@ const gpuField = field((v, ctx): string | object | undefined => {
   return spec;
 });
 
+// Bounded one by one before the total is formed, so `count: 1e9` is refused before anything is built.
+const groupSize = numberField({ integer: true, min: 1, max: MAX_CLUSTER_GPUS, default: 1, formula: false }) as z.ZodType<number>;
+
 const nodeGroup = strict({
-  count: intField(1, 1),
-  gpusPerNode: intField(1, 1),
+  count: groupSize,
+  gpusPerNode: groupSize,
   gpu: gpuField,
-  speed: numberField({ greaterThan: 0, formula: false }),
+  // A multiplier within 1000× either way keeps every time finite (docs/scenarios.md "Limits").
+  speed: numberField({ min: 0.001, max: 1000, formula: false }),
   intraNode: linkSchema(DEFAULT_INTRA_NODE_LINK).optional(),
   nic: linkSchema(DEFAULT_NIC_LINK).optional(),
 }).transform((g) => {
@@ -102,19 +107,30 @@ function clusterPath(path: string): PropertyKey[] {
   return [...path.matchAll(/\[(\d+)\]|\.([^.[]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
 }
 
-const nodesSchema = z
-  .array(nodeGroup)
-  .min(1)
-  .transform((groups, ctx) => {
-    try {
-      buildCluster(groups, 'nodes');
-    } catch (err) {
-      if (!(err instanceof ClusterSpecError || err instanceof RangeError || err instanceof UnknownGpuError || err instanceof DeviceSpecError)) throw err;
-      const path = err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [];
-      addIssue(ctx, groups, err.message, path);
-    }
-    return groups;
-  });
+function nodesSchema(sctx: SchemaContext): z.ZodType<NodeGroupSpec[]> {
+  return z
+    .array(nodeGroup)
+    .min(1)
+    .transform((groups, ctx) => {
+      const total = groups.reduce((n, g) => n + g.count * g.gpusPerNode, 0);
+      if (total > MAX_CLUSTER_GPUS) {
+        addIssue(ctx, groups, `the node groups hold ${total} GPUs (count × gpusPerNode summed); at most ${MAX_CLUSTER_GPUS} GPUs are simulated`);
+        return groups;
+      }
+      // Built once per distinct cluster of a load (sweep points share it); only the problem is kept.
+      const problem = memoized(sctx, `cluster:${JSON.stringify(groups)}`, (): { message: string; path: PropertyKey[] } | undefined => {
+        try {
+          buildCluster(groups, 'nodes');
+          return undefined;
+        } catch (err) {
+          if (!(err instanceof ClusterSpecError || err instanceof RangeError || err instanceof UnknownGpuError || err instanceof DeviceSpecError)) throw err;
+          return { message: err.message, path: err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [] };
+        }
+      });
+      if (problem !== undefined) addIssue(ctx, groups, problem.message, problem.path);
+      return groups;
+    });
+}
 
 function topologySchema(sctx: SchemaContext): z.ZodType<{ kind: string } & Record<string, unknown>> {
   const variants: Record<string, z.ZodRawShape> = {};
@@ -131,7 +147,7 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
     const specs = Object.fromEntries(
       Object.entries(entry.options).map(([k, o]) => [k, fromOptionSpec(o, (text, path) => void parseSlowdownTrace(text, path))]),
     );
-    const targets = { workers: rangeListField('worker', sctx.layout), nodes: rangeListField('node', sctx.layout) };
+    const targets = { workers: rangeListField('worker', sctx), nodes: rangeListField('node', sctx) };
     variants[name] = { ...optionsShape(specs, sctx), ...(entry.acceptsWorkers ? targets : {}) };
   }
   return kinded('straggler model', variants).transform((v, ctx): StragglerSpec => {
@@ -153,14 +169,27 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
         flat['text'] = (x as { text: string }).text;
       } else flat[k] = x as number | string | boolean;
     }
-    return workers === undefined ? { kind, options: flat } : { kind, options: flat, workers };
+    const spec: StragglerSpec = workers === undefined ? { kind, options: flat } : { kind, options: flat, workers: workers as number[] };
+    // The model's own checks (mu with meanOne, a window longer than its period, ...), as the run makes
+    // them. Once per distinct spec: a trace's text is the same for every point (its path is in the key).
+    const { text: _text, ...keyed } = flat;
+    const problem = memoized(sctx, `straggler:${JSON.stringify([kind, keyed, workers])}`, (): string | undefined => {
+      try {
+        STRAGGLER_MODELS[kind]?.create(spec.options, spec.workers);
+        return undefined;
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+    });
+    if (problem !== undefined) addIssue(ctx, v, problem);
+    return spec;
   });
 }
 
 /** The `cluster` section's schema; `sctx.shape` must come from the same nodes (for worker lists and formulas). */
 export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster']> {
   return strict({
-    nodes: nodesSchema,
+    nodes: nodesSchema(sctx),
     network: strict({
       model: z.enum(Object.keys(NETWORK_MODELS) as [string, ...string[]]).default('analytical'),
       topology: topologySchema(sctx),
@@ -171,12 +200,8 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
     }),
   }).transform((c, ctx): Scenario['cluster'] => {
     const topology = kindAndOptions<unknown>(c.network.topology);
-    try {
-      buildTopology(topology.kind, buildCluster(c.nodes, 'nodes').nodes, topology.options);
-    } catch (err) {
-      if (!(err instanceof Error)) throw err;
-      addIssue(ctx, c.network.topology, err.message, ['network', 'topology']);
-    }
+    const fabric = fabricCheck(sctx, c.nodes, topology);
+    if (fabric.topologyError !== undefined) addIssue(ctx, c.network.topology, fabric.topologyError, ['network', 'topology']);
     return { nodes: c.nodes, network: { model: c.network.model, topology }, stragglers: c.stragglers };
   }) as unknown as z.ZodType<Scenario['cluster']>;
 }

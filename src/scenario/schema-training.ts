@@ -16,7 +16,20 @@ function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['sc
   for (const [name, def] of Object.entries(SCHEDULES)) {
     variants[name] = optionsShape(Object.fromEntries(Object.entries(def.options).map(([k, o]) => [k, fromOptionSpec(o)])), sctx);
   }
-  return kinded('schedule', variants, { default: 'sync-allreduce', hint: retiredScheduleOption }).transform((v) => kindAndOptions<number | boolean | string>(v));
+  return kinded('schedule', variants, { default: 'sync-allreduce', hint: retiredScheduleOption }).transform((v, ctx) => {
+    const out = kindAndOptions<number | boolean | string>(v);
+    // The schedule's own check against the cluster (more shards than workers, ...), as `start` makes it.
+    const workers = sctx.shape?.workers;
+    if (workers !== undefined) {
+      try {
+        SCHEDULES[out.kind]?.check(out.options, workers);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        addIssue(ctx, v, err.message);
+      }
+    }
+    return out;
+  });
 }
 
 /** The schedule's note for an option it renamed (a plain did-you-mean cannot explain a rename). */

@@ -3,7 +3,7 @@
  * size, how step time is predicted (`timing`), and the precision and efficiency of the timed model.
  */
 import { z } from 'zod';
-import { PRECISIONS } from '../hardware/device-spec.ts';
+import { MIN_EFFICIENCY, PRECISIONS } from '../hardware/device-spec.ts';
 import type { Precision } from '../hardware/device-spec.ts';
 import { DATASETS } from '../training/datasets/registry.ts';
 import type { ShardSpec } from '../training/datasets/sharding.ts';
@@ -14,6 +14,7 @@ import type { Scenario, TimingSpec } from './types.ts';
 import { addIssue, defined, field, intField, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { fromDatasetOption, kindAndOptions, kinded, optionsShape } from './kinds.ts';
+import { MAX_BATCH_SIZE } from './limits.ts';
 import { unknownName } from './suggest.ts';
 
 const count = intField(1);
@@ -116,10 +117,10 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
       model: modelSchema,
       dataset: datasetSchema(sctx),
       sharding: shardingSchema(sctx),
-      batchSize: numberField({ integer: true, min: 1, default: 32 }, sctx),
+      batchSize: numberField({ integer: true, min: 1, max: MAX_BATCH_SIZE, default: 32 }, sctx),
       timing: timingSchema(sctx),
       precision: z.enum(PRECISIONS as [Precision, ...Precision[]]).optional(),
-      efficiency: numberField({ greaterThan: 0, max: 1, formula: false }),
+      efficiency: numberField({ min: MIN_EFFICIENCY, max: 1, formula: false }),
     })
     .prefault({} as never)
     .transform((w, ctx): Scenario['workload'] => {

@@ -8,12 +8,14 @@ import { z } from 'zod';
 import type { FormulaScope } from './formula.ts';
 import type { SchemaContext } from './fields.ts';
 import { addIssue, field, numberField } from './fields.ts';
+import { MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
 import { PRECISIONS } from '../hardware/device-spec.ts';
 import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import { AUTO_ROWS_MAX_WORKERS, DEFAULT_TRACE_LIMIT, DEFAULT_UPDATES_LIMIT, MAX_TRACE_LIMIT, MAX_UPDATES_LIMIT } from '../results/output-defaults.ts';
 import { clusterSchema } from './schema-cluster.ts';
+import { checkRunSetup } from './setup-check.ts';
 import { DEFAULT_STOP, trainingSchema } from './schema-training.ts';
 import { epochProblem } from './stop-checks.ts';
 import { workloadSchema } from './schema-workload.ts';
@@ -27,7 +29,8 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isI
 
 /**
  * The run's shape from raw (unvalidated) data: total workers and nodes, and gpusPerNode when every
- * group has the same. `undefined` when the node groups cannot be read; the schema reports why.
+ * group has the same. `undefined` when the node groups cannot be read or hold more than
+ * `MAX_CLUSTER_GPUS` GPUs (formulas are not evaluated over such a shape); the schema reports why.
  */
 export function clusterShape(raw: unknown): FormulaScope | undefined {
   const nodes = isRecord(raw) && isRecord(raw['cluster']) ? raw['cluster']['nodes'] : undefined;
@@ -44,6 +47,7 @@ export function clusterShape(raw: unknown): FormulaScope | undefined {
     workers += c * p;
     perNode.add(p);
   }
+  if (workers > MAX_CLUSTER_GPUS) return undefined;
   const [only] = perNode;
   return perNode.size === 1 && only !== undefined
     ? { workers, nodes: count, gpusPerNode: only }
@@ -109,7 +113,7 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     const o = s.output;
     const limits = { trace: o.trace, traceLimit: o.traceLimit ?? DEFAULT_TRACE_LIMIT, updates: o.updates, updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT };
     const output = o.dir === undefined ? limits : { dir: o.dir, ...limits };
-    return {
+    const parsed: ParsedScenario = {
       name: s.name,
       ...(s.description === undefined ? {} : { description: s.description }),
       seed: s.seed ?? 1,
@@ -119,5 +123,8 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
       training: s.training,
       output,
     };
+    // What the run's set-up would reject, found now with the file and path (setup-check.ts).
+    if (lacking.size === 0) checkRunSetup(parsed, sctx, ctx);
+    return parsed;
   }) as unknown as z.ZodType<ParsedScenario>;
 }

@@ -169,11 +169,15 @@ export const asyncPs: ScheduleDefinition = {
     lrScaling: { type: 'enum', values: ['none', 'staleness'], default: 'none', description: "'staleness': each gradient's learning rate is lr / max(1, τ)" },
     stagger: { type: 'boolean', default: true, description: 'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart' },
   },
-  start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
+  check(options: OptionValues, workers: number): void {
     const shards = Number(options['shards'] ?? 1);
-    if (!Number.isInteger(shards) || shards < 1 || shards > ctx.workers) {
-      throw new RangeError(`async-ps shards must be an integer in [1, ${ctx.workers}] (servers are co-located on ranks 0..k-1), got ${shards}`);
+    if (!Number.isInteger(shards) || shards < 1 || shards > workers) {
+      throw new RangeError(`async-ps shards must be an integer in [1, ${workers}] (servers are co-located on ranks 0..k-1), got ${shards}`);
     }
+  },
+  start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
+    asyncPs.check(options, ctx.workers);
+    const shards = Number(options['shards'] ?? 1);
     const bound = options['clockBound'];
     const o: Options = {
       shards,

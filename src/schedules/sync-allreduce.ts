@@ -147,10 +147,12 @@ export const syncAllreduce: ScheduleDefinition = {
         'DDP-style gradient buckets of about this size, all-reduced while the backward pass goes on (PyTorch default 25 MB); absent: one all-reduce after the backward pass',
     },
   },
-  start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
-    const algorithm = String(options['algorithm'] ?? 'ring');
+  check(options: OptionValues): void {
     const bucket = options['bucketSize'];
     if (bucket !== undefined && !(typeof bucket === 'number' && bucket > 0)) throw new RangeError(`sync-allreduce bucketSize must be > 0 bytes, got ${String(bucket)}`);
-    return run(ctx, algorithm, bucket as number | undefined);
+  },
+  start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
+    syncAllreduce.check(options, ctx.workers);
+    return run(ctx, String(options['algorithm'] ?? 'ring'), options['bucketSize'] as number | undefined);
   },
 };

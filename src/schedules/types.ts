@@ -23,6 +23,13 @@ export interface ScheduleDefinition {
    */
   readonly retiredOptions?: Readonly<Record<string, string>>;
   /**
+   * Checks options against the cluster before anything is built: what `start` would reject for this
+   * many workers. The scenario layer calls it at validation so `dtsim validate` reports it with the
+   * file and path; `start` calls it too, so both reject the same things.
+   * @throws RangeError naming the option, its value and what is allowed.
+   */
+  check(options: OptionValues, workers: number): void;
+  /**
    * The schedule's driver process. It runs until `ctx.progress.done` fires (the runner stops the
    * simulation there) or returns when it has nothing left to do.
    * @throws Error (synchronously, before scheduling anything) for options that cannot run on this

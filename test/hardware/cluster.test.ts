@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, buildCluster } from '../../src/hardware/cluster.ts';
+import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS, buildCluster } from '../../src/hardware/cluster.ts';
 import type { NodeGroupSpec } from '../../src/hardware/cluster.ts';
 import { UnknownGpuError } from '../../src/hardware/gpu-catalog.ts';
 import { DeviceSpecError } from '../../src/hardware/device-spec.ts';
@@ -76,5 +76,19 @@ describe('buildCluster', () => {
         expect(c.nodes.length).toBe(groups.reduce((s, g) => s + g.count, 0));
       }),
     );
+  });
+
+  it(`refuses more than MAX_CLUSTER_GPUS (${MAX_CLUSTER_GPUS}) GPUs before making any device`, () => {
+    // A billion nodes would take minutes and gigabytes to build; the check answers at once.
+    expect(() => buildCluster([{ count: 1e9, gpusPerNode: 8, gpu: 'A100-80GB' }], 'cluster.nodes')).toThrow(
+      new ClusterSpecError('cluster.nodes[0].count', 1e9, `an integer >= 1 and <= ${MAX_CLUSTER_GPUS}`),
+    );
+    expect(() => buildCluster([{ count: 1, gpusPerNode: 1e308, gpu: 'A100-80GB' }])).toThrow(/nodes\[0\]\.gpusPerNode: got 1e\+308/);
+    const twoGroups = [
+      { count: MAX_CLUSTER_GPUS / 8, gpusPerNode: 8, gpu: 'A100-80GB' },
+      { count: 1, gpusPerNode: 1, gpu: 'A100-80GB' },
+    ];
+    expect(() => buildCluster(twoGroups)).toThrow(`nodes: got ${MAX_CLUSTER_GPUS + 1}; expected at most ${MAX_CLUSTER_GPUS} GPUs in all`);
+    expect(buildCluster(twoGroups.slice(0, 1)).devices).toHaveLength(MAX_CLUSTER_GPUS);
   });
 });

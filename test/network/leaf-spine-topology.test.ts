@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { BytesPerSecond, Seconds } from '../../src/core/units.ts';
-import { leafSpineTopology, leafSpineUplink } from '../../src/network/leaf-spine-topology.ts';
+import { MAX_LEAF_SPINE_PAIRS, leafSpineTopology, leafSpineUplink } from '../../src/network/leaf-spine-topology.ts';
 import { pathLatency } from '../../src/network/paths.ts';
 import { node, nodes, routeProblems } from './helpers.ts';
 
 const names = (t: ReturnType<typeof leafSpineTopology>, s: number, d: number): string[] => t.route(s, d).map((l) => t.links[l]!.name);
 
 describe('leafSpineTopology', () => {
+  it(`refuses more than ${MAX_LEAF_SPINE_PAIRS} leaf–spine pairs before making a link`, () => {
+    // 64 leaves × 1e9 spines would be 1.28e11 links; refused at once, naming the numbers.
+    expect(() => leafSpineTopology(nodes(64, 1), { nodesPerLeaf: 1, spines: 1e9 })).toThrow(
+      `leaf-spine: 64 leaves × 1000000000 spines is 64000000000 leaf–spine pairs; at most ${MAX_LEAF_SPINE_PAIRS} are allowed (fewer spines, or more nodesPerLeaf)`,
+    );
+    expect(leafSpineTopology(nodes(4, 1), { nodesPerLeaf: 1, spines: MAX_LEAF_SPINE_PAIRS / 4 }).links.filter((l) => l.tier === 'fabric')).toHaveLength(2 * MAX_LEAF_SPINE_PAIRS);
+  });
+
   it('puts nodesPerLeaf nodes on each leaf and links every leaf to every spine', () => {
     // 10 nodes, 4 per leaf → 3 leaves (the last holds 2); 3 leaves × 2 spines × 2 directions = 12.
     const t = leafSpineTopology(nodes(10, 2), { nodesPerLeaf: 4, spines: 2 });

@@ -34,7 +34,7 @@ describe('scenario errors', () => {
       expect.stringMatching(/^bad\.yaml:4:24: cluster\.nodes\[0\]\.gpu: unknown GPU "A100-80G" \(did you mean "A100-80GB" or "A100-40GB"\?\); known: V100-16GB, /),
       'bad.yaml:4:52: cluster.nodes[0].nic.bandwidth: got "200 Gbit" (a size); expected a bandwidth such as "25 GB/s"',
       'bad.yaml:4:73: cluster.nodes[0].nic.latency: got 5; write it with a unit, e.g. "5 us"',
-      'bad.yaml:5:16: cluster.nodes[1].count: got 0; expected an integer >= 1',
+      'bad.yaml:5:16: cluster.nodes[1].count: got 0; expected an integer >= 1 and <= 65536',
       'bad.yaml:7:21: training.schedule.kind: unknown schedule "async-pss" (did you mean "async-ps"?); known: sync-allreduce, async-ps, local-sgd',
       'bad.yaml:8:19: training.stop.epochs: got -1; expected a number > 0',
     ]);
@@ -119,7 +119,7 @@ workload: { batchSize: "4096 / workers" }
 `);
     expect(lines).toEqual([
       'bad.yaml:5:58: cluster.stragglers[0].workers[1]: got worker 12; the cluster has 12 workers (ranks 0..11)',
-      'bad.yaml:6:24: workload.batchSize: formula "4096 / workers" gives 341.3333333333333 with workers = 12; expected an integer >= 1',
+      'bad.yaml:6:24: workload.batchSize: formula "4096 / workers" gives 341.3333333333333 with workers = 12; expected an integer >= 1 and <= 1048576',
     ]);
   });
 

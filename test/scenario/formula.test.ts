@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FormulaError, evaluateFormula, parseFormula } from '../../src/scenario/formula.ts';
+import { FormulaError, MAX_FORMULA_LENGTH, evaluateFormula, parseFormula } from '../../src/scenario/formula.ts';
 
 const shape = { workers: 16, nodes: 2, gpusPerNode: 8 };
 
@@ -48,5 +48,19 @@ describe('formulas over the run shape', () => {
   it('rejects results that are not finite numbers', () => {
     expect(() => evaluateFormula('workers / 0', shape)).toThrow(/gives Infinity with workers = 16; expected a finite number/);
     expect(() => evaluateFormula('workers > 3', shape)).toThrow(/gives true/);
+  });
+
+  it(`refuses a formula over ${MAX_FORMULA_LENGTH} characters without parsing it`, () => {
+    const long = `1${' + 1'.repeat(MAX_FORMULA_LENGTH / 4)}`;
+    expect(() => parseFormula(long)).toThrow(new FormulaError(long, `formula of ${long.length} characters; at most ${MAX_FORMULA_LENGTH} are allowed`));
+    const ok = `1${' + 1'.repeat((MAX_FORMULA_LENGTH - 1) / 4 - 1)}`;
+    expect(ok.length).toBeLessThanOrEqual(MAX_FORMULA_LENGTH);
+    expect(parseFormula(ok).evaluate({ workers: 1, nodes: 1 })).toBe((ok.length + 3) / 4);
+  });
+
+  it('parses each text once (sweeps evaluate the same formula at every point)', () => {
+    expect(parseFormula('0.05 * workers / 8')).toBe(parseFormula('0.05 * workers / 8'));
+    expect(() => parseFormula('import("fs")')).toThrow(FormulaError);
+    expect(() => parseFormula('import("fs")')).toThrow(FormulaError);
   });
 });

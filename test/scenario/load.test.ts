@@ -48,7 +48,7 @@ describe('overrides (--set, --seed, --timing-only)', () => {
       '--set cluster.nodes[3].gpu=T4: cluster.nodes[3].gpu: cluster.nodes[3] is past the end of cluster.nodes (1 item(s))',
     ]);
     expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild'] })).toEqual([
-      '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1',
+      '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576',
       '--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
     ]);
   });
@@ -78,7 +78,7 @@ describe('sweeps', () => {
   it('validates every point, locating a bad value at its place in the sweep list', () => {
     const text = `${BASE}training: { schedule: { kind: async-ps, shards: 2 } }\nsweep:\n  training.schedule.kind: [async-ps, sync-allreduce]\n  cluster.nodes[0].count: [1, 0]\n`;
     expect(issues(text)).toEqual([
-      's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 [sweep points: async-ps, count=0; sync-allreduce, count=0]',
+      's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 and <= 65536 [sweep points: async-ps, count=0; sync-allreduce, count=0]',
       's.yaml:3:41: training.schedule.shards: unknown key "shards"; allowed: kind, algorithm, bucketSize [sweep points: sync-allreduce, count=1; sync-allreduce, count=0]',
     ]);
   });
@@ -132,7 +132,7 @@ describe('sweeps', () => {
 
   it('locates a bad value inside { value, label } at the value', () => {
     const text = `${BASE}sweep:\n  workload.batchSize:\n    - { value: 16, label: ok }\n    - { value: 0, label: zero }\n`;
-    expect(issues(text)).toEqual(['s.yaml:6:16: workload.batchSize: got 0; expected an integer >= 1 [sweep point: zero]']);
+    expect(issues(text)).toEqual(['s.yaml:6:16: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576 [sweep point: zero]']);
   });
 
   it('labels points by sweepPoints in grid order, with repeated labels told apart by index', () => {

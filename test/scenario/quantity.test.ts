@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { QuantityError, parseQuantity } from '../../src/scenario/quantity.ts';
+import { DIMENSIONS, QuantityError, parseQuantity } from '../../src/scenario/quantity.ts';
 import type { QuantityDimension } from '../../src/scenario/quantity.ts';
 
 const err = (v: unknown, d: QuantityDimension): string => {
@@ -92,11 +92,27 @@ describe('parseQuantity', () => {
     ];
     fc.assert(
       fc.property(fc.constantFrom(...cases), fc.double({ min: 1e-3, max: 1e6, noNaN: true }), ([dim, unit, factor], x) => {
-        const got = parseQuantity(`${x} ${unit}`, dim);
         const want = x * factor;
+        // Within the dimension's range (below 1 B/s is refused, see the next test).
+        fc.pre(want >= (DIMENSIONS[dim].min?.[0] ?? 0) && want <= DIMENSIONS[dim].max[0]);
+        const got = parseQuantity(`${x} ${unit}`, dim);
         return Math.abs(got - want) <= 1e-12 * want;
       }),
       { seed: 42, numRuns: 500 },
     );
+  });
+
+  it('refuses values outside each dimension’s range, which would overflow task times', () => {
+    expect(() => parseQuantity('2 EB', 'size')).toThrow('got "2 EB"; expected a size of at most 1e18 B (1 EB)');
+    expect(() => parseQuantity('1e300 s', 'duration')).toThrow('got "1e300 s"; expected a duration of at most 1e9 s (about 32 years)');
+    expect(() => parseQuantity('1e-300 B/s', 'bandwidth')).toThrow('got "1e-300 B/s"; expected a bandwidth of at least 1 B/s');
+    expect(() => parseQuantity('2 PB/s', 'bandwidth')).toThrow(/at most 1e15 B\/s \(1 PB\/s\)/);
+    expect(() => parseQuantity('0.5 FLOP/s', 'flop-rate')).toThrow(/at least 1 FLOP\/s/);
+    expect(() => parseQuantity('2000 EFLOP', 'flops')).toThrow(/at most 1e21 FLOP/);
+    // The ends themselves, and zero where zero is allowed, are fine.
+    expect(parseQuantity('1 B/s', 'bandwidth')).toBe(1);
+    expect(parseQuantity('1 EB', 'size')).toBe(1e18);
+    expect(parseQuantity('0 s', 'duration')).toBe(0);
+    expect(parseQuantity('1 ns', 'duration')).toBe(1e-9);
   });
 });

@@ -58,6 +58,16 @@ describe('straggler workers and nodes', () => {
   });
 });
 
+describe('straggler lists in a sweep over the cluster', () => {
+  it('checks and expands the list against each point\'s own cluster (one schema serves every point)', () => {
+    const text = (key: string, values: string): string =>
+      `name: x\ncluster:\n  nodes: [{ count: 4, gpusPerNode: 2, gpu: A100-80GB }]\n  stragglers: [{ kind: constant, factor: 2, nodes: [3] }]\nsweep:\n  cluster.nodes[0].${key}: ${values}\n`;
+    const runs = parseScenario(text('gpusPerNode', '[2, 4]'), 's.yaml').runs;
+    expect(runs.map((r) => r.cluster.stragglers[0]!.workers)).toEqual([[6, 7], [12, 13, 14, 15]]);
+    expect(() => parseScenario(text('count', '[4, 2]'), 's.yaml')).toThrow(/s\.yaml:4:53: cluster\.stragglers\[0\]\.nodes\[0\]: got node 3; the cluster has 2 nodes \(nodes 0\.\.1\) \[sweep point: count=2\]/);
+  });
+});
+
 describe('rank list helpers', () => {
   it('reads indices and ranges, and says what is wrong otherwise', () => {
     expect(parseIndexItem(7, 'node')).toEqual({ lo: 7, hi: 7, text: '7' });

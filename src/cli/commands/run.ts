@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Scenario } from '../../scenario/types.ts';
 import type { RunResult } from '../../results/recorder.ts';
+import { MAX_RUNS_HELP, parseMaxRuns } from './max-runs.ts';
 import { ProgressDisplay } from './run-progress.ts';
 import type { BackendName } from '../program.ts';
 
@@ -19,6 +20,8 @@ export interface RunCommandOptions {
   readonly seed?: string;
   readonly timingOnly?: boolean;
   readonly quiet?: boolean;
+  /** `--max-runs`: most runs a sweep may expand to. */
+  readonly maxRuns?: string;
 }
 
 const wallClock = (): number => performance.now() / 1000;
@@ -30,12 +33,14 @@ const wallClock = (): number => performance.now() / 1000;
 export async function runFile(file: string, opts: RunCommandOptions, backend?: BackendName): Promise<{ results: RunResult[]; dir: string; runs: readonly Scenario[] }> {
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
+  const maxRuns = parseMaxRuns(opts.maxRuns);
   // Imported here, not at the top: `dtsim --help` must not pay for the scenario layer.
   const { loadScenario } = await import('../../scenario/load.ts');
   const loaded = loadScenario(file, {
     ...(opts.set !== undefined ? { overrides: opts.set } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(opts.timingOnly === true ? { timingOnly: true } : {}),
+    ...(maxRuns !== undefined ? { maxRuns } : {}),
   });
   const runs = loaded.runs;
   const first = runs[0]!;
@@ -85,6 +90,7 @@ export function runCommand(getBackend: () => BackendName | undefined): Command {
     .option('-s, --set <path=value...>', 'override a scenario value, e.g. --set training.stop.updates=50 (repeatable)')
     .option('--seed <n>', 'override the scenario seed')
     .option('--timing-only', 'skip the math: time the schedule only (no gradients, no accuracy)')
+    .option('--max-runs <n>', MAX_RUNS_HELP)
     .addOption(new Option('-q, --quiet', 'no progress bar and no summary table'))
     .action(async (scenario: string, opts: RunCommandOptions) => {
       const { results, dir, runs } = await runFile(scenario, opts, getBackend());

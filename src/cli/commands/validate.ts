@@ -5,6 +5,7 @@
  * and nothing here reaches TensorFlow.js.
  */
 import { Command } from 'commander';
+import { MAX_RUNS_HELP, parseMaxRuns } from './max-runs.ts';
 
 /** Where the command writes: stdout for results, stderr for problems (tests pass collectors). */
 export interface ValidateIo {
@@ -18,6 +19,8 @@ const defaultIo: ValidateIo = { out: (t) => process.stdout.write(t), err: (t) =>
 export interface ValidateOptions {
   readonly set?: string[];
   readonly timingOnly?: boolean;
+  /** `--max-runs`: most runs a sweep may expand to. */
+  readonly maxRuns?: string;
 }
 
 /** `8 workers`, or `8–16 workers` when sweep points differ. */
@@ -32,12 +35,17 @@ function workersText(counts: readonly number[]): string {
  * and the full problem list per bad one.
  */
 export async function validateFiles(files: readonly string[], opts: ValidateOptions, io: ValidateIo = defaultIo): Promise<number> {
+  const maxRuns = parseMaxRuns(opts.maxRuns);
   const { loadScenario } = await import('../../scenario/load.ts');
   const { ScenarioError } = await import('../../scenario/errors.ts');
   let failed = 0;
   for (const file of files) {
     try {
-      const loaded = loadScenario(file, { overrides: opts.set ?? [], ...(opts.timingOnly === true ? { timingOnly: true } : {}) });
+      const loaded = loadScenario(file, {
+        overrides: opts.set ?? [],
+        ...(opts.timingOnly === true ? { timingOnly: true } : {}),
+        ...(maxRuns !== undefined ? { maxRuns } : {}),
+      });
       const workers = loaded.runs.map((r) => r.cluster.nodes.reduce((s, g) => s + g.count * g.gpusPerNode, 0));
       const n = loaded.runs.length;
       io.out(`ok ${file}: ${n} run${n === 1 ? '' : 's'}, ${workersText(workers)}\n`);
@@ -57,6 +65,7 @@ export function validateCommand(io: ValidateIo = defaultIo): Command {
     .argument('<scenario...>', 'scenario files, YAML or JSON')
     .option('-s, --set <path=value...>', 'override a scenario value, as for run (repeatable)')
     .option('--timing-only', 'validate as dtsim run --timing-only would')
+    .option('--max-runs <n>', MAX_RUNS_HELP)
     .action(async (files: string[], opts: ValidateOptions) => {
       const failed = await validateFiles(files, opts, io);
       if (failed > 0) process.exitCode = 1;

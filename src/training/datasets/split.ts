@@ -8,6 +8,14 @@ import type { Rng } from '../../core/rng.ts';
 import { subsetDataset, type Dataset, type DatasetSplit } from './dataset.ts';
 
 /**
+ * Test samples taken from a group of `n` (a class, or a whole regression set): `round(n · testFraction)`.
+ * The one rule `splitIndices` and the registry's size prediction (`DatasetEntry.describe`) share.
+ */
+export function testCountOf(n: number, testFraction: number): number {
+  return Math.round(n * testFraction);
+}
+
+/**
  * Indices of a seeded train/test split of `ds`. Classification: for each class c (in order 0..C-1) the
  * class's indices are permuted and the first `round(count_c · testFraction)` go to test; then each side
  * is permuted once more so rows are not grouped by class. Regression: one permutation, the first
@@ -23,14 +31,14 @@ export function splitIndices(ds: Dataset, testFraction: number, rng: Rng): { tra
     for (let i = 0; i < ds.n; i++) byClass[ds.y[i]!]!.push(i);
     for (const idx of byClass) {
       rng.shuffle(idx);
-      const k = Math.round(idx.length * testFraction);
+      const k = testCountOf(idx.length, testFraction);
       for (let j = 0; j < idx.length; j++) (j < k ? test : train).push(idx[j]!);
     }
     rng.shuffle(train);
     rng.shuffle(test);
   } else {
     const p = rng.permutation(ds.n);
-    const k = Math.round(ds.n * testFraction);
+    const k = testCountOf(ds.n, testFraction);
     for (let j = 0; j < p.length; j++) (j < k ? test : train).push(p[j]!);
   }
   return { train, test };
