@@ -2,23 +2,15 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
+import { ScenarioError } from '../../src/scenario/errors.ts';
 import { DEFAULT_MAX_RUNS, MAX_BATCH_SIZE, MAX_CLUSTER_GPUS, MAX_RUNS_CEILING, MAX_SCENARIO_BYTES, MAX_SWEEP_GPUS, MAX_TRACE_BYTES } from '../../src/scenario/limits.ts';
 import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
-import type { LoadOptions } from '../../src/scenario/load.ts';
+import { scenarioProblems } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtsim-limits-'));
 const BASE = 'name: base\nmode: timing-only\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\ntraining: { stop: { updates: 5 } }\n';
 
-function problems(text: string, opts: LoadOptions = {}, file = 's.yaml'): string[] {
-  try {
-    parseScenario(text, file, opts);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const problems = scenarioProblems;
 
 const list = (n: number, f: (i: number) => unknown = (i) => i + 1): string => `[${Array.from({ length: n }, (_, i) => String(f(i))).join(', ')}]`;
 

@@ -2,24 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
-import type { LoadOptions } from '../../src/scenario/load.ts';
 import { formatPath, parsePath } from '../../src/scenario/paths.ts';
 import { sweepPoints } from '../../src/scenario/sweep.ts';
 import type { SweepAxis } from '../../src/scenario/sweep.ts';
+import { scenarioProblems } from './helpers.ts';
 
 const BASE = 'name: base\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 
-function issues(text: string, opts: LoadOptions = {}): string[] {
-  try {
-    parseScenario(text, 's.yaml', opts);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const issues = scenarioProblems;
 
 describe('overrides (--set, --seed, --timing-only)', () => {
   it('sets scalars, flow mappings and list items by path, parsing the value as YAML', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildCluster } from '../../src/hardware/cluster.ts';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { clusterLayout, parseIndexItem, rangeProblems, ranksOf } from '../../src/scenario/rank-lists.ts';
 import type { IndexRange } from '../../src/scenario/rank-lists.ts';
+import { scenarioProblems } from './helpers.ts';
 
 // Two groups: nodes 0-1 have 4 GPUs (ranks 0-7), nodes 2-3 have 2 GPUs (ranks 8-11).
 const CLUSTER = 'name: x\ncluster:\n  nodes:\n    - { count: 2, gpusPerNode: 4, gpu: A100-80GB }\n    - { count: 2, gpusPerNode: 2, gpu: A100-80GB }\n  stragglers:\n';
@@ -14,15 +14,7 @@ function stragglers(entry: string): unknown {
   return parseScenario(withStraggler(entry), 's.yaml').runs[0]!.cluster.stragglers;
 }
 
-function problems(entry: string): string[] {
-  try {
-    parseScenario(withStraggler(entry), 's.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const problems = (entry: string): string[] => scenarioProblems(withStraggler(entry));
 
 describe('straggler workers and nodes', () => {
   it('turns nodes into the ranks of all their GPUs, counting node groups in order', () => {

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { MAX_DEPTH, MAX_SCENARIO_BYTES, MAX_VALUES } from '../../src/scenario/limits.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import type { LoadOptions } from '../../src/scenario/load.ts';
 import { parseText, parseValueText } from '../../src/scenario/source.ts';
+import { scenarioProblems } from './helpers.ts';
 
 const BASE = 'name: base\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 
 /** The formatted problems of a rejected scenario; fails the test if anything else is thrown. */
-function problems(text: string, file = 's.yaml', opts: LoadOptions = {}): string[] {
-  try {
-    parseScenario(text, file, opts);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const problems = (text: string, file = 's.yaml', opts: LoadOptions = {}): string[] => scenarioProblems(text, opts, file);
 
 describe('aliases', () => {
   it('reports an undefined alias at its position and path, naming the missing anchor', () => {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
-import type { LoadOptions } from '../../src/scenario/load.ts';
 import { stopKeyHint } from '../../src/scenario/stop-checks.ts';
+import { scenarioProblems } from './helpers.ts';
 
 const CLUSTER = 'name: s\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 const GPT = `${CLUSTER}mode: timing-only\nworkload: { timing: { kind: profile, name: gpt2-xl } }\n`;
 
-function problems(text: string, opts: LoadOptions = {}): string[] {
-  try {
-    parseScenario(text, 's.yaml', opts);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const problems = scenarioProblems;
 
 describe('stop keys from other tools', () => {
   it('points steps and iterations to updates, saying what an update is', () => {
