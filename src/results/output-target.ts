@@ -11,7 +11,7 @@
  *   permission bits do not tell about /proc, read-only mounts or a full disk).
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** A results folder that dtsim refuses to write, with every reason. */
 export class OutputDirError extends Error {
@@ -58,7 +58,8 @@ export function realish(path: string): string {
 /** Whether `a` is `b` or a folder above it. */
 function contains(a: string, b: string): boolean {
   const r = relative(a, b);
-  return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && r !== '..');
+  // `..x` is a name inside `a`; only `..` itself or a path through it leaves `a`.
+  return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 }
 
 /** Reasons the target is a folder dtsim must never replace (empty when none). */

@@ -31,6 +31,8 @@ describe('protectedProblems', () => {
     expect(protectedProblems(join(root, 'scen'), ctx)).toEqual([`it contains the scenario file ${ctx.scenarioFile}`]);
     expect(protectedProblems(join(cwd, 'results', 'x'), ctx)).toEqual([]);
     expect(protectedProblems(join(root, 'a', 'bb'), ctx)).toEqual([]);
+    // A folder whose name starts with two dots is still inside.
+    expect(protectedProblems(join(root, 'x'), { cwd: join(root, 'x', '..work') })).toEqual(['it contains the current folder (' + join(root, 'x', '..work') + ')']);
   });
 
   it('sees through symbolic links: a link to the current folder is the current folder', () => {

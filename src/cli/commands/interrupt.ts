@@ -1,17 +1,19 @@
 /**
  * Ctrl-C and `kill` while results are being written. The write is asynchronous, so a handler runs
  * between its blocks: it deletes the temporary folder (the previous results stay as they were), says
- * so in one line, and exits 130 for SIGINT or 143 for SIGTERM, as a shell reports a signalled
- * process. The handler is installed only around the write: the simulation before it is synchronous,
+ * so in one line, and exits 130 for SIGINT, 143 for SIGTERM or 129 for SIGHUP, as a shell reports a
+ * signalled process. The handler is installed only around the write: the simulation before it is synchronous,
  * where a JS handler could not run until the end, so there the default action (stop at once, with
  * nothing written yet) is the better answer to Ctrl-C.
  */
 import { abortPendingWrites } from '../../results/write-results.ts';
 
-const EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+// 128 + the signal's number, as a shell reports a process the signal ended. SIGHUP: the terminal closed.
+const EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 
 /**
- * Runs `write` with SIGINT and SIGTERM handled as described above; `dir` is the results folder, named
+ * Runs `write` with SIGINT, SIGTERM and SIGHUP handled as described above; `dir` is the results folder, named
  * in the message.
  */
 export async function whileWriting<T>(dir: string, write: () => Promise<T>): Promise<T> {
@@ -21,12 +23,10 @@ export async function whileWriting<T>(dir: string, write: () => Promise<T>): Pro
     process.stderr.write(`dtsim: interrupted by ${signal} while writing results; ${what}; ${dir} is as it was before the run\n`);
     process.exit(EXIT_CODES[signal] ?? 1);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const s of SIGNALS) process.on(s, handler);
   try {
     return await write();
   } finally {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    for (const s of SIGNALS) process.off(s, handler);
   }
 }
