@@ -2,9 +2,9 @@
  * Ctrl-C and `kill` while results are being written. The write is asynchronous, so a handler runs
  * between its blocks: it deletes the temporary folder (the previous results stay as they were), says
  * so in one line, and exits 130 for SIGINT, 143 for SIGTERM or 129 for SIGHUP, as a shell reports a
- * signalled process. The handler is installed only around the write: the simulation before it is synchronous,
- * where a JS handler could not run until the end, so there the default action (stop at once, with
- * nothing written yet) is the better answer to Ctrl-C.
+ * signalled process. The handler is installed only around the write: the simulation before it is
+ * synchronous, where a JS handler could not run until the end, so there the default action (stop at
+ * once, with nothing written yet) is the better answer to Ctrl-C.
  */
 import { abortPendingWrites } from '../../results/write-results.ts';
 
@@ -13,8 +13,8 @@ const EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130,
 const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 
 /**
- * Runs `write` with SIGINT, SIGTERM and SIGHUP handled as described above; `dir` is the results folder, named
- * in the message.
+ * Runs `write` with SIGINT, SIGTERM and SIGHUP handled as described above; `dir` is the results
+ * folder, named in the message.
  */
 export async function whileWriting<T>(dir: string, write: () => Promise<T>): Promise<T> {
   const handler = (signal: NodeJS.Signals): void => {
