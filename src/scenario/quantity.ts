@@ -1,14 +1,14 @@
 /**
  * Strict parsing of quantities written with units (`"80 GB"`, `"5 us"`, `"100 Gbit/s"`, `"312 TFLOP/s"`)
- * into SI base units: bytes, seconds, bytes per second, FLOPs, FLOP/s (design.md §5, §6). mathjs reads
- * the unit expression and checks its dimension; the number is then scaled by exact integer factors so
- * that `"5 us"` is exactly 5e-6 and `"25 GB/s"` exactly 2.5e10 (mathjs's own conversion multiplies by
- * 1e-6 and would give 4.9999999999999996e-6). A bare number is never a quantity: "25" could be bytes,
- * GB or Gbit/s, and guessing is how scenarios go silently wrong.
+ * into SI base units: bytes, seconds, bytes per second, FLOPs, FLOP/s (design.md §5, §6). The unit
+ * expression is read by `unit-expression.ts` (no units library: mathjs alone made a validation 79 MB
+ * larger), which gives its dimension and exact integer factors, so that `"5 us"` is exactly 5e-6 and
+ * `"25 GB/s"` exactly 2.5e10 (multiplying by 1e-6 would give 4.9999999999999996e-6). A bare number is
+ * never a quantity: "25" could be bytes, GB or Gbit/s, and guessing is how scenarios go silently wrong.
  */
 import type { QuantityDimension } from '../schedules/options.ts';
-import type { Unit } from 'mathjs';
-import { mathjs } from './math.ts';
+import { readUnit, sameDimensions } from './unit-expression.ts';
+import type { Dimensions } from './unit-expression.ts';
 
 export type { QuantityDimension } from '../schedules/options.ts';
 
@@ -21,7 +21,7 @@ export class QuantityError extends Error {
 }
 
 interface DimensionInfo {
-  /** A unit of the dimension, to compare bases with. */
+  /** The SI unit values are returned in; its dimension is the one a quantity must have. */
   readonly ref: string;
   /** Article + name for messages. */
   readonly name: string;
@@ -41,7 +41,7 @@ interface DimensionInfo {
 
 const PREFIXES = 'SI prefixes (k, M, G, T, P) or binary ones (Ki, Mi, Gi, Ti)';
 
-/** What each dimension accepts. mathjs's base for information is the bit, so sizes are divided by 8. */
+/** What each dimension accepts. */
 export const DIMENSIONS: Readonly<Record<QuantityDimension, DimensionInfo>> = Object.freeze({
   size: { ref: 'B', name: 'a size', example: '80 GB', units: `B (bytes) or bit (b), with ${PREFIXES}; GB = 1e9 B, GiB = 2^30 B`, zeroOk: true, max: [1e18, '1e18 B (1 EB)'] },
   duration: { ref: 's', name: 'a duration', example: '5 us', units: 'ns, us (or µs), ms, s, min, h, day', zeroOk: true, max: [1e9, '1e9 s (about 32 years)'] },
@@ -75,44 +75,24 @@ export function quantityExample(dimension: QuantityDimension, number?: number): 
   return number === undefined ? ex : `${number} ${ex.slice(ex.indexOf(' ') + 1)}`;
 }
 
+/** The dimension of a unit this module itself writes (`B/s`); a typo here is a bug, not a user error. */
+function dimensionsOf(ref: string): Dimensions {
+  const r = readUnit(ref);
+  if (!r.ok) throw new Error(`unreadable reference unit "${ref}"`);
+  return r.dims;
+}
+
+const EXPECTED: readonly (readonly [Dimensions, QuantityDimension])[] = QUANTITY_DIMENSIONS.map((d) => [dimensionsOf(DIMENSIONS[d].ref), d]);
+
 // Other dimensions a user may write by mistake, named so the message says what they wrote.
-const OTHER_DIMENSIONS: readonly (readonly [string, string])[] = [
+const OTHER_DIMENSIONS: readonly (readonly [Dimensions, string])[] = [
   ['m', 'a length'],
   ['kg', 'a mass'],
   ['Hz', 'a frequency'],
   ['B s', 'a size times a duration'],
-];
+].map(([ref, name]) => [dimensionsOf(ref!), name!]);
 
 const NUMBER_THEN_UNIT = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$/;
-
-interface MathUnitPart {
-  readonly unit: { readonly name: string; readonly value: number };
-  readonly prefix: { readonly value: number };
-  readonly power: number;
-}
-
-/**
- * Multiplies `x` by the unit's factor to mathjs's base units, keeping sub-unit prefixes (milli, micro,
- * ...) as divisions by their exact integer reciprocals.
- */
-function scaleExactly(x: number, parts: readonly MathUnitPart[], divisor: number): number {
-  let num = 1;
-  let den = divisor;
-  for (const p of parts) {
-    const f = p.prefix.value * p.unit.value;
-    const inv = Math.round(1 / f);
-    const exact = f < 1 && Math.abs(inv * f - 1) < 1e-12;
-    for (let k = 0; k < Math.abs(p.power); k++) {
-      const up = p.power > 0;
-      if (exact) {
-        if (up) den *= inv;
-        else num *= inv;
-      } else if (up) num *= f;
-      else den *= f;
-    }
-  }
-  return (x * num) / den;
-}
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -120,7 +100,7 @@ function show(v: unknown): string {
 
 /**
  * Parses `value` as a quantity of `dimension` and returns it in SI base units (B, s, B/s, FLOP, FLOP/s).
- * Accepts a string: a number, optional spaces, and a mathjs unit expression of the right dimension.
+ * Accepts a string: a number, optional spaces, and a unit expression of the right dimension (`readUnit`).
  * @throws QuantityError for a bare number (suggesting the unit), an unreadable string, an unknown unit,
  *   a unit of another dimension (naming both), a negative value, zero for a rate, a non-finite one, or
  *   one outside the dimension's range (`DIMENSIONS[d].max`, `.min`).
@@ -132,7 +112,7 @@ export function parseQuantity(value: unknown, dimension: QuantityDimension): num
     throw new QuantityError(value, `got ${value}; write it with a unit, e.g. "${quantityExample(dimension, value)}"`);
   }
   if (typeof value !== 'string') throw new QuantityError(value, `got ${show(value)}; expected ${expected}`);
-  // Both the micro sign (U+00B5) and Greek mu (U+03BC) mean micro; mathjs only knows `u`.
+  // Both the micro sign (U+00B5) and Greek mu (U+03BC) mean micro; the unit reader (like mathjs) knows only `u`.
   const text = value.trim().replace(/[\u00b5\u03bc]/g, 'u');
   const m = NUMBER_THEN_UNIT.exec(text);
   if (m === null) throw new QuantityError(value, `got ${show(value)}; expected ${expected}: a number then a unit`);
@@ -145,24 +125,18 @@ export function parseQuantity(value: unknown, dimension: QuantityDimension): num
     const base = unitText.slice(0, -1);
     throw new QuantityError(value, `got ${show(value)}: "FLOPS" is ambiguous; write "${m[1]} ${base}/s" for a rate or "${m[1]} ${base}" for a count`);
   }
-  const math = mathjs();
-  let unit: Unit;
-  try {
-    unit = math.unit(unitText) as Unit;
-  } catch (err) {
-    const name = /Unit "([^"]*)" not found/.exec(err instanceof Error ? err.message : '')?.[1];
-    const what = name === undefined ? `cannot read the unit "${unitText}"` : `unknown unit "${name}"`;
+  const unit = readUnit(unitText);
+  if (!unit.ok) {
+    const what = unit.unknown === undefined ? `cannot read the unit "${unitText}"` : `unknown unit "${unit.unknown}"`;
     throw new QuantityError(value, `got ${show(value)}: ${what}; ${info.name} is written in ${info.units}, e.g. "${info.example}"`);
   }
-  if (!unit.equalBase(math.unit(info.ref))) {
-    const actual =
-      QUANTITY_DIMENSIONS.find((d) => unit.equalBase(math.unit(DIMENSIONS[d].ref))) ??
-      OTHER_DIMENSIONS.find(([ref]) => unit.equalBase(math.unit(ref)))?.[1];
-    const was = actual === undefined ? '' : ` (${actual in DIMENSIONS ? DIMENSIONS[actual as QuantityDimension].name : actual})`;
-    throw new QuantityError(value, `got ${show(value)}${was}; expected ${expected}`);
+  const written = EXPECTED.find(([dims]) => sameDimensions(dims, unit.dims))?.[1];
+  if (written !== dimension) {
+    const actual = written === undefined ? OTHER_DIMENSIONS.find(([dims]) => sameDimensions(dims, unit.dims))?.[1] : DIMENSIONS[written].name;
+    throw new QuantityError(value, `got ${show(value)}${actual === undefined ? '' : ` (${actual})`}; expected ${expected}`);
   }
-  const bits = dimension === 'size' || dimension === 'bandwidth';
-  const si = scaleExactly(x, unit.units as unknown as readonly MathUnitPart[], bits ? 8 : 1);
+  // Multiply, then divide: for "5 us", 5 / 1e6 is exactly 5e-6.
+  const si = (x * unit.num) / unit.den;
   if (!Number.isFinite(si)) throw new QuantityError(value, `got ${show(value)}; expected a finite ${info.name.replace(/^an? /, '')}`);
   if (si < 0 || (si === 0 && !info.zeroOk)) {
     throw new QuantityError(value, `got ${show(value)}; expected ${info.name} ${info.zeroOk ? '>= 0' : '> 0'}`);

@@ -83,4 +83,40 @@ describe('dtsim validate', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
     expect(out).toMatch(/^ok .*tf\.yaml: 1 run, 8 workers\nfailed 0\n$/);
   });
+
+  it('loads mathjs only for a scenario with a formula: scale-4096 (quantities, no formula) does without it', () => {
+    // ESM imports of mathjs fail outright; CommonJS requires (how math.ts loads it) are recorded.
+    const hooks = `export async function resolve(s, c, next) { if (s === 'mathjs' || s.startsWith('mathjs/')) throw new Error('imported ' + s); return next(s, c); }`;
+    const script = `
+      import { register, default as Module } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
+      const load = Module._load;
+      const required = [];
+      Module._load = function (request, ...rest) {
+        if (request === 'mathjs' || request.startsWith('mathjs/')) required.push(request);
+        return load.call(this, request, ...rest);
+      };
+      const { register: tsx } = await import('tsx/esm/api');
+      tsx();
+      const { validateFiles } = await import('./src/cli/commands/validate.ts');
+      const io = { out: (t) => process.stdout.write(t), err: (t) => process.stdout.write(t) };
+      for (const f of ['scenarios/scale-4096.yaml', 'scenarios/quickstart.yaml', 'scenarios/local-sgd-period.yaml']) {
+        await validateFiles([f], {}, io);
+        console.log('mathjs:', required.join(',') || 'none');
+      }
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+    expect(out).toBe(
+      [
+        'ok scenarios/scale-4096.yaml: 1 run, 4096 workers',
+        'mathjs: none',
+        'ok scenarios/quickstart.yaml: 4 runs, 6 workers',
+        'mathjs: none',
+        // learningRate: "0.05 * workers / 8"
+        'ok scenarios/local-sgd-period.yaml: 3 runs, 8 workers',
+        'mathjs: mathjs',
+        '',
+      ].join('\n'),
+    );
+  });
 });
