@@ -43,15 +43,17 @@ export function writeValidateCases(): ValidateCase[] {
   const counts = [nodes8, nodes8];
   if (counts.reduce((a, c) => a + 8 * c, 0) > MAX_SWEEP_GPUS) throw new Error('distinct-cluster case over the budget');
   add('sweep-2-distinct-65536-gpu-clusters', header('e') + cluster(nodes8, 8, '{ topology: { kind: switch } }') + TAIL + 'sweep:\n  cluster.network: [{ model: flow, topology: { kind: ring } }, { topology: { kind: switch } }]\n', true);
-  // A file near 128 KiB of small numbers: a straggler worker list of ~30,000 ranks.
-  const listed = Math.floor((MAX_SCENARIO_BYTES - 400) / 4);
-  add('file-128k-30k-values', header('f') + `cluster:\n  nodes: [{ count: 8, gpusPerNode: 8, gpu: A100-80GB }]\n  stragglers: [{ kind: constant, factor: 2, workers: [${nums(listed, (i) => i % 64)}] }]\n` + TAIL, true);
+  // A file near 128 KiB of numbers: a straggler worker list of about 19,000 distinct ranks (a rank may
+  // be listed once) on the largest cluster.
+  let listed = 0;
+  for (let bytes = 0; bytes + String(listed).length + 2 < MAX_SCENARIO_BYTES - 400; listed++) bytes += String(listed).length + 2;
+  add('file-128k-19k-values', header('f') + `cluster:\n  nodes: [{ count: ${nodes8}, gpusPerNode: 8, gpu: A100-80GB }]\n  stragglers: [{ kind: constant, factor: 2, workers: [${nums(listed)}] }]\n` + TAIL, true);
   // The costliest YAML per byte measured: nested flow collections, ~128 KiB (rejected by the schema, after parsing).
   let nested = '';
   while (nested.length < MAX_SCENARIO_BYTES - 200) nested += '  - {a: [1, 2, 3, {b: c}]}\n';
   add('file-128k-nested-flow', `name: g\ncluster: { nodes: [{ gpu: A100-80GB }] }\ndescription:\n${nested}`, false);
   // The value budget: 1,000 points × ~245 values = ~245,000 (limit 250,000).
-  add('sweep-1000-points-x-245-values', header('h') + `cluster:\n  nodes: [{ count: 8, gpusPerNode: 8, gpu: A100-80GB }]\n  stragglers: [{ kind: constant, factor: 2, workers: [${nums(200, (i) => i % 64)}] }]\n` + TAIL + `sweep:\n  seed: [${nums(DEFAULT_MAX_RUNS)}]\n`, true);
+  add('sweep-1000-points-x-245-values', header('h') + `cluster:\n  nodes: [{ count: 32, gpusPerNode: 8, gpu: A100-80GB }]\n  stragglers: [{ kind: constant, factor: 2, workers: [${nums(200)}] }]\n` + TAIL + `sweep:\n  seed: [${nums(DEFAULT_MAX_RUNS)}]\n`, true);
   // Full mode, dirichlet over 2,000 workers with a split no draw meets: the replay stops at its draw budget.
   add('full-dirichlet-replay-budget', `${header('i', 'full')}cluster:\n  nodes: [{ count: 250, gpusPerNode: 8, gpu: A100-80GB }]\nworkload:\n  batchSize: 1\n  sharding: { kind: dirichlet, alpha: 0.01, minPerWorker: 4 }\ntraining: { stop: { updates: 10 } }\n`, false);
   // A trace at the limit (4 MiB): about 300,000 rows.
