@@ -8,6 +8,7 @@ import { MAX_DATASET_VALUES } from '../../src/training/datasets/registry.ts';
 import { MAX_FORMULA_LENGTH } from '../../src/scenario/formula.ts';
 import { DIRICHLET_REPLAY_DRAWS, MAX_TRAINED_PARAMS } from '../../src/scenario/setup-check.ts';
 import { MAX_SLOWDOWN_FACTOR } from '../../src/hardware/slowdown-registry.ts';
+import { DEFAULT_TRACE_LIMIT, DEFAULT_UPDATES_LIMIT, MAX_TRACE_LIMIT, MAX_UPDATES_LIMIT } from '../../src/results/output-defaults.ts';
 
 const DOC = readFileSync(resolve(import.meta.dirname, '../../docs/scenarios.md'), 'utf8');
 
@@ -36,5 +37,6 @@ describe('docs/scenarios.md', () => {
     expect(section).toContain(`${L.MAX_DEPTH} levels`);
     expect(section).toContain(`${MAX_FORMULA_LENGTH} characters`);
     expect(section).toContain('--max-runs');
+    for (const v of [MAX_TRACE_LIMIT, DEFAULT_TRACE_LIMIT, MAX_UPDATES_LIMIT, DEFAULT_UPDATES_LIMIT]) expect(section).toContain(n(v));
   });
 });
