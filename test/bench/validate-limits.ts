@@ -5,8 +5,8 @@
  *   and its memory is the peak RSS minus the RSS before it: what validating that input costs, on top
  *   of a start-up that is the same for every file;
  * - the whole `dtsim validate <file>` command: wall time and peak RSS, start-up included (tsx, zod and
- *   yaml cost about 0.35 s and 100 MB before any file is read; mathjs, loaded only for a scenario with
- *   a formula, and none of these cases has one, adds about 0.4 s and 80 MB).
+ *   yaml cost about 0.35 s and 100 MB before any file is read; formulas have their own parser, so
+ *   nothing loads mathjs).
  * Timings are printed, never asserted (design.md §6): they depend on the machine.
  */
 import { spawnSync } from 'node:child_process';

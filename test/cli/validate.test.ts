@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateCommand } from '../../src/cli/commands/validate.ts';
@@ -84,8 +84,11 @@ describe('dtsim validate', () => {
     expect(out).toMatch(/^ok .*tf\.yaml: 1 run, 8 workers\nfailed 0\n$/);
   });
 
-  it('loads mathjs only for a scenario with a formula: scale-4096 (quantities, no formula) does without it', () => {
-    // ESM imports of mathjs fail outright; CommonJS requires (how math.ts loads it) are recorded.
+  it('validates every shipped scenario, formulas included, without loading mathjs', () => {
+    // ESM imports of mathjs fail outright; CommonJS requires (how dtsim loaded it lazily until formulas
+    // got their own parser) are recorded. local-sgd-period has a formula: learningRate: "0.05 * workers / 8".
+    const files = readdirSync(resolve(import.meta.dirname, '../../scenarios')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `scenarios/${f}`);
+    expect(files).toContain('scenarios/local-sgd-period.yaml');
     const hooks = `export async function resolve(s, c, next) { if (s === 'mathjs' || s.startsWith('mathjs/')) throw new Error('imported ' + s); return next(s, c); }`;
     const script = `
       import { register, default as Module } from 'node:module';
@@ -100,23 +103,17 @@ describe('dtsim validate', () => {
       tsx();
       const { validateFiles } = await import('./src/cli/commands/validate.ts');
       const io = { out: (t) => process.stdout.write(t), err: (t) => process.stdout.write(t) };
-      for (const f of ['scenarios/scale-4096.yaml', 'scenarios/quickstart.yaml', 'scenarios/local-sgd-period.yaml']) {
+      for (const f of ${JSON.stringify(files)}) {
         await validateFiles([f], {}, io);
         console.log('mathjs:', required.join(',') || 'none');
       }
     `;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
-    expect(out).toBe(
-      [
-        'ok scenarios/scale-4096.yaml: 1 run, 4096 workers',
-        'mathjs: none',
-        'ok scenarios/quickstart.yaml: 4 runs, 6 workers',
-        'mathjs: none',
-        // learningRate: "0.05 * workers / 8"
-        'ok scenarios/local-sgd-period.yaml: 3 runs, 8 workers',
-        'mathjs: mathjs',
-        '',
-      ].join('\n'),
-    );
+    const lines = out.trimEnd().split('\n');
+    expect(lines).toHaveLength(2 * files.length);
+    files.forEach((f, i) => {
+      expect(lines[2 * i]).toMatch(new RegExp(`^ok ${f.replace('.', '\\.')}: `));
+      expect(lines[2 * i + 1], f).toBe('mathjs: none');
+    });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * `dtsim validate <scenario...>`: loads each scenario (with `--set` overrides and its sweep) exactly as
  * `dtsim run` would, without running anything, and prints `ok` or every problem of every file. The
- * scenario layer is imported inside the action, so `dtsim --help` does not pay for zod or yaml; mathjs
- * is loaded only when a scenario has a formula, and nothing here reaches TensorFlow.js.
+ * scenario layer is imported inside the action, so `dtsim --help` does not pay for zod or yaml; nothing
+ * here loads mathjs (formulas have their own parser) or reaches TensorFlow.js.
  */
 import { Command } from 'commander';
 import { MAX_RUNS_HELP, parseMaxRuns } from './max-runs.ts';
