@@ -68,7 +68,9 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
     } finally {
       display.end();
     }
-    // Let a pending Ctrl-C be handled between runs (the simulation loop itself is synchronous).
+    // Yield to the event loop between runs, so the progress bar and other output are flushed. (Ctrl-C
+    // needs no handler here: during the simulation its default action stops the process at once, and
+    // nothing has been written yet.)
     await new Promise((res) => setImmediate(res));
   }
   const { resultFiles } = await import('./run-files.ts');
