@@ -63,7 +63,7 @@ interface Override {
  * A reader of the files a scenario names, limited to `MAX_TRACE_BYTES` and memoized per path, so a
  * sweep reads (and its schema checks) each file once.
  */
-function traceReader(read: ((path: string) => string) | undefined): (path: string) => string {
+export function traceReader(read: ((path: string) => string) | undefined): (path: string) => string {
   const seen = new Map<string, string>();
   return (path) => {
     let text = seen.get(path);
@@ -138,16 +138,26 @@ function perKey(message: string, keys: readonly string[]): string[] {
   return keys.map((k) => `unknown key "${k}"${didYouMean(k, allowed)}${tail}`);
 }
 
-function zodIssues(err: z.ZodError, file: string, where: (path: readonly PropertyKey[], key: boolean) => Pick<ScenarioIssue, 'line' | 'column' | 'origin'>): ScenarioIssue[] {
+/**
+ * One scenario issue per zod issue, placed by `where`. Unknown keys get one issue each, at the key.
+ * `prefix` is the path of the parsed value inside the file (empty for a whole scenario).
+ */
+export function zodIssues(
+  err: z.ZodError,
+  file: string,
+  where: (path: readonly PropertyKey[], key: boolean) => Pick<ScenarioIssue, 'line' | 'column' | 'origin'>,
+  prefix: readonly PropertyKey[] = [],
+): ScenarioIssue[] {
   return err.issues.flatMap((iss): ScenarioIssue[] => {
     if (iss.code === 'unrecognized_keys') {
       const messages = perKey(iss.message, iss.keys);
       return iss.keys.map((k, i) => {
-        const path = [...iss.path, k];
+        const path = [...prefix, ...iss.path, k];
         return { file, ...where(path, true), path: formatPath(path), message: messages[i]! };
       });
     }
-    return [{ file, ...where(iss.path, false), path: formatPath(iss.path), message: iss.message }];
+    const path = [...prefix, ...iss.path];
+    return [{ file, ...where(path, false), path: formatPath(path), message: iss.message }];
   });
 }
 
@@ -255,15 +265,22 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
  * @throws ScenarioError for an unreadable or too large file, another extension, or anything `parseScenario` rejects.
  */
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
+  return parseScenario(readScenarioText(file, opts.readFile), file, opts);
+}
+
+/**
+ * The text of the scenario file `file`: by extension (.yaml, .yml or .json) and size (at most
+ * `MAX_SCENARIO_BYTES`, checked before reading), through `read` when given (tests).
+ * @throws ScenarioError for another extension, or a file that is too large or cannot be read.
+ */
+export function readScenarioText(file: string, read?: (path: string) => string): string {
   if (!/\.(ya?ml|json)$/i.test(file)) {
     throw new ScenarioError(file, [{ file, path: '', message: 'expected a .yaml, .yml or .json file' }]);
   }
-  let text: string;
   try {
-    text = opts.readFile === undefined ? readTextFile(file, MAX_SCENARIO_BYTES) : opts.readFile(file);
+    return read === undefined ? readTextFile(file, MAX_SCENARIO_BYTES) : read(file);
   } catch (err) {
     const why = err instanceof FileLimitError ? err.message : `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
     throw new ScenarioError(file, [{ file, path: '', message: why }]);
   }
-  return parseScenario(text, file, opts);
 }

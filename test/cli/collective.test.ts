@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { collectiveCommand } from '../../src/cli/commands/collective.ts';
-import { parseBandwidth, parseDuration, parseSize } from '../../src/cli/commands/quantities.ts';
+import { parseSize } from '../../src/cli/commands/quantities.ts';
+import { ScenarioError } from '../../src/scenario/errors.ts';
 
 async function run(args: string[]): Promise<string> {
   let out = '';
@@ -40,7 +41,7 @@ describe('dtsim collective', () => {
     writeFileSync(file, [
       'cluster:',
       '  nodes:',
-      '    - { count: 4, gpusPerNode: 1, intraNode: { bandwidth: "1000 GB/s", latency: "0.5 us" }, nic: { bandwidth: "80 Gbit/s", latency: "4.5 us" } }',
+      '    - { count: 4, gpusPerNode: 1, gpu: A100-80GB, intraNode: { bandwidth: "1000 GB/s", latency: "0.5 us" }, nic: { bandwidth: "80 Gbit/s", latency: "4.5 us" } }',
       '  network: { model: flow, topology: { kind: switch } }',
     ].join('\n'));
     const csv = join(dir, 'out.csv');
@@ -54,12 +55,31 @@ describe('dtsim collective', () => {
     expect(Number(lines[1]!.split(',')[3])).toBeCloseTo(93.6432, 3);
   });
 
-  it('fails clearly on a bad size, a bad quantity and an algorithm that cannot do the op', async () => {
+  it('reads a cluster file with the scenario rules: limits, YAML checks and file:line:col errors, never a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtsim-coll-'));
+    const cases: [string, string[], RegExp][] = [
+      // Today's limit of 65,536 GPUs, before anything is built (this once ran out of memory).
+      ['huge.yaml', ['cluster:', '  nodes:', '    - { count: 1000000000, gpusPerNode: 8, gpu: A100-80GB }'], /huge\.yaml:3:16: cluster\.nodes\[0\]\.count: got 1000000000; expected an integer >= 1 and <= 65536/],
+      ['alias.yaml', ['cluster:', '  nodes: *nope'], /alias\.yaml:2:10: .*undefined alias \*nope/],
+      ['tag.yaml', ['cluster:', '  nodes: !!python/object:os.system []'], /tag\.yaml:2:10: /],
+      ['nocluster.yaml', ['name: x'], /nocluster\.yaml:1:1: cluster: expected a cluster: mapping/],
+      ['bw.yaml', ['cluster:', '  nodes: [{ gpu: A100-80GB, nic: { bandwidth: 25 } }]'], /bw\.yaml:2:47: cluster\.nodes\[0\]\.nic\.bandwidth: got 25; write it with a unit/],
+    ];
+    for (const [name, lines, why] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const err = await run(['--cluster', file, '-b', '8', '-e', '8']).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ScenarioError);
+      expect((err as Error).message).toMatch(why);
+    }
+    // A whole scenario file works too: its cluster block is read, the rest is not.
+    const out = await run(['--cluster', resolve(import.meta.dirname, '../../scenarios/hetero-cluster.yaml'), '-b', '1M', '-e', '1M']);
+    expect(rows(out)).toHaveLength(1);
+  });
+
+  it('fails clearly on a bad size and an algorithm that cannot do the op', async () => {
     await expect(run(['-b', '8X'])).rejects.toThrow(/cannot read size "8X"/);
     await expect(run(['--op', 'all-to-all', '--algo', 'ring'])).rejects.toThrow(/does not implement all-to-all/);
-    expect(() => parseBandwidth('200 Gbps', 'nic.bandwidth')).toThrow(/nic.bandwidth: cannot read bandwidth "200 Gbps"; write a number and one of/);
-    expect(parseBandwidth('200 Gbit/s', 'x')).toBe(25e9);
-    expect(parseDuration('5 us', 'x')).toBeCloseTo(5e-6, 15);
     expect(parseSize('8G', 'x')).toBe(8 * 2 ** 30);
   });
 });

@@ -5,10 +5,9 @@
  * busbw = algbw × busBandwidthFactor), so the table can be held against real all_reduce_perf output.
  */
 import { Command, Option } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { writeFileSync } from 'node:fs';
 import { Simulator } from '../../core/simulator.ts';
-import { bytesPerSecond, seconds } from '../../core/units.ts';
+import { buildCluster } from '../../hardware/cluster.ts';
 import type { NodeLinks } from '../../hardware/link-spec.ts';
 import { buildTopology, createNetworkModel } from '../../network/index.ts';
 import { Communicator } from '../../collectives/communicator.ts';
@@ -18,7 +17,7 @@ import { COLLECTIVES, getCollective } from '../../collectives/registry.ts';
 import { PRESETS, getPreset, presetNodes } from '../../collectives/presets.ts';
 import { COLLECTIVE_OPS } from '../../collectives/types.ts';
 import type { CollectiveOp } from '../../collectives/types.ts';
-import { parseBandwidth, parseDuration, parseSize } from './quantities.ts';
+import { parseSize } from './quantities.ts';
 
 /** Where the command writes its table (stdout by default; tests pass a collector). */
 export interface CollectiveIo {
@@ -33,46 +32,17 @@ interface ClusterChoice {
   readonly network?: string;
 }
 
-function obj(v: unknown, path: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${path}: expected a mapping`);
-  return v as Record<string, unknown>;
-}
-
-function onlyKeys(o: Record<string, unknown>, allowed: string[], path: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${path}: unknown key '${k}'; allowed: ${allowed.join(', ')}`);
-}
-
-function linkAt(v: unknown, path: string): NodeLinks['nic'] {
-  const o = obj(v, path);
-  onlyKeys(o, ['bandwidth', 'latency'], path);
-  return { bandwidth: bytesPerSecond(parseBandwidth(o.bandwidth, `${path}.bandwidth`)), latency: seconds(parseDuration(o.latency, `${path}.latency`)) };
-}
-
-/** Reads the minimal `cluster:` block (see docs/collectives.md); strict, every error names its path. */
-function readClusterFile(file: string): ClusterChoice {
-  const root = obj(parseYaml(readFileSync(file, 'utf8')), file);
-  const cluster = obj(root.cluster, `${file}: cluster`);
-  onlyKeys(cluster, ['nodes', 'network'], `${file}: cluster`);
-  if (!Array.isArray(cluster.nodes) || cluster.nodes.length === 0) throw new Error(`${file}: cluster.nodes must be a non-empty list`);
-  const nodes: NodeLinks[] = [];
-  cluster.nodes.forEach((g: unknown, i: number) => {
-    const p = `${file}: cluster.nodes[${i}]`;
-    const o = obj(g, p);
-    onlyKeys(o, ['count', 'gpusPerNode', 'gpu', 'intraNode', 'nic'], p);
-    const count = o.count ?? 1;
-    const gpus = o.gpusPerNode ?? 1;
-    if (!Number.isInteger(count) || (count as number) < 1) throw new Error(`${p}.count must be an integer >= 1`);
-    if (!Number.isInteger(gpus) || (gpus as number) < 1) throw new Error(`${p}.gpusPerNode must be an integer >= 1`);
-    const node: NodeLinks = { gpus: gpus as number, intraNode: linkAt(o.intraNode, `${p}.intraNode`), nic: linkAt(o.nic, `${p}.nic`) };
-    for (let c = 0; c < (count as number); c++) nodes.push(node);
-  });
-  const net = cluster.network === undefined ? {} : obj(cluster.network, `${file}: cluster.network`);
-  onlyKeys(net, ['model', 'topology'], `${file}: cluster.network`);
-  const topo = net.topology === undefined ? { kind: 'switch' } : obj(net.topology, `${file}: cluster.network.topology`);
-  const { kind, ...topologyOptions } = topo;
-  if (typeof kind !== 'string') throw new Error(`${file}: cluster.network.topology.kind must be a string`);
-  if (net.model !== undefined && typeof net.model !== 'string') throw new Error(`${file}: cluster.network.model must be a string`);
-  return { label: file, nodes, topology: kind, topologyOptions, ...(typeof net.model === 'string' ? { network: net.model } : {}) };
+/**
+ * The cluster of a `--cluster` file: its `cluster:` block, read by the scenario layer with every rule a
+ * scenario is read with (loaded lazily, so `dtsim --help` does not pay for it).
+ * @throws ScenarioError naming the file, line:col and path of every problem.
+ */
+async function readClusterFile(file: string): Promise<ClusterChoice> {
+  const { loadClusterFile } = await import('../../scenario/cluster-file.ts');
+  const cluster = loadClusterFile(file);
+  const nodes: NodeLinks[] = [...buildCluster(cluster.nodes, 'cluster.nodes').nodes];
+  const { kind, options } = cluster.network.topology;
+  return { label: file, nodes, topology: kind, topologyOptions: { ...options }, network: cluster.network.model };
 }
 
 function fmt(x: number, width: number, digits: number): string {
@@ -95,12 +65,12 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
     .option('--chunks <n>', 'pipeline chunks for double-binary-tree and ring broadcast', '8')
     .option('--shards <n>', 'parameter-server shards', '1')
     .option('--csv <file>', 'also write the table as CSV')
-    .action((opts: Record<string, string | undefined>) => {
+    .action(async (opts: Record<string, string | undefined>) => {
       const op = (opts.op ?? 'all-reduce') as CollectiveOp;
       const algo = getCollective(op, opts.algo);
       const choice: ClusterChoice =
         opts.cluster !== undefined
-          ? readClusterFile(opts.cluster)
+          ? await readClusterFile(opts.cluster)
           : (() => {
               const p = getPreset(opts.preset ?? 'dgx-a100');
               return { label: `preset ${p.name} (${p.nodes} × ${p.node.gpus} ${p.gpu})`, nodes: presetNodes(p), topology: p.topology, topologyOptions: {} };
