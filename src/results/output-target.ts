@@ -151,12 +151,22 @@ function describeEntries(entries: readonly string[]): string {
 
 let probes = 0;
 
+// 255 bytes per name less room for the writer's `.tmp-<pid>-<n>` suffix; 4,096 bytes per path less the same.
+const MAX_NAME_BYTES = 255 - 32;
+const MAX_PATH_BYTES = 4096 - 32;
+
 /**
  * Why no folder can be created at `dir` (empty when one can): its nearest existing ancestor must be a
  * folder in which a test folder can really be made and removed.
  */
 export function writableProblems(dir: string): string[] {
-  let head = dirname(resolve(dir));
+  // The writer adds `.tmp-<pid>-<n>` (or `.old-...`) to the folder's name; every name in the path must
+  // stay within the file system's 255 bytes, and the whole path within Linux's 4,096.
+  const target = resolve(dir);
+  const long = target.split(sep).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+  if (long !== undefined) return [`the name "${long.length > 40 ? `${long.slice(0, 40)}...` : long}" is ${Buffer.byteLength(long)} bytes long; a folder name may have at most ${MAX_NAME_BYTES}`];
+  if (Buffer.byteLength(target) > MAX_PATH_BYTES) return [`its path is ${Buffer.byteLength(target)} bytes long; at most ${MAX_PATH_BYTES}`];
+  let head = dirname(target);
   for (;;) {
     let st;
     try {

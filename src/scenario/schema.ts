@@ -54,7 +54,9 @@ export function clusterShape(raw: unknown): FormulaScope | undefined {
     : { workers, nodes: count, gpusPerNodeNote: `node groups have ${[...perNode].join(', ')} GPUs per node` };
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// A name is a folder name (results/<name>): at most 100 characters, well inside the 255 bytes a
+// file system allows once the writer's `.tmp-<pid>-<n>` suffix is added.
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** A scenario as the schema returns it: everything but where it came from. */
 export type ParsedScenario = Omit<Scenario, 'file' | 'point'>;
@@ -80,7 +82,7 @@ const outputSchema = strict({
  */
 export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
   return strict({
-    name: z.string().regex(NAME, { error: (iss) => `got ${describeValue(iss.input)}; expected a name of letters, digits, ".", "_" and "-" (it names the results folder)` }),
+    name: z.string().regex(NAME, { error: (iss) => `got ${describeValue(iss.input)}; expected a name of at most 100 letters, digits, ".", "_" and "-" (it names the results folder)` }),
     description: z.string().optional(),
     seed: numberField({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, default: 1, formula: false }),
     mode: z.enum(['full', 'timing-only']).default('full'),

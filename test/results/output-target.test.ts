@@ -82,6 +82,10 @@ describe('writableProblems and checkOutputTarget', () => {
     writeFileSync(join(root, 'file'), 'x');
     expect(writableProblems(join(root, 'file', 'out'))).toEqual([`${join(root, 'file')} is not a folder`]);
     expect(writableProblems('/proc/dtsim-test/out')[0]).toMatch(/^cannot create a folder in \/proc \(E[A-Z]+\)$/);
+    // Names the file system would refuse, found before the run rather than when the results are written.
+    expect(writableProblems(join(root, 'x'.repeat(224)))).toEqual([`the name "${'x'.repeat(40)}..." is 224 bytes long; a folder name may have at most 223`]);
+    expect(writableProblems(join(root, 'x'.repeat(223)))).toEqual([]);
+    expect(writableProblems(join(root, ...Array.from({ length: 30 }, () => 'y'.repeat(200))))[0]).toMatch(/^its path is \d+ bytes long; at most 4064$/);
   });
 
   it('throws one OutputDirError naming the folder, its origin and every problem', () => {
