@@ -4,7 +4,7 @@
  * `buildTopology` run here, at validation time, so `dtsim validate` reports what a run would trip on.
  */
 import { z } from 'zod';
-import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS, buildCluster } from '../hardware/cluster.ts';
+import { DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
 import type { NodeGroupSpec } from '../hardware/cluster.ts';
 import { DeviceSpecError, PRECISIONS, defineDeviceSpec } from '../hardware/device-spec.ts';
 import { GPU_NAMES, UnknownGpuError, catalogEntry } from '../hardware/gpu-catalog.ts';
@@ -22,7 +22,7 @@ import { rangeListField, ranksOf } from './rank-lists.ts';
 import type { IndexRange } from './rank-lists.ts';
 import { unknownName } from './suggest.ts';
 import type { QuantityDimension } from './quantity.ts';
-import { fabricCheck } from './setup-check.ts';
+import { clusterOf, fabricCheck } from './setup-check.ts';
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -102,11 +102,6 @@ const nodeGroup = strict({
   return out as NodeGroupSpec;
 });
 
-/** Maps `nodes[1].speed` (a ClusterSpecError path) to `[1, 'speed']`. */
-function clusterPath(path: string): PropertyKey[] {
-  return [...path.matchAll(/\[(\d+)\]|\.([^.[]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
-}
-
 function nodesSchema(sctx: SchemaContext): z.ZodType<NodeGroupSpec[]> {
   return z
     .array(nodeGroup)
@@ -117,16 +112,9 @@ function nodesSchema(sctx: SchemaContext): z.ZodType<NodeGroupSpec[]> {
         addIssue(ctx, groups, `the node groups hold ${total} GPUs (count × gpusPerNode summed); at most ${MAX_CLUSTER_GPUS} GPUs are simulated`);
         return groups;
       }
-      // Built once per distinct cluster of a load (sweep points share it); only the problem is kept.
-      const problem = memoized(sctx, `cluster:${JSON.stringify(groups)}`, (): { message: string; path: PropertyKey[] } | undefined => {
-        try {
-          buildCluster(groups, 'nodes');
-          return undefined;
-        } catch (err) {
-          if (!(err instanceof ClusterSpecError || err instanceof RangeError || err instanceof UnknownGpuError || err instanceof DeviceSpecError)) throw err;
-          return { message: err.message, path: err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [] };
-        }
-      });
+      // Built once per distinct cluster of a load (sweep points and the set-up checks share it).
+      const built = clusterOf(sctx, groups);
+      const problem = 'devices' in built ? undefined : built;
       if (problem !== undefined) addIssue(ctx, groups, problem.message, problem.path);
       return groups;
     });

@@ -14,8 +14,10 @@ import type { z } from 'zod';
 import { checkCollective } from '../collectives/communicator.ts';
 import { COLLECTIVES } from '../collectives/registry.ts';
 import { Rng } from '../core/rng.ts';
-import { buildCluster } from '../hardware/cluster.ts';
-import type { NodeGroupSpec } from '../hardware/cluster.ts';
+import { ClusterSpecError, buildCluster } from '../hardware/cluster.ts';
+import type { Cluster, NodeGroupSpec } from '../hardware/cluster.ts';
+import { DeviceSpecError } from '../hardware/device-spec.ts';
+import { UnknownGpuError } from '../hardware/gpu-catalog.ts';
 import { Slowdown } from '../hardware/slowdown.ts';
 import { buildTopology } from '../network/topologies.ts';
 import { ComputeModel } from '../schedules/lib/compute-model.ts';
@@ -58,13 +60,15 @@ export interface FabricCheck {
  */
 export function fabricCheck(sctx: SchemaContext, nodes: readonly NodeGroupSpec[], topology: { kind: string; options: Readonly<Record<string, unknown>> }): FabricCheck {
   return memoized(sctx, `fabric:${JSON.stringify([nodes, topology])}`, (): FabricCheck => {
+    const built = clusterOf(sctx, nodes);
+    // A cluster error is reported at the node groups; only the topology's own is reported here.
+    if (!('devices' in built)) return { allReduce: {} };
     let topo;
     try {
-      topo = buildTopology(topology.kind, buildCluster(nodes, 'nodes').nodes, topology.options);
+      topo = buildTopology(topology.kind, built.nodes, topology.options);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
-      // A cluster error is reported at the node groups; only the topology's own is reported here.
-      return { ...(buildsCluster(nodes) ? { topologyError: err.message } : {}), allReduce: {} };
+      return { topologyError: err.message, allReduce: {} };
     }
     const group = Array.from({ length: topo.ranks }, (_, i) => i);
     const allReduce: Record<string, string> = {};
@@ -80,13 +84,30 @@ export function fabricCheck(sctx: SchemaContext, nodes: readonly NodeGroupSpec[]
   });
 }
 
-function buildsCluster(nodes: readonly NodeGroupSpec[]): boolean {
-  try {
-    buildCluster(nodes, 'nodes');
-    return true;
-  } catch {
-    return false;
-  }
+/** Why node groups do not make a cluster: the message and the path below `cluster.nodes`. */
+export interface ClusterProblem {
+  readonly message: string;
+  readonly path: PropertyKey[];
+}
+
+/**
+ * The cluster of `groups`, built once per distinct set of groups in a load (sweep points and the
+ * checks share it, so a 65,536-GPU cluster is built once), or why it cannot be built.
+ */
+export function clusterOf(sctx: SchemaContext, groups: readonly NodeGroupSpec[]): Cluster | ClusterProblem {
+  return memoized(sctx, `cluster:${JSON.stringify(groups)}`, (): Cluster | ClusterProblem => {
+    try {
+      return buildCluster(groups, 'nodes');
+    } catch (err) {
+      if (!(err instanceof ClusterSpecError || err instanceof RangeError || err instanceof UnknownGpuError || err instanceof DeviceSpecError)) throw err;
+      return { message: err.message, path: err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [] };
+    }
+  });
+}
+
+/** Maps `nodes[1].speed` (a ClusterSpecError path) to `[1, 'speed']`. */
+function clusterPath(path: string): PropertyKey[] {
+  return [...path.matchAll(/\[(\d+)\]|\.([^.[]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
 }
 
 /** Runs `f`; a RangeError or TypeError (what the constructors throw for bad input) becomes an issue at `path`. */
