@@ -56,7 +56,7 @@ export function buildFullTrainer(s: Scenario, workers: number, rng: Rng): { trai
     test: { x: test.x, y: test.y, n: test.n },
     samplers,
     batchSize: s.workload.batchSize,
-    initialParams: initParams(model.layout, rng.fork('init')),
+    initialParams: initParams(model.layout, rng.fork('init'), s.workload.model.init),
     newOptimizer: () => opt.create(s.training.optimizer.options),
     lr,
   });

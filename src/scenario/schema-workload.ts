@@ -9,6 +9,8 @@ import { DATASETS } from '../training/datasets/registry.ts';
 import type { ShardSpec } from '../training/datasets/sharding.ts';
 import { MODEL_KINDS } from '../training/models/create-model.ts';
 import type { ModelConfig } from '../training/models/create-model.ts';
+import { WEIGHT_INITS } from '../training/models/layout.ts';
+import type { WeightInit } from '../training/models/layout.ts';
 import { PROFILES } from '../workload/index.ts';
 import type { Scenario, TimingSpec } from './types.ts';
 import { addIssue, defined, field, intField, numberField, quantityField } from './fields.ts';
@@ -21,10 +23,14 @@ const count = intField(1);
 
 // The model kinds are a TypeScript union, not a descriptor registry, so their shapes are listed here;
 // the check below fails at load time if create-model.ts gains a kind this file does not describe.
+// Every kind takes `init`; absent, the default (`relu-he`) applies and is not written into the
+// normalized scenario, so scenarios that do not name it keep their hash.
+const init = z.enum(WEIGHT_INITS as [WeightInit, ...WeightInit[]]).optional();
 const MODEL_SHAPES: Readonly<Record<ModelConfig['kind'], z.ZodRawShape>> = {
-  'logistic-regression': { inputSize: count, numClasses: count },
-  mlp: { preset: z.enum(['2nn']).optional(), hidden: z.array(count).min(1).optional(), inputSize: count, numClasses: count },
+  'logistic-regression': { inputSize: count, numClasses: count, init },
+  mlp: { preset: z.enum(['2nn']).optional(), hidden: z.array(count).min(1).optional(), inputSize: count, numClasses: count, init },
   cnn: {
+    init,
     imageSize: count.refine((s) => s === undefined || s % 4 === 0, { error: (iss) => `got ${String(iss.input)}; expected a positive multiple of 4 (two 2×2 poolings)` }),
     channels: count,
     filters: z.tuple([count, count]).optional(),

@@ -3,12 +3,17 @@ import { cnn, type CnnOptions } from './cnn.ts';
 import { logisticRegression } from './logistic-regression.ts';
 import { MLP_2NN_HIDDEN, mlp } from './mlp.ts';
 import type { Model } from './model.ts';
+import type { WeightInit } from './layout.ts';
 
 /** A model description: the scenario's `workload.model` after validation. */
-export type ModelConfig =
+export type ModelConfig = (
   | { readonly kind: 'logistic-regression'; readonly inputSize?: number; readonly numClasses?: number }
   | { readonly kind: 'mlp'; readonly preset?: '2nn'; readonly hidden?: readonly number[]; readonly inputSize?: number; readonly numClasses?: number }
-  | ({ readonly kind: 'cnn' } & CnnOptions);
+  | ({ readonly kind: 'cnn' } & CnnOptions)
+) & {
+  /** How the weights are initialised (default `relu-he`); see `WeightInit`. The model's shape does not depend on it. */
+  readonly init?: WeightInit;
+};
 
 /** Model kinds accepted by `createModel`. */
 export const MODEL_KINDS: readonly ModelConfig['kind'][] = ['logistic-regression', 'mlp', 'cnn'];

@@ -6,7 +6,20 @@
 import type { Rng } from '../../core/rng.ts';
 
 /** How a parameter tensor is initialised. */
-export type InitScheme = 'glorot-uniform' | 'he-uniform' | 'zeros';
+export type InitScheme = 'glorot-uniform' | 'he-uniform' | 'lecun-uniform' | 'zeros';
+
+/**
+ * How a run initialises a model's weights (`workload.model.init`). `relu-he`, the default, keeps each
+ * tensor's own scheme: He uniform where a ReLU follows (hidden dense layers, convolutions), Glorot
+ * uniform on the output layer. The others apply one scheme to every weight tensor: `glorot-uniform` is
+ * Keras's default for every layer; `lecun-uniform`, U(±√(3/fanIn)), is close to PyTorch's default for
+ * Linear and Conv weights (U(±1/√fanIn)), which `pytorch-uniform` gives exactly. Biases are zero in
+ * every case.
+ */
+export type WeightInit = 'relu-he' | 'he-uniform' | 'glorot-uniform' | 'lecun-uniform' | 'pytorch-uniform';
+
+/** Every `WeightInit`, default first. */
+export const WEIGHT_INITS: readonly WeightInit[] = Object.freeze(['relu-he', 'he-uniform', 'glorot-uniform', 'lecun-uniform', 'pytorch-uniform']);
 
 /** One named tensor inside a flat parameter vector. */
 export interface LayoutEntry {
@@ -73,15 +86,32 @@ export function entryView(flat: Float32Array, e: LayoutEntry): Float32Array {
   return flat.subarray(e.offset, e.offset + e.size);
 }
 
+/** The half-width of the uniform distribution a weight tensor is drawn from. */
+function uniformLimit(scheme: WeightInit, e: LayoutEntry): number {
+  const own = scheme === 'relu-he' ? e.init : scheme;
+  switch (own) {
+    case 'he-uniform':
+      return Math.sqrt(6 / e.fanIn);
+    case 'lecun-uniform':
+      return Math.sqrt(3 / e.fanIn);
+    case 'pytorch-uniform':
+      return 1 / Math.sqrt(e.fanIn);
+    default:
+      return Math.sqrt(6 / (e.fanIn + e.fanOut));
+  }
+}
+
 /**
- * Fresh parameters drawn from `rng`: Glorot uniform limit √(6/(fanIn+fanOut)), He uniform
- * √(6/fanIn), biases zero. Entries draw in layout order, so equal seeds give equal vectors.
+ * Fresh parameters drawn from `rng`: each weight tensor uniform within ±limit (Glorot √(6/(fanIn+fanOut)),
+ * He √(6/fanIn), LeCun √(3/fanIn), PyTorch 1/√fanIn; which one per tensor follows `init`, see
+ * `WeightInit`), biases zero. Entries draw in layout order, one draw per weight whatever the scheme,
+ * so equal seeds give equal vectors and the schemes differ only in scale.
  */
-export function initParams(layout: ParamLayout, rng: Rng): Float32Array {
+export function initParams(layout: ParamLayout, rng: Rng, init: WeightInit = 'relu-he'): Float32Array {
   const out = new Float32Array(layout.size);
   for (const e of layout.entries) {
     if (e.init === 'zeros') continue;
-    const limit = e.init === 'he-uniform' ? Math.sqrt(6 / e.fanIn) : Math.sqrt(6 / (e.fanIn + e.fanOut));
+    const limit = uniformLimit(init, e);
     for (let i = e.offset; i < e.offset + e.size; i++) out[i] = rng.uniform(-limit, limit);
   }
   return out;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../../src/core/rng.ts';
-import { buildLayout, entryView, initParams, layoutEntry } from '../../../src/training/models/layout.ts';
+import { buildLayout, entryView, initParams, layoutEntry, WEIGHT_INITS } from '../../../src/training/models/layout.ts';
+import type { WeightInit } from '../../../src/training/models/layout.ts';
 import { denseLayout } from '../../../src/training/models/dense-stack.ts';
 import { mlp2nn, mlp } from '../../../src/training/models/mlp.ts';
 import { logisticRegression } from '../../../src/training/models/logistic-regression.ts';
@@ -58,6 +59,32 @@ describe('parameter layouts', () => {
     expect(Math.max(...k0.map(Math.abs))).toBeGreaterThan(0.9 * he);
     expect(Math.max(...k1.map(Math.abs))).toBeLessThanOrEqual(glorot);
     expect(entryView(a, layoutEntry(m.layout, 'dense0/bias')).every((v) => v === 0)).toBe(true);
+  });
+
+  it('applies a weight-init scheme by scale only: the same draws, each tensor within its scheme\'s limit', () => {
+    const m = mlp([20], 30, 5);
+    const rng = (): Rng => new Rng(9).fork('init');
+    const base = initParams(m.layout, rng());
+    expect(initParams(m.layout, rng(), 'relu-he')).toEqual(base);
+    // Half-widths per scheme for the hidden kernel (fanIn 30, fanOut 20) and the output one (20, 5).
+    const limits: Record<WeightInit, [number, number]> = {
+      'relu-he': [Math.sqrt(6 / 30), Math.sqrt(6 / 25)],
+      'he-uniform': [Math.sqrt(6 / 30), Math.sqrt(6 / 20)],
+      'glorot-uniform': [Math.sqrt(6 / 50), Math.sqrt(6 / 25)],
+      'lecun-uniform': [Math.sqrt(3 / 30), Math.sqrt(3 / 20)],
+      'pytorch-uniform': [1 / Math.sqrt(30), 1 / Math.sqrt(20)],
+    };
+    for (const init of WEIGHT_INITS) {
+      const p = initParams(m.layout, rng(), init);
+      const [l0, l1] = limits[init];
+      const [b0, b1] = limits['relu-he'];
+      // One uniform draw per weight whatever the scheme, so each value is the default's times the ratio of limits.
+      const k = (v: Float32Array, name: string): Float32Array => entryView(v, layoutEntry(m.layout, name));
+      k(p, 'dense0/kernel').forEach((v, i) => expect(v).toBeCloseTo((k(base, 'dense0/kernel')[i]! * l0) / b0, 6));
+      k(p, 'dense1/kernel').forEach((v, i) => expect(v).toBeCloseTo((k(base, 'dense1/kernel')[i]! * l1) / b1, 6));
+      expect(Math.max(...k(p, 'dense0/kernel').map(Math.abs))).toBeLessThanOrEqual(l0);
+      expect(k(p, 'dense1/bias').every((v) => v === 0)).toBe(true);
+    }
   });
 
   it('rejects bad layouts and configs with clear messages', () => {
