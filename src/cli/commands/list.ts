@@ -5,6 +5,7 @@
  * inside the action: `dtsim --help` stays fast, and none of them loads TensorFlow.js.
  */
 import { Argument, Command } from 'commander';
+import { WEIGHT_INITS } from '../../training/models/layout.ts';
 
 /** The categories `dtsim list` knows, in the order a bare `dtsim list` prints them. */
 export const LIST_TOPICS = ['schedules', 'gpus', 'models', 'datasets', 'collectives', 'stragglers', 'profiles', 'networks', 'topologies', 'optimizers'] as const;
@@ -115,7 +116,7 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
     ]);
     return table([['name', 'vendor', ...P.map((p) => `${p}`), 'GiB', 'GB/s', 'efficiency'], ...rows]) + '\n  (peak dense TFLOP/s per precision; sources: datasheets named in src/hardware/gpu-catalog.ts)';
   },
-  models: (r) => table(r.model.MODEL_KINDS.map((k) => [k, MODEL_TEXT[k] ?? ''])),
+  models: (r) => `${table(r.model.MODEL_KINDS.map((k) => [k, MODEL_TEXT[k] ?? '']))}\n  every model also takes init: ${WEIGHT_INITS.join(', ')} (default ${WEIGHT_INITS[0]!}; see docs/scenarios.md)`,
   datasets: (r) =>
     Object.entries(r.datasets.DATASETS)
       .map(([name, d]) => `  ${name} (${d.task}): ${d.description}\n${optionsBlock(mapType(d.options, 'number'), '    ')}`)
