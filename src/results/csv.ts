@@ -6,7 +6,7 @@
 import { csvNumber as num, csvText as text, joinCsvLines } from './csv-cells.ts';
 import type { RunResult } from './recorder.ts';
 
-/** Columns of summary.csv, in order. */
+/** The fixed columns of summary.csv, in order (`thresholdColumns` may follow). */
 export const SUMMARY_COLUMNS = [
   'run_id', 'scenario', 'point', 'schedule', 'mode', 'workers', 'seed', 'timing', 'sim_time_s', 'updates',
   'samples', 'throughput_samples_per_s', 'final_loss', 'final_accuracy', 'best_accuracy', 'time_to_target_s',
@@ -32,9 +32,26 @@ export function throughputSamplesPerS(r: RunResult): number | undefined {
   return r.simTimeS > 0 ? r.samples / r.simTimeS : undefined;
 }
 
+/**
+ * The accuracy thresholds of any run, ascending: each is a summary.csv column after the fixed ones
+ * (`time_to_0.90_s`), empty for a run that did not report it or never reached it.
+ */
+export function thresholdColumns(results: readonly RunResult[]): { readonly accuracy: number; readonly column: string }[] {
+  const all = [...new Set(results.flatMap((r) => r.thresholds.map((t) => t.accuracy)))].sort((a, b) => a - b);
+  return all.map((a) => ({ accuracy: a, column: `time_to_${accuracyText(a)}_s` }));
+}
+
+/** At least two decimals (`0.90`), more when the accuracy has them (`0.925`), never an exponent. */
+function accuracyText(a: number): string {
+  let d = 2;
+  while (d < 20 && Number(a.toFixed(d)) !== a) d++;
+  return a.toFixed(d);
+}
+
 /** Lines of summary.csv (header first, no line ends): one row per run. */
 export function* summaryLines(results: readonly RunResult[]): Generator<string, void, undefined> {
-  yield SUMMARY_COLUMNS.join(',');
+  const extra = thresholdColumns(results);
+  yield [...SUMMARY_COLUMNS, ...extra.map((c) => c.column)].join(',');
   for (const r of results) {
     yield [
       num(r.runId), text(r.scenario), text(r.label), text(r.schedule), text(r.mode), num(r.workers),
@@ -42,6 +59,7 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
       num(throughputSamplesPerS(r)), num(r.finalLoss), num(r.finalAccuracy), num(r.bestAccuracy),
       num(r.timeToTargetS), num(r.bytesSent), num(r.meanStaleness), num(r.maxStaleness),
       num(r.meanUtilization), text(r.stopReason), String(r.divergence !== undefined), String(r.collapse !== undefined),
+      ...extra.map((c) => num(r.thresholds.find((t) => t.accuracy === c.accuracy)?.timeS)),
     ].join(',');
   }
 }

@@ -75,6 +75,14 @@ export interface RowList<T> {
   [Symbol.iterator](): Iterator<T>;
 }
 
+/** An accuracy whose first crossing a run reports. */
+export interface AccuracyThreshold {
+  /** Test accuracy in (0, 1]. */
+  readonly accuracy: number;
+  /** Simulated time of the first evaluation at or above it; undefined when never reached. */
+  readonly timeS: number | undefined;
+}
+
 /** Per-worker totals for workers.csv. */
 export interface WorkerRow {
   readonly worker: number;
@@ -125,6 +133,11 @@ export interface RunResult {
   readonly bestAccuracy: number | undefined;
   /** Simulated time when the target accuracy was first reached; undefined if never or none set. */
   readonly timeToTargetS: number | undefined;
+  /**
+   * The accuracies of `eval.thresholds`, ascending, each with the simulated time it was first reached
+   * (undefined when never). summary.csv gives each a column `time_to_<accuracy>_s`.
+   */
+  readonly thresholds: readonly AccuracyThreshold[];
   /** Bytes sent over the network by all ranks. */
   readonly bytesSent: number;
   /** In versions; undefined when no update was applied. */

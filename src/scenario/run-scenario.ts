@@ -119,6 +119,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     ev.everyUpdates === undefined && ev.everyS === undefined ? 1 / DEFAULT_EVALS : undefined,
   );
   if (stop.epochs !== undefined && Number.isNaN(trainer.trainSize())) throw new Error('stop.epochs needs the training-set size');
+  progress.watchThresholds(ev.thresholds ?? []);
 
   const stats = new WorkerStats(workers);
   const schedule = getSchedule(s.training.schedule.kind);
@@ -199,6 +200,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     finalAccuracy: last?.accuracy,
     bestAccuracy: progress.bestAccuracy,
     timeToTargetS: progress.timeToTargetS,
+    thresholds: progress.thresholds.map((t) => ({ accuracy: t.accuracy, timeS: t.timeS })),
     bytesSent,
     meanStaleness: stale.mean,
     maxStaleness: stale.max,

@@ -132,17 +132,34 @@ function stopSchema(sctx: SchemaContext): z.ZodType<StopSpec> {
     });
 }
 
+/** Most accuracy thresholds a run reports (each is a summary.csv column). */
+export const MAX_EVAL_THRESHOLDS = 10;
+
+const thresholdsField = z
+  .array(numberField({ greaterThan: 0, max: 1, formula: false }) as z.ZodType<number>)
+  .min(1)
+  .max(MAX_EVAL_THRESHOLDS)
+  .optional()
+  .superRefine((list, ctx) => {
+    list?.forEach((t, i) => {
+      const j = list.indexOf(t);
+      if (j < i) addIssue(ctx, t, `${t} repeats item ${j}; list each accuracy once`, [i]);
+    });
+  })
+  .transform((list) => (list === undefined ? undefined : [...new Set(list)].sort((a, b) => a - b)));
+
 function evalSchema(sctx: SchemaContext): z.ZodType<EvalSpec> {
   return strict({
     every: quantityField('duration'),
     everyUpdates: numberField({ integer: true, min: 1 }, sctx),
     samples: numberField({ integer: true, min: 1 }, sctx),
+    thresholds: thresholdsField,
   })
     .prefault({} as never)
     .transform((e, ctx): EvalSpec => {
-      if (e.every !== undefined && e.everyUpdates !== undefined) addIssue(ctx, e.everyUpdates, 'give every (simulated time) or everyUpdates, not both', ['everyUpdates']);
+      // `every` and `everyUpdates` may be given together: the model is evaluated on both cadences.
       if (e.every === 0) addIssue(ctx, e.every, 'got 0 s; expected a duration > 0', ['every']);
-      return defined({ everyS: e.every, everyUpdates: e.everyUpdates, samples: e.samples });
+      return defined({ everyS: e.every, everyUpdates: e.everyUpdates, samples: e.samples, thresholds: e.thresholds });
     });
 }
 

@@ -58,6 +58,11 @@ export interface EvalSpec {
   readonly everyUpdates?: number;
   /** Test samples used per evaluation (default: the whole test split). */
   readonly samples?: number;
+  /**
+   * Test accuracies in (0, 1], ascending and distinct, whose first crossing is reported (summary.csv
+   * `time_to_<a>_s`) without stopping the run; `stop.targetAccuracy` is the one that stops it.
+   */
+  readonly thresholds?: readonly number[];
 }
 
 /** One fully resolved run. */

@@ -61,6 +61,19 @@ describe('csv tables', () => {
     expect(col('collapsed')).toEqual(['false', 'true']);
   });
 
+  it('adds a time_to_<accuracy>_s column per accuracy threshold of any run, empty where not reached or not asked', () => {
+    const runs = [
+      makeRun({ thresholds: [{ accuracy: 0.9, timeS: 4.5 }, { accuracy: 0.925, timeS: undefined }] }),
+      makeRun({ runId: 1, thresholds: [{ accuracy: 0.5, timeS: 1 }] }),
+      makeRun({ runId: 2 }),
+    ];
+    const rows = parseCsv(summaryCsv(runs));
+    expect(rows[0]!.slice(SUMMARY_COLUMNS.length)).toEqual(['time_to_0.50_s', 'time_to_0.90_s', 'time_to_0.925_s']);
+    expect(rows.slice(1).map((r) => r.slice(SUMMARY_COLUMNS.length))).toEqual([['', '4.5', ''], ['1', '', ''], ['', '', '']]);
+    // Without thresholds the table is exactly the fixed columns.
+    expect(parseCsv(summaryCsv([makeRun()]))[0]).toEqual([...SUMMARY_COLUMNS]);
+  });
+
   it('leaves throughput empty when no simulated time passed', () => {
     const rows = parseCsv(summaryCsv([makeRun({ simTimeS: 0 })]));
     expect(rows[1]![SUMMARY_COLUMNS.indexOf('throughput_samples_per_s')]).toBe('');

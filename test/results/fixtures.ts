@@ -16,7 +16,7 @@ export function makeRun(over: Partial<RunResult> = {}): RunResult {
     timing: 'model:mlp', simTimeS: 10, updates: 20, samples: 1280, finalLoss: 0.25, finalAccuracy: 0.9,
     bestAccuracy: 0.91, timeToTargetS: undefined, bytesSent: 2.5e9, meanStaleness: 0, maxStaleness: 0,
     meanUtilization: 0.8, stopReason: 'updates reached 20', divergence: undefined, collapse: undefined,
-    updatesKept: true, updatesDropped: 0, notes: [],
+    updatesKept: true, updatesDropped: 0, notes: [], thresholds: [],
     evals: [
       { timeS: 5, updates: 10, samples: 640, epoch: 0.01, loss: 0.5, accuracy: 0.8 },
       { timeS: 10, updates: 20, samples: 1280, epoch: 0.02, loss: 0.25, accuracy: 0.9 },

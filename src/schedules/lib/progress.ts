@@ -40,6 +40,11 @@ export class Progress {
   bestAccuracy: number | undefined = undefined;
   /** Simulated time the target accuracy was first reached (undefined if not yet). */
   timeToTargetS: number | undefined = undefined;
+  /**
+   * Accuracies to report the first crossing of (`eval.thresholds`), ascending, with the simulated
+   * time each was first reached (undefined until then). Reaching one never stops the run.
+   */
+  readonly thresholds: { readonly accuracy: number; timeS: number | undefined }[] = [];
   /** `diverged at update K (t = … s): what`, once a non-finite loss or parameter was seen. */
   divergence: string | undefined = undefined;
   /** While the latest evaluation predicted one class for every test sample: where that streak began. */
@@ -60,6 +65,11 @@ export class Progress {
   ) {
     this.current = trainer.initial();
     this.done = sim.event<void>();
+  }
+
+  /** Reports the first time each accuracy in `accuracies` is reached (see `thresholds`). */
+  watchThresholds(accuracies: readonly number[]): void {
+    for (const a of accuracies) this.thresholds.push({ accuracy: a, timeS: undefined });
   }
 
   /** False once a stop condition was reached. */
@@ -119,6 +129,7 @@ export class Progress {
       this.collapse = undefined;
     }
     if (Number.isFinite(r.accuracy) && (this.bestAccuracy === undefined || r.accuracy > this.bestAccuracy)) this.bestAccuracy = r.accuracy;
+    for (const t of this.thresholds) if (t.timeS === undefined && r.accuracy >= t.accuracy) t.timeS = now;
     const target = this.stop.targetAccuracy;
     if (target !== undefined && r.accuracy >= target && this.timeToTargetS === undefined) {
       this.timeToTargetS = now;
