@@ -2,6 +2,7 @@
  * The communicator: runs collectives on a network model and moves both time and values.
  * - On an `analytical` model a collective is priced in closed form (see cost-model.ts) and completes
  *   with one timeout, so a 16,384-rank all-reduce costs one event.
+ * - On a `fixed` model it takes the model's constant collective time.
  * - On a `flow` model it is played phase by phase as real transfers; a phase ends when all of its
  *   transfers end, so contention with other traffic shows up in the time.
  * Values (when given) are reduced in rank order at the call, independently of the algorithm, so the
@@ -12,6 +13,7 @@ import type { ProcessGenerator } from '../core/process.ts';
 import type { Simulator } from '../core/simulator.ts';
 import { bytes, seconds } from '../core/units.ts';
 import type { NetworkModel } from '../network/types.ts';
+import type { FixedNetwork } from '../network/fixed-model.ts';
 import { AnalyticalPricer } from './cost-model.ts';
 import { rankAt } from './phases.ts';
 import { concat, reduceInRankOrder, splitEven } from './reduce-values.ts';
@@ -94,6 +96,11 @@ export class Communicator {
     };
     if (this.network.kind === 'analytical') {
       const t = algo.analyticalTime(request, this.pricer);
+      return this.sim.timeout(seconds(t), make(t));
+    }
+    if (this.network.kind === 'fixed') {
+      // A fixed network prices every collective alike: its bytes are counted above, its time is given.
+      const t = (this.network as FixedNetwork).collectiveS;
       return this.sim.timeout(seconds(t), make(t));
     }
     const phases = algo.phases(request);

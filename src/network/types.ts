@@ -41,8 +41,8 @@ export interface Topology {
 
 /** A network model moves bytes between ranks on a topology, in simulated time. */
 export interface NetworkModel {
-  /** `analytical` (closed form, no contention) or `flow` (max-min fair sharing). */
-  readonly kind: 'analytical' | 'flow';
+  /** `analytical` (closed form, no contention), `flow` (max-min fair sharing) or `fixed` (constant times). */
+  readonly kind: 'analytical' | 'flow' | 'fixed';
   readonly topology: Topology;
   /**
    * Sends `size` bytes from `src` to `dst`, starting now; the event succeeds when the last byte has

@@ -56,7 +56,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   const cluster = buildCluster(s.cluster.nodes, 'cluster.nodes');
   const workers = cluster.devices.length;
   const topology = buildTopology(s.cluster.network.topology.kind, cluster.nodes, s.cluster.network.topology.options);
-  const network = createNetworkModel(s.cluster.network.model, sim, topology);
+  const network = createNetworkModel(s.cluster.network.model, sim, topology, s.cluster.network.options);
   const comm = new Communicator(sim, network);
   const slowdown = new Slowdown(buildStragglers(s.cluster.stragglers), root.fork('stragglers'));
 

@@ -13,7 +13,7 @@ import { parseSlowdownTrace } from '../hardware/slowdown-trace.ts';
 import { NETWORK_MODELS } from '../network/network-models.ts';
 import { TOPOLOGIES } from '../network/topologies.ts';
 import type { Scenario, StragglerSpec } from './types.ts';
-import { addIssue, field, intField, linkSchema, memoized, numberField } from './fields.ts';
+import { addIssue, field, intField, linkSchema, memoized, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { fromOptionSpec, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
@@ -181,6 +181,9 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
     network: strict({
       model: z.enum(Object.keys(NETWORK_MODELS) as [string, ...string[]]).default('analytical'),
       topology: topologySchema(sctx),
+      // The fixed model's times; required with it and refused with the others (see the transform).
+      transferTime: quantityField('duration'),
+      collectiveTime: quantityField('duration'),
     }).prefault({} as never),
     stragglers: z.array(stragglerSchema(sctx)).default([]),
     failures: field((v, ctx) => {
@@ -190,6 +193,17 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
     const topology = kindAndOptions<unknown>(c.network.topology);
     const fabric = fabricCheck(sctx, c.nodes, topology);
     if (fabric.topologyError !== undefined) addIssue(ctx, c.network.topology, fabric.topologyError, ['network', 'topology']);
-    return { nodes: c.nodes, network: { model: c.network.model, topology }, stragglers: c.stragglers };
+    const { model, transferTime, collectiveTime } = c.network;
+    if (model === 'fixed') {
+      for (const [k, v] of [['transferTime', transferTime], ['collectiveTime', collectiveTime]] as const) {
+        if (v === undefined) addIssue(ctx, v, 'missing; the fixed network model needs transferTime and collectiveTime, e.g. "0.2 s"', ['network', k]);
+      }
+    } else {
+      for (const [k, v] of [['transferTime', transferTime], ['collectiveTime', collectiveTime]] as const) {
+        if (v !== undefined) addIssue(ctx, v, `only the fixed network model takes ${k}; the ${model} model derives times from links (add model: fixed, or remove ${k})`, ['network', k]);
+      }
+    }
+    const options = model === 'fixed' && transferTime !== undefined && collectiveTime !== undefined ? { options: { transferS: transferTime, collectiveS: collectiveTime } } : {};
+    return { nodes: c.nodes, network: { model, topology, ...options }, stragglers: c.stragglers };
   }) as unknown as z.ZodType<Scenario['cluster']>;
 }

@@ -82,8 +82,10 @@ export interface Scenario {
     /** Node groups; links in SI units. */
     readonly nodes: readonly NodeGroupSpec[];
     readonly network: {
-      /** Network model name from NETWORK_MODELS (`analytical`, `flow`). */
+      /** Network model name from NETWORK_MODELS (`analytical`, `flow`, `fixed`). */
       readonly model: string;
+      /** The `fixed` model's times in seconds (absent for the other models). */
+      readonly options?: { readonly transferS: number; readonly collectiveS: number };
       /** Topology kind from TOPOLOGIES and its options (links already parsed to SI). */
       readonly topology: { readonly kind: string; readonly options: Readonly<Record<string, unknown>> };
     };

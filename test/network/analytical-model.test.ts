@@ -52,12 +52,12 @@ describe('AnalyticalNetwork', () => {
 });
 
 describe('NETWORK_MODELS registry', () => {
-  it('creates both models by name and names the known ones for an unknown name', () => {
+  it('creates the models by name and names the known ones for an unknown name', () => {
     const sim = new Simulator();
     const t = switchTopology(nodes(2, 1));
-    expect(Object.keys(NETWORK_MODELS)).toEqual(['analytical', 'flow']);
+    expect(Object.keys(NETWORK_MODELS)).toEqual(['analytical', 'flow', 'fixed']);
     expect(NETWORK_MODELS.flow.create(sim, t).kind).toBe('flow');
     expect(createNetworkModel('analytical', sim, t).kind).toBe('analytical');
-    expect(() => createNetworkModel('packet', sim, t)).toThrow(/unknown network model 'packet'; known: analytical, flow/);
+    expect(() => createNetworkModel('packet', sim, t)).toThrow(/unknown network model 'packet'; known: analytical, flow, fixed/);
   });
 });

@@ -9,7 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { Simulator } from '../../core/simulator.ts';
 import { buildCluster } from '../../hardware/cluster.ts';
 import type { NodeLinks } from '../../hardware/link-spec.ts';
-import { buildTopology, createNetworkModel } from '../../network/index.ts';
+import { buildTopology } from '../../network/index.ts';
+import { createNetworkModel } from '../../network/network-models.ts';
+import type { NetworkOptions } from '../../network/network-models.ts';
 import { Communicator } from '../../collectives/communicator.ts';
 import type { CollectiveOutcome } from '../../collectives/communicator.ts';
 import { busBandwidthFactor } from '../../collectives/bus-bandwidth.ts';
@@ -30,6 +32,8 @@ interface ClusterChoice {
   readonly topology: string;
   readonly topologyOptions: Record<string, unknown>;
   readonly network?: string;
+  /** The file's network options (the fixed model's times). */
+  readonly networkOptions?: NetworkOptions;
 }
 
 /**
@@ -42,7 +46,7 @@ async function readClusterFile(file: string): Promise<ClusterChoice> {
   const cluster = loadClusterFile(file);
   const nodes: NodeLinks[] = [...buildCluster(cluster.nodes, 'cluster.nodes').nodes];
   const { kind, options } = cluster.network.topology;
-  return { label: file, nodes, topology: kind, topologyOptions: { ...options }, network: cluster.network.model };
+  return { label: file, nodes, topology: kind, topologyOptions: { ...options }, network: cluster.network.model, ...(cluster.network.options === undefined ? {} : { networkOptions: cluster.network.options }) };
 }
 
 function fmt(x: number, width: number, digits: number): string {
@@ -95,7 +99,7 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
         const bytes = count * 4;
         const sim = new Simulator();
         const topology = buildTopology(choice.topology, choice.nodes, choice.topologyOptions);
-        const comm = new Communicator(sim, createNetworkModel(network, sim, topology));
+        const comm = new Communicator(sim, createNetworkModel(network, sim, topology, network === choice.network ? choice.networkOptions : {}));
         const out = sim.run(comm.run(op, group, bytes, { algorithm: algo.name, chunks: Number(opts.chunks), shards: Number(opts.shards) })) as CollectiveOutcome<unknown>;
         const algbw = out.timeS > 0 ? bytes / out.timeS / 1e9 : 0;
         rows.push({ size: bytes, count, timeUs: out.timeS * 1e6, algbw, busbw: algbw * busFactor });

@@ -140,7 +140,13 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
         p.description,
       ]),
     ),
-  networks: (r) => table(Object.entries(r.networks.NETWORK_MODELS).map(([name, n]) => [name, n.description])),
+  networks: (r) =>
+    table(
+      Object.entries(r.networks.NETWORK_MODELS).flatMap(([name, n]) => [
+        [name, n.description],
+        ...Object.entries(n.options as Readonly<Record<string, string>>).map(([k, what]) => [`  ${k}`, `duration, required: ${what}`]),
+      ]),
+    ),
   topologies: (r) =>
     Object.entries(r.topologies.TOPOLOGIES)
       .map(([name, t]) => `  ${name}: ${t.description}\n${optionsBlock(t.options as Record<string, OptionLike>, '    ')}`)
