@@ -64,9 +64,11 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   let trainer: Trainer;
   let inputSize = 784;
   let numClasses = 10;
-  const dataRng = root.fork('data');
+  // The run's own streams of the math (shards, batches, initial weights); the data itself comes from
+  // the scenario's data seed (run-trainer.ts), so every run seed sees the same split.
+  const mathRng = root.fork('data');
   if (s.mode === 'full') {
-    const built = buildFullTrainer(s, workers, dataRng);
+    const built = buildFullTrainer(s, workers, mathRng);
     trainer = built.trainer;
     inputSize = built.model.inputSize;
     numClasses = built.model.numClasses;
@@ -74,7 +76,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     // Epochs need the training-set size; load the data only then (timing-only runs stay light).
     let size = NaN;
     if (s.training.stop.epochs !== undefined || s.workload.timing.kind === 'model') {
-      const train = asClassification(loadDataset(s, dataRng.fork('dataset')).train, 'a classifier');
+      const train = asClassification(loadDataset(s).train, 'a classifier');
       size = train.n;
       const m = modelFor(s.workload.model, train);
       inputSize = m.inputSize;

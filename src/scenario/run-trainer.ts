@@ -4,7 +4,7 @@
  * engine, the optimizer factory and the learning-rate schedule. Each part draws from its own fork of
  * the run's seed, so adding a consumer never shifts another.
  */
-import type { Rng } from '../core/rng.ts';
+import { Rng } from '../core/rng.ts';
 import { asClassification, subsetDataset, type ClassificationDataset, type DatasetSplit } from '../training/datasets/dataset.ts';
 import { createWorkerSamplers } from '../training/datasets/batch-sampler.ts';
 import { getDataset } from '../training/datasets/registry.ts';
@@ -23,11 +23,25 @@ export { modelFor } from './run-model.ts';
 const cache = new Map<string, DatasetSplit>();
 
 /**
- * The dataset split of a scenario, memoized per process.
+ * The data seed when a scenario names none: data is the same for every run seed unless asked. It is
+ * 1, the default run seed, so that a run at the default seed sees exactly the data it saw when the
+ * data was drawn from the run seed.
+ */
+export const DEFAULT_DATA_SEED = 1;
+
+/** The stream everything about the data itself is drawn from: the split, the samples, the eval subset. */
+export function dataRng(s: Scenario): Rng {
+  return new Rng(s.workload.dataset.seed ?? DEFAULT_DATA_SEED).fork('data');
+}
+
+/**
+ * The dataset split of a scenario, drawn from its data seed (not the run's seed), memoized per
+ * process.
  * @throws RangeError for an unknown dataset or bad options.
  */
-export function loadDataset(s: Scenario, rng: Rng): DatasetSplit {
+export function loadDataset(s: Scenario): DatasetSplit {
   const { kind, options } = s.workload.dataset;
+  const rng = dataRng(s).fork('dataset');
   const key = JSON.stringify([kind, options, rng.seedPath]);
   let split = cache.get(key);
   if (split === undefined) {
@@ -39,12 +53,12 @@ export function loadDataset(s: Scenario, rng: Rng): DatasetSplit {
 
 /** The full trainer of a run, and the model it trains. */
 export function buildFullTrainer(s: Scenario, workers: number, rng: Rng): { trainer: FullTrainer; model: Model } {
-  const split = loadDataset(s, rng.fork('dataset'));
+  const split = loadDataset(s);
   const train = asClassification(split.train, 'training a classifier');
   const testAll = asClassification(split.test, 'evaluating a classifier');
   // A seeded subset when asked for: the split's order may follow the classes.
   const n = s.training.eval.samples;
-  const test = n !== undefined && n < testAll.n ? subsetDataset(testAll, rng.fork('eval-subset').permutation(testAll.n).slice(0, n)) : testAll;
+  const test = n !== undefined && n < testAll.n ? subsetDataset(testAll, dataRng(s).fork('eval-subset').permutation(testAll.n).slice(0, n)) : testAll;
   const model = modelFor(s.workload.model, train);
   const shards = shardDataset(train, workers, s.workload.sharding, rng.fork('shards'));
   const samplers = createWorkerSamplers(shards, rng.fork('batches'));

@@ -49,12 +49,20 @@ const modelSchema = kinded('model', MODEL_SHAPES, { default: 'mlp' }).transform(
   return defined(m) as unknown as ModelConfig;
 });
 
-function datasetSchema(sctx: SchemaContext): z.ZodType<{ kind: string; options: Record<string, number> }> {
+// The data seed: absent, the split and samples are the same for every run seed (DEFAULT_DATA_SEED),
+// and it stays out of the normalized scenario so existing scenarios keep their hash.
+const dataSeed = numberField({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, formula: false });
+
+function datasetSchema(sctx: SchemaContext): z.ZodType<{ kind: string; options: Record<string, number>; seed?: number }> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, entry] of Object.entries(DATASETS)) {
-    variants[name] = optionsShape(Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromDatasetOption(o)])), sctx);
+    variants[name] = { ...optionsShape(Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromDatasetOption(o)])), sctx), seed: dataSeed };
   }
-  return kinded('dataset', variants, { default: 'mnist' }).transform((v) => kindAndOptions<number>(v));
+  return kinded('dataset', variants, { default: 'mnist' }).transform((v) => {
+    const { kind, options } = kindAndOptions<number | undefined>(v);
+    const { seed, ...rest } = options;
+    return { kind, options: rest as Record<string, number>, ...(seed === undefined ? {} : { seed }) };
+  });
 }
 
 function shardingSchema(sctx: SchemaContext): z.ZodType<ShardSpec> {

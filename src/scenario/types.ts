@@ -94,7 +94,12 @@ export interface Scenario {
   readonly workload: {
     readonly model: ModelConfig;
     /** Dataset name from DATASETS and its numeric options. */
-    readonly dataset: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
+    /**
+     * Dataset name from DATASETS and its numeric options. `seed` (default `DEFAULT_DATA_SEED`) draws the
+     * train/test split, a synthetic set's samples and the evaluation subset, independently of the
+     * run's seed, so runs with different seeds train and are tested on the same data.
+     */
+    readonly dataset: { readonly kind: string; readonly options: Readonly<Record<string, number>>; readonly seed?: number };
     readonly sharding: ShardSpec;
     /** Per-worker batch size per step (integer ≥ 1). */
     readonly batchSize: number;
