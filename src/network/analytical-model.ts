@@ -5,9 +5,9 @@
  */
 import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';
-import { bytes as checkBytes } from '../core/units.ts';
-import type { Bytes, Seconds } from '../core/units.ts';
+import type { Bytes } from '../core/units.ts';
 import { pathBandwidth, pathLatency } from './paths.ts';
+import { timedTransfer } from './timed-transfer.ts';
 import type { NetworkModel, Topology } from './types.ts';
 
 /** Closed-form, contention-free network model. */
@@ -18,12 +18,15 @@ export class AnalyticalNetwork implements NetworkModel {
   readonly topology: Topology;
   private readonly sim: Simulator;
   private readonly bytes: Float64Array;
+  /** α + size / B of a route (made once: transfers are a hot path). */
+  private readonly timeOf: (route: readonly number[], size: number) => number;
 
   /** A model moving bytes on `topology` in `sim`'s time. */
   constructor(sim: Simulator, topology: Topology) {
     this.sim = sim;
     this.topology = topology;
     this.bytes = new Float64Array(topology.links.length);
+    this.timeOf = (route, size) => pathLatency(topology, route) + size / pathBandwidth(topology, route);
   }
 
   /**
@@ -32,16 +35,7 @@ export class AnalyticalNetwork implements NetworkModel {
    * @throws RangeError for a bad rank or a negative, NaN or infinite size.
    */
   transfer(src: number, dst: number, size: Bytes): Event<void> {
-    checkBytes(size);
-    const path = this.topology.route(src, dst);
-    if (path.length === 0) return this.sim.timeout(0 as Seconds);
-    const t = pathLatency(this.topology, path) + size / pathBandwidth(this.topology, path);
-    const ev = this.sim.timeout<void>(t as Seconds);
-    const counters = this.bytes;
-    ev.onProcessed(() => {
-      for (const l of path) counters[l]! += size;
-    });
-    return ev;
+    return timedTransfer(this.sim, this.topology, this.bytes, src, dst, size, this.timeOf);
   }
 
   /** A copy of the bytes delivered over each directed link so far, indexed by link id. */

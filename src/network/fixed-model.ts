@@ -7,8 +7,8 @@
  */
 import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';
-import { bytes as checkBytes, seconds } from '../core/units.ts';
 import type { Bytes } from '../core/units.ts';
+import { timedTransfer } from './timed-transfer.ts';
 import type { NetworkModel, Topology } from './types.ts';
 
 /** The two times of a `fixed` network, in seconds. */
@@ -27,9 +27,9 @@ export class FixedNetwork implements NetworkModel {
   readonly topology: Topology;
   /** Time of every collective, seconds (the communicator reads it). */
   readonly collectiveS: number;
-  private readonly transferS: number;
   private readonly sim: Simulator;
   private readonly bytes: Float64Array;
+  private readonly timeOf: () => number;
 
   /**
    * A model on `topology` in `sim`'s time.
@@ -41,9 +41,10 @@ export class FixedNetwork implements NetworkModel {
     }
     this.sim = sim;
     this.topology = topology;
-    this.transferS = times.transferS;
     this.collectiveS = times.collectiveS;
     this.bytes = new Float64Array(topology.links.length);
+    const t = times.transferS;
+    this.timeOf = () => t;
   }
 
   /**
@@ -52,15 +53,7 @@ export class FixedNetwork implements NetworkModel {
    * @throws RangeError for a bad rank or a negative, NaN or infinite size.
    */
   transfer(src: number, dst: number, size: Bytes): Event<void> {
-    checkBytes(size);
-    const path = this.topology.route(src, dst);
-    if (path.length === 0) return this.sim.timeout(seconds(0));
-    const ev = this.sim.timeout<void>(seconds(this.transferS));
-    const counters = this.bytes;
-    ev.onProcessed(() => {
-      for (const l of path) counters[l]! += size;
-    });
-    return ev;
+    return timedTransfer(this.sim, this.topology, this.bytes, src, dst, size, this.timeOf);
   }
 
   /** A copy of the bytes delivered over each directed link so far, indexed by link id. */
