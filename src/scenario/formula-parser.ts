@@ -200,19 +200,19 @@ class Parser {
   }
 
   private or(): Tree {
-    let tree = this.and();
-    while (this.isWord('or')) {
-      this.next();
-      tree = { k: 'op', op: 'or', args: [tree, this.and()] };
-    }
-    return tree;
+    return this.logical('or', () => this.and());
   }
 
   private and(): Tree {
-    let tree = this.comparison();
-    while (this.isWord('and')) {
+    return this.logical('and', () => this.comparison());
+  }
+
+  /** A left-associative chain of the word operator `word` over operands read by `operand`. */
+  private logical(word: 'and' | 'or', operand: () => Tree): Tree {
+    let tree = operand();
+    while (this.isWord(word)) {
       this.next();
-      tree = { k: 'op', op: 'and', args: [tree, this.comparison()] };
+      tree = { k: 'op', op: word, args: [tree, operand()] };
     }
     return tree;
   }
