@@ -64,6 +64,9 @@ export class Communicator {
   readonly bytesSentPerRank: Float64Array;
   /** Every collective started, in start order (time filled in at start for analytical, at end for flow). */
   readonly records: CollectiveRecord[] = [];
+  /** Point-to-point sends started, and their bytes (also in `bytesSentPerRank` and the links' counters). */
+  sends = 0;
+  sendBytes = 0;
   private readonly pricer: AnalyticalPricer;
 
   /** A communicator over `network`, scheduling in `sim` (the simulator the network model runs in). */
@@ -121,6 +124,27 @@ export class Communicator {
       })(),
       `${op}:${algo.name}`,
     );
+  }
+
+  /**
+   * A point-to-point send of `sizeBytes` from `src` to `dst`, starting now, on the network model (so it
+   * shares links with everything else on a flow model, and the links count its bytes); the event
+   * succeeds when the last byte has arrived. The sender's bytes are counted like a collective's.
+   * A send to itself moves nothing and takes no time.
+   * @throws Error for a rank outside the topology or a negative or non-finite size.
+   */
+  send(src: number, dst: number, sizeBytes: number): Event<void> {
+    const ranks = this.network.topology.ranks;
+    for (const r of [src, dst]) {
+      if (!Number.isInteger(r) || r < 0 || r >= ranks) throw new Error(`rank ${r} is not in the topology (0..${ranks - 1})`);
+    }
+    const size = bytes(sizeBytes);
+    if (src !== dst) {
+      this.bytesSentPerRank[src]! += sizeBytes;
+      this.sends++;
+      this.sendBytes += sizeBytes;
+    }
+    return this.network.transfer(src, dst, size);
   }
 
   /** All-reduce of `sizeBytes`; with `values` (one vector per rank), `result` is their rank-order sum or mean. */

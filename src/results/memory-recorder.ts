@@ -212,17 +212,24 @@ export class MemoryRecorder implements Recorder {
     return this.evalRows.slice();
   }
 
-  /** The kept spans in record order, as fresh objects. */
-  spans(): SpanRecord[] {
-    const out: SpanRecord[] = new Array<SpanRecord>(this.nSpans);
+  /**
+   * The kept spans in record order, as fresh objects. With `endS` (the run's end), spans are clipped
+   * there: a schedule that books a step when it starts may have recorded one that the end of the run
+   * cut short, and one that starts at or after the end is left out.
+   */
+  spans(endS = Infinity): SpanRecord[] {
+    const out: SpanRecord[] = [];
     for (let i = 0; i < this.nSpans; i++) {
-      out[i] = {
+      const startS = this.sStart[i]!;
+      const d = this.sDuration[i]!;
+      if (startS >= endS && !(d === 0 && startS === endS)) continue;
+      out.push({
         worker: this.sWorker[i]!,
         kind: KINDS[this.sKind[i]!]!,
         name: this.sName[i]!,
-        startS: this.sStart[i]!,
-        durationS: this.sDuration[i]!,
-      };
+        startS,
+        durationS: startS + d > endS ? endS - startS : d,
+      });
     }
     return out;
   }

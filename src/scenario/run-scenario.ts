@@ -123,7 +123,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   if (stop.epochs !== undefined && Number.isNaN(trainer.trainSize())) throw new Error('stop.epochs needs the training-set size');
   progress.watchThresholds(ev.thresholds ?? []);
 
-  const stats = new WorkerStats(workers);
+  const stats = new WorkerStats(workers, () => sim.now as number);
   const schedule = getSchedule(s.training.schedule.kind);
   const ctx: ScheduleContext = {
     sim,
@@ -161,6 +161,8 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   if (trainer.full) progress.evaluate();
 
   const simTimeS = sim.now as number;
+  // Work booked ahead of the clock (a step that the end of the run cut short) counts up to the end only.
+  stats.finish(simTimeS);
   const evals = recorder.evals();
   const last = evals[evals.length - 1];
   const rows: WorkerRow[] = cluster.devices.map((d) => {
@@ -184,7 +186,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   for (const b of comm.bytesSentPerRank) bytesSent += b;
   const stale = recorder.stalenessStats();
   const updateRows = recorder.updateRows();
-  const spans = recorder.spans();
+  const spans = recorder.spans(simTimeS);
   const label = s.point === '' ? s.name : s.point;
   return {
     runId,

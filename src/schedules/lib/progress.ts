@@ -28,10 +28,9 @@ export interface StopRule {
 export class Progress {
   /** Global updates applied (see each schedule for what one update is). */
   updates = 0;
-  /** Training samples whose gradients were requested, over all workers. */
+  /** Training samples in the updates committed so far, over all workers. */
   samples = 0;
-  /** Latest global model (what evaluation reads). */
-  current: ParamSnapshot;
+  private model: ParamSnapshot;
   /** Why the run stopped; '' while running. */
   stopReason = '';
   /** Fires once when a stop condition is reached. */
@@ -63,7 +62,7 @@ export class Progress {
     /** Without another cadence: evaluate each time progress crosses a multiple of this fraction. */
     private readonly everyFraction?: number,
   ) {
-    this.current = trainer.initial();
+    this.model = trainer.initial();
     this.done = sim.event<void>();
   }
 
@@ -77,16 +76,21 @@ export class Progress {
     return this.stopReason === '';
   }
 
-  /** Counts samples whose gradients were requested. */
-  addSamples(n: number): void {
-    this.samples += n;
+  /** The latest global model (what evaluation reads). `commit` is the only way to change it. */
+  get current(): ParamSnapshot {
+    return this.model;
   }
 
-  /** Publishes a new global model after `updates` more updates; evaluates and checks stops. */
-  commit(snapshot: ParamSnapshot, updates = 1): void {
-    this.current = snapshot;
+  /**
+   * Publishes a new global model made of `updates` more updates on `samples` more training samples;
+   * evaluates on the cadence and checks the stop rules. The only write path to the model and the
+   * counters: work that never lands (a round cut short by the end of the run) is never counted.
+   */
+  commit(snapshot: ParamSnapshot, updates: number, samples: number): void {
+    this.model = snapshot;
     const before = this.updates;
     this.updates += updates;
+    this.samples += samples;
     const k = this.everyUpdates;
     if (k !== undefined && Math.floor(this.updates / k) > Math.floor(before / k)) this.evaluate();
     const ef = this.everyFraction;
@@ -139,8 +143,8 @@ export class Progress {
 
   /**
    * Records that the run diverged at update `update` (simulated time `timeS`) because of `what`, and
-   * stops it there: now, or at `timeS` when that lies ahead (local-sgd records a local step at the
-   * time it ends), so the run's simulated time covers the step that diverged. The first call wins.
+   * stops it there: now, or at `timeS` when that lies ahead, so the run's simulated time covers the
+   * step that diverged. The first call wins.
    * If another stop condition already ended the run (a divergence found by the final evaluation),
    * `stopReason` keeps that condition and gets the divergence appended.
    */

@@ -49,12 +49,12 @@ describe('Progress', () => {
     const { p } = progressWith([oneClass(0.1), ok(0.5), oneClass(0.11), oneClass(0.1)]);
     p.evaluate(); // update 0: a fresh model may predict one class
     expect(p.collapse).toEqual({ sinceUpdates: 0, sinceTimeS: 0 });
-    p.commit(snap(1, 0, 0));
+    p.commit(snap(1, 0, 0), 1, 0);
     p.evaluate(); // recovered
     expect(p.collapse).toBeUndefined();
-    p.commit(snap(2, 0, 0));
+    p.commit(snap(2, 0, 0), 1, 0);
     p.evaluate();
-    p.commit(snap(3, 0, 0));
+    p.commit(snap(3, 0, 0), 1, 0);
     p.evaluate();
     expect(p.collapse).toEqual({ sinceUpdates: 2, sinceTimeS: 0 });
     // Collapse is a flag, not a stop.
@@ -65,7 +65,7 @@ describe('Progress', () => {
   it('stops with "diverged at update K" when an evaluation finds non-finite parameters', () => {
     const { p } = progressWith([ok(0.5), ok(0.5)]);
     p.evaluate();
-    p.commit(snap(1, 0.5, Number.POSITIVE_INFINITY));
+    p.commit(snap(1, 0.5, Number.POSITIVE_INFINITY), 1, 0);
     p.evaluate();
     expect(p.running).toBe(false);
     expect(p.stopReason).toBe('diverged at update 1 (t = 0 s): non-finite parameters');
@@ -75,7 +75,7 @@ describe('Progress', () => {
   it('treats a non-finite test loss as divergence, keeps the best finite accuracy and never calls NaN a collapse', () => {
     const { p } = progressWith([ok(0.4), { loss: Number.NaN, accuracy: Number.NaN, predictedClasses: 1 }]);
     p.evaluate();
-    p.commit(snap(1, 1, 1));
+    p.commit(snap(1, 1, 1), 1, 0);
     p.evaluate();
     expect(p.stopReason).toBe('diverged at update 1 (t = 0 s): non-finite test loss (NaN)');
     expect(p.bestAccuracy).toBe(0.4);
@@ -84,7 +84,7 @@ describe('Progress', () => {
 
   it('keeps the stop condition that came first and appends a divergence found after it', () => {
     const { p } = progressWith([ok(0.5)], 1);
-    p.commit(snap(1, Number.NaN, 0));
+    p.commit(snap(1, Number.NaN, 0), 1, 0);
     expect(p.stopReason).toBe('updates reached 1');
     p.evaluate(); // the runner's final evaluation
     expect(p.divergence).toBe('diverged at update 1 (t = 0 s): non-finite parameters');

@@ -1,0 +1,175 @@
+/**
+ * A sharded parameter server (spec §3, §1.6), the core of every asynchronous schedule: async-ps, and
+ * next SSP's cache, DC-ASGD's compensation and the staleness-aware learning rate as policies.
+ *
+ * Shard j holds the contiguous slice j of the parameter vector (1/k of it) and its own optimizer state,
+ * on server rank `servers[j]`: co-located on the workers' ranks 0 .. k − 1, or on dedicated ranks of
+ * their own (the last k ranks of the run, which then do not train). A co-located worker reaches its
+ * own shard without the network, so with co-location it runs faster than the others.
+ *
+ * Timeline of a push from worker w: each slice travels to its server; the server applies it the
+ * moment it arrives, in arrival order, bumps the shard's version, records τ = the shard's version
+ * before the apply − the version the worker read, and at once sends the shard back. That reply is
+ * the worker's next pull, so **a worker's pull reads the model just after its own push was applied**,
+ * whatever else lands at the same instant. This is the rule that gives a mean staleness of exactly
+ * N − 1 in steady state on N workers (each apply is seen by the N − 1 other workers' open reads), with
+ * or without staggered starts and however events tie. A worker's update counts once all k slices
+ * have landed.
+ *
+ * Versions: the global version counts applies over all shards; each shard keeps its own, which is what
+ * the rows record (one row per shard, `stage` = shard). A read made of replies sent at different
+ * times is composed from each shard's slice at its own time (an inconsistent snapshot, spec §3).
+ * Servers apply instantly: their compute is not modelled.
+ */
+import type { Event } from '../../core/events.ts';
+import type { ProcessGenerator } from '../../core/process.ts';
+import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
+import type { ScheduleContext } from '../context.ts';
+import type { Crew } from './crew.ts';
+import type { GradientRef, OptimizerState, ParamRange } from './trainer.ts';
+
+/** Where the servers run. */
+export type ServerPlacement = 'colocated' | 'dedicated';
+
+/** What a policy sees when a gradient slice is about to be applied. */
+export interface ApplyContext {
+  readonly worker: number;
+  readonly shard: number;
+  /** The shard's staleness for this slice, in shard versions. */
+  readonly tau: number;
+}
+
+/** Per-schedule behaviour on top of the plain server. */
+export interface PsPolicy {
+  /** Multiplies the learning rate of one applied slice (the staleness-aware rate, spec §6). */
+  lrScale?(at: ApplyContext): number;
+}
+
+/** A worker's view of the servers: the weights it read and each shard's version in them. */
+export interface PsRead {
+  readonly snapshot: ParamSnapshot;
+  readonly versions: Int32Array;
+}
+
+/** The ranks that train and the ranks that serve, for `workers` ranks in all. */
+export function serverLayout(workers: number, shards: number, placement: ServerPlacement): { trainers: number[]; servers: number[] } {
+  const all = Array.from({ length: workers }, (_, i) => i);
+  if (placement === 'colocated') return { trainers: all, servers: all.slice(0, shards) };
+  return { trainers: all.slice(0, workers - shards), servers: all.slice(workers - shards) };
+}
+
+/** Problems with a layout before anything runs (empty when it can run). */
+export function serverLayoutProblems(workers: number, shards: number, placement: ServerPlacement): string[] {
+  if (placement === 'colocated' && shards > workers) {
+    return [`shards must be at most the number of workers (${workers}) when servers are co-located, got ${shards}`];
+  }
+  if (placement === 'dedicated' && shards >= workers) {
+    return [`shards must leave at least one of the ${workers} ranks to train when servers are dedicated, got ${shards}`];
+  }
+  return [];
+}
+
+/** The parameter server of one run (see the file header). */
+export class ParamServer {
+  /** Server rank of each shard. */
+  readonly servers: readonly number[];
+  private model: ParamSnapshot;
+  private readonly versions: Int32Array;
+  private readonly opts: OptimizerState[];
+  private readonly ranges: readonly ParamRange[];
+  private readonly shardBytes: number;
+
+  constructor(
+    private readonly ctx: ScheduleContext,
+    private readonly crew: Crew,
+    servers: readonly number[],
+    private readonly policy: PsPolicy = {},
+  ) {
+    const k = servers.length;
+    const p = ctx.trainer.paramCount;
+    this.servers = servers;
+    this.model = ctx.progress.current;
+    this.versions = new Int32Array(k);
+    this.ranges = Array.from({ length: k }, (_, j) => [Math.floor((j * p) / k), Math.floor(((j + 1) * p) / k)] as const);
+    this.opts = this.ranges.map(() => ctx.trainer.optimizer());
+    this.shardBytes = ctx.compute.gradBytes / k;
+  }
+
+  /** Pulls every shard as it is now (a worker's first read, or a fresh one after waiting). */
+  *pull(w: number): ProcessGenerator<PsRead> {
+    const { crew } = this;
+    const read: PsRead = { snapshot: this.model, versions: Int32Array.from(this.versions) };
+    const t = crew.nowS;
+    const pulls: Event<void>[] = [];
+    for (const s of this.servers) if (s !== w) pulls.push(crew.send(s, w, this.shardBytes));
+    if (pulls.length > 0) yield this.ctx.sim.allOf(pulls);
+    this.recordComm(w, 'pull', t);
+    return read;
+  }
+
+  /**
+   * Pushes `grad`, computed on `read`, slice by slice; each server applies its slice on arrival and
+   * replies with its shard as it is just after that apply. Returns the read made of the replies.
+   */
+  *push(w: number, grad: GradientRef, read: PsRead): ProcessGenerator<PsRead> {
+    const { crew, ctx } = this;
+    const k = this.servers.length;
+    const t = crew.nowS;
+    const parts = new Array<ParamSnapshot>(k);
+    const versions = new Int32Array(k);
+    let landed = 0;
+    let arrived = 0;
+    const all = ctx.sim.event<void>();
+    const arrive = (): void => {
+      if (++arrived === k) all.succeed();
+    };
+    const land = (j: number): void => {
+      this.apply(w, j, grad, read.versions[j]!);
+      parts[j] = this.model;
+      versions[j] = this.versions[j]!;
+      // The global model is the server's after every apply; the worker's update counts when its last slice lands.
+      if (++landed === k) crew.commit(this.model, 1, w, 1);
+      else crew.commit(this.model, 0, w, 0);
+      const s = this.servers[j]!;
+      if (s === w) arrive();
+      else crew.send(s, w, this.shardBytes).onProcessed(arrive);
+    };
+    for (let j = 0; j < k; j++) {
+      const s = this.servers[j]!;
+      if (s === w) land(j);
+      else crew.send(w, s, this.shardBytes).onProcessed(() => land(j));
+    }
+    if (arrived < k) yield all;
+    this.recordComm(w, 'push+pull', t);
+    return { snapshot: this.compose(parts), versions };
+  }
+
+  // One slice of worker w's gradient, read at shard version `read`, applied to shard j now.
+  private apply(w: number, j: number, grad: GradientRef, read: number): void {
+    const { ctx, crew } = this;
+    const at = this.versions[j]!;
+    const tau = at - read;
+    const lrScale = this.policy.lrScale?.({ worker: w, shard: j, tau }) ?? 1;
+    this.model = ctx.trainer.apply(this.opts[j]!, this.model, grad, this.model.version + 1, { range: this.ranges[j]!, lrScale });
+    this.versions[j] = at + 1;
+    crew.row({ worker: w, stage: j, versionRead: read, versionApplied: at, grad });
+  }
+
+  // A read made of replies: one snapshot when every shard replied with the same one.
+  private compose(parts: readonly ParamSnapshot[]): ParamSnapshot {
+    const first = parts[0]!;
+    if (parts.every((p) => p === first)) return first;
+    let version = 0;
+    for (const p of parts) version = Math.max(version, p.version);
+    return this.ctx.trainer.compose(
+      parts.map((snapshot, j) => ({ snapshot, range: this.ranges[j]! })),
+      version,
+    );
+  }
+
+  private recordComm(w: number, label: string, startS: number): void {
+    const d = this.crew.nowS - startS;
+    this.crew.comm(w, startS, d);
+    if (d > 0) this.crew.commSpan(w, label, startS, d);
+  }
+}
