@@ -151,6 +151,7 @@ export const asyncPs: ScheduleDefinition = {
   name: 'async-ps',
   summary: 'workers pull, compute and push with no barrier; the server applies each gradient on arrival; staleness recorded per update',
   reference: 'Dean et al., "Large Scale Distributed Deep Networks" (Downpour), NIPS 2012; SSP: Ho et al., NIPS 2013; lr/τ: Zhang et al., IJCAI 2016',
+  semantics: 'asynchronous',
   retiredOptions: {
     maxStaleness:
       '"maxStaleness" was renamed clockBound: it bounds SSP clocks (iterations a worker may run ahead of the slowest), ' +

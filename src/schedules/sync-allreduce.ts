@@ -138,6 +138,7 @@ export const syncAllreduce: ScheduleDefinition = {
   name: 'sync-allreduce',
   summary: 'every worker computes a gradient on the same weights; the mean is taken by an all-reduce; stragglers set the pace',
   reference: 'BSP data parallelism (spec §2); DDP bucketing after Li et al., "PyTorch Distributed", VLDB 2020',
+  semantics: 'synchronous',
   options: {
     algorithm: { type: 'collective', op: 'all-reduce', default: 'ring', description: 'all-reduce algorithm' },
     bucketSize: {

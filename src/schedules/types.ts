@@ -15,6 +15,11 @@ export interface ScheduleDefinition {
   readonly summary: string;
   /** The paper or system it follows. */
   readonly reference: string;
+  /**
+   * `synchronous`: every gradient is applied to the version it was computed on (τ = 0 everywhere; the
+   * conformance suite checks it). `asynchronous`: gradients may be stale (τ ≥ 0).
+   */
+  readonly semantics: 'synchronous' | 'asynchronous';
   /** Its options; the scenario layer validates against these and fills defaults. */
   readonly options: OptionSpecs;
   /**
