@@ -51,8 +51,19 @@ export function loadDataset(s: Scenario): DatasetSplit {
   return split;
 }
 
-/** The full trainer of a run, and the model it trains. */
-export function buildFullTrainer(s: Scenario, workers: number, rng: Rng): { trainer: FullTrainer; model: Model } {
+/**
+ * The full trainer of a run, and the model it trains. The training set is split into `dataKeys`
+ * shards, one per worker unless a schedule asks otherwise; shard k samples from `batches/worker-k`,
+ * so with one key per worker the data order is what it always was.
+ * @param workers the run's worker count (the default number of data keys).
+ * @param dataKeys data shards to split the training set into. Default `workers`.
+ */
+export function buildFullTrainer(
+  s: Scenario,
+  workers: number,
+  rng: Rng,
+  dataKeys = workers,
+): { trainer: FullTrainer; model: Model } {
   const split = loadDataset(s);
   const train = asClassification(split.train, 'training a classifier');
   const testAll = asClassification(split.test, 'evaluating a classifier');
@@ -60,7 +71,7 @@ export function buildFullTrainer(s: Scenario, workers: number, rng: Rng): { trai
   const n = s.training.eval.samples;
   const test = n !== undefined && n < testAll.n ? subsetDataset(testAll, dataRng(s).fork('eval-subset').permutation(testAll.n).slice(0, n)) : testAll;
   const model = modelFor(s.workload.model, train);
-  const shards = shardDataset(train, workers, s.workload.sharding, rng.fork('shards'));
+  const shards = shardDataset(train, dataKeys, s.workload.sharding, rng.fork('shards'));
   const samplers = createWorkerSamplers(shards, rng.fork('batches'));
   const opt = getOptimizer(s.training.optimizer.kind);
   const lr = getLrSchedule(s.training.lr.kind).create(s.training.lr.options);

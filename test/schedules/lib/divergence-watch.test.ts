@@ -4,7 +4,7 @@ import { MemoryRecorder } from '../../../src/results/memory-recorder.ts';
 import type { UpdateRecord } from '../../../src/results/recorder.ts';
 import { DivergenceWatch } from '../../../src/schedules/lib/divergence-watch.ts';
 import { Progress } from '../../../src/schedules/lib/progress.ts';
-import { NullTrainer } from '../../../src/schedules/lib/trainer.ts';
+import { NullTrainer } from '../../../src/schedules/lib/null-trainer.ts';
 
 function watched(): { watch: DivergenceWatch; progress: Progress; inner: MemoryRecorder; sim: Simulator } {
   const sim = new Simulator();
