@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
-import { ddpBuckets } from '../../src/schedules/sync-allreduce.ts';
+import { ddpBuckets } from '../../src/schedules/lib/ddp-buckets.ts';
 import { tinyScenario } from './fixtures.ts';
 
 // Ring all-reduce on the fixture's switch: α = 6 µs, B = 12.5 GB/s (see fixtures.ts), so

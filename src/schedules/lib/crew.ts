@@ -86,7 +86,7 @@ export class Crew {
   computeAll(
     startS: number | Float64Array,
     label: string,
-    out = new Float64Array(this.ranks.length),
+    out: Float64Array = new Float64Array(this.ranks.length),
     factors?: Float64Array,
   ): Float64Array {
     const { stats, recorder, compute } = this.ctx;
