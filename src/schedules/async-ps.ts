@@ -24,7 +24,7 @@ import type { ParamSnapshot } from '../training/engine/snapshot.ts';
 import type { ScheduleContext } from './context.ts';
 import type { OptionValues } from './options.ts';
 import type { GradientRef, OptimizerState } from './lib/trainer.ts';
-import type { ScheduleDefinition } from './types.ts';
+import { defineSchedule } from './types.ts';
 
 interface Options {
   readonly shards: number;
@@ -147,7 +147,7 @@ function apply(ctx: ScheduleContext, o: Options, s: Server, w: number, j: number
 }
 
 /** Asynchronous parameter server. */
-export const asyncPs: ScheduleDefinition = {
+export const asyncPs = defineSchedule({
   name: 'async-ps',
   summary: 'workers pull, compute and push with no barrier; the server applies each gradient on arrival; staleness recorded per update',
   reference: 'Dean et al., "Large Scale Distributed Deep Networks" (Downpour), NIPS 2012; SSP: Ho et al., NIPS 2013; lr/τ: Zhang et al., IJCAI 2016',
@@ -170,14 +170,11 @@ export const asyncPs: ScheduleDefinition = {
     lrScaling: { type: 'enum', values: ['none', 'staleness'], default: 'none', description: "'staleness': each gradient's learning rate is lr / max(1, τ)" },
     stagger: { type: 'boolean', default: true, description: 'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart' },
   },
-  check(options: OptionValues, workers: number): void {
-    const shards = Number(options['shards'] ?? 1);
-    if (!Number.isInteger(shards) || shards < 1 || shards > workers) {
-      throw new RangeError(`async-ps shards must be an integer in [1, ${workers}] (servers are co-located on ranks 0..k-1), got ${shards}`);
-    }
+  check(o, { workers }) {
+    if (o.shards <= workers) return [];
+    return [`shards must be an integer in [1, ${workers}] (servers are co-located on ranks 0..k-1), got ${o.shards}`];
   },
   start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
-    asyncPs.check(options, ctx.workers);
     const shards = Number(options['shards'] ?? 1);
     const bound = options['clockBound'];
     const o: Options = {
@@ -203,4 +200,4 @@ export const asyncPs: ScheduleDefinition = {
       yield sim.allOf(procs);
     })();
   },
-};
+});

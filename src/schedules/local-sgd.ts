@@ -81,12 +81,7 @@ export const localSgd: ScheduleDefinition = {
     localSteps: { type: 'number', integer: true, min: 1, default: 4, description: 'H: local steps between averages (H = 1 with plain SGD is sync-allreduce)' },
     algorithm: { type: 'collective', op: 'all-reduce', default: 'ring', description: 'all-reduce algorithm for the averaging' },
   },
-  check(options: OptionValues): void {
-    const h = Number(options['localSteps'] ?? 4);
-    if (!Number.isInteger(h) || h < 1) throw new RangeError(`local-sgd localSteps must be an integer >= 1, got ${h}`);
-  },
   start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
-    localSgd.check(options, ctx.workers);
     return run(ctx, Number(options['localSteps'] ?? 4), String(options['algorithm'] ?? 'ring'));
   },
 };

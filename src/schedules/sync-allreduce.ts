@@ -144,16 +144,12 @@ export const syncAllreduce: ScheduleDefinition = {
     bucketSize: {
       type: 'quantity',
       dimension: 'size',
+      greaterThan: 0,
       description:
         'DDP-style gradient buckets of about this size, all-reduced while the backward pass goes on (PyTorch default 25 MB); absent: one all-reduce after the backward pass',
     },
   },
-  check(options: OptionValues): void {
-    const bucket = options['bucketSize'];
-    if (bucket !== undefined && !(typeof bucket === 'number' && bucket > 0)) throw new RangeError(`sync-allreduce bucketSize must be > 0 bytes, got ${String(bucket)}`);
-  },
   start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void> {
-    syncAllreduce.check(options, ctx.workers);
     return run(ctx, String(options['algorithm'] ?? 'ring'), options['bucketSize'] as number | undefined);
   },
 };
