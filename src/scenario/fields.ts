@@ -13,7 +13,7 @@ import { FormulaError, describeScope, parseFormula } from './formula.ts';
 import type { FormulaScope } from './formula.ts';
 import { describeValue } from './messages.ts';
 import type { ClusterLayout } from './rank-lists.ts';
-import { QuantityError, parseQuantity } from './quantity.ts';
+import { DIMENSIONS, QuantityError, parseQuantity } from './quantity.ts';
 import type { QuantityDimension } from './quantity.ts';
 import { unknownName } from './suggest.ts';
 
@@ -146,8 +146,17 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
   });
 }
 
+/** Options of `quantityField`. */
+export interface QuantityOptions {
+  /** As a scenario writes it (`"25 MB"`). */
+  readonly default?: string;
+  readonly required?: boolean;
+  /** Exclusive lower bound, in SI base units. */
+  readonly greaterThan?: number;
+}
+
 /** A quantity with a unit, in SI base units; missing: the default (parsed), an issue, or `undefined`. */
-export function quantityField(dimension: QuantityDimension, opts: { readonly default?: string; readonly required?: boolean } = {}): z.ZodType<number | undefined> {
+export function quantityField(dimension: QuantityDimension, opts: QuantityOptions = {}): z.ZodType<number | undefined> {
   return field((v, ctx): number | undefined => {
     if (v === undefined) {
       if (opts.default !== undefined) return parseQuantity(opts.default, dimension);
@@ -155,7 +164,13 @@ export function quantityField(dimension: QuantityDimension, opts: { readonly def
       return undefined;
     }
     try {
-      return parseQuantity(v, dimension);
+      const x = parseQuantity(v, dimension);
+      const g = opts.greaterThan;
+      const info = DIMENSIONS[dimension];
+      if (g !== undefined && !(x > g)) {
+        addIssue(ctx, v, `got ${describeValue(v)}; expected ${info.name} > ${g} ${info.ref}`);
+      }
+      return x;
     } catch (err) {
       if (!(err instanceof QuantityError)) throw err;
       addIssue(ctx, v, err.message);

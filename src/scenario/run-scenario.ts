@@ -26,6 +26,7 @@ import { WorkerStats } from '../schedules/lib/worker-stats.ts';
 import { asClassification } from '../training/datasets/dataset.ts';
 import { buildStragglers } from './run-stragglers.ts';
 import { resolveTiming } from './run-timing.ts';
+import { runShape, scheduleProblems } from './schedule-check.ts';
 import { buildFullTrainer, loadDataset, modelFor } from './run-trainer.ts';
 import type { Scenario } from './types.ts';
 
@@ -126,6 +127,11 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
 
   const stats = new WorkerStats(workers, () => sim.now as number);
   const schedule = getSchedule(s.training.schedule.kind);
+  const options = s.training.schedule.options;
+  // The schedule's check, as validation made it: a scenario forced past validation fails here, before
+  // anything is scheduled, with the same words.
+  const problems = scheduleProblems(schedule, options, runShape(s.cluster.nodes));
+  if (problems.length > 0) throw new RangeError(`${schedule.name}: ${problems.map((p) => p.message).join('; ')}`);
   const ctx: ScheduleContext = {
     sim,
     workers,
@@ -141,7 +147,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     batchSize: s.workload.batchSize,
     rng: root.fork(`schedule-${schedule.name}`),
   };
-  const driver = sim.process(schedule.start(ctx, s.training.schedule.options), schedule.name);
+  const driver = sim.process(schedule.start(ctx, options), schedule.name);
   // A schedule that returns on its own (nothing left to do) ends the run too.
   driver.onProcessed(() => progress.finish('the schedule finished'));
   if (stop.simTimeS !== undefined) sim.schedule(seconds(stop.simTimeS), () => progress.finish(`simulated time reached ${stop.simTimeS} s`));

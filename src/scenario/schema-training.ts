@@ -6,10 +6,17 @@ import { z } from 'zod';
 import { SCHEDULES } from '../schedules/index.ts';
 import { LR_SCHEDULES, OPTIMIZERS } from '../training/optimizers/registry.ts';
 import type { EvalSpec, Scenario, StopSpec } from './types.ts';
-import { addIssue, defined, numberField, quantityField } from './fields.ts';
+import type { OptionSpec } from '../schedules/options.ts';
+import type { OptionValueOf, RunShape } from '../schedules/types.ts';
+import { addIssue, defined, memoized, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { stopKeyHint } from './stop-checks.ts';
 import { fromOptimizerOption, fromOptionSpec, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
+import { optimizerHint } from './option-kinds.ts';
+import { runShape, scheduleProblems } from './schedule-check.ts';
+
+/** Any schedule option's parsed value. */
+type OptionValue = OptionValueOf<OptionSpec>;
 
 function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['schedule']> {
   const variants: Record<string, z.ZodRawShape> = {};
@@ -17,19 +24,27 @@ function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['sc
     variants[name] = optionsShape(Object.fromEntries(Object.entries(def.options).map(([k, o]) => [k, fromOptionSpec(o)])), sctx);
   }
   return kinded('schedule', variants, { default: 'sync-allreduce', hint: retiredScheduleOption }).transform((v, ctx) => {
-    const out = kindAndOptions<number | boolean | string>(v);
-    // The schedule's own check against the cluster (more shards than workers, ...), as `start` makes it.
-    const workers = sctx.shape?.workers;
-    if (workers !== undefined) {
-      try {
-        SCHEDULES[out.kind]?.check(out.options, workers);
-      } catch (err) {
-        if (!(err instanceof RangeError)) throw err;
-        addIssue(ctx, v, err.message);
+    const out = kindAndOptions<OptionValue>(v);
+    // The schedule's own check against the cluster (more shards than workers, ...), as the runner makes
+    // it; here, from the node groups as written, so it is reported with errors of other sections.
+    const def = SCHEDULES[out.kind];
+    const shape = shapeOf(sctx);
+    if (def !== undefined && shape !== undefined) {
+      for (const p of scheduleProblems(def, out.options, shape)) {
+        if (p.option === undefined) addIssue(ctx, v, p.message);
+        else addIssue(ctx, v[p.option], p.message, [p.option]);
       }
     }
     return out;
   });
+}
+
+/** The run's shape, once per distinct set of node groups in a load; none when they cannot be read. */
+function shapeOf(sctx: SchemaContext): RunShape | undefined {
+  const layout = sctx.layout;
+  // Without `shape` the groups hold too many GPUs (or are unreadable): the cluster schema says why.
+  if (layout === undefined || sctx.shape === undefined) return undefined;
+  return memoized(sctx, `run-shape:${JSON.stringify(layout.groups)}`, () => runShape(layout.groups));
 }
 
 /** The schedule's note for an option it renamed (a plain did-you-mean cannot explain a rename). */
@@ -38,15 +53,6 @@ function retiredScheduleOption(kind: string, keys: readonly string[]): string | 
   if (retired === undefined) return undefined;
   const notes = keys.filter((k) => Object.hasOwn(retired, k)).map((k) => retired[k]!);
   return notes.length === 0 ? undefined : notes.join('; ');
-}
-
-/** Keys users bring from other tools' optimizer configs, and where they belong here. */
-function optimizerHint(kind: string, keys: readonly string[]): string | undefined {
-  if (keys.includes('momentum') && !Object.hasOwn(OPTIMIZERS[kind]?.options ?? {}, 'momentum')) {
-    return `"${kind}" has no momentum; use kind: momentum (heavy ball) or kind: nesterov`;
-  }
-  if (keys.includes('lr')) return 'the base learning rate is learningRate';
-  return undefined;
 }
 
 function lrScheduleSchema(sctx: SchemaContext): z.ZodType<{ kind: string; options: Record<string, number> }> {

@@ -6,6 +6,7 @@
 import type { NodeGroupSpec } from '../hardware/cluster.ts';
 import type { Precision } from '../hardware/device-spec.ts';
 import type { ModelConfig } from '../training/models/create-model.ts';
+import type { OptionValues } from '../schedules/options.ts';
 import type { ShardSpec } from '../training/datasets/sharding.ts';
 
 /** One straggler model: `kind` from the straggler registry, its options in SI units, optional worker list. */
@@ -110,8 +111,11 @@ export interface Scenario {
     readonly efficiency?: number;
   };
   readonly training: {
-    /** Schedule name from SCHEDULES and its options, parsed per the schedule's OptionSpecs. */
-    readonly schedule: { readonly kind: string; readonly options: Readonly<Record<string, number | boolean | string | undefined>> };
+    /**
+     * Schedule name from SCHEDULES and its options, parsed per the schedule's OptionSpecs (absent
+     * options are left out; optimizer options are `OptimizerSpec`s, file options `{ path, text }`).
+     */
+    readonly schedule: { readonly kind: string; readonly options: OptionValues };
     /** Optimizer name from OPTIMIZERS and its numeric options. */
     readonly optimizer: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
     /** Learning-rate schedule from LR_SCHEDULES; its `lr` option is the base learning rate. */

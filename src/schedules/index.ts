@@ -24,5 +24,13 @@ export function getSchedule(name: string): ScheduleDefinition {
   return s;
 }
 
-export type { ScheduleDefinition } from './types.ts';
-export type { OptionSpec, OptionSpecs, OptionValues, QuantityDimension } from './options.ts';
+export { defineSchedule } from './types.ts';
+export type { OptionsOf, OptionValueOf, RunShape, ScheduleDefinition } from './types.ts';
+export type {
+  FileOptionValue,
+  OptimizerSpec,
+  OptionSpec,
+  OptionSpecs,
+  OptionValues,
+  QuantityDimension,
+} from './options.ts';

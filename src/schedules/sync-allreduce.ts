@@ -28,14 +28,11 @@ export const syncAllreduce = defineSchedule({
     bucketSize: {
       type: 'quantity',
       dimension: 'size',
+      greaterThan: 0,
       description:
         'DDP-style gradient buckets of about this size, all-reduced while the backward pass goes on ' +
         '(PyTorch default 25 MB); absent: one all-reduce after the backward pass',
     },
-  },
-  check(o) {
-    const b = o.bucketSize;
-    return b !== undefined && !(b > 0) ? [`bucketSize must be > 0 bytes, got ${String(b)}`] : [];
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const crew = new Crew(ctx);

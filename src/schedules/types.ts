@@ -1,14 +1,57 @@
 /**
- * The schedule plug-in contract (design.md §1, §3). A schedule is one file exporting a
- * `ScheduleDefinition`; `index.ts` registers it. It sees only its `ScheduleContext` and its parsed
+ * The schedule plug-in contract (design.md §1, §3). A schedule is one file exporting a definition made
+ * with `defineSchedule`; `index.ts` registers it. It sees only its `ScheduleContext` and its parsed
  * options, never another schedule, `scenario/`, `cli/` or `fs`.
  */
 import type { ProcessGenerator } from '../core/process.ts';
-import type { OptionSpecs, OptionValues } from './options.ts';
+import type { FileOptionValue, OptimizerSpec, OptionSpec, OptionSpecs } from './options.ts';
 import type { ScheduleContext } from './context.ts';
 
-/** A registered training schedule. */
-export interface ScheduleDefinition {
+/**
+ * The parsed value of one option: number and quantity → number (quantities in SI base units),
+ * boolean → boolean, enum → the union of its `values`, collective and compressor → the name,
+ * file → its path and text, optimizer → an `OptimizerSpec` with every option filled.
+ */
+export type OptionValueOf<S extends OptionSpec> = S extends { readonly type: 'number' | 'quantity' }
+  ? number
+  : S extends { readonly type: 'boolean' }
+    ? boolean
+    : S extends { readonly type: 'enum'; readonly values: readonly (infer V extends string)[] }
+      ? V
+      : S extends { readonly type: 'collective' | 'compressor' }
+        ? string
+        : S extends { readonly type: 'file' }
+          ? FileOptionValue
+          : S extends { readonly type: 'optimizer' }
+            ? OptimizerSpec
+            : never;
+
+/**
+ * The options a schedule receives, typed from its descriptors: an option without a default that is
+ * not required may be absent (`undefined`, which means "off").
+ */
+export type OptionsOf<O extends OptionSpecs> = {
+  readonly [K in keyof O]: O[K] extends { readonly default: unknown } | { readonly required: true }
+    ? OptionValueOf<O[K]>
+    : OptionValueOf<O[K]> | undefined;
+};
+
+/** The run's cluster as a schedule's `check` sees it: cheap to compute before anything is built. */
+export interface RunShape {
+  /** Workers (one per GPU), ranks 0 .. workers − 1. */
+  readonly workers: number;
+  /** Nodes, in rank order. */
+  readonly nodes: number;
+  /** GPUs of each node, in node order: node i holds the next `gpusPerNode[i]` ranks. */
+  readonly gpusPerNode: readonly number[];
+}
+
+/**
+ * A registered training schedule. Methods, not function-valued properties, on purpose: their
+ * parameters are checked bivariantly, so a `ScheduleDefinition<O>` with typed options is still a
+ * `ScheduleDefinition` (of `OptionSpecs`) in the registry.
+ */
+export interface ScheduleDefinition<O extends OptionSpecs = OptionSpecs> {
   /** Registry name, kebab-case (`sync-allreduce`). */
   readonly name: string;
   /** One line for `dtsim list schedules`. */
@@ -21,24 +64,34 @@ export interface ScheduleDefinition {
    */
   readonly semantics: 'synchronous' | 'asynchronous';
   /** Its options; the scenario layer validates against these and fills defaults. */
-  readonly options: OptionSpecs;
+  readonly options: O;
   /**
    * Option names it no longer accepts, each with the message a scenario that still uses it gets
    * (what it was renamed to and why), added to the unknown-key error. Never listed as options.
    */
   readonly retiredOptions?: Readonly<Record<string, string>>;
   /**
-   * Checks options against the cluster before anything is built: what `start` would reject for this
-   * many workers. The scenario layer calls it at validation so `dtsim validate` reports it with the
-   * file and path; `start` calls it too, so both reject the same things.
-   * @throws RangeError naming the option, its value and what is allowed.
+   * What the descriptors cannot say: option problems that depend on the cluster (more shards than
+   * workers). Each message starts with the option's name, then its value and what is allowed
+   * (`shards must be an integer in [1, 8] ..., got 9`), so the scenario layer reports it at
+   * `training.schedule.<option>` (at `training.schedule` when it names none). `dtsim validate`
+   * reports them with the other errors; the runner calls it again before `start` and throws.
+   * Absent: nothing beyond the descriptors. Empty: fine.
    */
-  check(options: OptionValues, workers: number): void;
+  check?(o: OptionsOf<O>, shape: RunShape): readonly string[];
   /**
    * The schedule's driver process. It runs until `ctx.progress.done` fires (the runner stops the
-   * simulation there) or returns when it has nothing left to do.
-   * @throws Error (synchronously, before scheduling anything) for options that cannot run on this
-   *   context, e.g. more parameter-server shards than workers.
+   * simulation there) or returns when it has nothing left to do. Options arrive parsed, defaults
+   * filled, and `check` has passed.
    */
-  start(ctx: ScheduleContext, options: OptionValues): ProcessGenerator<void>;
+  start(ctx: ScheduleContext, o: OptionsOf<O>): ProcessGenerator<void>;
+}
+
+/**
+ * Declares a schedule with options typed from its descriptors (`const`: enum values stay literal
+ * unions, so `o.lrScaling` is `'none' | 'staleness'` and `o.shardz` does not compile). The identity
+ * at run time.
+ */
+export function defineSchedule<const O extends OptionSpecs>(d: ScheduleDefinition<O>): ScheduleDefinition<O> {
+  return d;
 }

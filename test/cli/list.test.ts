@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { LIST_TOPICS, listCommand, listText } from '../../src/cli/commands/list.ts';
+import { LIST_TOPICS, listCommand, listText, optionRows } from '../../src/cli/commands/list.ts';
+import { OPTIMIZERS } from '../../src/training/optimizers/registry.ts';
+import { OUTER_OPTIMIZER } from '../scenario/fixture-schedules.ts';
 
 async function run(args: string[]): Promise<string> {
   let out = '';
@@ -46,8 +48,19 @@ describe('dtsim list', () => {
     expect(out).toMatch(/^ {4}shards\s+integer >= 1\s+default 1\s+parameter-server shards/m);
     expect(out).toMatch(/^ {4}clockBound\s+integer >= 0\s+optional\s+SSP bound s in clocks/m);
     expect(out).toMatch(/^ {4}lrScaling\s+none\|staleness\s+default none/m);
-    expect(out).toMatch(/^ {4}bucketSize\s+size\s+optional/m);
+    expect(out).toMatch(/^ {4}bucketSize\s+size > 0\s+optional/m);
     expect(out).toMatch(/^ {4}algorithm\s+collective \(all-reduce\)\s+default ring/m);
+  });
+
+  it("shows an optimizer option's default kind with its options, the registry's defaults filled", () => {
+    expect(optionRows(OUTER_OPTIMIZER.options, OPTIMIZERS)).toEqual([
+      [
+        'outer',
+        'optimizer {kind, ..., learningRate?} (dtsim list optimizers)',
+        'default nesterov (momentum 0.9, weightDecay 0, learningRate 0.7)',
+        'outer optimizer',
+      ],
+    ]);
   });
 
   it('prints the GPU catalog, profiles, stragglers, topologies and optimizers from their registries', async () => {

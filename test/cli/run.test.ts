@@ -45,6 +45,16 @@ describe('dtsim run', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("writes nothing when a schedule's own check fails, and names the option", async () => {
+    const out = join(root, 'shards');
+    // One GPU: the sweep's async-ps point asks for 2 parameter-server shards.
+    const set = ['cluster.nodes=[{count: 1, gpusPerNode: 1, gpu: A100-80GB}]'];
+    await expect(runFile(SMALL, { out, quiet: true, set }, 'wasm')).rejects.toThrow(
+      /small-run\.yaml:21:\d+: training\.schedule\.shards: shards must be an integer in \[1, 1\].*got 2/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('leaves no results folder (and no temporary one) when interrupted', async () => {
     const out = join(root, 'interrupted');
     const child = spawn(process.execPath, [BIN, 'run', LONG, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -54,6 +54,20 @@ describe('dtsim validate', () => {
     expect(r.err).toContain(`${bad}:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd`);
   });
 
+  it("reports a schedule's own check against the cluster at its option, with the other errors", async () => {
+    // GOOD has 2 × 4 = 8 GPUs; async-ps co-locates each shard's server on a worker.
+    const text = `${GOOD}workload: { batchSize: 0 }\ntraining: { schedule: { kind: async-ps, shards: 9 } }\n`;
+    const f = file('shards.yaml', text);
+    const r = await run([f]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`invalid scenario ${f} (2 problems):`);
+    expect(r.err).toContain(`${f}:3:24: workload.batchSize: got 0; expected an integer >= 1`);
+    expect(r.err).toContain(
+      `${f}:4:49: training.schedule.shards: shards must be an integer in [1, 8] ` +
+        '(servers are co-located on ranks 0..k-1), got 9',
+    );
+  });
+
   it('applies --set overrides and names them in errors', async () => {
     const f = file('set.yaml', GOOD);
     expect((await run([f, '--set', 'training.schedule.kind=async-ps'])).code).toBeUndefined();

@@ -1,18 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEDULES } from '../../src/schedules/index.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { runShape } from '../../src/scenario/schedule-check.ts';
+import { initBackend } from '../../src/training/tensor-backend.ts';
 import { tinyScenario } from './fixtures.ts';
 
+const FOUR = runShape([{ count: 1, gpusPerNode: 4 }]);
+
 describe('ScheduleDefinition.check', () => {
-  it('rejects options a cluster of this many workers cannot run, as start does', () => {
-    expect(() => SCHEDULES['async-ps']!.check({ shards: 5 }, 4)).toThrow(/async-ps shards must be an integer in \[1, 4\].*got 5/);
-    expect(() => SCHEDULES['async-ps']!.check({ shards: 4 }, 4)).not.toThrow();
-    expect(() => SCHEDULES['sync-allreduce']!.check({ bucketSize: 0 }, 4)).toThrow(/bucketSize must be > 0 bytes, got 0/);
-    expect(() => SCHEDULES['local-sgd']!.check({ localSteps: 0 }, 4)).toThrow(/localSteps must be an integer >= 1, got 0/);
+  it('returns the problems a cluster of this shape has with the options, each starting with the option', () => {
+    const ps = SCHEDULES['async-ps']!;
+    const opts = { shards: 5, clockBound: undefined, lrScaling: 'none', stagger: true };
+    expect(ps.check?.(opts, FOUR)).toEqual([
+      'shards must be an integer in [1, 4] (servers are co-located on ranks 0..k-1), got 5',
+    ]);
+    expect(ps.check?.({ ...opts, shards: 4 }, FOUR)).toEqual([]);
   });
 
-  it('is what start applies: a run with options check refuses fails the same way', () => {
-    const s = tinyScenario({ workers: 4, schedule: 'async-ps', scheduleOptions: { shards: 5 }, mode: 'timing-only' });
-    expect(() => runScenario(s, 0)).toThrow(/async-ps shards must be an integer in \[1, 4\]/);
+  it('is left out where the descriptors say everything (bucketSize > 0, localSteps >= 1)', () => {
+    expect(SCHEDULES['sync-allreduce']!.check).toBeUndefined();
+    expect(SCHEDULES['local-sgd']!.check).toBeUndefined();
+    expect(SCHEDULES['sync-allreduce']!.options['bucketSize']).toMatchObject({ greaterThan: 0 });
+  });
+
+  it('is made by the runner before start: a run forced past validation fails with the same words', async () => {
+    // Full mode: the runner reaches the schedule with a real trainer (a tiny Gaussian mixture).
+    await initBackend('wasm');
+    const s = tinyScenario({ workers: 4, schedule: 'async-ps', scheduleOptions: { shards: 5 } });
+    expect(() => runScenario(s, 0)).toThrow(/^async-ps: shards must be an integer in \[1, 4\].*got 5$/);
+  });
+});
+
+describe('runShape', () => {
+  it('lists the GPUs of every node in rank order', () => {
+    const shape = runShape([{ count: 2, gpusPerNode: 8 }, { count: 1, gpusPerNode: 4 }]);
+    expect(shape).toEqual({ workers: 20, nodes: 3, gpusPerNode: [8, 8, 4] });
   });
 });

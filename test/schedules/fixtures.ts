@@ -1,6 +1,23 @@
 /** Small hand-built scenarios for schedule tests (no loader involved, so each field is explicit). */
+import { z } from 'zod';
 import { bytesPerSecond, seconds } from '../../src/core/units.ts';
+import { fromOptionSpec, optionsShape } from '../../src/scenario/kinds.ts';
 import type { Scenario, StragglerSpec } from '../../src/scenario/types.ts';
+import { getSchedule } from '../../src/schedules/index.ts';
+import type { OptionValues } from '../../src/schedules/options.ts';
+
+/**
+ * `given` (parsed values) over the schedule's defaults as the loader fills them: a schedule receives
+ * every option with a default, so a hand-built scenario must hold them too.
+ */
+export function withScheduleDefaults(kind: string, given: OptionValues): OptionValues {
+  const specs = Object.entries(getSchedule(kind).options).map(([k, o]) => [k, fromOptionSpec(o)] as const);
+  const shape = optionsShape(Object.fromEntries(specs), { baseDir: '.', readFile: () => '' });
+  const defaults = z.object(shape).parse({}) as Record<string, OptionValues[string]>;
+  const out: Record<string, OptionValues[string]> = {};
+  for (const [k, v] of Object.entries({ ...defaults, ...given })) if (v !== undefined) out[k] = v;
+  return out;
+}
 
 /** Options of `tinyScenario`. */
 export interface TinyOptions {
@@ -32,6 +49,7 @@ export interface TinyOptions {
  * 8 features and 3 classes, a logistic regression, custom timing of `stepTimeS` per step.
  */
 export function tinyScenario(o: TinyOptions = {}): Scenario {
+  const schedule = o.schedule ?? 'sync-allreduce';
   return {
     file: '<test>',
     name: 'tiny',
@@ -52,7 +70,7 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
       precision: 'fp32',
     },
     training: {
-      schedule: { kind: o.schedule ?? 'sync-allreduce', options: o.scheduleOptions ?? {} },
+      schedule: { kind: schedule, options: withScheduleDefaults(schedule, o.scheduleOptions ?? {}) },
       optimizer: { kind: o.optimizer ?? 'sgd', options: o.optimizerOptions ?? {} },
       lr: { kind: 'constant', options: { lr: o.lr ?? 0.1 } },
       stop: { updates: o.updates ?? 10 },

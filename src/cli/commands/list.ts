@@ -5,6 +5,7 @@
  * inside the action: `dtsim --help` stays fast, and none of them loads TensorFlow.js.
  */
 import { Argument, Command } from 'commander';
+import type { OptimizerSpec } from '../../core/options.ts';
 import { WEIGHT_INITS } from '../../training/models/layout.ts';
 
 /** The categories `dtsim list` knows, in the order a bare `dtsim list` prints them. */
@@ -38,7 +39,8 @@ function table(rows: readonly (readonly string[])[], indent = '  '): string {
   return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-interface OptionLike {
+/** An option of any registry, as far as the listing reads it. */
+export interface OptionLike {
   readonly type: string;
   readonly description: string;
   readonly default?: unknown;
@@ -67,29 +69,57 @@ function typeText(o: OptionLike): string {
       return `${o.integer === true || o.type === 'integer' ? 'integer' : 'number'}${b.length > 0 ? ` ${b.join(' ')}` : ''}`;
     }
     case 'quantity':
-      return o.dimension ?? 'quantity';
+      return `${o.dimension ?? 'quantity'}${o.greaterThan === undefined ? '' : ` > ${o.greaterThan}`}`;
     case 'enum':
       return (o.values ?? []).join('|');
     case 'collective':
       return `collective (${o.op ?? ''})`;
     case 'link':
       return 'link {bandwidth, latency}';
+    case 'optimizer':
+      return 'optimizer {kind, ..., learningRate?} (dtsim list optimizers)';
     default:
       return o.type;
   }
 }
 
-function defaultText(o: OptionLike): string {
+/** Optimizer entries as far as a listing needs them (the OPTIMIZERS registry). */
+export type OptimizerDefaults = Readonly<
+  Record<string, { readonly options: Readonly<Record<string, { readonly default: number }>> }>
+>;
+
+/** `nesterov (momentum 0.9, weightDecay 0, learningRate 0.7)`: the spec with the registry's defaults filled. */
+function optimizerText(d: OptimizerSpec, optimizers: OptimizerDefaults): string {
+  const filled: Record<string, number> = {};
+  for (const [k, o] of Object.entries(optimizers[d.kind]?.options ?? {})) filled[k] = o.default;
+  Object.assign(filled, d.options);
+  const parts = Object.entries(filled).map(([k, v]) => `${k} ${v}`);
+  if (d.lr !== undefined) parts.push(`learningRate ${d.lr}`);
+  return parts.length === 0 ? d.kind : `${d.kind} (${parts.join(', ')})`;
+}
+
+function defaultText(o: OptionLike, optimizers: OptimizerDefaults): string {
+  if (o.type === 'optimizer' && o.default !== undefined) {
+    return `default ${optimizerText(o.default as OptimizerSpec, optimizers)}`;
+  }
   if (o.default !== undefined) return `default ${String(o.default)}`;
   return o.required === true ? 'required' : 'optional';
 }
 
-function optionRows(options: Readonly<Record<string, OptionLike>>): string[][] {
-  return Object.entries(options).map(([k, o]) => [k, typeText(o), defaultText(o), o.description]);
+/** One row per option: name, type, default (an optimizer's filled from `optimizers`), description. */
+export function optionRows(
+  options: Readonly<Record<string, OptionLike>>,
+  optimizers: OptimizerDefaults = {},
+): string[][] {
+  return Object.entries(options).map(([k, o]) => [k, typeText(o), defaultText(o, optimizers), o.description]);
 }
 
-function optionsBlock(options: Readonly<Record<string, OptionLike>>, indent: string): string {
-  const rows = optionRows(options);
+function optionsBlock(
+  options: Readonly<Record<string, OptionLike>>,
+  indent: string,
+  optimizers: OptimizerDefaults = {},
+): string {
+  const rows = optionRows(options, optimizers);
   return rows.length === 0 ? `${indent}(no options)` : table(rows, indent);
 }
 
@@ -102,7 +132,10 @@ const MODEL_TEXT: Readonly<Record<string, string>> = {
 const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
   schedules: (r) =>
     Object.values(r.schedules.SCHEDULES)
-      .map((s) => `  ${s.name}: ${s.summary}\n    after: ${s.reference}\n${optionsBlock(s.options as Record<string, OptionLike>, '    ')}`)
+      .map((s) => {
+        const options = optionsBlock(s.options, '    ', r.optimizers.OPTIMIZERS);
+        return `  ${s.name}: ${s.summary}\n    after: ${s.reference}\n${options}`;
+      })
       .join('\n\n'),
   gpus: (r) => {
     const P = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'] as const;

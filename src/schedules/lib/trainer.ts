@@ -11,6 +11,7 @@
  * optional `lrScale` (the staleness-aware rate of spec §6). Outer optimizers built from an
  * `OptimizerSpec` with its own `lr` use that constant instead.
  */
+import type { OptimizerSpec } from '../../core/options.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 
 /** A parameter-sized vector: length `paramCount` in full mode, length 0 in timing-only mode. */
@@ -44,14 +45,10 @@ export interface TrainerEval {
 
 /**
  * An optimizer named by data, as a schedule option holds it (DiLoCo's outer Nesterov, SlowMo's slow
- * momentum): a registry name, its options, and optionally its own constant learning rate.
+ * momentum): a registry name, its options, and optionally its own constant learning rate. Declared
+ * with the `optimizer` option kind in core/options.ts, so a parsed option is passed as is.
  */
-export interface OptimizerSpec {
-  readonly kind: string;
-  /** Its own constant learning rate; absent: the scenario's learning-rate schedule. */
-  readonly lr?: number;
-  readonly options: Readonly<Record<string, number>>;
-}
+export type { OptimizerSpec };
 
 /** An optimizer's state for one model replica, parameter-server shard or outer loop. */
 export interface OptimizerState {
