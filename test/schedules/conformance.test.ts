@@ -39,6 +39,7 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { SCHEDULES, type ScheduleDefinition } from '../../src/schedules/index.ts';
 import type { OptionValues } from '../../src/schedules/options.ts';
+import { withScheduleDefaults } from './fixtures.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 
 const MODES = ['full', 'timing-only'] as const;
@@ -64,12 +65,17 @@ const EPS = 1e-9;
  */
 const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'local-sgd': { localSteps: 16 },
+  'sync-allreduce': { bucketSize: 1e6 },
+  'async-ps': { shards: 2, clockBound: 1 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
 function optionSets(def: ScheduleDefinition): OptionValues[] {
   const stress = STRESS_OPTIONS[def.name];
-  return stress === undefined ? [{}] : [{}, stress];
+  const sets: OptionValues[] = stress === undefined ? [{}] : [{}, stress];
+  // Dedicated parameter-server ranks are a layout of their own: servers that do not train.
+  if (def.name === 'async-ps') sets.push({ shards: 2, servers: 'dedicated' });
+  return sets;
 }
 
 /** Options under which a schedule may overlap communication with compute (compute + comm may exceed busy time). */
@@ -110,7 +116,7 @@ function heteroScenario(schedule: string, options: OptionValues, mode: Mode, sto
       precision: 'fp32',
     },
     training: {
-      schedule: { kind: schedule, options },
+      schedule: { kind: schedule, options: withScheduleDefaults(schedule, options) },
       optimizer: { kind: 'sgd', options: {} },
       lr: { kind: 'constant', options: { lr: 0.1 } },
       stop,

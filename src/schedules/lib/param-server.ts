@@ -17,7 +17,8 @@
  * have landed.
  *
  * Versions: the global version counts applies over all shards; each shard keeps its own, which is what
- * the rows record (one row per shard, `stage` = shard). A read made of replies sent at different
+ * the rows record (one row per shard, `stage` = shard, each at the time its slice was applied, written
+ * when the last slice has landed). A read made of replies sent at different
  * times is composed from each shard's slice at its own time (an inconsistent snapshot, spec §3).
  * Servers apply instantly: their compute is not modelled.
  */
@@ -25,7 +26,7 @@ import type { Event } from '../../core/events.ts';
 import type { ProcessGenerator } from '../../core/process.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import type { ScheduleContext } from '../context.ts';
-import type { Crew } from './crew.ts';
+import type { AppliedRow, Crew } from './crew.ts';
 import type { GradientRef, OptimizerState, ParamRange } from './trainer.ts';
 
 /** Where the servers run. */
@@ -86,6 +87,7 @@ export class ParamServer {
     private readonly policy: PsPolicy = {},
   ) {
     const k = servers.length;
+    if (k < 1) throw new RangeError('a parameter server needs at least one shard');
     const p = ctx.trainer.paramCount;
     this.servers = servers;
     this.model = ctx.progress.current;
@@ -123,13 +125,18 @@ export class ParamServer {
     const arrive = (): void => {
       if (++arrived === k) all.succeed();
     };
+    const rows: AppliedRow[] = [];
     const land = (j: number): void => {
-      this.apply(w, j, grad, read.versions[j]!);
+      rows.push(this.apply(w, j, grad, read.versions[j]!));
       parts[j] = this.model;
       versions[j] = this.versions[j]!;
-      // The global model is the server's after every apply; the worker's update counts when its last slice lands.
-      if (++landed === k) crew.commit(this.model, 1, w, 1);
-      else crew.commit(this.model, 0, w, 0);
+      // The global model is the server's after every apply. The worker's update lands with its last
+      // slice: its rows are written then (each at its own time), so a run stopped between two slices
+      // of one push counts none of them, in the rows as in the counts.
+      if (++landed === k) {
+        for (const r of rows) crew.row(r);
+        crew.commit(this.model, 1, w, 1);
+      } else crew.commit(this.model, 0, w, 0);
       const s = this.servers[j]!;
       if (s === w) arrive();
       else crew.send(s, w, this.shardBytes).onProcessed(arrive);
@@ -145,14 +152,14 @@ export class ParamServer {
   }
 
   // One slice of worker w's gradient, read at shard version `read`, applied to shard j now.
-  private apply(w: number, j: number, grad: GradientRef, read: number): void {
+  private apply(w: number, j: number, grad: GradientRef, read: number): AppliedRow {
     const { ctx, crew } = this;
     const at = this.versions[j]!;
     const tau = at - read;
     const lrScale = this.policy.lrScale?.({ worker: w, shard: j, tau }) ?? 1;
     this.model = ctx.trainer.apply(this.opts[j]!, this.model, grad, this.model.version + 1, { range: this.ranges[j]!, lrScale });
     this.versions[j] = at + 1;
-    crew.row({ worker: w, stage: j, versionRead: read, versionApplied: at, grad });
+    return { worker: w, stage: j, versionRead: read, versionApplied: at, grad, timeS: crew.nowS };
   }
 
   // A read made of replies: one snapshot when every shard replied with the same one.
