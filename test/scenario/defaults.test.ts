@@ -44,7 +44,7 @@ describe('scenario defaults', () => {
 
   it('fills each schedule option default from its descriptor and leaves optional ones absent', () => {
     const s = one('name: a\ncluster: { nodes: [{ gpu: H100-SXM }] }\ntraining: { schedule: { kind: async-ps } }\n');
-    expect(s.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 1, lrScaling: 'none', stagger: true } });
+    expect(s.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 1, servers: 'colocated', lrScaling: 'none', stagger: true } });
   });
 
   it('converts every quantity to SI units and spells catalog names canonically', () => {

@@ -50,7 +50,7 @@ describe('scenario errors', () => {
       'bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
     ]);
     expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n')).toEqual([
-      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, clockBound, lrScaling, stagger',
+      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, clockBound, lrScaling, stagger',
     ]);
   });
 
@@ -58,7 +58,7 @@ describe('scenario errors', () => {
     const [p, ...rest] = problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, maxStaleness: 2 } }\n');
     expect(rest).toEqual([]);
     expect(p).toMatch(/^bad\.yaml:3:41: training\.schedule\.maxStaleness: unknown key "maxStaleness"/);
-    expect(p).toContain('allowed: kind, shards, clockBound, lrScaling, stagger');
+    expect(p).toContain('allowed: kind, shards, servers, clockBound, lrScaling, stagger');
     expect(p).toContain('"maxStaleness" was renamed clockBound');
     expect(p).toMatch(/bounds SSP clocks .*not the staleness τ .* in model versions/);
     // The note belongs to async-ps: the same key on another schedule is only an unknown key.

@@ -61,7 +61,7 @@ describe('sweeps', () => {
     const { runs } = parseScenario(`${BASE}training: { schedule: { kind: local-sgd, localSteps: 8 } }\nsweep:\n  training.schedule: [{ kind: sync-allreduce }, { kind: async-ps, shards: 2 }]\n`, 's.yaml');
     expect(runs.map((r) => r.training.schedule)).toEqual([
       { kind: 'sync-allreduce', options: { algorithm: 'ring' } },
-      { kind: 'async-ps', options: { shards: 2, lrScaling: 'none', stagger: true } },
+      { kind: 'async-ps', options: { shards: 2, servers: 'colocated', lrScaling: 'none', stagger: true } },
     ]);
     expect(runs.map((r) => r.point)).toEqual(['sync-allreduce', 'async-ps']);
   });
@@ -105,7 +105,7 @@ describe('sweeps', () => {
     const text = `${BASE}sweep:\n  training.schedule:\n    - { kind: sync-allreduce, label: sync }\n    - { kind: async-ps, shards: 2, label: async }\n  cluster.stragglers:\n    - { value: [], label: none }\n    - { value: [{ kind: constant, factor: 2, nodes: [1] }], label: node 1 slow }\n`;
     const { runs } = parseScenario(text, 's.yaml');
     expect(runs.map((r) => r.point)).toEqual(['sync, none', 'sync, node 1 slow', 'async, none', 'async, node 1 slow']);
-    expect(runs[3]!.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 2, lrScaling: 'none', stagger: true } });
+    expect(runs[3]!.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 2, servers: 'colocated', lrScaling: 'none', stagger: true } });
     expect(runs[3]!.cluster.stragglers).toEqual([{ kind: 'constant', options: { factor: 2 }, workers: [4, 5, 6, 7] }]);
     expect(runs[3]!.sweepValues).toEqual({ 'training.schedule': { kind: 'async-ps', shards: 2 }, 'cluster.stragglers': [{ kind: 'constant', factor: 2, nodes: [1] }] });
   });

@@ -10,11 +10,16 @@ const FOUR = runShape([{ count: 1, gpusPerNode: 4 }]);
 describe('ScheduleDefinition.check', () => {
   it('returns the problems a cluster of this shape has with the options, each starting with the option', () => {
     const ps = SCHEDULES['async-ps']!;
-    const opts = { shards: 5, clockBound: undefined, lrScaling: 'none', stagger: true };
+    const opts = { shards: 5, servers: 'colocated', clockBound: undefined, lrScaling: 'none', stagger: true };
     expect(ps.check?.(opts, FOUR)).toEqual([
       'shards must be an integer in [1, 4] (servers are co-located on ranks 0..k-1), got 5',
     ]);
     expect(ps.check?.({ ...opts, shards: 4 }, FOUR)).toEqual([]);
+    // Dedicated servers take ranks of their own: one must be left to train.
+    expect(ps.check?.({ ...opts, shards: 4, servers: 'dedicated' }, FOUR)).toEqual([
+      'shards must be an integer in [1, 3] (dedicated servers take the last k of the 4 ranks and one must train), got 4',
+    ]);
+    expect(ps.check?.({ ...opts, shards: 3, servers: 'dedicated' }, FOUR)).toEqual([]);
   });
 
   it('is left out where the descriptors say everything (bucketSize > 0, localSteps >= 1)', () => {

@@ -62,10 +62,10 @@ export function serverLayout(workers: number, shards: number, placement: ServerP
 /** Problems with a layout before anything runs (empty when it can run). */
 export function serverLayoutProblems(workers: number, shards: number, placement: ServerPlacement): string[] {
   if (placement === 'colocated' && shards > workers) {
-    return [`shards must be at most the number of workers (${workers}) when servers are co-located, got ${shards}`];
+    return [`shards must be an integer in [1, ${workers}] (servers are co-located on ranks 0..k-1), got ${shards}`];
   }
   if (placement === 'dedicated' && shards >= workers) {
-    return [`shards must leave at least one of the ${workers} ranks to train when servers are dedicated, got ${shards}`];
+    return [`shards must be an integer in [1, ${workers - 1}] (dedicated servers take the last k of the ${workers} ranks and one must train), got ${shards}`];
   }
   return [];
 }
