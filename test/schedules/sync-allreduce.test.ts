@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
-import { ddpBuckets } from '../../src/schedules/lib/ddp-buckets.ts';
 import { tinyScenario } from './fixtures.ts';
 
 // Ring all-reduce on the fixture's switch: α = 6 µs, B = 12.5 GB/s (see fixtures.ts), so
@@ -43,23 +42,6 @@ describe('sync-allreduce', () => {
     expect(bucketed.simTimeS).toBeGreaterThan(computeS);
     // Same bytes either way: buckets split the gradient, they don't add to it.
     expect(bucketed.bytesSent).toBeCloseTo(plain.bytesSent, 3);
-  });
-
-  it('cuts DDP buckets in backward order at the bucket size', () => {
-    const cost = {
-      forwardS: 1,
-      backwardS: 6,
-      backwardLayers: [
-        { timeS: 1, gradBytes: 10 },
-        { timeS: 2, gradBytes: 20 },
-        { timeS: 3, gradBytes: 5 },
-      ],
-    };
-    expect(ddpBuckets(cost, 25)).toEqual([
-      { lastLayer: 1, bytes: 30 },
-      { lastLayer: 2, bytes: 5 },
-    ]);
-    expect(ddpBuckets(cost, 1000)).toEqual([{ lastLayer: 2, bytes: 35 }]);
   });
 
   it('with N workers at batch b gives the parameters of one worker at batch N·b (to 1e-5)', async () => {
