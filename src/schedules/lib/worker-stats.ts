@@ -14,16 +14,6 @@
  * so memory follows how far ahead a schedule books (one round of Local SGD), not the run's length.
  */
 
-/** A recorded interval that ended after the clock at the time it was recorded. */
-interface Ahead {
-  readonly worker: number;
-  readonly startS: number;
-  readonly endS: number;
-  /** Where its busy part starts (≥ startS; = endS when none of it is busy). */
-  readonly busyFromS: number;
-  readonly kind: 'compute' | 'comm';
-}
-
 /** Accumulated per-worker totals. */
 export class WorkerStats {
   readonly computeS: Float64Array;
@@ -32,8 +22,15 @@ export class WorkerStats {
   readonly busyS: Float64Array;
   /** Gradients of this worker that were applied to the model that counts (written by `Crew` only). */
   readonly updates: Float64Array;
-  private ahead: Ahead[] = [];
-  private pruneAt = 1024;
+  // Intervals that ended after the clock when recorded, as parallel columns (no object per interval:
+  // a 16,384-worker synchronous step books 16,384 of them).
+  private aWorker = new Int32Array(1024);
+  private aStart = new Float64Array(1024);
+  private aEnd = new Float64Array(1024);
+  private aBusyFrom = new Float64Array(1024);
+  /** 0 compute, 1 comm. */
+  private aKind = new Uint8Array(1024);
+  private nAhead = 0;
   private finished = false;
 
   /** @param now the simulated clock, seconds (intervals ending after it are kept for clipping). */
@@ -55,7 +52,7 @@ export class WorkerStats {
     this.computeS[worker]! += durationS;
     this.busyS[worker]! += durationS;
     const endS = startS + durationS;
-    if (endS > this.now()) this.keep({ worker, startS, endS, busyFromS: startS, kind: 'compute' });
+    if (endS > this.now()) this.keep(worker, startS, endS, startS, 0);
   }
 
   /**
@@ -66,7 +63,7 @@ export class WorkerStats {
     this.commS[worker]! += durationS;
     this.busyS[worker]! += exposedS;
     const endS = startS + durationS;
-    if (endS > this.now()) this.keep({ worker, startS, endS, busyFromS: endS - exposedS, kind: 'comm' });
+    if (endS > this.now()) this.keep(worker, startS, endS, endS - exposedS, 1);
   }
 
   /**
@@ -76,24 +73,56 @@ export class WorkerStats {
   finish(endS: number): void {
     if (this.finished) throw new Error('WorkerStats.finish called twice');
     this.finished = true;
-    for (const a of this.ahead) {
-      if (a.endS <= endS) continue;
-      const cut = a.endS - Math.max(a.startS, endS);
-      const busyCut = a.endS - Math.max(a.busyFromS, endS);
-      if (a.kind === 'compute') this.computeS[a.worker]! -= cut;
-      else this.commS[a.worker]! -= cut;
-      this.busyS[a.worker]! -= busyCut;
+    for (let i = 0; i < this.nAhead; i++) {
+      const end = this.aEnd[i]!;
+      if (end <= endS) continue;
+      const w = this.aWorker[i]!;
+      const cut = end - Math.max(this.aStart[i]!, endS);
+      const busyCut = end - Math.max(this.aBusyFrom[i]!, endS);
+      if (this.aKind[i] === 0) this.computeS[w]! -= cut;
+      else this.commS[w]! -= cut;
+      this.busyS[w]! -= busyCut;
     }
-    this.ahead = [];
+    this.nAhead = 0;
   }
 
-  private keep(a: Ahead): void {
-    if (this.ahead.length >= this.pruneAt) {
-      const t = this.now();
-      this.ahead = this.ahead.filter((x) => x.endS > t);
-      // Amortised O(1): the next prune waits until the list has doubled again.
-      this.pruneAt = Math.max(1024, 2 * this.ahead.length);
+  private keep(worker: number, startS: number, endS: number, busyFromS: number, kind: number): void {
+    if (this.nAhead === this.aEnd.length) this.makeRoom();
+    const i = this.nAhead++;
+    this.aWorker[i] = worker;
+    this.aStart[i] = startS;
+    this.aEnd[i] = endS;
+    this.aBusyFrom[i] = busyFromS;
+    this.aKind[i] = kind;
+  }
+
+  // Drops the intervals the clock has passed; grows the columns only if that frees less than half.
+  // Amortised O(1) per interval kept.
+  private makeRoom(): void {
+    const t = this.now();
+    let n = 0;
+    for (let i = 0; i < this.nAhead; i++) {
+      if (this.aEnd[i]! <= t) continue;
+      this.aWorker[n] = this.aWorker[i]!;
+      this.aStart[n] = this.aStart[i]!;
+      this.aEnd[n] = this.aEnd[i]!;
+      this.aBusyFrom[n] = this.aBusyFrom[i]!;
+      this.aKind[n] = this.aKind[i]!;
+      n++;
     }
-    this.ahead.push(a);
+    this.nAhead = n;
+    if (n * 2 > this.aEnd.length) {
+      const size = this.aEnd.length * 2;
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (k: number) => T): T => {
+        const b = make(size);
+        b.set(a);
+        return b;
+      };
+      this.aWorker = grow(this.aWorker, (k) => new Int32Array(k));
+      this.aStart = grow(this.aStart, (k) => new Float64Array(k));
+      this.aEnd = grow(this.aEnd, (k) => new Float64Array(k));
+      this.aBusyFrom = grow(this.aBusyFrom, (k) => new Float64Array(k));
+      this.aKind = grow(this.aKind, (k) => new Uint8Array(k));
+    }
   }
 }
