@@ -1,6 +1,7 @@
 /**
  * A sharded parameter server (spec §3, §1.6), the core of every asynchronous schedule: async-ps, and
- * next SSP's cache, DC-ASGD's compensation and the staleness-aware learning rate as policies.
+ * as policies (`PsPolicy`) the staleness-aware learning rate, DC-ASGD's compensated gradient and SSP's
+ * cached view. SSP's clock gate is `ClockGate`, which the worker loop holds.
  *
  * Shard j holds the contiguous slice j of the parameter vector (1/k of it) and its own optimizer state,
  * on server rank `servers[j]`: co-located on the workers' ranks 0 .. k − 1, or on dedicated ranks of
@@ -27,7 +28,7 @@ import type { ProcessGenerator } from '../../core/process.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import type { ScheduleContext } from '../context.ts';
 import type { AppliedRow, Crew } from './crew.ts';
-import type { GradientRef, OptimizerState, ParamRange } from './trainer.ts';
+import type { GradientRef, OptimizerState, ParamRange, Vec } from './trainer.ts';
 
 /** Where the servers run. */
 export type ServerPlacement = 'colocated' | 'dedicated';
@@ -40,10 +41,24 @@ export interface ApplyContext {
   readonly tau: number;
 }
 
-/** Per-schedule behaviour on top of the plain server. */
+/** What a gradient transform sees: the slice's context plus the weights the worker read and the server holds. */
+export interface TransformContext extends ApplyContext {
+  readonly read: ParamSnapshot;
+  readonly current: ParamSnapshot;
+  readonly range: ParamRange;
+}
+
+/** Per-schedule behaviour on top of the plain server (each hook optional). */
 export interface PsPolicy {
   /** Multiplies the learning rate of one applied slice (the staleness-aware rate, spec §6). */
   lrScale?(at: ApplyContext): number;
+  /**
+   * Replaces the gradient applied to one shard (DC-ASGD's g + λ·g⊙g⊙(w_now − w_read), spec §7): gets
+   * the whole gradient vector and returns a whole vector, of which the shard's range is applied.
+   */
+  transform?(grad: Vec, at: TransformContext): Vec;
+  /** What a worker computes on instead of the fresh read (SSP's cache, spec §4); default the read. */
+  view?(worker: number, fresh: PsRead): PsRead;
 }
 
 /** A worker's view of the servers: the weights it read and each shard's version in them. */
@@ -106,7 +121,7 @@ export class ParamServer {
     for (const s of this.servers) if (s !== w) pulls.push(crew.send(s, w, this.shardBytes));
     if (pulls.length > 0) yield this.ctx.sim.allOf(pulls);
     this.recordComm(w, 'pull', t);
-    return read;
+    return this.policy.view?.(w, read) ?? read;
   }
 
   /**
@@ -127,7 +142,7 @@ export class ParamServer {
     };
     const rows: AppliedRow[] = [];
     const land = (j: number): void => {
-      rows.push(this.apply(w, j, grad, read.versions[j]!));
+      rows.push(this.apply(w, j, grad, read, read.versions[j]!));
       parts[j] = this.model;
       versions[j] = this.versions[j]!;
       // The global model is the server's after every apply. The worker's update lands with its last
@@ -148,16 +163,22 @@ export class ParamServer {
     }
     if (arrived < k) yield all;
     this.recordComm(w, 'push+pull', t);
-    return { snapshot: this.compose(parts), versions };
+    const fresh = { snapshot: this.compose(parts), versions };
+    return this.policy.view?.(w, fresh) ?? fresh;
   }
 
   // One slice of worker w's gradient, read at shard version `read`, applied to shard j now.
-  private apply(w: number, j: number, grad: GradientRef, read: number): AppliedRow {
-    const { ctx, crew } = this;
+  private apply(w: number, j: number, grad: GradientRef, from: PsRead, read: number): AppliedRow {
+    const { ctx, crew, policy } = this;
     const at = this.versions[j]!;
     const tau = at - read;
-    const lrScale = this.policy.lrScale?.({ worker: w, shard: j, tau }) ?? 1;
-    this.model = ctx.trainer.apply(this.opts[j]!, this.model, grad, this.model.version + 1, { range: this.ranges[j]!, lrScale });
+    const range = this.ranges[j]!;
+    const lrScale = policy.lrScale?.({ worker: w, shard: j, tau }) ?? 1;
+    const g: GradientRef | Vec =
+      policy.transform === undefined
+        ? grad
+        : policy.transform(grad.value().grad, { worker: w, shard: j, tau, read: from.snapshot, current: this.model, range });
+    this.model = ctx.trainer.apply(this.opts[j]!, this.model, g, this.model.version + 1, { range, lrScale });
     this.versions[j] = at + 1;
     return { worker: w, stage: j, versionRead: read, versionApplied: at, grad, timeS: crew.nowS };
   }

@@ -97,4 +97,43 @@ describe('ParamServer', () => {
       void r1;
     });
   });
+
+  it('applies the gradient a transform returns (DC-ASGD style), seeing the read and the current weights', () => {
+    const setup = tinySetup({ mode: 'full', workers: 2 });
+    const { trainer } = setup;
+    const seen: number[] = [];
+    // A transform that doubles the gradient: with plain SGD that is a step of twice the size.
+    const ps = new ParamServer(setup.ctx, new Crew(setup.ctx), [0], {
+      transform: (g, at) => {
+        seen.push(at.read.version, at.current.version);
+        return trainer.math.scale(2, g);
+      },
+    });
+    drive(setup, function* () {
+      const r0 = yield* ps.pull(0);
+      const g = trainer.gradient(r0.snapshot, 0);
+      const next = yield* ps.push(0, g, r0);
+      const twice = trainer.apply(trainer.optimizer(), r0.snapshot, trainer.math.scale(2, g.value().grad), 1);
+      expect(Array.from(next.snapshot.params)).toEqual(Array.from(twice.params));
+    });
+    expect(seen).toEqual([0, 0]);
+  });
+
+  it('hands the worker the view its policy makes of each read (SSP’s cache)', () => {
+    const setup = tinySetup({ workers: 2 });
+    const views: number[] = [];
+    const ps = new ParamServer(setup.ctx, new Crew(setup.ctx), [1], {
+      view: (w) => {
+        views.push(w);
+        return { snapshot: setup.progress.current, versions: Int32Array.of(99) };
+      },
+    });
+    drive(setup, function* () {
+      const r = yield* ps.pull(0);
+      expect(Array.from(r.versions)).toEqual([99]);
+      const next = yield* ps.push(0, EMPTY_GRAD, { snapshot: r.snapshot, versions: Int32Array.of(0) });
+      expect(Array.from(next.versions)).toEqual([99]);
+    });
+    expect(views).toEqual([0, 0]);
+  });
 });
