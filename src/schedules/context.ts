@@ -1,7 +1,9 @@
 /**
  * Everything a schedule may touch (design.md §1): the simulator, the cluster's devices, the
  * communicator and network model, per-worker compute times, the trainer (real or null), the recorder,
- * per-worker accounting and the run's progress. Schedules get nothing else.
+ * per-worker accounting and the run's progress. Schedules get nothing else, and they write time,
+ * rows and progress only through `lib/crew.ts` (an architecture test keeps it so): the recorder,
+ * `stats` and `progress` are here for the kit's blocks, and for schedules to read.
  */
 import type { Rng } from '../core/rng.ts';
 import type { Simulator } from '../core/simulator.ts';
