@@ -26,7 +26,9 @@ export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export async function versionLine(preferred?: BackendName): Promise<string> {
   const { initBackend, backendFailures } = await import('../training/tensor-backend.ts');
   const name = await initBackend(preferred);
-  const skipped = backendFailures().map((f) => f.split(':')[0]).join(', ');
+  const skipped = backendFailures()
+    .map((f) => f.split(':')[0])
+    .join(', ');
   return `dtsim ${packageVersion()} (tensor backend: ${name}${skipped === '' ? '' : `; not available: ${skipped}`})`;
 }
 
@@ -41,14 +43,18 @@ export function buildProgram(): Command {
     // means loading TensorFlow.js, so only this flag (not --help, list or validate) pays for that.
     .option('-V, --version', 'print the dtsim version and the tensor backend it selects')
     .addOption(
-      new Option('--backend <name>', 'tensor backend to use instead of the fastest available')
-        .choices(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']),
+      new Option('--backend <name>', 'tensor backend to use instead of the fastest available').choices([
+        'tfjs-node-gpu',
+        'tfjs-node',
+        'wasm',
+        'cpu',
+      ]),
     )
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
       '\nStart with `dtsim run` (runs scenarios/quickstart.yaml). `dtsim sweep` (parallel and sharded sweeps)\n' +
-        'is not built yet; `dtsim run` runs a scenario\'s sweep points one after another. See README.md.',
+        "is not built yet; `dtsim run` runs a scenario's sweep points one after another. See README.md.",
     );
   program.addCommand(runCommand(() => program.opts<{ backend?: BackendName }>().backend));
   program.addCommand(validateCommand());

@@ -23,7 +23,9 @@ export const DGX_A100_FIT_POINTS: readonly AllReduceMeasurement[] = Object.freez
 ]);
 
 /** The held-out point: 2 GPUs, 1 GiB (spec/peers.md §4). Never used by the fit. */
-export const DGX_A100_HOLDOUT_POINTS: readonly AllReduceMeasurement[] = Object.freeze([{ gpus: 2, sizeBytes: 2 ** 30, timeS: 5.4428e-3 }]);
+export const DGX_A100_HOLDOUT_POINTS: readonly AllReduceMeasurement[] = Object.freeze([
+  { gpus: 2, sizeBytes: 2 ** 30, timeS: 5.4428e-3 },
+]);
 
 /** Fitted ring parameters: α is the per-step latency (a route's summed latency), B the bandwidth. */
 export interface RingFit {
@@ -57,7 +59,8 @@ export function fitRingModel(points: readonly AllReduceMeasurement[]): RingFit {
     y1 += x1;
   }
   const det = a00 * a11 - a01 * a01;
-  if (!(Math.abs(det) > 0)) throw new Error('calibration points do not determine both α and B (need two distinct sizes)');
+  if (!(Math.abs(det) > 0))
+    throw new Error('calibration points do not determine both α and B (need two distinct sizes)');
   const alpha = (y0 * a11 - a01 * y1) / det;
   const beta = (a00 * y1 - a01 * y0) / det;
   if (!(alpha >= 0 && beta > 0)) throw new Error(`calibration gave a non-physical fit (α = ${alpha}, β = ${beta})`);

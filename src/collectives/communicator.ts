@@ -83,7 +83,13 @@ export class Communicator {
    * returns an event that succeeds with the outcome; `result` is attached to it unchanged.
    * @throws Error for a bad group, size or options, or an algorithm that cannot run the request.
    */
-  run<R>(op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number } = {}, result?: R): Event<CollectiveOutcome<R>> {
+  run<R>(
+    op: CollectiveOp,
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { root?: number } = {},
+    result?: R,
+  ): Event<CollectiveOutcome<R>> {
     const { request, algo } = checkCollective(this.network.topology, op, group, sizeBytes, opts);
     const sent = algo.bytesSent(request);
     const startS = this.sim.now as number;
@@ -136,7 +142,8 @@ export class Communicator {
   send(src: number, dst: number, sizeBytes: number): Event<void> {
     const ranks = this.network.topology.ranks;
     for (const r of [src, dst]) {
-      if (!Number.isInteger(r) || r < 0 || r >= ranks) throw new Error(`rank ${r} is not in the topology (0..${ranks - 1})`);
+      if (!Number.isInteger(r) || r < 0 || r >= ranks)
+        throw new Error(`rank ${r} is not in the topology (0..${ranks - 1})`);
     }
     const size = bytes(sizeBytes);
     if (src !== dst) {
@@ -148,29 +155,52 @@ export class Communicator {
   }
 
   /** All-reduce of `sizeBytes`; with `values` (one vector per rank), `result` is their rank-order sum or mean. */
-  allReduce(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[]; op?: ReduceOp } = {}): Event<CollectiveOutcome<Float32Array>> {
+  allReduce(
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { values?: readonly Float32Array[]; op?: ReduceOp } = {},
+  ): Event<CollectiveOutcome<Float32Array>> {
     const values = opts.values;
     if (values !== undefined) checkPerRank(values, group);
-    return this.run('all-reduce', group, sizeBytes, opts, values === undefined ? undefined : reduceInRankOrder(values, opts.op ?? 'sum'));
+    return this.run(
+      'all-reduce',
+      group,
+      sizeBytes,
+      opts,
+      values === undefined ? undefined : reduceInRankOrder(values, opts.op ?? 'sum'),
+    );
   }
 
   /** Reduce-scatter of a `sizeBytes` vector; `result[i]` is rank i's shard of the rank-order sum. */
-  reduceScatter(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[]; op?: ReduceOp } = {}): Event<CollectiveOutcome<Float32Array[]>> {
+  reduceScatter(
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { values?: readonly Float32Array[]; op?: ReduceOp } = {},
+  ): Event<CollectiveOutcome<Float32Array[]>> {
     const values = opts.values;
     if (values !== undefined) checkPerRank(values, group);
-    const result = values === undefined ? undefined : splitEven(reduceInRankOrder(values, opts.op ?? 'sum'), group.length);
+    const result =
+      values === undefined ? undefined : splitEven(reduceInRankOrder(values, opts.op ?? 'sum'), group.length);
     return this.run('reduce-scatter', group, sizeBytes, opts, result);
   }
 
   /** All-gather to a `sizeBytes` result; with `values` (one shard per rank) `result` is their concatenation. */
-  allGather(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[] } = {}): Event<CollectiveOutcome<Float32Array>> {
+  allGather(
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { values?: readonly Float32Array[] } = {},
+  ): Event<CollectiveOutcome<Float32Array>> {
     const values = opts.values;
     if (values !== undefined) checkPerRank(values, group);
     return this.run('all-gather', group, sizeBytes, opts, values === undefined ? undefined : concat(values));
   }
 
   /** Broadcast of `sizeBytes` from group index `root` (default 0); `result` is a copy of `value`. */
-  broadcast(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number; value?: Float32Array } = {}): Event<CollectiveOutcome<Float32Array>> {
+  broadcast(
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { root?: number; value?: Float32Array } = {},
+  ): Event<CollectiveOutcome<Float32Array>> {
     return this.run('broadcast', group, sizeBytes, opts, opts.value?.slice());
   }
 
@@ -178,23 +208,37 @@ export class Communicator {
    * All-to-all where each rank sends `sizeBytes` in total (n/N to each peer); with `values`, rank j's
    * result is the concatenation over senders i (in rank order) of shard j of rank i's vector.
    */
-  allToAll(group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { values?: readonly Float32Array[] } = {}): Event<CollectiveOutcome<Float32Array[]>> {
+  allToAll(
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { values?: readonly Float32Array[] } = {},
+  ): Event<CollectiveOutcome<Float32Array[]>> {
     const values = opts.values;
     if (values !== undefined) checkPerRank(values, group);
-    const result = values === undefined ? undefined : (() => {
-      const shards = values.map((v) => splitEven(v, group.length));
-      return group.map((_, j) => concat(shards.map((s) => s[j]!)));
-    })();
+    const result =
+      values === undefined
+        ? undefined
+        : (() => {
+            const shards = values.map((v) => splitEven(v, group.length));
+            return group.map((_, j) => concat(shards.map((s) => s[j]!)));
+          })();
     return this.run('all-to-all', group, sizeBytes, opts, result);
   }
 }
 
-function collectiveRequest(topology: Topology, op: CollectiveOp, group: readonly number[], sizeBytes: number, opts: CollectiveOptions & { root?: number }): CollectiveRequest {
+function collectiveRequest(
+  topology: Topology,
+  op: CollectiveOp,
+  group: readonly number[],
+  sizeBytes: number,
+  opts: CollectiveOptions & { root?: number },
+): CollectiveRequest {
   if (group.length === 0) throw new Error('a collective needs a group of at least one rank');
   // A byte mask rather than a Set: this runs on every call, and groups can hold 16,384 ranks.
   const seen = new Uint8Array(topology.ranks);
   const check = (r: number): void => {
-    if (!Number.isInteger(r) || r < 0 || r >= topology.ranks) throw new Error(`rank ${r} is not in the topology (0..${topology.ranks - 1})`);
+    if (!Number.isInteger(r) || r < 0 || r >= topology.ranks)
+      throw new Error(`rank ${r} is not in the topology (0..${topology.ranks - 1})`);
     if (seen[r] === 1) throw new Error(`rank ${r} appears twice in the group or its servers`);
     seen[r] = 1;
   };
@@ -202,7 +246,8 @@ function collectiveRequest(topology: Topology, op: CollectiveOp, group: readonly
   for (const r of opts.servers ?? []) check(r);
   bytes(sizeBytes);
   const root = opts.root ?? 0;
-  if (!Number.isInteger(root) || root < 0 || root >= group.length) throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
+  if (!Number.isInteger(root) || root < 0 || root >= group.length)
+    throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
   const chunks = opts.chunks ?? 8;
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${chunks}`);
   return { op, group, sizeBytes, root, chunks, shards: opts.shards ?? 1, servers: opts.servers ?? [], topology };
@@ -228,5 +273,6 @@ export function checkCollective(
 }
 
 function checkPerRank(values: readonly Float32Array[], group: readonly number[]): void {
-  if (values.length !== group.length) throw new Error(`values: expected one vector per rank (${group.length}), got ${values.length}`);
+  if (values.length !== group.length)
+    throw new Error(`values: expected one vector per rank (${group.length}), got ${values.length}`);
 }

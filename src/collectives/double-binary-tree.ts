@@ -86,7 +86,8 @@ export const doubleBinaryTree: CollectiveAlgorithm = {
   ops: ['all-reduce'],
   validate(request) {
     requireOp(this, request);
-    if (!Number.isInteger(request.chunks) || request.chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${request.chunks}`);
+    if (!Number.isInteger(request.chunks) || request.chunks < 1)
+      throw new Error(`chunks must be an integer >= 1, got ${request.chunks}`);
     if (request.servers.length > 0) throw new Error('the double-binary-tree algorithm takes no parameter servers');
   },
   ...phaseBased(treePhases),

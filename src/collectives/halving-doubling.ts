@@ -48,7 +48,8 @@ export const halvingDoubling: CollectiveAlgorithm = {
   analyticalTime(request: CollectiveRequest, pricer: PhasePricer) {
     const n = request.group.length;
     let t = 0;
-    for (const r of rounds(request)) t += pricer.uniformPhaseTime(request, `hd-${r.distance}`, () => pairs(n, r.distance), r.bytes);
+    for (const r of rounds(request))
+      t += pricer.uniformPhaseTime(request, `hd-${r.distance}`, () => pairs(n, r.distance), r.bytes);
     return t;
   },
   bytesSent(request) {

@@ -46,7 +46,9 @@ export const hierarchical: CollectiveAlgorithm = {
     if (request.servers.length > 0) throw new Error('the hierarchical algorithm takes no parameter servers');
     const sizes = nodeLayout(request).map((l) => l.length);
     if (sizes.some((s) => s !== sizes[0])) {
-      throw new Error(`hierarchical all-reduce needs the same number of group members on every node, got ${sizes.join(', ')}`);
+      throw new Error(
+        `hierarchical all-reduce needs the same number of group members on every node, got ${sizes.join(', ')}`,
+      );
     }
   },
   phases(request): Phase[] {
@@ -65,7 +67,8 @@ export const hierarchical: CollectiveAlgorithm = {
     const n = request.sizeBytes;
     let t = 0;
     if (g > 1) t += 2 * (g - 1) * pricer.uniformPhaseTime(request, 'h-intra', () => intraPairs(layout, g), n / g);
-    if (m > 1) t += 2 * (m - 1) * pricer.uniformPhaseTime(request, 'h-inter', () => interPairs(layout, g, m), n / (g * m));
+    if (m > 1)
+      t += 2 * (m - 1) * pricer.uniformPhaseTime(request, 'h-inter', () => interPairs(layout, g, m), n / (g * m));
     return t;
   },
   bytesSent(request) {

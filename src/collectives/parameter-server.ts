@@ -40,10 +40,14 @@ export const parameterServer: CollectiveAlgorithm = {
     const k = request.shards;
     if (!Number.isInteger(k) || k < 1) throw new Error(`parameter-server shards must be an integer >= 1, got ${k}`);
     if (request.servers.length > 0 && request.servers.length !== k) {
-      throw new Error(`parameter-server got ${request.servers.length} server ranks for ${k} shards; give one rank per shard`);
+      throw new Error(
+        `parameter-server got ${request.servers.length} server ranks for ${k} shards; give one rank per shard`,
+      );
     }
     if (request.servers.length === 0 && k > request.group.length) {
-      throw new Error(`co-located parameter-server shards (${k}) cannot outnumber the group (${request.group.length} ranks)`);
+      throw new Error(
+        `co-located parameter-server shards (${k}) cannot outnumber the group (${request.group.length} ranks)`,
+      );
     }
   },
   ...phaseBased(psPhases),

@@ -40,7 +40,9 @@ export function phaseBased(
 /** Throws unless `algo` implements `request.op`, naming the operations it does implement. */
 export function requireOp(algo: Pick<CollectiveAlgorithm, 'name' | 'ops'>, request: CollectiveRequest): void {
   if (!algo.ops.includes(request.op)) {
-    throw new Error(`collective algorithm '${algo.name}' does not implement ${request.op}; it implements ${algo.ops.join(', ')}`);
+    throw new Error(
+      `collective algorithm '${algo.name}' does not implement ${request.op}; it implements ${algo.ops.join(', ')}`,
+    );
   }
   if (request.group.length < 1) throw new Error('a collective needs a group of at least one rank');
 }

@@ -107,7 +107,8 @@ export const PRESETS: Readonly<Record<string, CollectivePreset>> = Object.freeze
  * @throws Error for an unknown name, listing the known ones.
  */
 export function getPreset(name: string): CollectivePreset {
-  if (!Object.hasOwn(PRESETS, name)) throw new Error(`unknown preset '${name}'; known: ${Object.keys(PRESETS).join(', ')}`);
+  if (!Object.hasOwn(PRESETS, name))
+    throw new Error(`unknown preset '${name}'; known: ${Object.keys(PRESETS).join(', ')}`);
   return PRESETS[name]!;
 }
 

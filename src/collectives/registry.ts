@@ -42,7 +42,9 @@ export function getCollective(op: CollectiveOp, name?: string): CollectiveAlgori
   }
   const algo = COLLECTIVES[key]!;
   if (!algo.ops.includes(op)) {
-    const able = Object.values(COLLECTIVES).filter((a) => a.ops.includes(op)).map((a) => a.name);
+    const able = Object.values(COLLECTIVES)
+      .filter((a) => a.ops.includes(op))
+      .map((a) => a.name);
     throw new Error(`collective algorithm '${key}' does not implement ${op}; algorithms for ${op}: ${able.join(', ')}`);
   }
   return algo;

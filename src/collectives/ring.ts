@@ -32,7 +32,8 @@ function broadcastPhases(request: CollectiveRequest): Phase[] {
   // Hop j (chain[j] → chain[j+1]) forwards chunk p − j at step p: the chain is full after N−1 steps.
   for (let p = 0; p < n + c - 2; p++) {
     const phase = [];
-    for (let j = Math.max(0, p - c + 1); j <= Math.min(n - 2, p); j++) phase.push({ src: chain(j), dst: chain(j + 1), bytes: chunk });
+    for (let j = Math.max(0, p - c + 1); j <= Math.min(n - 2, p); j++)
+      phase.push({ src: chain(j), dst: chain(j + 1), bytes: chunk });
     phases.push(phase);
   }
   return phases;
@@ -45,7 +46,7 @@ export const ring: CollectiveAlgorithm = {
   ops: ['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast'],
   validate(request) {
     requireOp(this, request);
-    if (request.servers.length > 0) throw new Error("the ring algorithm takes no parameter servers");
+    if (request.servers.length > 0) throw new Error('the ring algorithm takes no parameter servers');
   },
   phases(request) {
     const n = request.group.length;

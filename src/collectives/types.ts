@@ -10,7 +10,13 @@ import type { Topology } from '../network/types.ts';
 export type CollectiveOp = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'broadcast' | 'all-to-all';
 
 /** Every collective operation, in the order the CLI lists them. */
-export const COLLECTIVE_OPS: readonly CollectiveOp[] = ['all-reduce', 'reduce-scatter', 'all-gather', 'broadcast', 'all-to-all'];
+export const COLLECTIVE_OPS: readonly CollectiveOp[] = [
+  'all-reduce',
+  'reduce-scatter',
+  'all-gather',
+  'broadcast',
+  'all-to-all',
+];
 
 /** One point-to-point message inside a phase, between group-local indices. */
 export interface PhaseTransfer {
@@ -56,7 +62,12 @@ export interface PhasePricer {
    * Time of a phase whose transfers all carry `bytes`, with the pairs given once and cached under
    * `key` (so a ring over 16,384 ranks routes its hops once, not at every call).
    */
-  uniformPhaseTime(request: CollectiveRequest, key: string, pairs: () => readonly (readonly [number, number])[], bytes: number): number;
+  uniformPhaseTime(
+    request: CollectiveRequest,
+    key: string,
+    pairs: () => readonly (readonly [number, number])[],
+    bytes: number,
+  ): number;
 }
 
 /** A collective algorithm: its step schedule, its analytical cost, and the bytes each rank sends. */

@@ -35,7 +35,12 @@ export type OptionSpec =
       readonly greaterThan?: number;
     }
   | { readonly type: 'boolean'; readonly description: string; readonly default: boolean }
-  | { readonly type: 'enum'; readonly description: string; readonly values: readonly string[]; readonly default: string }
+  | {
+      readonly type: 'enum';
+      readonly description: string;
+      readonly values: readonly string[];
+      readonly default: string;
+    }
   /** A collective algorithm name from the COLLECTIVES registry that implements `op`. */
   | { readonly type: 'collective'; readonly description: string; readonly op: 'all-reduce'; readonly default: string }
   /**

@@ -4,7 +4,15 @@
  * return value, or fails with the error the generator threw, so other processes can wait on it.
  * Everything runs synchronously inside `Simulator.run`; no Promise ever decides an order.
  */
-import { Event as EventClass, Interrupt, NORMAL as NORMAL_P, PENDING as PENDING_S, PROCESSED as PROCESSED_S, TRIGGERED as TRIGGERED_S, URGENT as URGENT_P } from './events.ts';
+import {
+  Event as EventClass,
+  Interrupt,
+  NORMAL as NORMAL_P,
+  PENDING as PENDING_S,
+  PROCESSED as PROCESSED_S,
+  TRIGGERED as TRIGGERED_S,
+  URGENT as URGENT_P,
+} from './events.ts';
 import type { EventScheduler, Waiter } from './events.ts';
 
 // Module-local copies of imported bindings used on the hot path. Some loaders (Vite's SSR transform
@@ -121,10 +129,14 @@ export class Process<R = unknown> extends Event<R> implements Waiter {
       const next = r.value as unknown;
       if (!(next instanceof Event) || next.sim !== this.sim) {
         // Throw the mistake back into the generator, at the yield that made it.
-        const bad = new Event<unknown>(this.sim, TRIGGERED, new TypeError(
-          `${this.name} yielded ${next instanceof Event ? 'an event of another simulator' : String(next)}; ` +
-            'a process may only yield events of its own simulator',
-        ));
+        const bad = new Event<unknown>(
+          this.sim,
+          TRIGGERED,
+          new TypeError(
+            `${this.name} yielded ${next instanceof Event ? 'an event of another simulator' : String(next)}; ` +
+              'a process may only yield events of its own simulator',
+          ),
+        );
         bad._ok = false;
         event = bad;
         continue;

@@ -174,4 +174,3 @@ export class Simulator implements ProcessHost {
     }
   }
 }
-

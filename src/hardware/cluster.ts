@@ -86,7 +86,11 @@ export interface Cluster {
 
 /** A bad node-group field: names the path, the value and what is allowed. */
 export class ClusterSpecError extends Error {
-  constructor(readonly path: string, value: unknown, allowed: string) {
+  constructor(
+    readonly path: string,
+    value: unknown,
+    allowed: string,
+  ) {
     super(`${path}: got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; expected ${allowed}`);
     this.name = 'ClusterSpecError';
   }
@@ -104,7 +108,8 @@ function checkLink(link: LinkSpec, path: string): LinkSpec {
 }
 
 function positiveInt(v: number, path: string): number {
-  if (!Number.isInteger(v) || v < 1 || v > MAX_CLUSTER_GPUS) throw new ClusterSpecError(path, v, `an integer >= 1 and <= ${MAX_CLUSTER_GPUS}`);
+  if (!Number.isInteger(v) || v < 1 || v > MAX_CLUSTER_GPUS)
+    throw new ClusterSpecError(path, v, `an integer >= 1 and <= ${MAX_CLUSTER_GPUS}`);
   return v;
 }
 
@@ -123,7 +128,12 @@ export function buildCluster(groups: readonly NodeGroupSpec[], path = 'nodes'): 
   groups.forEach((g, gi) => {
     total += positiveInt(g.count, `${path}[${gi}].count`) * positiveInt(g.gpusPerNode, `${path}[${gi}].gpusPerNode`);
   });
-  if (total > MAX_CLUSTER_GPUS) throw new ClusterSpecError(path, total, `at most ${MAX_CLUSTER_GPUS} GPUs in all (count × gpusPerNode summed over the groups)`);
+  if (total > MAX_CLUSTER_GPUS)
+    throw new ClusterSpecError(
+      path,
+      total,
+      `at most ${MAX_CLUSTER_GPUS} GPUs in all (count × gpusPerNode summed over the groups)`,
+    );
   const devices: Device[] = [];
   const nodes: ClusterNode[] = [];
   groups.forEach((g, gi) => {

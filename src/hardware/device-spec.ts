@@ -79,8 +79,7 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function positive(v: unknown, path: string, unit: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
@@ -102,22 +101,37 @@ const SPEC_KEYS = ['name', 'vendor', 'peakFlops', 'memoryBandwidth', 'memoryByte
 export function defineDeviceSpec(input: unknown, path = 'gpu'): DeviceSpec {
   if (!isRecord(input)) throw new DeviceSpecError(path, input, 'a catalog GPU name or a spec object');
   for (const k of Object.keys(input)) {
-    if (!SPEC_KEYS.includes(k)) throw new DeviceSpecError(`${path}.${k}`, input[k], `no such field (known: ${SPEC_KEYS.join(', ')})`);
+    if (!SPEC_KEYS.includes(k))
+      throw new DeviceSpecError(`${path}.${k}`, input[k], `no such field (known: ${SPEC_KEYS.join(', ')})`);
   }
   const name = input['name'];
-  if (typeof name !== 'string' || name.trim() === '') throw new DeviceSpecError(`${path}.name`, name, 'a non-empty string');
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new DeviceSpecError(`${path}.name`, name, 'a non-empty string');
   const vendor = input['vendor'] ?? 'custom';
-  if (typeof vendor !== 'string' || vendor.trim() === '') throw new DeviceSpecError(`${path}.vendor`, vendor, 'a non-empty string');
+  if (typeof vendor !== 'string' || vendor.trim() === '')
+    throw new DeviceSpecError(`${path}.vendor`, vendor, 'a non-empty string');
   const pf = input['peakFlops'];
-  if (!isRecord(pf)) throw new DeviceSpecError(`${path}.peakFlops`, pf, `an object with FLOP/s per precision (${PRECISIONS.join(', ')})`);
+  if (!isRecord(pf))
+    throw new DeviceSpecError(
+      `${path}.peakFlops`,
+      pf,
+      `an object with FLOP/s per precision (${PRECISIONS.join(', ')})`,
+    );
   for (const k of Object.keys(pf)) {
     if (!(PRECISIONS as readonly string[]).includes(k)) {
       throw new DeviceSpecError(`${path}.peakFlops.${k}`, pf[k], `a precision among ${PRECISIONS.join(', ')}`);
     }
   }
   const rate = (k: Precision): FlopsPerSecond => flopsPerSecond(positive(pf[k], `${path}.peakFlops.${k}`, 'FLOP/s'));
-  const optional = (k: Precision): { [K in Precision]?: FlopsPerSecond } => (pf[k] === undefined ? {} : { [k]: rate(k) });
-  const peak: PeakFlops = { fp32: rate('fp32'), fp16: rate('fp16'), ...optional('tf32'), ...optional('bf16'), ...optional('fp8') };
+  const optional = (k: Precision): { [K in Precision]?: FlopsPerSecond } =>
+    pf[k] === undefined ? {} : { [k]: rate(k) };
+  const peak: PeakFlops = {
+    fp32: rate('fp32'),
+    fp16: rate('fp16'),
+    ...optional('tf32'),
+    ...optional('bf16'),
+    ...optional('fp8'),
+  };
   const memoryBandwidth = bytesPerSecond(positive(input['memoryBandwidth'], `${path}.memoryBandwidth`, 'B/s'));
   const memoryBytes = bytes(positive(input['memoryBytes'], `${path}.memoryBytes`, 'bytes'));
   const eff = input['efficiency'] ?? DEFAULT_EFFICIENCY;

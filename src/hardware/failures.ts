@@ -60,7 +60,8 @@ export class FailureModel {
    *   restart delay, or a fixed failure on an unknown worker or at a time that is not finite and ≥ 0.
    */
   constructor(workers: number, params: FailureParams, rng: Rng) {
-    if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be an integer >= 0, got ${workers}`);
+    if (!Number.isInteger(workers) || workers < 0)
+      throw new RangeError(`workers must be an integer >= 0, got ${workers}`);
     this.workers = workers;
     this.rng = rng;
     if (params.mtbfS !== undefined && (!(params.mtbfS > 0) || params.mtbfS === Infinity)) {
@@ -74,7 +75,8 @@ export class FailureModel {
       if (!Number.isInteger(f.worker) || f.worker < 0 || f.worker >= workers) {
         throw new RangeError(`${at}.worker must be an integer in [0, ${workers - 1}], got ${f.worker}`);
       }
-      if (!(f.atS >= 0) || f.atS === Infinity) throw new RangeError(`${at}.atS must be a finite number >= 0, got ${f.atS}`);
+      if (!(f.atS >= 0) || f.atS === Infinity)
+        throw new RangeError(`${at}.atS must be a finite number >= 0, got ${f.atS}`);
       const delay = checkDelay(f.restartDelayS ?? this.restartDelayS, `${at}.restartDelayS`);
       this.fixed[f.worker]!.push({ worker: f.worker, atS: seconds(f.atS), restartAtS: seconds(f.atS + delay) });
     });
@@ -88,7 +90,8 @@ export class FailureModel {
   failuresOf(worker: number, horizonS: number): Failure[] {
     this.checkWorker(worker);
     // Infinite horizons would never finish generating random failures.
-    if (!(horizonS >= 0) || horizonS === Infinity) throw new RangeError(`horizonS must be finite and >= 0, got ${horizonS}`);
+    if (!(horizonS >= 0) || horizonS === Infinity)
+      throw new RangeError(`horizonS must be finite and >= 0, got ${horizonS}`);
     return this.merged(worker, horizonS, false);
   }
 

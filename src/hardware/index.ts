@@ -4,7 +4,15 @@
  */
 export { PRECISIONS, DEFAULT_EFFICIENCY, DeviceSpecError, defineDeviceSpec, peakFlops } from './device-spec.ts';
 export type { DeviceSpec, PeakFlops, Precision } from './device-spec.ts';
-export { GPU_CATALOG, GPU_NAMES, UnknownGpuError, catalogEntry, gpuSpec, nearestGpuNames, resolveGpu } from './gpu-catalog.ts';
+export {
+  GPU_CATALOG,
+  GPU_NAMES,
+  UnknownGpuError,
+  catalogEntry,
+  gpuSpec,
+  nearestGpuNames,
+  resolveGpu,
+} from './gpu-catalog.ts';
 export type { CatalogEntry } from './gpu-catalog.ts';
 export { forwardBackwardTime, layerCost, layerTime, layerTiming, layersTime } from './roofline.ts';
 export type { Bound, LayerCost, LayerTiming, PassTime, RooflineOptions } from './roofline.ts';
@@ -20,7 +28,13 @@ export type {
   PeriodicSlowdownParams,
   SpikeSlowdownParams,
 } from './slowdown-models.ts';
-export { STRAGGLER_MODELS, createStraggler, type StragglerModelEntry, type StragglerOptionSpec, type StragglerOptions } from './slowdown-registry.ts';
+export {
+  STRAGGLER_MODELS,
+  createStraggler,
+  type StragglerModelEntry,
+  type StragglerOptionSpec,
+  type StragglerOptions,
+} from './slowdown-registry.ts';
 export { TraceParseError, parseSlowdownTrace, traceFactorAt, traceSlowdown } from './slowdown-trace.ts';
 export type { SlowdownTrace, WorkerTrace } from './slowdown-trace.ts';
 export { FailureModel } from './failures.ts';

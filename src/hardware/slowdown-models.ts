@@ -99,13 +99,15 @@ class SpikeState implements WorkerSlowdown {
  * @throws RangeError on a probability outside [0, 1], a factor ≤ 0 or a negative duration.
  */
 export function spikeSlowdown(p: SpikeSlowdownParams): SlowdownModel {
-  if (!(p.probability >= 0 && p.probability <= 1)) throw new RangeError(`spike.probability must be in [0, 1], got ${p.probability}`);
+  if (!(p.probability >= 0 && p.probability <= 1))
+    throw new RangeError(`spike.probability must be in [0, 1], got ${p.probability}`);
   const factor = finitePositive(p.factor, 'spike.factor');
   const durationS = finiteNonNegative(p.durationS, 'spike.durationS');
   const workers = workerSet(p.workers, 'spike');
   return {
     kind: 'spike',
-    forWorker: (w, rng) => (appliesTo(workers, w) ? new SpikeState(rng, p.probability, factor, durationS) : NO_SLOWDOWN),
+    forWorker: (w, rng) =>
+      appliesTo(workers, w) ? new SpikeState(rng, p.probability, factor, durationS) : NO_SLOWDOWN,
   };
 }
 

@@ -49,7 +49,8 @@ function str(o: StragglerOptions, key: string): string {
   return v;
 }
 // Spread helper: exactOptionalPropertyTypes forbids passing `workers: undefined`.
-const w = (workers: readonly number[] | undefined): { workers?: readonly number[] } => (workers === undefined ? {} : { workers });
+const w = (workers: readonly number[] | undefined): { workers?: readonly number[] } =>
+  workers === undefined ? {} : { workers };
 
 /**
  * Largest factor a straggler option may give (a million times slower). Factors multiply into task
@@ -62,40 +63,106 @@ export const MAX_SLOWDOWN_FACTOR = 1e6;
 export const STRAGGLER_MODELS: Readonly<Record<string, StragglerModelEntry>> = Object.freeze({
   constant: {
     description: 'a fixed factor on every task of the chosen workers (a slow GPU, a busy host)',
-    options: { factor: { type: 'number', required: true, greaterThan: 0, max: MAX_SLOWDOWN_FACTOR, description: 'task-time factor (2 = twice as slow)' } },
+    options: {
+      factor: {
+        type: 'number',
+        required: true,
+        greaterThan: 0,
+        max: MAX_SLOWDOWN_FACTOR,
+        description: 'task-time factor (2 = twice as slow)',
+      },
+    },
     acceptsWorkers: true,
     create: (o, workers) => constantSlowdown({ factor: num(o, 'factor'), ...w(workers) }),
   },
   lognormal: {
     description: 'independent lognormal noise per task: factor = exp(N(mu, sigma²))',
     options: {
-      sigma: { type: 'number', required: true, min: 0, max: 10, description: 'σ of the underlying normal (at most 10: e^±80 factors already)' },
-      mu: { type: 'number', min: -50, max: 50, description: 'μ of the underlying normal; absent: 0 (median factor 1), or −σ²/2 with meanOne' },
-      meanOne: { type: 'boolean', default: false, description: 'set μ = −σ²/2 so that the mean factor is 1 (not with mu)' },
+      sigma: {
+        type: 'number',
+        required: true,
+        min: 0,
+        max: 10,
+        description: 'σ of the underlying normal (at most 10: e^±80 factors already)',
+      },
+      mu: {
+        type: 'number',
+        min: -50,
+        max: 50,
+        description: 'μ of the underlying normal; absent: 0 (median factor 1), or −σ²/2 with meanOne',
+      },
+      meanOne: {
+        type: 'boolean',
+        default: false,
+        description: 'set μ = −σ²/2 so that the mean factor is 1 (not with mu)',
+      },
     },
     acceptsWorkers: true,
     create: (o, workers) => {
       const mu = optNum(o, 'mu');
-      return lognormalSlowdown({ sigma: num(o, 'sigma'), meanOne: o['meanOne'] === true, ...(mu === undefined ? {} : { mu }), ...w(workers) });
+      return lognormalSlowdown({
+        sigma: num(o, 'sigma'),
+        meanOne: o['meanOne'] === true,
+        ...(mu === undefined ? {} : { mu }),
+        ...w(workers),
+      });
     },
   },
   spike: {
     description: 'random spikes: a task starts one with some probability; tasks inside it get the factor',
     options: {
-      probability: { type: 'number', required: true, min: 0, max: 1, description: 'chance that a task outside a spike starts one' },
-      factor: { type: 'number', required: true, greaterThan: 0, max: MAX_SLOWDOWN_FACTOR, description: 'task-time factor during a spike' },
-      duration: { type: 'quantity', dimension: 'duration', required: true, description: 'how long a spike lasts ("0 s": only the task that started it)' },
+      probability: {
+        type: 'number',
+        required: true,
+        min: 0,
+        max: 1,
+        description: 'chance that a task outside a spike starts one',
+      },
+      factor: {
+        type: 'number',
+        required: true,
+        greaterThan: 0,
+        max: MAX_SLOWDOWN_FACTOR,
+        description: 'task-time factor during a spike',
+      },
+      duration: {
+        type: 'quantity',
+        dimension: 'duration',
+        required: true,
+        description: 'how long a spike lasts ("0 s": only the task that started it)',
+      },
     },
     acceptsWorkers: true,
     create: (o, workers) =>
-      spikeSlowdown({ probability: num(o, 'probability'), factor: num(o, 'factor'), durationS: num(o, 'duration'), ...w(workers) }),
+      spikeSlowdown({
+        probability: num(o, 'probability'),
+        factor: num(o, 'factor'),
+        durationS: num(o, 'duration'),
+        ...w(workers),
+      }),
   },
   periodic: {
     description: 'deterministic windows of slowdown every period (checkpoints, cron jobs, thermal cycles)',
     options: {
-      period: { type: 'quantity', dimension: 'duration', required: true, description: 'time between window starts (> 0)' },
-      duration: { type: 'quantity', dimension: 'duration', required: true, description: 'window length, at most the period' },
-      factor: { type: 'number', required: true, greaterThan: 0, max: MAX_SLOWDOWN_FACTOR, description: 'task-time factor inside a window' },
+      period: {
+        type: 'quantity',
+        dimension: 'duration',
+        required: true,
+        description: 'time between window starts (> 0)',
+      },
+      duration: {
+        type: 'quantity',
+        dimension: 'duration',
+        required: true,
+        description: 'window length, at most the period',
+      },
+      factor: {
+        type: 'number',
+        required: true,
+        greaterThan: 0,
+        max: MAX_SLOWDOWN_FACTOR,
+        description: 'task-time factor inside a window',
+      },
       phase: { type: 'quantity', dimension: 'duration', default: '0 s', description: 'start of the first window' },
     },
     acceptsWorkers: true,
@@ -113,7 +180,8 @@ export const STRAGGLER_MODELS: Readonly<Record<string, StragglerModelEntry>> = O
     options: { file: { type: 'file', required: true, description: 'CSV file, relative to the scenario file' } },
     acceptsWorkers: false,
     create: (o, workers) => {
-      if (workers !== undefined) throw new RangeError('trace: the trace names its workers; a workers list does not apply');
+      if (workers !== undefined)
+        throw new RangeError('trace: the trace names its workers; a workers list does not apply');
       return traceSlowdown(parseSlowdownTrace(str(o, 'text'), str(o, 'file')));
     },
   },
@@ -125,6 +193,7 @@ export const STRAGGLER_MODELS: Readonly<Record<string, StragglerModelEntry>> = O
  */
 export function createStraggler(kind: string, options: StragglerOptions, workers?: readonly number[]): SlowdownModel {
   const entry = Object.hasOwn(STRAGGLER_MODELS, kind) ? STRAGGLER_MODELS[kind] : undefined;
-  if (entry === undefined) throw new RangeError(`unknown straggler model '${kind}' (known: ${Object.keys(STRAGGLER_MODELS).join(', ')})`);
+  if (entry === undefined)
+    throw new RangeError(`unknown straggler model '${kind}' (known: ${Object.keys(STRAGGLER_MODELS).join(', ')})`);
   return entry.create(options, workers);
 }

@@ -24,7 +24,11 @@ export interface SlowdownTrace {
 
 /** A malformed trace: names the source, the 1-based line, and what was wrong. */
 export class TraceParseError extends Error {
-  constructor(readonly source: string, readonly line: number, detail: string) {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    detail: string,
+  ) {
     super(`${source}:${line}: ${detail}`);
     this.name = 'TraceParseError';
   }
@@ -58,7 +62,8 @@ export function parseSlowdownTrace(text: string, source: string): SlowdownTrace 
   return result;
 }
 
-let last: { readonly text: string; readonly source: string; readonly result: SlowdownTrace | TraceParseError } | undefined;
+let last:
+  { readonly text: string; readonly source: string; readonly result: SlowdownTrace | TraceParseError } | undefined;
 
 function parseUncached(text: string, source: string): SlowdownTrace {
   const lines = text.split(/\r?\n/);
@@ -74,22 +79,27 @@ function parseUncached(text: string, source: string): SlowdownTrace {
       const names = fields.map((f) => f.toLowerCase());
       const idx = (c: string): number => {
         const k = names.indexOf(c);
-        if (k < 0) throw new TraceParseError(source, lineNo, `header must name columns ${COLUMNS.join(', ')}; got "${line}"`);
+        if (k < 0)
+          throw new TraceParseError(source, lineNo, `header must name columns ${COLUMNS.join(', ')}; got "${line}"`);
         return k;
       };
       col = { time_s: idx('time_s'), worker: idx('worker'), factor: idx('factor') };
       width = Math.max(col.time_s, col.worker, col.factor) + 1;
       return;
     }
-    if (fields.length < width) throw new TraceParseError(source, lineNo, `expected ${width} fields, got ${fields.length}`);
+    if (fields.length < width)
+      throw new TraceParseError(source, lineNo, `expected ${width} fields, got ${fields.length}`);
     const field = (c: (typeof COLUMNS)[number]): string => fields[col![c]]!;
     const num = (c: (typeof COLUMNS)[number]): number => (field(c) === '' ? NaN : Number(field(c)));
     const t = num('time_s');
-    if (!(t >= 0) || t === Infinity) throw new TraceParseError(source, lineNo, `time_s must be a finite number >= 0, got "${field('time_s')}"`);
+    if (!(t >= 0) || t === Infinity)
+      throw new TraceParseError(source, lineNo, `time_s must be a finite number >= 0, got "${field('time_s')}"`);
     const w = num('worker');
-    if (!Number.isInteger(w) || w < 0) throw new TraceParseError(source, lineNo, `worker must be an integer >= 0, got "${field('worker')}"`);
+    if (!Number.isInteger(w) || w < 0)
+      throw new TraceParseError(source, lineNo, `worker must be an integer >= 0, got "${field('worker')}"`);
     const f = num('factor');
-    if (!(f > 0) || f === Infinity) throw new TraceParseError(source, lineNo, `factor must be a finite number > 0, got "${field('factor')}"`);
+    if (!(f > 0) || f === Infinity)
+      throw new TraceParseError(source, lineNo, `factor must be a finite number > 0, got "${field('factor')}"`);
     let wt = acc.get(w);
     if (wt === undefined) {
       wt = { timesS: [], factors: [], lastLine: 0 };
@@ -97,13 +107,18 @@ function parseUncached(text: string, source: string): SlowdownTrace {
     }
     const prev = wt.timesS[wt.timesS.length - 1];
     if (prev !== undefined && t <= prev) {
-      throw new TraceParseError(source, lineNo, `worker ${w}: time_s ${t} is not after ${prev} (line ${wt.lastLine}); times must increase per worker`);
+      throw new TraceParseError(
+        source,
+        lineNo,
+        `worker ${w}: time_s ${t} is not after ${prev} (line ${wt.lastLine}); times must increase per worker`,
+      );
     }
     wt.timesS.push(t);
     wt.factors.push(f);
     wt.lastLine = lineNo;
   });
-  if (col === undefined) throw new TraceParseError(source, Math.max(1, lines.length), `no header; expected columns ${COLUMNS.join(', ')}`);
+  if (col === undefined)
+    throw new TraceParseError(source, Math.max(1, lines.length), `no header; expected columns ${COLUMNS.join(', ')}`);
   const workers = new Map<number, WorkerTrace>();
   for (const [w, { timesS, factors }] of acc) workers.set(w, { timesS, factors });
   return { source, workers };

@@ -37,7 +37,8 @@ export class FixedNetwork implements NetworkModel {
    */
   constructor(sim: Simulator, topology: Topology, times: FixedTimes) {
     for (const [k, v] of Object.entries(times)) {
-      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`fixed network: ${k} must be a finite number of seconds >= 0, got ${String(v)}`);
+      if (!(v >= 0) || !Number.isFinite(v))
+        throw new RangeError(`fixed network: ${k} must be a finite number of seconds >= 0, got ${String(v)}`);
     }
     this.sim = sim;
     this.topology = topology;

@@ -51,7 +51,11 @@ export function leafSpineUplink(nodes: readonly NodeLinks[], options: LeafSpineO
     bw = Math.max(bw, n.nic.bandwidth);
     lat = Math.max(lat, n.nic.latency);
   }
-  return { bandwidth: ((options.nodesPerLeaf * bw) / (options.spines * ratio)) as BytesPerSecond, latency: lat as Seconds, kind: 'custom' };
+  return {
+    bandwidth: ((options.nodesPerLeaf * bw) / (options.spines * ratio)) as BytesPerSecond,
+    latency: lat as Seconds,
+    kind: 'custom',
+  };
 }
 
 /**
@@ -77,7 +81,9 @@ export function leafSpineTopology(nodes: readonly NodeLinks[], options: LeafSpin
   const leaves = Math.ceil(nodes.length / nodesPerLeaf);
   // Checked before any link exists: the fabric's size is leaves × spines.
   if (leaves * spines > MAX_LEAF_SPINE_PAIRS) {
-    throw new RangeError(`leaf-spine: ${leaves} leaves × ${spines} spines is ${leaves * spines} leaf–spine pairs; at most ${MAX_LEAF_SPINE_PAIRS} are allowed (fewer spines, or more nodesPerLeaf)`);
+    throw new RangeError(
+      `leaf-spine: ${leaves} leaves × ${spines} spines is ${leaves * spines} leaf–spine pairs; at most ${MAX_LEAF_SPINE_PAIRS} are allowed (fewer spines, or more nodesPerLeaf)`,
+    );
   }
   const table = new LinkTable();
   const layout = buildNodeLayout(nodes, table);
@@ -92,7 +98,12 @@ export function leafSpineTopology(nodes: readonly NodeLinks[], options: LeafSpin
   const fromSpine = new Int32Array(leaves * spines);
   for (let l = 0; l < leaves; l++) {
     for (let s = 0; s < spines; s++) {
-      [toSpine[l * spines + s], fromSpine[l * spines + s]] = table.addAttachment(`leaf${l}`, `spine${s}`, uplink, 'fabric');
+      [toSpine[l * spines + s], fromSpine[l * spines + s]] = table.addAttachment(
+        `leaf${l}`,
+        `spine${s}`,
+        uplink,
+        'fabric',
+      );
     }
   }
   return routedTopology('leaf-spine', layout, table.links, (sn, dn, src, dst) => {

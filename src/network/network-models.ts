@@ -42,9 +42,13 @@ export const NETWORK_MODELS = Object.freeze({
   },
   fixed: {
     description: 'a constant time per transfer and per collective, whatever the size (abstract time units)',
-    options: { transferTime: 'time of one point-to-point transfer', collectiveTime: 'time of one collective, any size, group and algorithm' },
+    options: {
+      transferTime: 'time of one point-to-point transfer',
+      collectiveTime: 'time of one collective, any size, group and algorithm',
+    },
     create: (sim: Simulator, topology: Topology, o: NetworkOptions): NetworkModel => {
-      if (o.transferS === undefined || o.collectiveS === undefined) throw new RangeError('the fixed network model needs transferTime and collectiveTime');
+      if (o.transferS === undefined || o.collectiveS === undefined)
+        throw new RangeError('the fixed network model needs transferTime and collectiveTime');
       return new FixedNetwork(sim, topology, { transferS: o.transferS, collectiveS: o.collectiveS });
     },
   },
@@ -57,7 +61,12 @@ export type NetworkModelName = keyof typeof NETWORK_MODELS;
  * Creates the network model registered as `name`, with its options.
  * @throws RangeError for an unknown name, listing the known ones, or missing or bad options.
  */
-export function createNetworkModel(name: string, sim: Simulator, topology: Topology, options: NetworkOptions = {}): NetworkModel {
+export function createNetworkModel(
+  name: string,
+  sim: Simulator,
+  topology: Topology,
+  options: NetworkOptions = {},
+): NetworkModel {
   if (!Object.hasOwn(NETWORK_MODELS, name)) {
     throw new RangeError(`unknown network model '${name}'; known: ${Object.keys(NETWORK_MODELS).join(', ')}`);
   }

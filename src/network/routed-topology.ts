@@ -20,7 +20,12 @@ const ROUTE_CACHE_LIMIT = 1 << 20;
 const EMPTY: readonly number[] = Object.freeze([]);
 
 /** Builds the `Topology` object. `links` must satisfy `links[i].id === i`. */
-export function routedTopology(kind: string, layout: NodeLayout, links: readonly Link[], fabric: FabricRouter): Topology {
+export function routedTopology(
+  kind: string,
+  layout: NodeLayout,
+  links: readonly Link[],
+  fabric: FabricRouter,
+): Topology {
   const { ranks, nodes, nodeOfRank, firstRank, gpuUp, gpuDown } = layout;
   const cache = new Map<number, readonly number[]>();
   const ranksCache: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(nodes);

@@ -70,7 +70,11 @@ export type TopologyName = keyof typeof TOPOLOGIES;
  * Builds the topology registered as `name`.
  * @throws RangeError for an unknown name (listing the known ones), bad nodes or bad options.
  */
-export function buildTopology(name: string, nodes: readonly NodeLinks[], options: Readonly<Record<string, unknown>> = {}): Topology {
+export function buildTopology(
+  name: string,
+  nodes: readonly NodeLinks[],
+  options: Readonly<Record<string, unknown>> = {},
+): Topology {
   if (!Object.hasOwn(TOPOLOGIES, name)) {
     throw new RangeError(`unknown topology '${name}'; known: ${Object.keys(TOPOLOGIES).join(', ')}`);
   }
@@ -78,7 +82,9 @@ export function buildTopology(name: string, nodes: readonly NodeLinks[], options
   for (const key of Object.keys(options)) {
     if (!Object.hasOwn(info.options, key)) {
       const known = Object.keys(info.options);
-      throw new RangeError(`topology '${name}' has no option '${key}'; known: ${known.length > 0 ? known.join(', ') : '(none)'}`);
+      throw new RangeError(
+        `topology '${name}' has no option '${key}'; known: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+      );
     }
   }
   for (const [key, opt] of Object.entries(info.options)) {

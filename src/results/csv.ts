@@ -8,9 +8,29 @@ import type { RunResult } from './recorder.ts';
 
 /** The fixed columns of summary.csv, in order (`thresholdColumns` may follow). */
 export const SUMMARY_COLUMNS = [
-  'run_id', 'scenario', 'point', 'schedule', 'mode', 'workers', 'seed', 'timing', 'sim_time_s', 'updates',
-  'samples', 'throughput_samples_per_s', 'final_loss', 'final_accuracy', 'best_accuracy', 'time_to_target_s',
-  'bytes_sent', 'mean_staleness', 'max_staleness', 'mean_utilization', 'stop_reason', 'diverged', 'collapsed',
+  'run_id',
+  'scenario',
+  'point',
+  'schedule',
+  'mode',
+  'workers',
+  'seed',
+  'timing',
+  'sim_time_s',
+  'updates',
+  'samples',
+  'throughput_samples_per_s',
+  'final_loss',
+  'final_accuracy',
+  'best_accuracy',
+  'time_to_target_s',
+  'bytes_sent',
+  'mean_staleness',
+  'max_staleness',
+  'mean_utilization',
+  'stop_reason',
+  'diverged',
+  'collapsed',
 ] as const;
 
 /** Columns of evals.csv, in order. */
@@ -18,13 +38,29 @@ export const EVALS_COLUMNS = ['run_id', 'sim_time_s', 'updates', 'samples', 'epo
 
 /** Columns of updates.csv, in order. */
 export const UPDATES_COLUMNS = [
-  'run_id', 'sim_time_s', 'worker', 'stage', 'version_read', 'version_applied', 'staleness', 'loss',
+  'run_id',
+  'sim_time_s',
+  'worker',
+  'stage',
+  'version_read',
+  'version_applied',
+  'staleness',
+  'loss',
 ] as const;
 
 /** Columns of workers.csv, in order. */
 export const WORKERS_COLUMNS = [
-  'run_id', 'worker', 'node', 'gpu', 'compute_s', 'comm_s', 'idle_s', 'updates', 'utilization',
-  'mean_staleness', 'max_staleness',
+  'run_id',
+  'worker',
+  'node',
+  'gpu',
+  'compute_s',
+  'comm_s',
+  'idle_s',
+  'updates',
+  'utilization',
+  'mean_staleness',
+  'max_staleness',
 ] as const;
 
 /** Samples per simulated second; undefined (an empty cell) when no simulated time passed. */
@@ -36,7 +72,9 @@ export function throughputSamplesPerS(r: RunResult): number | undefined {
  * The accuracy thresholds of any run, ascending: each is a summary.csv column after the fixed ones
  * (`time_to_0.90_s`), empty for a run that did not report it or never reached it.
  */
-export function thresholdColumns(results: readonly RunResult[]): { readonly accuracy: number; readonly column: string }[] {
+export function thresholdColumns(
+  results: readonly RunResult[],
+): { readonly accuracy: number; readonly column: string }[] {
   const all = [...new Set(results.flatMap((r) => r.thresholds.map((t) => t.accuracy)))].sort((a, b) => a - b);
   return all.map((a) => ({ accuracy: a, column: `time_to_${accuracyText(a)}_s` }));
 }
@@ -54,11 +92,29 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
   yield [...SUMMARY_COLUMNS, ...extra.map((c) => c.column)].join(',');
   for (const r of results) {
     yield [
-      num(r.runId), text(r.scenario), text(r.label), text(r.schedule), text(r.mode), num(r.workers),
-      num(r.seed), text(r.timing), num(r.simTimeS), num(r.updates), num(r.samples),
-      num(throughputSamplesPerS(r)), num(r.finalLoss), num(r.finalAccuracy), num(r.bestAccuracy),
-      num(r.timeToTargetS), num(r.bytesSent), num(r.meanStaleness), num(r.maxStaleness),
-      num(r.meanUtilization), text(r.stopReason), String(r.divergence !== undefined), String(r.collapse !== undefined),
+      num(r.runId),
+      text(r.scenario),
+      text(r.label),
+      text(r.schedule),
+      text(r.mode),
+      num(r.workers),
+      num(r.seed),
+      text(r.timing),
+      num(r.simTimeS),
+      num(r.updates),
+      num(r.samples),
+      num(throughputSamplesPerS(r)),
+      num(r.finalLoss),
+      num(r.finalAccuracy),
+      num(r.bestAccuracy),
+      num(r.timeToTargetS),
+      num(r.bytesSent),
+      num(r.meanStaleness),
+      num(r.maxStaleness),
+      num(r.meanUtilization),
+      text(r.stopReason),
+      String(r.divergence !== undefined),
+      String(r.collapse !== undefined),
       ...extra.map((c) => num(r.thresholds.find((t) => t.accuracy === c.accuracy)?.timeS)),
     ].join(',');
   }

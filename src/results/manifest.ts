@@ -99,7 +99,9 @@ export function manifestFiles(files: Readonly<Record<string, string | Uint8Array
 }
 
 function sortedFiles(files: readonly ManifestFile[]): ManifestFile[] {
-  return [...files].map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...files]
+    .map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -143,7 +145,9 @@ export function manifestJson(input: ManifestInput): string {
       notes: [...r.notes],
     })),
     trace: { truncated: note !== '', ...(note !== '' ? { note } : {}) },
-    files: Array.isArray(input.files) ? sortedFiles(input.files as readonly ManifestFile[]) : manifestFiles((input.files ?? {}) as Readonly<Record<string, string | Uint8Array>>),
+    files: Array.isArray(input.files)
+      ? sortedFiles(input.files as readonly ManifestFile[])
+      : manifestFiles((input.files ?? {}) as Readonly<Record<string, string | Uint8Array>>),
   };
   return `${JSON.stringify(manifest, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
 }

@@ -131,7 +131,9 @@ export class MemoryRecorder implements Recorder {
     const w = r.worker;
     const tau = r.versionApplied - r.versionRead;
     if (!(tau >= 0)) {
-      throw new RangeError(`negative or NaN staleness ${String(tau)} (versionApplied ${String(r.versionApplied)}, versionRead ${String(r.versionRead)}) from worker ${String(w)}`);
+      throw new RangeError(
+        `negative or NaN staleness ${String(tau)} (versionApplied ${String(r.versionApplied)}, versionRead ${String(r.versionRead)}) from worker ${String(w)}`,
+      );
     }
     if (!Number.isInteger(w) || w < 0) throw new RangeError(`worker must be a non-negative integer, got ${String(w)}`);
     this.tauCount += 1;
@@ -204,7 +206,16 @@ export class MemoryRecorder implements Recorder {
    * taken earlier.
    */
   updateRows(): RowList<UpdateRecord> {
-    return new UpdateRowView(this.nUpdates, this.uTime, this.uWorker, this.uStage, this.uRead, this.uApplied, this.uLoss, this.uHasLoss);
+    return new UpdateRowView(
+      this.nUpdates,
+      this.uTime,
+      this.uWorker,
+      this.uStage,
+      this.uRead,
+      this.uApplied,
+      this.uLoss,
+      this.uHasLoss,
+    );
   }
 
   /** The evaluations in record order (a copy). */

@@ -48,13 +48,19 @@ export function outputNotes(o: {
 }): string[] {
   const notes: string[] = [];
   if (o.updatesSetting === 'auto' && !keepsUpdateRows('auto', o.workers)) {
-    notes.push(`no updates.csv rows: output.updates is off by default above ${grouped(AUTO_ROWS_MAX_WORKERS)} workers (this run has ${grouped(o.workers)}); set output.updates: true to keep up to output.updatesLimit rows`);
+    notes.push(
+      `no updates.csv rows: output.updates is off by default above ${grouped(AUTO_ROWS_MAX_WORKERS)} workers (this run has ${grouped(o.workers)}); set output.updates: true to keep up to output.updatesLimit rows`,
+    );
   }
   if (o.updatesDropped > 0) {
-    notes.push(`updates.csv keeps the first ${grouped(o.updatesKept)} updates of ${grouped(o.updatesKept + o.updatesDropped)} (output.updatesLimit ${grouped(o.updatesLimit)}); staleness statistics count them all`);
+    notes.push(
+      `updates.csv keeps the first ${grouped(o.updatesKept)} updates of ${grouped(o.updatesKept + o.updatesDropped)} (output.updatesLimit ${grouped(o.updatesLimit)}); staleness statistics count them all`,
+    );
   }
   if (o.spansDropped > 0) {
-    notes.push(`trace.json keeps the first ${grouped(o.spansKept)} spans of ${grouped(o.spansKept + o.spansDropped)} (output.traceLimit ${grouped(o.traceLimit)})`);
+    notes.push(
+      `trace.json keeps the first ${grouped(o.spansKept)} spans of ${grouped(o.spansKept + o.spansDropped)} (output.traceLimit ${grouped(o.traceLimit)})`,
+    );
   }
   return notes;
 }

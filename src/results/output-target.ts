@@ -89,11 +89,14 @@ export function dtsimManifestFiles(dir: string): Set<string> | undefined {
   } catch {
     return undefined;
   }
-  if (typeof manifest !== 'object' || manifest === null || (manifest as { generator?: unknown }).generator !== 'dtsim') return undefined;
+  if (typeof manifest !== 'object' || manifest === null || (manifest as { generator?: unknown }).generator !== 'dtsim')
+    return undefined;
   const files = (manifest as { files?: unknown }).files;
   const names = new Set<string>(['manifest.json']);
   if (Array.isArray(files)) {
-    for (const f of files) if (typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string') names.add((f as { name: string }).name);
+    for (const f of files)
+      if (typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string')
+        names.add((f as { name: string }).name);
   }
   return names;
 }
@@ -133,7 +136,9 @@ export function replaceProblems(dir: string): string[] {
   if (entries.length === 0) return [];
   const listed = dtsimManifestFiles(dir);
   if (listed === undefined) {
-    return [`it is a folder dtsim did not write (no dtsim manifest.json) and it is not empty (${describeEntries(entries)}); dtsim replaces only folders it wrote itself: give a new folder`];
+    return [
+      `it is a folder dtsim did not write (no dtsim manifest.json) and it is not empty (${describeEntries(entries)}); dtsim replaces only folders it wrote itself: give a new folder`,
+    ];
   }
   const dirsOfListed = new Set<string>();
   for (const name of listed) {
@@ -141,12 +146,16 @@ export function replaceProblems(dir: string): string[] {
     for (let i = 1; i < parts.length; i++) dirsOfListed.add(`${parts.slice(0, i).join('/')}/`);
   }
   const foreign = entries.filter((e) => !listed.has(e) && !dirsOfListed.has(e));
-  return foreign.length === 0 ? [] : [`it holds files dtsim did not write (${describeEntries(foreign)}); move them out or give another folder`];
+  return foreign.length === 0
+    ? []
+    : [`it holds files dtsim did not write (${describeEntries(foreign)}); move them out or give another folder`];
 }
 
 function describeEntries(entries: readonly string[]): string {
   const shown = entries.slice(0, 5).join(', ');
-  return entries.length > 5 ? `${shown} and ${entries.length >= ENTRY_SCAN_LIMIT ? 'many' : String(entries.length - 5)} more` : shown;
+  return entries.length > 5
+    ? `${shown} and ${entries.length >= ENTRY_SCAN_LIMIT ? 'many' : String(entries.length - 5)} more`
+    : shown;
 }
 
 let probes = 0;
@@ -164,8 +173,12 @@ export function writableProblems(dir: string): string[] {
   // stay within the file system's 255 bytes, and the whole path within Linux's 4,096.
   const target = resolve(dir);
   const long = target.split(sep).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
-  if (long !== undefined) return [`the name "${long.length > 40 ? `${long.slice(0, 40)}...` : long}" is ${Buffer.byteLength(long)} bytes long; a folder name may have at most ${MAX_NAME_BYTES}`];
-  if (Buffer.byteLength(target) > MAX_PATH_BYTES) return [`its path is ${Buffer.byteLength(target)} bytes long; at most ${MAX_PATH_BYTES}`];
+  if (long !== undefined)
+    return [
+      `the name "${long.length > 40 ? `${long.slice(0, 40)}...` : long}" is ${Buffer.byteLength(long)} bytes long; a folder name may have at most ${MAX_NAME_BYTES}`,
+    ];
+  if (Buffer.byteLength(target) > MAX_PATH_BYTES)
+    return [`its path is ${Buffer.byteLength(target)} bytes long; at most ${MAX_PATH_BYTES}`];
   let head = dirname(target);
   for (;;) {
     let st;

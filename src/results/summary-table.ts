@@ -48,7 +48,11 @@ const COLUMNS: readonly Column[] = [
   { title: 'best acc', align: 'right', cell: (r) => humanPercent(r.bestAccuracy) },
   { title: 'to target', align: 'right', cell: (r) => humanDuration(r.timeToTargetS) },
   // "(versions)": τ counts model versions, not the clocks an SSP bound (async-ps clockBound) counts.
-  { title: 'staleness mean/max (versions)', align: 'right', cell: (r) => humanStaleness(r.meanStaleness, r.maxStaleness) },
+  {
+    title: 'staleness mean/max (versions)',
+    align: 'right',
+    cell: (r) => humanStaleness(r.meanStaleness, r.maxStaleness),
+  },
   { title: 'util', align: 'right', cell: (r) => humanPercent(r.meanUtilization) },
   { title: 'GB sent', align: 'right', cell: (r) => humanGigabytes(r.bytesSent) },
 ];
@@ -87,9 +91,19 @@ function flagNotes(results: readonly RunResult[]): string[] {
   for (const r of results) {
     const run = `${FLAG} run ${String(r.runId)}`;
     if (r.divergence !== undefined) {
-      const stopped = r.stopReason === r.divergence ? 'the run stopped there' : `the run had already stopped (${r.stopReason.split('; ')[0]!})`;
-      const alsoCollapsed = r.collapse === undefined ? '' : ' Its last model also predicted one class for every test sample.';
-      lines.push(...wrap(`${run} ${r.divergence}; ${stopped}.${alsoCollapsed} Its numbers are not a training result; a smaller learning rate or momentum usually avoids this.`, WRAP, '  '));
+      const stopped =
+        r.stopReason === r.divergence
+          ? 'the run stopped there'
+          : `the run had already stopped (${r.stopReason.split('; ')[0]!})`;
+      const alsoCollapsed =
+        r.collapse === undefined ? '' : ' Its last model also predicted one class for every test sample.';
+      lines.push(
+        ...wrap(
+          `${run} ${r.divergence}; ${stopped}.${alsoCollapsed} Its numbers are not a training result; a smaller learning rate or momentum usually avoids this.`,
+          WRAP,
+          '  ',
+        ),
+      );
     } else if (r.collapse !== undefined) {
       const c = r.collapse;
       lines.push(
@@ -118,7 +132,11 @@ function footnotes(results: readonly RunResult[]): string[] {
   const notes = new Set(results.flatMap((r) => r.notes));
   for (const note of notes) {
     const runs = results.filter((r) => r.notes.includes(note));
-    lines.push(runs.length === results.length && results.length > 1 ? `note (all runs): ${note}` : `note run ${runs.map((r) => String(r.runId)).join(', ')}: ${note}`);
+    lines.push(
+      runs.length === results.length && results.length > 1
+        ? `note (all runs): ${note}`
+        : `note run ${runs.map((r) => String(r.runId)).join(', ')}: ${note}`,
+    );
   }
   return lines;
 }
@@ -134,7 +152,10 @@ export function formatSummaryTable(results: readonly RunResult[], opts: SummaryT
   const cells = results.map((r) => COLUMNS.map((c) => c.cell(r)));
   const widths = COLUMNS.map((c, j) => Math.max(c.title.length, ...cells.map((row) => row[j]!.length)));
   const line = (row: readonly string[]): string =>
-    row.map((text, j) => pad(text, widths[j]!, COLUMNS[j]!.align)).join('  ').trimEnd();
+    row
+      .map((text, j) => pad(text, widths[j]!, COLUMNS[j]!.align))
+      .join('  ')
+      .trimEnd();
   const header = line(COLUMNS.map((c) => c.title));
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const out = [...intro, color ? `${BOLD}${header}${RESET}` : header, rule, ...cells.map(line)];

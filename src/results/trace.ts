@@ -59,7 +59,9 @@ export function processName(r: RunResult): string {
 
 /** Thread name shown in Perfetto, e.g. `worker 3 (node 0, A100-80GB)`, or `worker 3` without a row. */
 export function threadName(worker: number, row: WorkerRow | undefined): string {
-  return row === undefined ? `worker ${String(worker)}` : `worker ${String(worker)} (node ${String(row.node)}, ${row.gpu})`;
+  return row === undefined
+    ? `worker ${String(worker)}`
+    : `worker ${String(worker)} (node ${String(row.node)}, ${row.gpu})`;
 }
 
 interface Placed {
@@ -77,7 +79,9 @@ function place(r: RunResult, span: SpanRecord, order: number): Placed {
     );
   }
   if (!Number.isInteger(span.worker) || span.worker < 0) {
-    throw new RangeError(`run ${String(r.runId)}: span '${span.name}' has worker ${String(span.worker)}; a worker is an integer >= 0`);
+    throw new RangeError(
+      `run ${String(r.runId)}: span '${span.name}' has worker ${String(span.worker)}; a worker is an integer >= 0`,
+    );
   }
   const startNs = Math.round(startS * 1e9);
   return { span, startNs, durNs: Math.round((startS + durationS) * 1e9) - startNs, order };
@@ -118,16 +122,27 @@ export function runTraceEvents(r: RunResult, tidBase = 0): TraceEvent[] {
   let endNs = 0;
   for (const p of placed) {
     events.push({
-      name: p.span.name, cat: p.span.kind, ph: 'X', pid, tid: tid(p.span.worker),
-      ts: p.startNs / 1000, dur: p.durNs / 1000,
+      name: p.span.name,
+      cat: p.span.kind,
+      ph: 'X',
+      pid,
+      tid: tid(p.span.worker),
+      ts: p.startNs / 1000,
+      dur: p.durNs / 1000,
     });
     endNs = Math.max(endNs, p.startNs + p.durNs);
   }
   if (r.traceDropped > 0) {
     // At the end of the last kept span: that is where the picture stops being complete.
     events.push({
-      name: `trace truncated: ${String(r.traceDropped)} later spans dropped`, cat: 'dtsim', ph: 'i', s: 'p',
-      pid, tid: processTid, ts: endNs / 1000, args: { dropped_spans: r.traceDropped },
+      name: `trace truncated: ${String(r.traceDropped)} later spans dropped`,
+      cat: 'dtsim',
+      ph: 'i',
+      s: 'p',
+      pid,
+      tid: processTid,
+      ts: endNs / 1000,
+      args: { dropped_spans: r.traceDropped },
     });
   }
   return events;

@@ -56,7 +56,14 @@ const BLOCK_BYTES = 1 << 20;
 
 function checkName(name: string): void {
   const n = normalize(name);
-  if (name === '' || isAbsolute(name) || n === '.' || n.split(/[\\/]/).includes('..') || name.includes('\0') || name === WRITING_MARKER) {
+  if (
+    name === '' ||
+    isAbsolute(name) ||
+    n === '.' ||
+    n.split(/[\\/]/).includes('..') ||
+    name.includes('\0') ||
+    name === WRITING_MARKER
+  ) {
     throw new RangeError(`results file name '${name}' must be a relative path inside the results folder`);
   }
 }
@@ -119,7 +126,12 @@ function whole(source: FileSource): FileContent {
   return out;
 }
 
-async function writeOne(tmp: string, name: string, source: FileSource, options: WriteResultsOptions): Promise<WrittenFile> {
+async function writeOne(
+  tmp: string,
+  name: string,
+  source: FileSource,
+  options: WriteResultsOptions,
+): Promise<WrittenFile> {
   const path = join(tmp, name);
   if (name.includes('/') || name.includes(sep)) await mkdir(dirname(path), { recursive: true });
   if (options.writeFile === undefined) return { name, ...(await streamFile(path, source)) };

@@ -30,7 +30,14 @@ export function loadClusterFile(file: string, read?: (path: string) => string): 
   const data = source.data;
   if (!isRecord(data) || !isRecord(data['cluster'])) {
     const at = isRecord(data) && data['cluster'] !== undefined ? source.locate(['cluster']) : { line: 1, column: 1 };
-    throw new ScenarioError(file, [{ file, ...(at ?? {}), path: 'cluster', message: 'expected a cluster: mapping with nodes (and optionally network), as in a scenario file' }]);
+    throw new ScenarioError(file, [
+      {
+        file,
+        ...(at ?? {}),
+        path: 'cluster',
+        message: 'expected a cluster: mapping with nodes (and optionally network), as in a scenario file',
+      },
+    ]);
   }
   const raw = { cluster: cloneData(data['cluster']) };
   const schema = clusterSchema({

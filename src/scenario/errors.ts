@@ -25,14 +25,22 @@ export interface ScenarioIssue {
 export function formatIssue(i: ScenarioIssue): string {
   const where = i.origin ?? (i.line === undefined ? i.file : `${i.file}:${i.line}:${i.column ?? 1}`);
   const at = i.path === '' ? '' : `${i.path}: `;
-  const points = i.points === undefined || i.points.length === 0 ? '' : ` [sweep point${i.points.length > 1 ? 's' : ''}: ${i.points.join('; ')}]`;
+  const points =
+    i.points === undefined || i.points.length === 0
+      ? ''
+      : ` [sweep point${i.points.length > 1 ? 's' : ''}: ${i.points.join('; ')}]`;
   return `${where}: ${at}${i.message}${points}`;
 }
 
 /** A scenario that cannot run; `issues` holds every problem found, the message lists them all. */
 export class ScenarioError extends Error {
-  constructor(readonly file: string, readonly issues: readonly ScenarioIssue[]) {
-    super(`invalid scenario ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  constructor(
+    readonly file: string,
+    readonly issues: readonly ScenarioIssue[],
+  ) {
+    super(
+      `invalid scenario ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+    );
     this.name = 'ScenarioError';
   }
 }

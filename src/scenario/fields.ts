@@ -55,7 +55,10 @@ export function addIssue(ctx: Ctx, input: unknown, message: string, path: readon
 
 /** A field whose whole logic is `fn`; it also sees `undefined` for a missing key (to fill defaults). */
 export function field<T>(fn: (v: unknown, ctx: Ctx) => T): z.ZodType<T> {
-  return z.unknown().optional().transform((v, ctx) => fn(v, ctx)) as unknown as z.ZodType<T>;
+  return z
+    .unknown()
+    .optional()
+    .transform((v, ctx) => fn(v, ctx)) as unknown as z.ZodType<T>;
 }
 
 // Fields that never take formulas need no context; a formula there is rejected before it is read.
@@ -120,12 +123,20 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
         addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected}`);
       } else if (c.integer === true && !Number.isSafeInteger(v)) {
         // 1e300 is an integer to JavaScript, but counts above 2^53 cannot be counted exactly.
-        addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected} and at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`);
+        addIssue(
+          ctx,
+          v,
+          `got ${describeValue(v)}; expected ${expected} and at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`,
+        );
       }
       return v;
     }
     if (typeof v !== 'string' || c.formula === false) {
-      addIssue(ctx, v, `got ${describeValue(v)}; expected ${expected}${c.formula === false ? '' : ' or a formula such as "0.05 * workers / 8"'}`);
+      addIssue(
+        ctx,
+        v,
+        `got ${describeValue(v)}; expected ${expected}${c.formula === false ? '' : ' or a formula such as "0.05 * workers / 8"'}`,
+      );
       return undefined;
     }
     try {
@@ -135,7 +146,11 @@ export function numberField(c: NumberConstraints, sctx: SchemaContext = NO_FORMU
       const r = Math.round(x);
       if (c.integer === true && Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(x))) x = r;
       if ((c.integer === true && !Number.isSafeInteger(x)) || !inBounds(x, c)) {
-        addIssue(ctx, v, `formula ${JSON.stringify(v)} gives ${x} with ${describeScope(sctx.shape, f.uses)}; expected ${expected}`);
+        addIssue(
+          ctx,
+          v,
+          `formula ${JSON.stringify(v)} gives ${x} with ${describeScope(sctx.shape, f.uses)}; expected ${expected}`,
+        );
       }
       return x;
     } catch (err) {
@@ -160,7 +175,8 @@ export function quantityField(dimension: QuantityDimension, opts: QuantityOption
   return field((v, ctx): number | undefined => {
     if (v === undefined) {
       if (opts.default !== undefined) return parseQuantity(opts.default, dimension);
-      if (opts.required === true) addIssue(ctx, v, `missing; expected ${dimension === 'duration' ? 'a duration' : `a ${dimension}`} with a unit`);
+      if (opts.required === true)
+        addIssue(ctx, v, `missing; expected ${dimension === 'duration' ? 'a duration' : `a ${dimension}`} with a unit`);
       return undefined;
     }
     try {
@@ -181,13 +197,19 @@ export function quantityField(dimension: QuantityDimension, opts: QuantityOption
 
 /** A collective algorithm name that implements `op`. */
 export function collectiveField(op: CollectiveOp, def?: string): z.ZodType<string | undefined> {
-  const able = Object.values(COLLECTIVES).filter((a) => a.ops.includes(op)).map((a) => a.name);
+  const able = Object.values(COLLECTIVES)
+    .filter((a) => a.ops.includes(op))
+    .map((a) => a.name);
   return field((v, ctx): string | undefined => {
     if (v === undefined) return def;
     if (typeof v !== 'string' || !Object.hasOwn(COLLECTIVES, v)) {
       addIssue(ctx, v, unknownName(`collective algorithm for ${op}`, v, able));
     } else if (!able.includes(v)) {
-      addIssue(ctx, v, `collective algorithm "${v}" does not implement ${op}; algorithms for ${op}: ${able.join(', ')}`);
+      addIssue(
+        ctx,
+        v,
+        `collective algorithm "${v}" does not implement ${op}; algorithms for ${op}: ${able.join(', ')}`,
+      );
     }
     return typeof v === 'string' ? v : undefined;
   });
@@ -214,10 +236,17 @@ export function linkSchema(base?: LinkSpec): z.ZodType<LinkSpec> {
 }
 
 /** A file path relative to the scenario file: returns the resolved path and the file's text. */
-export function fileField(sctx: SchemaContext, check?: (text: string, path: string) => void): z.ZodType<{ path: string; text: string } | undefined> {
+export function fileField(
+  sctx: SchemaContext,
+  check?: (text: string, path: string) => void,
+): z.ZodType<{ path: string; text: string } | undefined> {
   return field((v, ctx) => {
     if (typeof v !== 'string' || v.trim() === '') {
-      addIssue(ctx, v, `${v === undefined ? 'missing' : `got ${describeValue(v)}`}; expected a file path, relative to the scenario file`);
+      addIssue(
+        ctx,
+        v,
+        `${v === undefined ? 'missing' : `got ${describeValue(v)}`}; expected a file path, relative to the scenario file`,
+      );
       return undefined;
     }
     const path = isAbsolute(v) ? v : resolve(sctx.baseDir, v);

@@ -85,27 +85,45 @@ export function evaluateTree(t: Tree, scope: FormulaScope): number | boolean {
       return evaluateTree(t.c, scope) ? evaluateTree(t.a, scope) : evaluateTree(t.b, scope);
     case 'call':
       // mathjs's min and max give back the value they pick: a boolean stays one (`max(1 > 0)` is true).
-      if (t.fn === 'min' || t.fn === 'max') return extreme(t.args.map((a) => evaluateTree(a, scope)), t.fn === 'min' ? smaller : larger);
+      if (t.fn === 'min' || t.fn === 'max')
+        return extreme(
+          t.args.map((a) => evaluateTree(a, scope)),
+          t.fn === 'min' ? smaller : larger,
+        );
       return FUNCTIONS[t.fn]!(t.args.map((a) => num(evaluateTree(a, scope))));
     case 'op': {
       const x = num(evaluateTree(t.args[0]!, scope));
       if (t.args.length === 1) return t.op === 'not' ? !x : t.op === 'u-' ? -x : x;
       const y = num(evaluateTree(t.args[1]!, scope));
       switch (t.op) {
-        case '+': return x + y;
-        case '-': return x - y;
-        case '*': return x * y;
-        case '/': return x / y;
-        case '%': return mod(x, y);
-        case '^': return Math.pow(x, y);
-        case '<': return smaller(x, y);
-        case '>': return larger(x, y);
-        case '<=': return x <= y || nearlyEqual(x, y);
-        case '>=': return x >= y || nearlyEqual(x, y);
-        case '==': return nearlyEqual(x, y);
-        case '!=': return !nearlyEqual(x, y);
-        case 'and': return !!(x && y);
-        case 'or': return !!(x || y);
+        case '+':
+          return x + y;
+        case '-':
+          return x - y;
+        case '*':
+          return x * y;
+        case '/':
+          return x / y;
+        case '%':
+          return mod(x, y);
+        case '^':
+          return Math.pow(x, y);
+        case '<':
+          return smaller(x, y);
+        case '>':
+          return larger(x, y);
+        case '<=':
+          return x <= y || nearlyEqual(x, y);
+        case '>=':
+          return x >= y || nearlyEqual(x, y);
+        case '==':
+          return nearlyEqual(x, y);
+        case '!=':
+          return !nearlyEqual(x, y);
+        case 'and':
+          return !!(x && y);
+        case 'or':
+          return !!(x || y);
       }
       throw new Error(`formula: unknown operator ${t.op}`);
     }

@@ -20,12 +20,27 @@ export const FORMULA_VARIABLES: readonly string[] = Object.freeze(['workers', 'n
 
 /** The functions a formula may call: pure, numeric, no side effects. */
 export const FORMULA_FUNCTIONS: readonly string[] = Object.freeze([
-  'abs', 'ceil', 'floor', 'round', 'min', 'max', 'sqrt', 'cbrt', 'exp', 'log', 'log2', 'log10', 'pow',
+  'abs',
+  'ceil',
+  'floor',
+  'round',
+  'min',
+  'max',
+  'sqrt',
+  'cbrt',
+  'exp',
+  'log',
+  'log2',
+  'log10',
+  'pow',
 ]);
 
 /** A formula that cannot be used; the message names the formula and what is allowed. */
 export class FormulaError extends Error {
-  constructor(readonly formula: string, message: string) {
+  constructor(
+    readonly formula: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'FormulaError';
   }
@@ -50,8 +65,19 @@ const MAX_NESTING = 100;
 
 // [min, max] arguments of each function.
 const ARITY: Readonly<Record<string, readonly [number, number]>> = {
-  abs: [1, 1], ceil: [1, 1], floor: [1, 1], round: [1, 1], min: [1, Infinity], max: [1, Infinity], sqrt: [1, 1],
-  cbrt: [1, 1], exp: [1, 1], log: [1, 2], log2: [1, 1], log10: [1, 1], pow: [2, 2],
+  abs: [1, 1],
+  ceil: [1, 1],
+  floor: [1, 1],
+  round: [1, 1],
+  min: [1, Infinity],
+  max: [1, Infinity],
+  sqrt: [1, 1],
+  cbrt: [1, 1],
+  exp: [1, 1],
+  log: [1, 2],
+  log2: [1, 1],
+  log10: [1, 1],
+  pow: [2, 2],
 };
 
 const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=']);
@@ -83,7 +109,10 @@ class Parser {
   private tok: Token;
   private depth = 0;
 
-  constructor(private readonly text: string, private readonly symbols: Set<string>) {
+  constructor(
+    private readonly text: string,
+    private readonly symbols: Set<string>,
+  ) {
     this.tok = this.scan();
   }
 
@@ -106,14 +135,17 @@ class Parser {
     if (tok.t === 'end') this.fail('unexpected end of formula');
     if (tok.t === 'num' || tok.t === 'name' || tok.s === '(') {
       if (tok.t === 'name') this.checkName(tok.s);
-      this.fail(`expected an operator before "${tok.s}" ${this.where()}; write * to multiply (implicit multiplication is not allowed)`);
+      this.fail(
+        `expected an operator before "${tok.s}" ${this.where()}; write * to multiply (implicit multiplication is not allowed)`,
+      );
     }
     this.fail(`unexpected "${tok.s}" ${this.where()}`);
   }
 
   private checkName(name: string): void {
     if (FOREIGN_WORDS.has(name)) this.fail(`operator "${name}" is not allowed`);
-    if (!FORMULA_VARIABLES.includes(name) && !FORMULA_FUNCTIONS.includes(name)) this.fail(`unknown name "${name}"; a formula may use ${allowedVars()}`);
+    if (!FORMULA_VARIABLES.includes(name) && !FORMULA_FUNCTIONS.includes(name))
+      this.fail(`unknown name "${name}"; a formula may use ${allowedVars()}`);
   }
 
   private scan(): Token {
@@ -132,7 +164,8 @@ class Parser {
       if (/^0[xXbBoO][0-9a-fA-F]/.test(rest)) this.fail(`only decimal numbers are allowed (character ${at})`);
       const after = s[i + m[0].length];
       if (after === '.' || (after !== undefined && /\d/.test(after))) this.fail(`malformed number at character ${at}`);
-      if (/^[eE][+-]/.test(s.slice(i + m[0].length))) this.fail(`malformed number at character ${at}: digits expected after the exponent`);
+      if (/^[eE][+-]/.test(s.slice(i + m[0].length)))
+        this.fail(`malformed number at character ${at}: digits expected after the exponent`);
       this.pos = i + m[0].length;
       return { t: 'num', s: m[0], at };
     }
@@ -141,7 +174,8 @@ class Parser {
       this.pos = i + m[0].length;
       return { t: 'name', s: m[0], at };
     }
-    if (!rest.startsWith('!=')) for (const op of FOREIGN_OPERATORS) if (rest.startsWith(op)) this.fail(`operator "${op}" is not allowed`);
+    if (!rest.startsWith('!='))
+      for (const op of FOREIGN_OPERATORS) if (rest.startsWith(op)) this.fail(`operator "${op}" is not allowed`);
     m = /^(?:<=|>=|==|!=|[-+*/^%()<>?:,])/.exec(rest);
     if (m !== null) {
       this.pos = i + m[0].length;
@@ -251,7 +285,11 @@ class Parser {
 
   private startsOperand(): boolean {
     const t = this.tok;
-    return t.t === 'num' || (t.t === 'name' && !['and', 'or', 'mod', 'xor', 'to', 'in'].includes(t.s)) || (t.t === 'op' && ['(', '-', '+'].includes(t.s));
+    return (
+      t.t === 'num' ||
+      (t.t === 'name' && !['and', 'or', 'mod', 'xor', 'to', 'in'].includes(t.s)) ||
+      (t.t === 'op' && ['(', '-', '+'].includes(t.s))
+    );
   }
 
   private unary(): Tree {
@@ -315,7 +353,12 @@ class Parser {
     this.expect(')', '")"');
     const [lo, hi] = ARITY[fn]!;
     if (args.length < lo || args.length > hi) {
-      const takes = lo === hi ? `${lo} argument${lo === 1 ? '' : 's'}` : hi === Infinity ? `at least ${lo} argument` : `${lo} or ${hi} arguments`;
+      const takes =
+        lo === hi
+          ? `${lo} argument${lo === 1 ? '' : 's'}`
+          : hi === Infinity
+            ? `at least ${lo} argument`
+            : `${lo} or ${hi} arguments`;
       this.fail(`function "${fn}" takes ${takes}; got ${args.length}`);
     }
     return { k: 'call', fn, args };

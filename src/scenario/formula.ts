@@ -58,7 +58,8 @@ export function parseFormula(text: string): Formula {
 }
 
 function parseUncached(text: string): Formula {
-  if (text.length > MAX_FORMULA_LENGTH) throw new FormulaError(text, `formula of ${text.length} characters; at most ${MAX_FORMULA_LENGTH} are allowed`);
+  if (text.length > MAX_FORMULA_LENGTH)
+    throw new FormulaError(text, `formula of ${text.length} characters; at most ${MAX_FORMULA_LENGTH} are allowed`);
   const symbols = new Set<string>();
   const tree = parseTree(text, symbols);
   const uses = [...symbols].sort();
@@ -67,11 +68,17 @@ function parseUncached(text: string): Formula {
     uses,
     evaluate(scope: FormulaScope): number {
       if (symbols.has('gpusPerNode') && scope.gpusPerNode === undefined) {
-        throw new FormulaError(text, `formula "${text}" uses gpusPerNode, which is undefined here: ${scope.gpusPerNodeNote ?? 'node groups differ'}`);
+        throw new FormulaError(
+          text,
+          `formula "${text}" uses gpusPerNode, which is undefined here: ${scope.gpusPerNodeNote ?? 'node groups differ'}`,
+        );
       }
       const v = evaluateTree(tree, scope);
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new FormulaError(text, `formula "${text}" gives ${String(v)} with ${describeScope(scope, uses)}; expected a finite number`);
+        throw new FormulaError(
+          text,
+          `formula "${text}" gives ${String(v)} with ${describeScope(scope, uses)}; expected a finite number`,
+        );
       }
       return v;
     },
@@ -80,7 +87,8 @@ function parseUncached(text: string): Formula {
 
 /** `workers = 16, nodes = 2` for the variables `uses` names (all of them when empty). */
 export function describeScope(scope: FormulaScope, uses: readonly string[] = []): string {
-  const names = uses.length > 0 ? uses : FORMULA_VARIABLES.filter((n) => n !== 'gpusPerNode' || scope.gpusPerNode !== undefined);
+  const names =
+    uses.length > 0 ? uses : FORMULA_VARIABLES.filter((n) => n !== 'gpusPerNode' || scope.gpusPerNode !== undefined);
   return names.map((n) => `${n} = ${String(scope[n as keyof FormulaScope])}`).join(', ') || 'no variables';
 }
 
@@ -95,5 +103,8 @@ export function evaluateFormula(text: string, scope: FormulaScope, integer = fal
   if (!integer) return v;
   const r = Math.round(v);
   if (Math.abs(v - r) <= 1e-9 * Math.max(1, Math.abs(v))) return r;
-  throw new FormulaError(text, `formula "${text}" gives ${v} with ${describeScope(scope, f.uses)}; expected an integer`);
+  throw new FormulaError(
+    text,
+    `formula "${text}" gives ${v} with ${describeScope(scope, f.uses)}; expected an integer`,
+  );
 }

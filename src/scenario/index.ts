@@ -5,7 +5,14 @@
 export type { EvalSpec, Scenario, StopSpec, StragglerSpec, TimingSpec } from './types.ts';
 export { DIMENSIONS, QUANTITY_DIMENSIONS, QuantityError, parseQuantity, quantityExample } from './quantity.ts';
 export type { QuantityDimension } from './quantity.ts';
-export { FORMULA_FUNCTIONS, FORMULA_VARIABLES, FormulaError, describeScope, evaluateFormula, parseFormula } from './formula.ts';
+export {
+  FORMULA_FUNCTIONS,
+  FORMULA_VARIABLES,
+  FormulaError,
+  describeScope,
+  evaluateFormula,
+  parseFormula,
+} from './formula.ts';
 export type { Formula, FormulaScope } from './formula.ts';
 export { ScenarioError, formatIssue } from './errors.ts';
 export type { ScenarioIssue } from './errors.ts';

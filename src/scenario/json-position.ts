@@ -69,15 +69,19 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     ws();
     const c = text[i];
     if (c === '{') {
-      seq('}', () => {
-        ws();
-        if (text[i] !== '"') fail('a double-quoted property name');
-        str();
-        ws();
-        if (text[i] !== ':') fail('":"');
-        i++;
-        value();
-      }, 'property');
+      seq(
+        '}',
+        () => {
+          ws();
+          if (text[i] !== '"') fail('a double-quoted property name');
+          str();
+          ws();
+          if (text[i] !== ':') fail('":"');
+          i++;
+          value();
+        },
+        'property',
+      );
     } else if (c === '[') {
       seq(']', value, 'element');
     } else if (c === '"') {

@@ -10,7 +10,10 @@ import { unknownName } from './suggest.ts';
  * A strict object: unknown keys are rejected with the allowed ones listed (and a did-you-mean), plus
  * `hint(keys)` when given, for keys that mean something elsewhere (e.g. `momentum` on plain `sgd`).
  */
-export function strict<S extends z.ZodRawShape>(shape: S, hint?: (keys: readonly string[]) => string | undefined): z.ZodObject<S, z.core.$strict> {
+export function strict<S extends z.ZodRawShape>(
+  shape: S,
+  hint?: (keys: readonly string[]) => string | undefined,
+): z.ZodObject<S, z.core.$strict> {
   if (hint === undefined) return z.strictObject(shape);
   return z.strictObject(shape, {
     error: (iss) => {
@@ -36,10 +39,17 @@ export interface KindedOptions {
  * options). An unknown kind is reported at `kind` with the known ones and a did-you-mean; each kind's
  * object is strict. A missing mapping means `{}` (so the default kind with its default options).
  */
-export function kinded(what: string, variants: Readonly<Record<string, z.ZodRawShape>>, opts: KindedOptions = {}): z.ZodType<{ kind: string } & Record<string, unknown>> {
+export function kinded(
+  what: string,
+  variants: Readonly<Record<string, z.ZodRawShape>>,
+  opts: KindedOptions = {},
+): z.ZodType<{ kind: string } & Record<string, unknown>> {
   const kinds = Object.keys(variants);
   const objects = kinds.map((k) =>
-    strict({ kind: z.literal(k), ...variants[k] }, opts.hint === undefined ? undefined : (keys) => opts.hint?.(k, keys)),
+    strict(
+      { kind: z.literal(k), ...variants[k] },
+      opts.hint === undefined ? undefined : (keys) => opts.hint?.(k, keys),
+    ),
   );
   const union = z.discriminatedUnion('kind', objects as unknown as [z.ZodObject, ...z.ZodObject[]], {
     error: (iss) => {
@@ -60,7 +70,10 @@ export function kinded(what: string, variants: Readonly<Record<string, z.ZodRawS
 }
 
 /** Splits a kinded value into `{ kind, options }`, dropping absent options. */
-export function kindAndOptions<T>(v: { kind: string } & Record<string, unknown>): { kind: string; options: Record<string, T> } {
+export function kindAndOptions<T>(v: { kind: string } & Record<string, unknown>): {
+  kind: string;
+  options: Record<string, T>;
+} {
   const { kind, ...rest } = v;
   const options: Record<string, T> = {};
   for (const [k, x] of Object.entries(rest)) if (x !== undefined) options[k] = x as T;

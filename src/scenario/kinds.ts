@@ -64,7 +64,9 @@ export function fromOptimizerOption(s: OptimizerOptionSpec): FieldSpec {
 /** A topology option: integers are counts (>= 1); links are `{ bandwidth, latency }`. */
 export function fromTopologyOption(s: TopologyOptionInfo): FieldSpec {
   if (s.type === 'link') return { type: 'link', required: s.required };
-  return s.type === 'integer' ? { type: 'number', integer: true, min: 1, required: s.required } : { type: 'number', greaterThan: 0, required: s.required };
+  return s.type === 'integer'
+    ? { type: 'number', integer: true, min: 1, required: s.required }
+    : { type: 'number', greaterThan: 0, required: s.required };
 }
 
 /** The zod schema of one option. */
@@ -98,7 +100,10 @@ export function fieldSchema(spec: FieldSpec, sctx: SchemaContext): z.ZodType {
 }
 
 /** The zod shape of a set of options. */
-export function optionsShape(specs: Readonly<Record<string, FieldSpec>>, sctx: SchemaContext): Record<string, z.ZodType> {
+export function optionsShape(
+  specs: Readonly<Record<string, FieldSpec>>,
+  sctx: SchemaContext,
+): Record<string, z.ZodType> {
   const shape: Record<string, z.ZodType> = {};
   for (const [k, s] of Object.entries(specs)) shape[k] = fieldSchema(s, sctx);
   return shape;

@@ -82,7 +82,12 @@ function readOverrides(file: string, opts: LoadOptions, issues: ScenarioIssue[])
     const origin = `--set ${text}`;
     const eq = text.indexOf('=');
     if (eq < 0) {
-      issues.push({ file, origin, path: '', message: 'expected path=value, e.g. --set training.schedule.kind=async-ps' });
+      issues.push({
+        file,
+        origin,
+        path: '',
+        message: 'expected path=value, e.g. --set training.schedule.kind=async-ps',
+      });
       continue;
     }
     const raw = text.slice(eq + 1);
@@ -103,7 +108,14 @@ function readOverrides(file: string, opts: LoadOptions, issues: ScenarioIssue[])
 }
 
 /** Where an issue at `path` should point: the `--set` that put the value there, a sweep value, or the file. */
-function place(source: SourceText, overrides: readonly Override[], axes: readonly SweepAxis[], point: SweepPoint, path: readonly PropertyKey[], key: boolean): Pick<ScenarioIssue, 'line' | 'column' | 'origin'> {
+function place(
+  source: SourceText,
+  overrides: readonly Override[],
+  axes: readonly SweepAxis[],
+  point: SweepPoint,
+  path: readonly PropertyKey[],
+  key: boolean,
+): Pick<ScenarioIssue, 'line' | 'column' | 'origin'> {
   const axis = axes.findIndex((a) => isPrefix(a.path, path));
   if (axis >= 0) {
     const a = axes[axis]!;
@@ -172,7 +184,9 @@ function mergeIssues(perPoint: readonly (readonly ScenarioIssue[])[], labels: re
       else if (!e.points.includes(labels[p]!)) e.points.push(labels[p]!);
     }
   });
-  return [...byText.values()].map(({ issue, points }) => (points.length === labels.length || labels.length <= 1 ? issue : { ...issue, points }));
+  return [...byText.values()].map(({ issue, points }) =>
+    points.length === labels.length || labels.length <= 1 ? issue : { ...issue, points },
+  );
 }
 
 /**
@@ -186,8 +200,13 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const { source } = parsed;
   const issues: ScenarioIssue[] = [];
   if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
-    const got = source.data === null || source.data === undefined ? 'the file holds no data' : `got ${Array.isArray(source.data) ? 'a list' : describeValue(source.data)}`;
-    throw new ScenarioError(file, [{ file, line: 1, column: 1, path: '', message: `${got}; expected a mapping with at least name and cluster` }]);
+    const got =
+      source.data === null || source.data === undefined
+        ? 'the file holds no data'
+        : `got ${Array.isArray(source.data) ? 'a list' : describeValue(source.data)}`;
+    throw new ScenarioError(file, [
+      { file, line: 1, column: 1, path: '', message: `${got}; expected a mapping with at least name and cluster` },
+    ]);
   }
   const overrides = readOverrides(file, opts, issues);
   const base = cloneData(source.data as Record<string, unknown>);
@@ -198,18 +217,32 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       issues.push({ file, origin: o.origin, path: formatPath(o.path), message: (err as Error).message });
     }
   }
-  const { axes, problems }: { axes: SweepAxis[]; problems: (SweepProblem & { atKey?: true })[] } = readSweep(base['sweep'], overrides.filter((o) => o.path[0] !== 'sweep').map((o) => o.path));
+  const { axes, problems }: { axes: SweepAxis[]; problems: (SweepProblem & { atKey?: true })[] } = readSweep(
+    base['sweep'],
+    overrides.filter((o) => o.path[0] !== 'sweep').map((o) => o.path),
+  );
   const maxRuns = opts.maxRuns ?? DEFAULT_MAX_RUNS;
   if (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > MAX_RUNS_CEILING) {
-    issues.push({ file, origin: `--max-runs ${String(opts.maxRuns)}`, path: '', message: `expected an integer >= 1 and <= ${MAX_RUNS_CEILING}` });
+    issues.push({
+      file,
+      origin: `--max-runs ${String(opts.maxRuns)}`,
+      path: '',
+      message: `expected an integer >= 1 and <= ${MAX_RUNS_CEILING}`,
+    });
   } else if (problems.length === 0) {
     // Sized before a single point is expanded: a 10^6-point grid is rejected at once.
-    for (const message of sweepSizeProblems(base, axes, source.values, maxRuns)) problems.push({ path: ['sweep'], message, atKey: true });
+    for (const message of sweepSizeProblems(base, axes, source.values, maxRuns))
+      problems.push({ path: ['sweep'], message, atKey: true });
   }
   for (const p of problems) {
     const o = overrides.find((x) => isPrefix(x.path, p.path as PathSegment[]));
     const pos = o === undefined ? source.locate(p.path, { key: p.path.length === 2 || 'atKey' in p }) : undefined;
-    issues.push({ file, ...(o === undefined ? (pos ?? {}) : { origin: o.origin }), path: formatPath(p.path), message: p.message });
+    issues.push({
+      file,
+      ...(o === undefined ? (pos ?? {}) : { origin: o.origin }),
+      path: formatPath(p.path),
+      message: p.message,
+    });
   }
   if (issues.length > 0) throw new ScenarioError(file, issues);
   delete base['sweep'];
@@ -248,13 +281,20 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       layout = clusterLayout(raw);
       const r = schema.safeParse(raw, { error: scenarioErrorMap, reportInput: true });
       // The full settings of the point, as written, for the manifest: the label is short by design.
-      const sweepValues = axes.length === 0 ? {} : { sweepValues: Object.fromEntries(axes.map((a, k) => [a.key, a.values[point.indices[k]!]])) };
+      const sweepValues =
+        axes.length === 0
+          ? {}
+          : { sweepValues: Object.fromEntries(axes.map((a, k) => [a.key, a.values[point.indices[k]!]])) };
       if (r.success) runs.push({ file, point: point.label, ...sweepValues, ...r.data });
-      else pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
+      else
+        pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
     }
     perPoint.push(pointIssues);
   }
-  const all = mergeIssues(perPoint, points.map((p) => p.label));
+  const all = mergeIssues(
+    perPoint,
+    points.map((p) => p.label),
+  );
   if (all.length > 0) throw new ScenarioError(file, all);
   return { file, text, runs };
 }
@@ -280,7 +320,10 @@ export function readScenarioText(file: string, read?: (path: string) => string):
   try {
     return read === undefined ? readTextFile(file, MAX_SCENARIO_BYTES) : read(file);
   } catch (err) {
-    const why = err instanceof FileLimitError ? err.message : `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
+    const why =
+      err instanceof FileLimitError
+        ? err.message
+        : `cannot read the file: ${err instanceof Error ? err.message : String(err)}`;
     throw new ScenarioError(file, [{ file, path: '', message: why }]);
   }
 }

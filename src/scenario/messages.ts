@@ -32,11 +32,17 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   nonoptional: 'a value',
 };
 
-function bound(kind: 'min' | 'max', iss: { minimum?: unknown; maximum?: unknown; inclusive?: boolean; origin?: string }, isInt: boolean): string {
+function bound(
+  kind: 'min' | 'max',
+  iss: { minimum?: unknown; maximum?: unknown; inclusive?: boolean; origin?: string },
+  isInt: boolean,
+): string {
   const limit = kind === 'min' ? iss.minimum : iss.maximum;
   const op = kind === 'min' ? (iss.inclusive === false ? '>' : '>=') : iss.inclusive === false ? '<' : '<=';
-  if (iss.origin === 'array' || iss.origin === 'set') return `${kind === 'min' ? 'at least' : 'at most'} ${String(limit)} item(s)`;
-  if (iss.origin === 'string') return kind === 'min' && limit === 1 ? 'a non-empty string' : `a string of ${op} ${String(limit)} characters`;
+  if (iss.origin === 'array' || iss.origin === 'set')
+    return `${kind === 'min' ? 'at least' : 'at most'} ${String(limit)} item(s)`;
+  if (iss.origin === 'string')
+    return kind === 'min' && limit === 1 ? 'a non-empty string' : `a string of ${op} ${String(limit)} characters`;
   return `${isInt ? 'an integer' : 'a number'} ${op} ${String(limit)}`;
 }
 
@@ -60,7 +66,8 @@ export const scenarioErrorMap: z.core.$ZodErrorMap = (iss) => {
     case 'invalid_value': {
       const values = iss.values.map((v) => (typeof v === 'string' ? v : String(v)));
       const hint = typeof iss.input === 'string' ? didYouMean(iss.input, values) : '';
-      if (iss.input === undefined) return `missing; expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`;
+      if (iss.input === undefined)
+        return `missing; expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`;
       return `${got}${hint}; expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`;
     }
     case 'unrecognized_keys': {

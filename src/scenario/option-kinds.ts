@@ -23,8 +23,9 @@ export function optimizerHint(kind: string, keys: readonly string[]): string | u
 /** A schedule's optimizer takes a constant rate or none; only `training.optimizer` has a schedule. */
 function optionHint(kind: string, keys: readonly string[]): string | undefined {
   if (keys.includes('lrSchedule')) {
-    return "an optimizer option has no lrSchedule: give a constant learningRate, " +
-      "or none to follow training.optimizer's";
+    return (
+      'an optimizer option has no lrSchedule: give a constant learningRate, ' + "or none to follow training.optimizer's"
+    );
   }
   return optimizerHint(kind, keys);
 }

@@ -18,7 +18,8 @@ export function parsePath(text: string): PathSegment[] {
   if (trimmed === '') throw new Error('empty path');
   for (const part of trimmed.split('.')) {
     const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (m === null || (m[1] === '' && m[2] === '')) throw new Error(`cannot read path "${text}"; write keys separated by dots, list items as [0]`);
+    if (m === null || (m[1] === '' && m[2] === ''))
+      throw new Error(`cannot read path "${text}"; write keys separated by dots, list items as [0]`);
     if (m[1] !== '') out.push(/^\d+$/.test(m[1]!) ? Number(m[1]) : m[1]!);
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
@@ -61,7 +62,8 @@ export function setPath(root: Record<string, unknown>, path: readonly PathSegmen
     const here = formatPath(path.slice(0, i)) || '(top level)';
     if (Array.isArray(node)) {
       if (typeof seg !== 'number') throw new Error(`${here} is a list; index it with [n], not .${seg}`);
-      if (seg >= node.length) throw new Error(`${formatPath(path.slice(0, i + 1))} is past the end of ${here} (${node.length} item(s))`);
+      if (seg >= node.length)
+        throw new Error(`${formatPath(path.slice(0, i + 1))} is past the end of ${here} (${node.length} item(s))`);
       if (last) {
         if (value === null) throw new Error(`cannot remove list item ${formatPath(path)}`);
         node[seg] = value;

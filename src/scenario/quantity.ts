@@ -14,7 +14,10 @@ export type { QuantityDimension } from '../schedules/options.ts';
 
 /** A value that is not a valid quantity of the expected dimension; the message says what is allowed. */
 export class QuantityError extends Error {
-  constructor(readonly value: unknown, message: string) {
+  constructor(
+    readonly value: unknown,
+    message: string,
+  ) {
     super(message);
     this.name = 'QuantityError';
   }
@@ -43,8 +46,22 @@ const PREFIXES = 'SI prefixes (k, M, G, T, P) or binary ones (Ki, Mi, Gi, Ti)';
 
 /** What each dimension accepts. */
 export const DIMENSIONS: Readonly<Record<QuantityDimension, DimensionInfo>> = Object.freeze({
-  size: { ref: 'B', name: 'a size', example: '80 GB', units: `B (bytes) or bit (b), with ${PREFIXES}; GB = 1e9 B, GiB = 2^30 B`, zeroOk: true, max: [1e18, '1e18 B (1 EB)'] },
-  duration: { ref: 's', name: 'a duration', example: '5 us', units: 'ns, us (or µs), ms, s, min, h, day', zeroOk: true, max: [1e9, '1e9 s (about 32 years)'] },
+  size: {
+    ref: 'B',
+    name: 'a size',
+    example: '80 GB',
+    units: `B (bytes) or bit (b), with ${PREFIXES}; GB = 1e9 B, GiB = 2^30 B`,
+    zeroOk: true,
+    max: [1e18, '1e18 B (1 EB)'],
+  },
+  duration: {
+    ref: 's',
+    name: 'a duration',
+    example: '5 us',
+    units: 'ns, us (or µs), ms, s, min, h, day',
+    zeroOk: true,
+    max: [1e9, '1e9 s (about 32 years)'],
+  },
   bandwidth: {
     ref: 'B/s',
     name: 'a bandwidth',
@@ -54,7 +71,14 @@ export const DIMENSIONS: Readonly<Record<QuantityDimension, DimensionInfo>> = Ob
     max: [1e15, '1e15 B/s (1 PB/s)'],
     min: [1, '1 B/s'],
   },
-  flops: { ref: 'FLOP', name: 'a FLOP count', example: '4 GFLOP', units: 'FLOP with SI prefixes (k, M, G, T, P, E)', zeroOk: true, max: [1e21, '1e21 FLOP (1 ZFLOP)'] },
+  flops: {
+    ref: 'FLOP',
+    name: 'a FLOP count',
+    example: '4 GFLOP',
+    units: 'FLOP with SI prefixes (k, M, G, T, P, E)',
+    zeroOk: true,
+    max: [1e21, '1e21 FLOP (1 ZFLOP)'],
+  },
   'flop-rate': {
     ref: 'FLOP/s',
     name: 'a FLOP rate',
@@ -67,7 +91,9 @@ export const DIMENSIONS: Readonly<Record<QuantityDimension, DimensionInfo>> = Ob
 });
 
 /** Every dimension, in a stable order. */
-export const QUANTITY_DIMENSIONS: readonly QuantityDimension[] = Object.freeze(Object.keys(DIMENSIONS) as QuantityDimension[]);
+export const QUANTITY_DIMENSIONS: readonly QuantityDimension[] = Object.freeze(
+  Object.keys(DIMENSIONS) as QuantityDimension[],
+);
 
 /** An example of `dimension` as a scenario writes it, with `number` as its value when given. */
 export function quantityExample(dimension: QuantityDimension, number?: number): string {
@@ -82,7 +108,10 @@ function dimensionsOf(ref: string): Dimensions {
   return r.dims;
 }
 
-const EXPECTED: readonly (readonly [Dimensions, QuantityDimension])[] = QUANTITY_DIMENSIONS.map((d) => [dimensionsOf(DIMENSIONS[d].ref), d]);
+const EXPECTED: readonly (readonly [Dimensions, QuantityDimension])[] = QUANTITY_DIMENSIONS.map((d) => [
+  dimensionsOf(DIMENSIONS[d].ref),
+  d,
+]);
 
 // Other dimensions a user may write by mistake, named so the message says what they wrote.
 const OTHER_DIMENSIONS: readonly (readonly [Dimensions, string])[] = [
@@ -123,25 +152,40 @@ export function parseQuantity(value: unknown, dimension: QuantityDimension): num
   }
   if (/FLOPS$/i.test(unitText)) {
     const base = unitText.slice(0, -1);
-    throw new QuantityError(value, `got ${show(value)}: "FLOPS" is ambiguous; write "${m[1]} ${base}/s" for a rate or "${m[1]} ${base}" for a count`);
+    throw new QuantityError(
+      value,
+      `got ${show(value)}: "FLOPS" is ambiguous; write "${m[1]} ${base}/s" for a rate or "${m[1]} ${base}" for a count`,
+    );
   }
   const unit = readUnit(unitText);
   if (!unit.ok) {
     const what = unit.unknown === undefined ? `cannot read the unit "${unitText}"` : `unknown unit "${unit.unknown}"`;
-    throw new QuantityError(value, `got ${show(value)}: ${what}; ${info.name} is written in ${info.units}, e.g. "${info.example}"`);
+    throw new QuantityError(
+      value,
+      `got ${show(value)}: ${what}; ${info.name} is written in ${info.units}, e.g. "${info.example}"`,
+    );
   }
   const written = EXPECTED.find(([dims]) => sameDimensions(dims, unit.dims))?.[1];
   if (written !== dimension) {
-    const actual = written === undefined ? OTHER_DIMENSIONS.find(([dims]) => sameDimensions(dims, unit.dims))?.[1] : DIMENSIONS[written].name;
-    throw new QuantityError(value, `got ${show(value)}${actual === undefined ? '' : ` (${actual})`}; expected ${expected}`);
+    const actual =
+      written === undefined
+        ? OTHER_DIMENSIONS.find(([dims]) => sameDimensions(dims, unit.dims))?.[1]
+        : DIMENSIONS[written].name;
+    throw new QuantityError(
+      value,
+      `got ${show(value)}${actual === undefined ? '' : ` (${actual})`}; expected ${expected}`,
+    );
   }
   // Multiply, then divide: for "5 us", 5 / 1e6 is exactly 5e-6.
   const si = (x * unit.num) / unit.den;
-  if (!Number.isFinite(si)) throw new QuantityError(value, `got ${show(value)}; expected a finite ${info.name.replace(/^an? /, '')}`);
+  if (!Number.isFinite(si))
+    throw new QuantityError(value, `got ${show(value)}; expected a finite ${info.name.replace(/^an? /, '')}`);
   if (si < 0 || (si === 0 && !info.zeroOk)) {
     throw new QuantityError(value, `got ${show(value)}; expected ${info.name} ${info.zeroOk ? '>= 0' : '> 0'}`);
   }
-  if (si > info.max[0]) throw new QuantityError(value, `got ${show(value)}; expected ${info.name} of at most ${info.max[1]}`);
-  if (info.min !== undefined && si > 0 && si < info.min[0]) throw new QuantityError(value, `got ${show(value)}; expected ${info.name} of at least ${info.min[1]}`);
+  if (si > info.max[0])
+    throw new QuantityError(value, `got ${show(value)}; expected ${info.name} of at most ${info.max[1]}`);
+  if (info.min !== undefined && si > 0 && si < info.min[0])
+    throw new QuantityError(value, `got ${show(value)}; expected ${info.name} of at least ${info.min[1]}`);
   return si;
 }

@@ -81,12 +81,20 @@ function span(lo: number, hi: number): string {
  * and overlaps, each as `[k, message]` for `ranges[k]`; `item(k)` is its position in the list as
  * written (ranges that did not parse are missing from `ranges`). Sorting keeps this O(n log n).
  */
-export function rangeProblems(ranges: readonly IndexRange[], unit: RankUnit, total: number | undefined, item: (k: number) => number = (k) => k): [number, string][] {
+export function rangeProblems(
+  ranges: readonly IndexRange[],
+  unit: RankUnit,
+  total: number | undefined,
+  item: (k: number) => number = (k) => k,
+): [number, string][] {
   const out: [number, string][] = [];
   const what = unit === 'worker' ? 'workers' : 'nodes';
   ranges.forEach((r, i) => {
     if (total !== undefined && r.hi >= total) {
-      out.push([i, `got ${unit} ${r.hi}${r.lo === r.hi ? '' : ` (in ${r.text})`}; the cluster has ${total} ${what} (${unit === 'worker' ? 'ranks' : 'nodes'} 0..${total - 1})`]);
+      out.push([
+        i,
+        `got ${unit} ${r.hi}${r.lo === r.hi ? '' : ` (in ${r.text})`}; the cluster has ${total} ${what} (${unit === 'worker' ? 'ranks' : 'nodes'} 0..${total - 1})`,
+      ]);
     }
   });
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.lo - ranges[b]!.lo || a - b);
@@ -97,7 +105,10 @@ export function rangeProblems(ranges: readonly IndexRange[], unit: RankUnit, tot
     if (prev !== undefined && r.lo <= prev.hi) {
       const [later, earlier] = i > reach ? [i, reach] : [reach, i];
       const both = span(r.lo, Math.min(r.hi, prev.hi));
-      out.push([later, `got ${ranges[later]!.text}, which overlaps item ${item(earlier)} (${ranges[earlier]!.text}) at ${unit} ${both}; list each ${unit} once`]);
+      out.push([
+        later,
+        `got ${ranges[later]!.text}, which overlaps item ${item(earlier)} (${ranges[earlier]!.text}) at ${unit} ${both}; list each ${unit} once`,
+      ]);
     }
     if (prev === undefined || r.hi > prev.hi) reach = i;
   }
@@ -109,13 +120,20 @@ export function rangeProblems(ranges: readonly IndexRange[], unit: RankUnit, tot
  * repeats, checked against `sctx.layout` (the point's cluster). Returns the ranges (`undefined` when
  * absent or wrong); `ranksOf` turns them into ranks.
  */
-export function rangeListField(unit: RankUnit, sctx: { readonly layout?: ClusterLayout | undefined }): z.ZodType<IndexRange[] | undefined> {
+export function rangeListField(
+  unit: RankUnit,
+  sctx: { readonly layout?: ClusterLayout | undefined },
+): z.ZodType<IndexRange[] | undefined> {
   return field((v, ctx): IndexRange[] | undefined => {
     if (v === undefined) return undefined;
     // Read per parse, not when the schema is built: one schema serves every sweep point (load.ts).
     const layout = sctx.layout;
     if (!Array.isArray(v) || v.length === 0) {
-      addIssue(ctx, v, `got ${describeValue(v)}; expected a non-empty list of ${unit === 'worker' ? 'ranks' : 'node indices'} and ranges, e.g. ${unit === 'worker' ? '[5, "56-63"]' : '[7] or ["0-3"]'}`);
+      addIssue(
+        ctx,
+        v,
+        `got ${describeValue(v)}; expected a non-empty list of ${unit === 'worker' ? 'ranks' : 'node indices'} and ranges, e.g. ${unit === 'worker' ? '[5, "56-63"]' : '[7] or ["0-3"]'}`,
+      );
       return undefined;
     }
     // Items that parse are still checked for range and overlap, so one bad item hides nothing else.

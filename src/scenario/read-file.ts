@@ -16,7 +16,12 @@ export class FileLimitError extends Error {
 
 /** `131,072 bytes (128 KiB)`. */
 export function describeBytes(n: number): string {
-  const unit = n >= 1 << 20 && n % (1 << 20) === 0 ? ` (${n / (1 << 20)} MiB)` : n >= 1024 && n % 1024 === 0 ? ` (${n / 1024} KiB)` : '';
+  const unit =
+    n >= 1 << 20 && n % (1 << 20) === 0
+      ? ` (${n / (1 << 20)} MiB)`
+      : n >= 1024 && n % 1024 === 0
+        ? ` (${n / 1024} KiB)`
+        : '';
   return `${n} bytes${unit}`;
 }
 
@@ -27,7 +32,8 @@ export function describeBytes(n: number): string {
 export function readTextFile(path: string, limitBytes: number): string {
   const st = statSync(path);
   if (!st.isFile()) throw new FileLimitError('not a regular file');
-  const tooBig = (size: number | string): FileLimitError => new FileLimitError(`the file is ${size} bytes; at most ${describeBytes(limitBytes)} are read`);
+  const tooBig = (size: number | string): FileLimitError =>
+    new FileLimitError(`the file is ${size} bytes; at most ${describeBytes(limitBytes)} are read`);
   if (st.size > limitBytes) throw tooBig(st.size);
   const fd = openSync(path, 'r');
   try {

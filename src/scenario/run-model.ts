@@ -18,7 +18,10 @@ export function modelFor(config: ModelConfig, train: DataShape): Model {
   if (config.kind === 'cnn') {
     const side = config.imageSize ?? 28;
     const ch = config.channels ?? 1;
-    if (side * side * ch !== train.d) throw new RangeError(`a cnn of ${side}×${side}×${ch} inputs cannot read ${train.name}'s ${train.d} features; set imageSize and channels to match`);
+    if (side * side * ch !== train.d)
+      throw new RangeError(
+        `a cnn of ${side}×${side}×${ch} inputs cannot read ${train.name}'s ${train.d} features; set imageSize and channels to match`,
+      );
     return createModel({ ...config, numClasses: train.numClasses });
   }
   return createModel({ ...config, inputSize: train.d, numClasses: train.numClasses });

@@ -30,14 +30,16 @@ function idleTime(simTimeS: number, busyS: number): number {
  */
 export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): RunResult {
   const wall0 = hooks.wallClock?.() ?? NaN;
-  const { sim, cluster, comm, trainer, timing, recorder, updatesLimit, progress, stats, schedule, options, ctx } = setUpRun(s, hooks.onProgress);
+  const { sim, cluster, comm, trainer, timing, recorder, updatesLimit, progress, stats, schedule, options, ctx } =
+    setUpRun(s, hooks.onProgress);
   const workers = cluster.devices.length;
   const stop = s.training.stop;
   const ev = s.training.eval;
   const driver = sim.process(schedule.start(ctx, options), schedule.name);
   // A schedule that returns on its own (nothing left to do) ends the run too.
   driver.onProcessed(() => progress.finish('the schedule finished'));
-  if (stop.simTimeS !== undefined) sim.schedule(seconds(stop.simTimeS), () => progress.finish(`simulated time reached ${stop.simTimeS} s`));
+  if (stop.simTimeS !== undefined)
+    sim.schedule(seconds(stop.simTimeS), () => progress.finish(`simulated time reached ${stop.simTimeS} s`));
   if (ev.everyS !== undefined && trainer.full) {
     const every = ev.everyS;
     sim.process(
@@ -102,7 +104,8 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     bytesSent,
     meanStaleness: stale.mean,
     maxStaleness: stale.max,
-    meanUtilization: simTimeS > 0 ? rows.reduce((a, r) => a + (r.utilization ?? 0), 0) / Math.max(1, rows.length) : undefined,
+    meanUtilization:
+      simTimeS > 0 ? rows.reduce((a, r) => a + (r.utilization ?? 0), 0) / Math.max(1, rows.length) : undefined,
     stopReason: progress.stopReason,
     divergence: progress.divergence,
     collapse: progress.collapse,

@@ -122,7 +122,8 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     onProgress,
     ev.everyUpdates === undefined && ev.everyS === undefined ? 1 / DEFAULT_EVALS : undefined,
   );
-  if (stop.epochs !== undefined && Number.isNaN(trainer.trainSize())) throw new Error('stop.epochs needs the training-set size');
+  if (stop.epochs !== undefined && Number.isNaN(trainer.trainSize()))
+    throw new Error('stop.epochs needs the training-set size');
   progress.watchThresholds(ev.thresholds ?? []);
 
   const stats = new WorkerStats(workers, () => sim.now as number);

@@ -10,7 +10,10 @@ import type { StragglerSpec } from './types.ts';
 export function buildStragglers(specs: readonly StragglerSpec[]): SlowdownModel[] {
   return specs.map((sp, i) => {
     const entry = Object.hasOwn(STRAGGLER_MODELS, sp.kind) ? STRAGGLER_MODELS[sp.kind] : undefined;
-    if (entry === undefined) throw new RangeError(`cluster.stragglers[${i}].kind: unknown '${sp.kind}' (known: ${Object.keys(STRAGGLER_MODELS).join(', ')})`);
+    if (entry === undefined)
+      throw new RangeError(
+        `cluster.stragglers[${i}].kind: unknown '${sp.kind}' (known: ${Object.keys(STRAGGLER_MODELS).join(', ')})`,
+      );
     return entry.create(sp.options, sp.workers);
   });
 }

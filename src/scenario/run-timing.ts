@@ -28,7 +28,13 @@ export interface ResolvedTiming {
  * @param numClasses classes of the dataset.
  * @throws RangeError for an unknown profile name (listing the known ones) or bad custom numbers.
  */
-export function resolveTiming(spec: TimingSpec, model: ModelConfig, precision: Precision, inputSize: number, numClasses: number): ResolvedTiming {
+export function resolveTiming(
+  spec: TimingSpec,
+  model: ModelConfig,
+  precision: Precision,
+  inputSize: number,
+  numClasses: number,
+): ResolvedTiming {
   const bpv = bytesPerValue(precision);
   switch (spec.kind) {
     case 'model': {
@@ -42,7 +48,10 @@ export function resolveTiming(spec: TimingSpec, model: ModelConfig, precision: P
     }
     case 'profile': {
       const entry = getProfile(spec.name);
-      const profile = entry.build({ bytesPerValue: bpv, ...(spec.sequenceLength !== undefined ? { sequenceLength: spec.sequenceLength } : {}) });
+      const profile = entry.build({
+        bytesPerValue: bpv,
+        ...(spec.sequenceLength !== undefined ? { sequenceLength: spec.sequenceLength } : {}),
+      });
       return { profile, label: `profile:${spec.name}` };
     }
     case 'custom': {
@@ -50,7 +59,9 @@ export function resolveTiming(spec: TimingSpec, model: ModelConfig, precision: P
         forwardFlopsPerSample: spec.forwardFlopsPerSample ?? 0,
         paramBytes: spec.paramBytes,
         bytesPerValue: bpv,
-        ...(spec.activationBytesPerSample !== undefined ? { activationBytesPerSample: spec.activationBytesPerSample } : {}),
+        ...(spec.activationBytesPerSample !== undefined
+          ? { activationBytesPerSample: spec.activationBytesPerSample }
+          : {}),
       });
       return { profile, label: 'custom', ...(spec.stepTimeS !== undefined ? { stepTimeS: spec.stepTimeS } : {}) };
     }

@@ -5,7 +5,7 @@
  * the run's seed, so adding a consumer never shifts another.
  */
 import { Rng } from '../core/rng.ts';
-import { asClassification, subsetDataset, type ClassificationDataset, type DatasetSplit } from '../training/datasets/dataset.ts';
+import { asClassification, subsetDataset, type DatasetSplit } from '../training/datasets/dataset.ts';
 import { createWorkerSamplers } from '../training/datasets/batch-sampler.ts';
 import { getDataset } from '../training/datasets/registry.ts';
 import { shardDataset } from '../training/datasets/sharding.ts';
@@ -69,7 +69,10 @@ export function buildFullTrainer(
   const testAll = asClassification(split.test, 'evaluating a classifier');
   // A seeded subset when asked for: the split's order may follow the classes.
   const n = s.training.eval.samples;
-  const test = n !== undefined && n < testAll.n ? subsetDataset(testAll, dataRng(s).fork('eval-subset').permutation(testAll.n).slice(0, n)) : testAll;
+  const test =
+    n !== undefined && n < testAll.n
+      ? subsetDataset(testAll, dataRng(s).fork('eval-subset').permutation(testAll.n).slice(0, n))
+      : testAll;
   const model = modelFor(s.workload.model, train);
   const shards = shardDataset(train, dataKeys, s.workload.sharding, rng.fork('shards'));
   const samplers = createWorkerSamplers(shards, rng.fork('batches'));

@@ -13,7 +13,7 @@ import { parseSlowdownTrace } from '../hardware/slowdown-trace.ts';
 import { NETWORK_MODELS } from '../network/network-models.ts';
 import { TOPOLOGIES } from '../network/topologies.ts';
 import type { Scenario, StragglerSpec } from './types.ts';
-import { addIssue, field, intField, linkSchema, memoized, numberField, quantityField } from './fields.ts';
+import { addIssue, field, linkSchema, memoized, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { fromOptionSpec, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
@@ -27,7 +27,10 @@ import { clusterOf, fabricCheck } from './setup-check.ts';
 type Ctx = z.core.$RefinementCtx;
 
 // Quantity fields of an inline GPU spec; defineDeviceSpec wants SI numbers, a scenario writes units.
-const GPU_QUANTITIES: Readonly<Record<string, QuantityDimension>> = { memoryBandwidth: 'bandwidth', memoryBytes: 'size' };
+const GPU_QUANTITIES: Readonly<Record<string, QuantityDimension>> = {
+  memoryBandwidth: 'bandwidth',
+  memoryBytes: 'size',
+};
 
 /** Converts the unit strings of an inline GPU spec to SI numbers, reporting each bad one. */
 function inlineGpu(o: Record<string, unknown>, ctx: Ctx): Record<string, unknown> | undefined {
@@ -48,7 +51,8 @@ function inlineGpu(o: Record<string, unknown>, ctx: Ctx): Record<string, unknown
   const pf = o['peakFlops'];
   if (typeof pf === 'object' && pf !== null && !Array.isArray(pf)) {
     const conv: Record<string, unknown> = {};
-    for (const [p, v] of Object.entries(pf)) conv[p] = (PRECISIONS as readonly string[]).includes(p) ? convert(v, 'flop-rate', ['peakFlops', p]) : v;
+    for (const [p, v] of Object.entries(pf))
+      conv[p] = (PRECISIONS as readonly string[]).includes(p) ? convert(v, 'flop-rate', ['peakFlops', p]) : v;
     out['peakFlops'] = conv;
   }
   return ok ? out : undefined;
@@ -66,7 +70,11 @@ const gpuField = field((v, ctx): string | object | undefined => {
     }
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    addIssue(ctx, v, `${v === undefined ? 'missing' : `got ${describeValue(v)}`}; expected a catalog GPU name (see dtsim list gpus) or an inline spec { name, peakFlops, memoryBandwidth, memoryBytes }`);
+    addIssue(
+      ctx,
+      v,
+      `${v === undefined ? 'missing' : `got ${describeValue(v)}`}; expected a catalog GPU name (see dtsim list gpus) or an inline spec { name, peakFlops, memoryBandwidth, memoryBytes }`,
+    );
     return undefined;
   }
   const spec = inlineGpu(v as Record<string, unknown>, ctx);
@@ -77,14 +85,25 @@ const gpuField = field((v, ctx): string | object | undefined => {
     if (!(err instanceof DeviceSpecError)) throw err;
     const sub = err.path.split('.').slice(1);
     // The message repeats the path; the issue carries it, so keep what follows "path: ".
-    addIssue(ctx, sub.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], v), err.message.slice(err.path.length + 2), sub);
+    addIssue(
+      ctx,
+      sub.reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], v),
+      err.message.slice(err.path.length + 2),
+      sub,
+    );
     return undefined;
   }
   return spec;
 });
 
 // Bounded one by one before the total is formed, so `count: 1e9` is refused before anything is built.
-const groupSize = numberField({ integer: true, min: 1, max: MAX_CLUSTER_GPUS, default: 1, formula: false }) as z.ZodType<number>;
+const groupSize = numberField({
+  integer: true,
+  min: 1,
+  max: MAX_CLUSTER_GPUS,
+  default: 1,
+  formula: false,
+}) as z.ZodType<number>;
 
 const nodeGroup = strict({
   count: groupSize,
@@ -95,7 +114,11 @@ const nodeGroup = strict({
   intraNode: linkSchema(DEFAULT_INTRA_NODE_LINK).optional(),
   nic: linkSchema(DEFAULT_NIC_LINK).optional(),
 }).transform((g) => {
-  const out: { -readonly [K in keyof NodeGroupSpec]: NodeGroupSpec[K] } = { count: g.count, gpusPerNode: g.gpusPerNode, gpu: g.gpu ?? '' };
+  const out: { -readonly [K in keyof NodeGroupSpec]: NodeGroupSpec[K] } = {
+    count: g.count,
+    gpusPerNode: g.gpusPerNode,
+    gpu: g.gpu ?? '',
+  };
   if (g.speed !== undefined) out.speed = g.speed;
   if (g.intraNode !== undefined) out.intraNode = g.intraNode;
   if (g.nic !== undefined) out.nic = g.nic;
@@ -109,7 +132,11 @@ function nodesSchema(sctx: SchemaContext): z.ZodType<NodeGroupSpec[]> {
     .transform((groups, ctx) => {
       const total = groups.reduce((n, g) => n + g.count * g.gpusPerNode, 0);
       if (total > MAX_CLUSTER_GPUS) {
-        addIssue(ctx, groups, `the node groups hold ${total} GPUs (count × gpusPerNode summed); at most ${MAX_CLUSTER_GPUS} GPUs are simulated`);
+        addIssue(
+          ctx,
+          groups,
+          `the node groups hold ${total} GPUs (count × gpusPerNode summed); at most ${MAX_CLUSTER_GPUS} GPUs are simulated`,
+        );
         return groups;
       }
       // Built once per distinct cluster of a load (sweep points and the set-up checks share it).
@@ -123,7 +150,12 @@ function nodesSchema(sctx: SchemaContext): z.ZodType<NodeGroupSpec[]> {
 function topologySchema(sctx: SchemaContext): z.ZodType<{ kind: string } & Record<string, unknown>> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, info] of Object.entries(TOPOLOGIES)) {
-    const specs = Object.fromEntries(Object.entries(info.options as Record<string, Parameters<typeof fromTopologyOption>[0]>).map(([k, o]) => [k, fromTopologyOption(o)]));
+    const specs = Object.fromEntries(
+      Object.entries(info.options as Record<string, Parameters<typeof fromTopologyOption>[0]>).map(([k, o]) => [
+        k,
+        fromTopologyOption(o),
+      ]),
+    );
     variants[name] = optionsShape(specs, sctx);
   }
   return kinded('topology', variants, { default: 'switch' });
@@ -133,7 +165,10 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, entry] of Object.entries(STRAGGLER_MODELS)) {
     const specs = Object.fromEntries(
-      Object.entries(entry.options).map(([k, o]) => [k, fromOptionSpec(o, (text, path) => void parseSlowdownTrace(text, path))]),
+      Object.entries(entry.options).map(([k, o]) => [
+        k,
+        fromOptionSpec(o, (text, path) => void parseSlowdownTrace(text, path)),
+      ]),
     );
     const targets = { workers: rangeListField('worker', sctx), nodes: rangeListField('node', sctx) };
     variants[name] = { ...optionsShape(specs, sctx), ...(entry.acceptsWorkers ? targets : {}) };
@@ -141,14 +176,18 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
   return kinded('straggler model', variants).transform((v, ctx): StragglerSpec => {
     const { kind, options } = kindAndOptions<unknown>(v);
     const { workers: byRank, nodes: byNode, ...rest } = options;
-    if (byRank !== undefined && byNode !== undefined) addIssue(ctx, v['nodes'], 'give workers (ranks) or nodes (all GPUs of those nodes), not both', ['nodes']);
+    if (byRank !== undefined && byNode !== undefined)
+      addIssue(ctx, v['nodes'], 'give workers (ranks) or nodes (all GPUs of those nodes), not both', ['nodes']);
     // Both lists become ranks here, so the slowdown models and everything after see one `workers` list.
     const layout = sctx.layout;
     const workers =
-      layout === undefined ? undefined
-      : byRank !== undefined ? ranksOf(byRank as IndexRange[], 'worker', layout)
-      : byNode !== undefined ? ranksOf(byNode as IndexRange[], 'node', layout)
-      : undefined;
+      layout === undefined
+        ? undefined
+        : byRank !== undefined
+          ? ranksOf(byRank as IndexRange[], 'worker', layout)
+          : byNode !== undefined
+            ? ranksOf(byNode as IndexRange[], 'node', layout)
+            : undefined;
     const flat: Record<string, number | string | boolean> = {};
     for (const [k, x] of Object.entries(rest)) {
       // A file option arrives as { path, text }: the model gets the path under its key and the text.
@@ -157,7 +196,8 @@ function stragglerSchema(sctx: SchemaContext): z.ZodType<StragglerSpec> {
         flat['text'] = (x as { text: string }).text;
       } else flat[k] = x as number | string | boolean;
     }
-    const spec: StragglerSpec = workers === undefined ? { kind, options: flat } : { kind, options: flat, workers: workers as number[] };
+    const spec: StragglerSpec =
+      workers === undefined ? { kind, options: flat } : { kind, options: flat, workers: workers as number[] };
     // The model's own checks (mu with meanOne, a window longer than its period, ...), as the run makes
     // them. Once per distinct spec: a trace's text is the same for every point (its path is in the key).
     const { text: _text, ...keyed } = flat;
@@ -187,23 +227,48 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
     }).prefault({} as never),
     stragglers: z.array(stragglerSchema(sctx)).default([]),
     failures: field((v, ctx) => {
-      if (v !== undefined) addIssue(ctx, v, 'failures are not simulated by the schedules yet; remove this key (the failure model exists in hardware/ but no schedule reacts to it)');
+      if (v !== undefined)
+        addIssue(
+          ctx,
+          v,
+          'failures are not simulated by the schedules yet; remove this key (the failure model exists in hardware/ but no schedule reacts to it)',
+        );
     }),
   }).transform((c, ctx): Scenario['cluster'] => {
     const topology = kindAndOptions<unknown>(c.network.topology);
     const fabric = fabricCheck(sctx, c.nodes, topology);
-    if (fabric.topologyError !== undefined) addIssue(ctx, c.network.topology, fabric.topologyError, ['network', 'topology']);
+    if (fabric.topologyError !== undefined)
+      addIssue(ctx, c.network.topology, fabric.topologyError, ['network', 'topology']);
     const { model, transferTime, collectiveTime } = c.network;
     if (model === 'fixed') {
-      for (const [k, v] of [['transferTime', transferTime], ['collectiveTime', collectiveTime]] as const) {
-        if (v === undefined) addIssue(ctx, v, 'missing; the fixed network model needs transferTime and collectiveTime, e.g. "0.2 s"', ['network', k]);
+      for (const [k, v] of [
+        ['transferTime', transferTime],
+        ['collectiveTime', collectiveTime],
+      ] as const) {
+        if (v === undefined)
+          addIssue(ctx, v, 'missing; the fixed network model needs transferTime and collectiveTime, e.g. "0.2 s"', [
+            'network',
+            k,
+          ]);
       }
     } else {
-      for (const [k, v] of [['transferTime', transferTime], ['collectiveTime', collectiveTime]] as const) {
-        if (v !== undefined) addIssue(ctx, v, `only the fixed network model takes ${k}; the ${model} model derives times from links (add model: fixed, or remove ${k})`, ['network', k]);
+      for (const [k, v] of [
+        ['transferTime', transferTime],
+        ['collectiveTime', collectiveTime],
+      ] as const) {
+        if (v !== undefined)
+          addIssue(
+            ctx,
+            v,
+            `only the fixed network model takes ${k}; the ${model} model derives times from links (add model: fixed, or remove ${k})`,
+            ['network', k],
+          );
       }
     }
-    const options = model === 'fixed' && transferTime !== undefined && collectiveTime !== undefined ? { options: { transferS: transferTime, collectiveS: collectiveTime } } : {};
+    const options =
+      model === 'fixed' && transferTime !== undefined && collectiveTime !== undefined
+        ? { options: { transferS: transferTime, collectiveS: collectiveTime } }
+        : {};
     return { nodes: c.nodes, network: { model, topology, ...options }, stragglers: c.stragglers };
   }) as unknown as z.ZodType<Scenario['cluster']>;
 }

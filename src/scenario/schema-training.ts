@@ -21,22 +21,27 @@ type OptionValue = OptionValueOf<OptionSpec>;
 function scheduleSchema(sctx: SchemaContext): z.ZodType<Scenario['training']['schedule']> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, def] of Object.entries(SCHEDULES)) {
-    variants[name] = optionsShape(Object.fromEntries(Object.entries(def.options).map(([k, o]) => [k, fromOptionSpec(o)])), sctx);
+    variants[name] = optionsShape(
+      Object.fromEntries(Object.entries(def.options).map(([k, o]) => [k, fromOptionSpec(o)])),
+      sctx,
+    );
   }
-  return kinded('schedule', variants, { default: 'sync-allreduce', hint: retiredScheduleOption }).transform((v, ctx) => {
-    const out = kindAndOptions<OptionValue>(v);
-    // The schedule's own check against the cluster (more shards than workers, ...), as the runner makes
-    // it; here, from the node groups as written, so it is reported with errors of other sections.
-    const def = SCHEDULES[out.kind];
-    const shape = shapeOf(sctx);
-    if (def !== undefined && shape !== undefined) {
-      for (const p of scheduleProblems(def, out.options, shape)) {
-        if (p.option === undefined) addIssue(ctx, v, p.message);
-        else addIssue(ctx, v[p.option], p.message, [p.option]);
+  return kinded('schedule', variants, { default: 'sync-allreduce', hint: retiredScheduleOption }).transform(
+    (v, ctx) => {
+      const out = kindAndOptions<OptionValue>(v);
+      // The schedule's own check against the cluster (more shards than workers, ...), as the runner makes
+      // it; here, from the node groups as written, so it is reported with errors of other sections.
+      const def = SCHEDULES[out.kind];
+      const shape = shapeOf(sctx);
+      if (def !== undefined && shape !== undefined) {
+        for (const p of scheduleProblems(def, out.options, shape)) {
+          if (p.option === undefined) addIssue(ctx, v, p.message);
+          else addIssue(ctx, v[p.option], p.message, [p.option]);
+        }
       }
-    }
-    return out;
-  });
+      return out;
+    },
+  );
 }
 
 /** The run's shape, once per distinct set of node groups in a load; none when they cannot be read. */
@@ -64,7 +69,9 @@ function lrScheduleSchema(sctx: SchemaContext): z.ZodType<{ kind: string; option
   }
   const hint = (_kind: string, keys: readonly string[]): string | undefined =>
     keys.includes('lr') ? 'the base learning rate is training.optimizer.learningRate' : undefined;
-  return kinded('learning-rate schedule', variants, { default: 'constant', hint }).transform((v) => kindAndOptions<number>(v));
+  return kinded('learning-rate schedule', variants, { default: 'constant', hint }).transform((v) =>
+    kindAndOptions<number>(v),
+  );
 }
 
 interface OptimizerOut {
@@ -76,8 +83,14 @@ function optimizerSchema(sctx: SchemaContext): z.ZodType<OptimizerOut> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, entry] of Object.entries(OPTIMIZERS)) {
     variants[name] = {
-      ...optionsShape(Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromOptimizerOption(o)])), sctx),
-      learningRate: numberField({ default: LR_SCHEDULES['constant']?.options['lr']?.default ?? 0.1, greaterThan: 0 }, sctx),
+      ...optionsShape(
+        Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromOptimizerOption(o)])),
+        sctx,
+      ),
+      learningRate: numberField(
+        { default: LR_SCHEDULES['constant']?.options['lr']?.default ?? 0.1, greaterThan: 0 },
+        sctx,
+      ),
       lrSchedule: lrScheduleSchema(sctx),
     };
   }
@@ -98,7 +111,8 @@ function optimizerSchema(sctx: SchemaContext): z.ZodType<OptimizerOut> {
         if (!(err instanceof RangeError)) throw err;
         // "momentum must be in [0, 1), got 1.5": point at that option when the message names one.
         // The learning-rate schedule is already split into { kind, options } here; its keys are in options.
-        const node = path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], v) as Record<string, unknown> | undefined;
+        const node = path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], v) as
+          Record<string, unknown> | undefined;
         const opts = (path.length > 0 ? node?.['options'] : node) as Record<string, unknown> | undefined;
         const key = /^(\w+) must /.exec(err.message)?.[1];
         const named = key !== undefined && opts !== undefined && Object.hasOwn(opts, key);
@@ -131,8 +145,14 @@ function stopSchema(sctx: SchemaContext): z.ZodType<StopSpec> {
     .optional()
     .transform((s, ctx): StopSpec => {
       if (s === undefined) return DEFAULT_STOP;
-      const out = defined({ epochs: s.epochs, updates: s.updates, simTimeS: s.simTime, targetAccuracy: s.targetAccuracy });
-      if (Object.keys(out).length === 0) addIssue(ctx, s, 'expected at least one of epochs, updates, simTime, targetAccuracy');
+      const out = defined({
+        epochs: s.epochs,
+        updates: s.updates,
+        simTimeS: s.simTime,
+        targetAccuracy: s.targetAccuracy,
+      });
+      if (Object.keys(out).length === 0)
+        addIssue(ctx, s, 'expected at least one of epochs, updates, simTime, targetAccuracy');
       if (s.simTime === 0) addIssue(ctx, s.simTime, 'got 0 s; expected a duration > 0', ['simTime']);
       return out;
     });
@@ -178,7 +198,11 @@ export function trainingSchema(sctx: SchemaContext): z.ZodType<Scenario['trainin
     eval: evalSchema(sctx),
   })
     .prefault({} as never)
-    .transform((t): Scenario['training'] => ({ schedule: t.schedule, optimizer: t.optimizer.optimizer, lr: t.optimizer.lr, stop: t.stop, eval: t.eval })) as unknown as z.ZodType<
-    Scenario['training']
-  >;
+    .transform((t): Scenario['training'] => ({
+      schedule: t.schedule,
+      optimizer: t.optimizer.optimizer,
+      lr: t.optimizer.lr,
+      stop: t.stop,
+      eval: t.eval,
+    })) as unknown as z.ZodType<Scenario['training']>;
 }

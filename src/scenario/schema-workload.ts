@@ -28,23 +28,34 @@ const count = intField(1);
 const init = z.enum(WEIGHT_INITS as [WeightInit, ...WeightInit[]]).optional();
 const MODEL_SHAPES: Readonly<Record<ModelConfig['kind'], z.ZodRawShape>> = {
   'logistic-regression': { inputSize: count, numClasses: count, init },
-  mlp: { preset: z.enum(['2nn']).optional(), hidden: z.array(count).min(1).optional(), inputSize: count, numClasses: count, init },
+  mlp: {
+    preset: z.enum(['2nn']).optional(),
+    hidden: z.array(count).min(1).optional(),
+    inputSize: count,
+    numClasses: count,
+    init,
+  },
   cnn: {
     init,
-    imageSize: count.refine((s) => s === undefined || s % 4 === 0, { error: (iss) => `got ${String(iss.input)}; expected a positive multiple of 4 (two 2×2 poolings)` }),
+    imageSize: count.refine((s) => s === undefined || s % 4 === 0, {
+      error: (iss) => `got ${String(iss.input)}; expected a positive multiple of 4 (two 2×2 poolings)`,
+    }),
     channels: count,
     filters: z.tuple([count, count]).optional(),
     kernel: count,
     numClasses: count,
   },
 };
-for (const k of MODEL_KINDS) if (!(k in MODEL_SHAPES)) throw new Error(`scenario schema: model kind '${k}' has no schema`);
+for (const k of MODEL_KINDS)
+  if (!(k in MODEL_SHAPES)) throw new Error(`scenario schema: model kind '${k}' has no schema`);
 
 const modelSchema = kinded('model', MODEL_SHAPES, { default: 'mlp' }).transform((m, ctx): ModelConfig => {
   if (m.kind === 'mlp') {
-    if (m['preset'] !== undefined && m['hidden'] !== undefined) addIssue(ctx, m['hidden'], "give either preset ('2nn') or hidden (layer widths), not both", ['hidden']);
+    if (m['preset'] !== undefined && m['hidden'] !== undefined)
+      addIssue(ctx, m['hidden'], "give either preset ('2nn') or hidden (layer widths), not both", ['hidden']);
     // Neither: the 2NN of McMahan et al. (784-200-200-10), the default model.
-    if (m['preset'] === undefined && m['hidden'] === undefined) return { ...defined(m), kind: 'mlp', preset: '2nn' } as ModelConfig;
+    if (m['preset'] === undefined && m['hidden'] === undefined)
+      return { ...defined(m), kind: 'mlp', preset: '2nn' } as ModelConfig;
   }
   return defined(m) as unknown as ModelConfig;
 });
@@ -53,10 +64,18 @@ const modelSchema = kinded('model', MODEL_SHAPES, { default: 'mlp' }).transform(
 // and it stays out of the normalized scenario so existing scenarios keep their hash.
 const dataSeed = numberField({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, formula: false });
 
-function datasetSchema(sctx: SchemaContext): z.ZodType<{ kind: string; options: Record<string, number>; seed?: number }> {
+function datasetSchema(
+  sctx: SchemaContext,
+): z.ZodType<{ kind: string; options: Record<string, number>; seed?: number }> {
   const variants: Record<string, z.ZodRawShape> = {};
   for (const [name, entry] of Object.entries(DATASETS)) {
-    variants[name] = { ...optionsShape(Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromDatasetOption(o)])), sctx), seed: dataSeed };
+    variants[name] = {
+      ...optionsShape(
+        Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, fromDatasetOption(o)])),
+        sctx,
+      ),
+      seed: dataSeed,
+    };
   }
   return kinded('dataset', variants, { default: 'mnist' }).transform((v) => {
     const { kind, options } = kindAndOptions<number | undefined>(v);
@@ -87,7 +106,14 @@ const normalizeProfile = (s: string): string => s.toLowerCase().replace(/[\s_.-]
 const profileName = field((v, ctx): string | undefined => {
   const names = Object.keys(PROFILES);
   const hit = typeof v === 'string' ? names.find((n) => normalizeProfile(n) === normalizeProfile(v)) : undefined;
-  if (hit === undefined) addIssue(ctx, v, v === undefined ? `missing; expected a profile name: ${names.join(', ')}` : unknownName('timing profile', v, names));
+  if (hit === undefined)
+    addIssue(
+      ctx,
+      v,
+      v === undefined
+        ? `missing; expected a profile name: ${names.join(', ')}`
+        : unknownName('timing profile', v, names),
+    );
   return hit;
 });
 
@@ -109,13 +135,22 @@ function timingSchema(sctx: SchemaContext): z.ZodType<TimingSpec> {
     if (t.kind === 'profile') {
       const entry = typeof t['name'] === 'string' ? PROFILES[t['name']] : undefined;
       if (entry !== undefined && t['sequenceLength'] !== undefined && entry.defaultSequenceLength === undefined) {
-        addIssue(ctx, t['sequenceLength'], `profile "${t['name'] as string}" is an image model; sequenceLength applies only to sequence models`, ['sequenceLength']);
+        addIssue(
+          ctx,
+          t['sequenceLength'],
+          `profile "${t['name'] as string}" is an image model; sequenceLength applies only to sequence models`,
+          ['sequenceLength'],
+        );
       }
       return defined(t) as unknown as TimingSpec;
     }
     if (t.kind === 'custom') {
       if (t['forwardFlopsPerSample'] === undefined && t['stepTime'] === undefined) {
-        addIssue(ctx, t, 'give forwardFlopsPerSample (e.g. "4 GFLOP") or stepTime (e.g. "120 ms"), or both (stepTime wins)');
+        addIssue(
+          ctx,
+          t,
+          'give forwardFlopsPerSample (e.g. "4 GFLOP") or stepTime (e.g. "120 ms"), or both (stepTime wins)',
+        );
       }
       const { stepTime, ...rest } = t;
       return defined({ ...rest, stepTimeS: stepTime }) as unknown as TimingSpec;
@@ -140,11 +175,23 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
     .transform((w, ctx): Scenario['workload'] => {
       const task = DATASETS[w.dataset.kind]?.task;
       if (w.sharding.kind !== 'iid' && task === 'regression') {
-        addIssue(ctx, w.sharding.kind, `sharding "${w.sharding.kind}" splits by label; dataset "${w.dataset.kind}" is a regression set (use iid)`, ['sharding', 'kind']);
+        addIssue(
+          ctx,
+          w.sharding.kind,
+          `sharding "${w.sharding.kind}" splits by label; dataset "${w.dataset.kind}" is a regression set (use iid)`,
+          ['sharding', 'kind'],
+        );
       }
       // The proxy model's own timing runs at the precision it trains in (fp32); profiles model mixed-precision training.
       const precision = w.precision ?? (w.timing.kind === 'model' ? 'fp32' : 'bf16');
-      const base = { model: w.model, dataset: w.dataset, sharding: w.sharding, batchSize: w.batchSize ?? 1, timing: w.timing, precision };
+      const base = {
+        model: w.model,
+        dataset: w.dataset,
+        sharding: w.sharding,
+        batchSize: w.batchSize ?? 1,
+        timing: w.timing,
+        precision,
+      };
       return w.efficiency === undefined ? base : { ...base, efficiency: w.efficiency };
     }) as unknown as z.ZodType<Scenario['workload']>;
 }

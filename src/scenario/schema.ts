@@ -13,7 +13,13 @@ import { PRECISIONS } from '../hardware/device-spec.ts';
 import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
-import { AUTO_ROWS_MAX_WORKERS, DEFAULT_TRACE_LIMIT, DEFAULT_UPDATES_LIMIT, MAX_TRACE_LIMIT, MAX_UPDATES_LIMIT } from '../results/output-defaults.ts';
+import {
+  AUTO_ROWS_MAX_WORKERS,
+  DEFAULT_TRACE_LIMIT,
+  DEFAULT_UPDATES_LIMIT,
+  MAX_TRACE_LIMIT,
+  MAX_UPDATES_LIMIT,
+} from '../results/output-defaults.ts';
 import { clusterSchema } from './schema-cluster.ts';
 import { checkRunSetup } from './setup-check.ts';
 import { DEFAULT_STOP, trainingSchema } from './schema-training.ts';
@@ -22,7 +28,17 @@ import { workloadSchema } from './schema-workload.ts';
 import type { Scenario } from './types.ts';
 
 /** The top-level keys of a scenario file. */
-export const TOP_LEVEL_KEYS: readonly string[] = Object.freeze(['name', 'description', 'seed', 'mode', 'cluster', 'workload', 'training', 'output', 'sweep']);
+export const TOP_LEVEL_KEYS: readonly string[] = Object.freeze([
+  'name',
+  'description',
+  'seed',
+  'mode',
+  'cluster',
+  'workload',
+  'training',
+  'output',
+  'sweep',
+]);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
@@ -64,16 +80,32 @@ export type ParsedScenario = Omit<Scenario, 'file' | 'point'>;
 const updatesSetting = field((v, ctx): boolean | 'auto' => {
   if (v === undefined || v === 'auto') return 'auto';
   if (typeof v === 'boolean') return v;
-  addIssue(ctx, v, `got ${describeValue(v)}; expected true, false or auto (auto: rows up to ${AUTO_ROWS_MAX_WORKERS} workers)`);
+  addIssue(
+    ctx,
+    v,
+    `got ${describeValue(v)}; expected true, false or auto (auto: rows up to ${AUTO_ROWS_MAX_WORKERS} workers)`,
+  );
   return 'auto';
 });
 
 const outputSchema = strict({
   dir: z.string().min(1).optional(),
   trace: z.boolean().default(true),
-  traceLimit: numberField({ integer: true, min: 0, max: MAX_TRACE_LIMIT, default: DEFAULT_TRACE_LIMIT, formula: false }),
+  traceLimit: numberField({
+    integer: true,
+    min: 0,
+    max: MAX_TRACE_LIMIT,
+    default: DEFAULT_TRACE_LIMIT,
+    formula: false,
+  }),
   updates: updatesSetting,
-  updatesLimit: numberField({ integer: true, min: 0, max: MAX_UPDATES_LIMIT, default: DEFAULT_UPDATES_LIMIT, formula: false }),
+  updatesLimit: numberField({
+    integer: true,
+    min: 0,
+    max: MAX_UPDATES_LIMIT,
+    default: DEFAULT_UPDATES_LIMIT,
+    formula: false,
+  }),
 }).prefault({} as never);
 
 /**
@@ -82,7 +114,10 @@ const outputSchema = strict({
  */
 export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
   return strict({
-    name: z.string().regex(NAME, { error: (iss) => `got ${describeValue(iss.input)}; expected a name of at most 100 letters, digits, ".", "_" and "-" (it names the results folder)` }),
+    name: z.string().regex(NAME, {
+      error: (iss) =>
+        `got ${describeValue(iss.input)}; expected a name of at most 100 letters, digits, ".", "_" and "-" (it names the results folder)`,
+    }),
     description: z.string().optional(),
     seed: numberField({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, default: 1, formula: false }),
     mode: z.enum(['full', 'timing-only']).default('full'),
@@ -93,8 +128,19 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     sweep: field(() => undefined),
   }).transform((s, ctx): ParsedScenario => {
     const stop = s.training.stop;
-    if (s.mode === 'timing-only' && stop.targetAccuracy !== undefined && stop.epochs === undefined && stop.updates === undefined && stop.simTimeS === undefined) {
-      addIssue(ctx, stop.targetAccuracy, 'timing-only runs do not evaluate, so a target accuracy never stops them; add epochs, updates or simTime', ['training', 'stop', 'targetAccuracy']);
+    if (
+      s.mode === 'timing-only' &&
+      stop.targetAccuracy !== undefined &&
+      stop.epochs === undefined &&
+      stop.updates === undefined &&
+      stop.simTimeS === undefined
+    ) {
+      addIssue(
+        ctx,
+        stop.targetAccuracy,
+        'timing-only runs do not evaluate, so a target accuracy never stops them; add epochs, updates or simTime',
+        ['training', 'stop', 'targetAccuracy'],
+      );
     }
     const epochs = epochProblem(s.mode, s.workload.timing, s.workload.dataset.kind, stop, stop === DEFAULT_STOP);
     if (epochs !== undefined) addIssue(ctx, epochs.input, epochs.message, epochs.path);
@@ -104,16 +150,27 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     for (const g of s.cluster.nodes) {
       try {
         const spec = resolveGpu(g.gpu, 'gpu');
-        if (spec.peak[precision] === undefined) lacking.add(`${spec.name} (has ${PRECISIONS.filter((q) => spec.peak[q] !== undefined).join(', ')})`);
+        if (spec.peak[precision] === undefined)
+          lacking.add(`${spec.name} (has ${PRECISIONS.filter((q) => spec.peak[q] !== undefined).join(', ')})`);
       } catch {
         // A bad GPU is reported at its own path by the cluster schema.
       }
     }
     if (lacking.size > 0) {
-      addIssue(ctx, precision, `${[...lacking].join('; ')} cannot run ${precision}; set workload.precision to a precision every GPU has`, ['workload', 'precision']);
+      addIssue(
+        ctx,
+        precision,
+        `${[...lacking].join('; ')} cannot run ${precision}; set workload.precision to a precision every GPU has`,
+        ['workload', 'precision'],
+      );
     }
     const o = s.output;
-    const limits = { trace: o.trace, traceLimit: o.traceLimit ?? DEFAULT_TRACE_LIMIT, updates: o.updates, updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT };
+    const limits = {
+      trace: o.trace,
+      traceLimit: o.traceLimit ?? DEFAULT_TRACE_LIMIT,
+      updates: o.updates,
+      updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT,
+    };
     const output = o.dir === undefined ? limits : { dir: o.dir, ...limits };
     const parsed: ParsedScenario = {
       name: s.name,

@@ -58,7 +58,11 @@ export interface FabricCheck {
  * algorithm whether it can run on the group of all workers, as the schedules that take an all-reduce
  * option use it (sync-allreduce, local-sgd). Only the answers are kept, not the topology.
  */
-export function fabricCheck(sctx: SchemaContext, nodes: readonly NodeGroupSpec[], topology: { kind: string; options: Readonly<Record<string, unknown>> }): FabricCheck {
+export function fabricCheck(
+  sctx: SchemaContext,
+  nodes: readonly NodeGroupSpec[],
+  topology: { kind: string; options: Readonly<Record<string, unknown>> },
+): FabricCheck {
   return memoized(sctx, `fabric:${JSON.stringify([nodes, topology])}`, (): FabricCheck => {
     const built = clusterOf(sctx, nodes);
     // A cluster error is reported at the node groups; only the topology's own is reported here.
@@ -99,8 +103,17 @@ export function clusterOf(sctx: SchemaContext, groups: readonly NodeGroupSpec[])
     try {
       return buildCluster(groups, 'nodes');
     } catch (err) {
-      if (!(err instanceof ClusterSpecError || err instanceof RangeError || err instanceof UnknownGpuError || err instanceof DeviceSpecError)) throw err;
-      return { message: err.message, path: err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [] };
+      if (!(
+        err instanceof ClusterSpecError ||
+        err instanceof RangeError ||
+        err instanceof UnknownGpuError ||
+        err instanceof DeviceSpecError
+      ))
+        throw err;
+      return {
+        message: err.message,
+        path: err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [],
+      };
     }
   });
 }
@@ -133,7 +146,9 @@ export function runLoadsData(s: ParsedScenario): boolean {
 export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx): void {
   const w = s.workload;
   const workers = s.cluster.nodes.reduce((n, g) => n + g.count * g.gpusPerNode, 0);
-  const data = attempt(ctx, w.dataset, ['workload', 'dataset'], () => getDataset(w.dataset.kind).describe(w.dataset.options));
+  const data = attempt(ctx, w.dataset, ['workload', 'dataset'], () =>
+    getDataset(w.dataset.kind).describe(w.dataset.options),
+  );
 
   // The model is shaped to the data, and the data must suit a classifier, whenever the run loads it.
   let inputSize = 784;
@@ -141,39 +156,63 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
   let ok = data !== undefined;
   if (data !== undefined && runLoadsData(s)) {
     if (data.task !== 'classification') {
-      addIssue(ctx, w.dataset.kind, `dataset "${w.dataset.kind}" is a regression set; the trained models are classifiers (use it only in timing-only mode with profile or custom timing and no epochs)`, ['workload', 'dataset', 'kind']);
+      addIssue(
+        ctx,
+        w.dataset.kind,
+        `dataset "${w.dataset.kind}" is a regression set; the trained models are classifiers (use it only in timing-only mode with profile or custom timing and no epochs)`,
+        ['workload', 'dataset', 'kind'],
+      );
       ok = false;
     } else {
-      const model = attempt(ctx, w.model, ['workload', 'model'], () => modelFor(w.model, { name: data.trainName, d: data.features, numClasses: data.numClasses }));
+      const model = attempt(ctx, w.model, ['workload', 'model'], () =>
+        modelFor(w.model, { name: data.trainName, d: data.features, numClasses: data.numClasses }),
+      );
       if (model === undefined) ok = false;
       else {
         inputSize = model.inputSize;
         numClasses = model.numClasses;
         if (s.mode === 'full' && model.layout.size > MAX_TRAINED_PARAMS) {
-          addIssue(ctx, w.model, `${model.name} has ${model.layout.size} parameters; full mode trains at most ${MAX_TRAINED_PARAMS} (use a smaller proxy model, or timing-only mode)`, ['workload', 'model']);
+          addIssue(
+            ctx,
+            w.model,
+            `${model.name} has ${model.layout.size} parameters; full mode trains at most ${MAX_TRAINED_PARAMS} (use a smaller proxy model, or timing-only mode)`,
+            ['workload', 'model'],
+          );
         }
       }
     }
   }
   if (ok) {
-    const timing = attempt(ctx, w.timing, ['workload', 'timing'], () => resolveTiming(w.timing, w.model, w.precision, inputSize, numClasses));
+    const timing = attempt(ctx, w.timing, ['workload', 'timing'], () =>
+      resolveTiming(w.timing, w.model, w.precision, inputSize, numClasses),
+    );
     if (timing !== undefined) {
       // One GPU per group: the compute model's checks (roofline, precision, efficiency) are per GPU kind.
-      const devices = buildCluster(s.cluster.nodes.map((g) => ({ ...g, count: 1, gpusPerNode: 1 })), 'nodes').devices;
-      attempt(ctx, w, ['workload'], () => new ComputeModel({
-        devices,
-        profile: timing.profile,
-        batchSize: w.batchSize,
-        precision: w.precision,
-        slowdown: new Slowdown([], new Rng(0)),
-        ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
-        ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
-      }));
+      const devices = buildCluster(
+        s.cluster.nodes.map((g) => ({ ...g, count: 1, gpusPerNode: 1 })),
+        'nodes',
+      ).devices;
+      attempt(
+        ctx,
+        w,
+        ['workload'],
+        () =>
+          new ComputeModel({
+            devices,
+            profile: timing.profile,
+            batchSize: w.batchSize,
+            precision: w.precision,
+            slowdown: new Slowdown([], new Rng(0)),
+            ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
+            ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
+          }),
+      );
     }
   }
 
   checkSchedule(s, sctx, workers, ctx);
-  if (s.mode === 'full' && data !== undefined && data.task === 'classification') checkShards(s, sctx, data, workers, ctx);
+  if (s.mode === 'full' && data !== undefined && data.task === 'classification')
+    checkShards(s, sctx, data, workers, ctx);
 }
 
 function checkSchedule(s: ParsedScenario, sctx: SchemaContext, workers: number, ctx: Ctx): void {
@@ -187,7 +226,8 @@ function checkSchedule(s: ParsedScenario, sctx: SchemaContext, workers: number, 
     const alg = options[key];
     if (spec.type !== 'collective' || typeof alg !== 'string') continue;
     const why = fabric.allReduce[alg];
-    if (why !== undefined) addIssue(ctx, alg, `${why} (this cluster has ${workers} workers)`, ['training', 'schedule', key]);
+    if (why !== undefined)
+      addIssue(ctx, alg, `${why} (this cluster has ${workers} workers)`, ['training', 'schedule', key]);
   }
 }
 
@@ -200,13 +240,23 @@ function checkShards(s: ParsedScenario, sctx: SchemaContext, data: DatasetShape,
   const w = s.workload;
   const n = data.trainSize;
   if (data.testSize < 1) {
-    addIssue(ctx, w.dataset, `the test split of ${w.dataset.kind} is empty (${data.testSize + n} samples, testFraction ${String(w.dataset.options['testFraction'])}); full mode evaluates on it`, ['workload', 'dataset']);
+    addIssue(
+      ctx,
+      w.dataset,
+      `the test split of ${w.dataset.kind} is empty (${data.testSize + n} samples, testFraction ${String(w.dataset.options['testFraction'])}); full mode evaluates on it`,
+      ['workload', 'dataset'],
+    );
   }
   const sh = w.sharding;
   if (sh.kind === 'classes') {
     const k = sh.shardsPerWorker ?? 2;
     if (k * workers > n) {
-      addIssue(ctx, k, `${workers} workers × ${k} shards per worker need ${k * workers} shards; ${data.trainName} has ${n} samples`, ['workload', 'sharding', 'shardsPerWorker']);
+      addIssue(
+        ctx,
+        k,
+        `${workers} workers × ${k} shards per worker need ${k * workers} shards; ${data.trainName} has ${n} samples`,
+        ['workload', 'sharding', 'shardsPerWorker'],
+      );
       return;
     }
   }
@@ -228,14 +278,26 @@ function checkShards(s: ParsedScenario, sctx: SchemaContext, data: DatasetShape,
         at += c;
       });
       try {
-        const shards = shardDirichlet(labels, data.numClasses, workers, sh.alpha, new Rng(s.seed).fork('data').fork('shards'), {
-          ...(sh.minPerWorker !== undefined ? { minPerWorker: sh.minPerWorker } : {}),
-          maxTries: tries,
-        });
+        const shards = shardDirichlet(
+          labels,
+          data.numClasses,
+          workers,
+          sh.alpha,
+          new Rng(s.seed).fork('data').fork('shards'),
+          {
+            ...(sh.minPerWorker !== undefined ? { minPerWorker: sh.minPerWorker } : {}),
+            maxTries: tries,
+          },
+        );
         return { empty: shards.findIndex((x) => x.length === 0) };
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
-        return { error: tries < maxTries ? `${err.message} (validation replays the first ${tries} of maxTries ${maxTries} draws; lower maxTries to ${tries} or make the split easier)` : err.message };
+        return {
+          error:
+            tries < maxTries
+              ? `${err.message} (validation replays the first ${tries} of maxTries ${maxTries} draws; lower maxTries to ${tries} or make the split easier)`
+              : err.message,
+        };
       }
     });
     if ('error' in replay) {
@@ -243,14 +305,29 @@ function checkShards(s: ParsedScenario, sctx: SchemaContext, data: DatasetShape,
       return;
     }
     if (replay.empty >= 0) {
-      addIssue(ctx, sh.minPerWorker, `with seed ${s.seed} worker ${replay.empty} gets no samples, and an empty shard cannot be sampled; set minPerWorker >= 1`, ['workload', 'sharding', 'minPerWorker']);
+      addIssue(
+        ctx,
+        sh.minPerWorker,
+        `with seed ${s.seed} worker ${replay.empty} gets no samples, and an empty shard cannot be sampled; set minPerWorker >= 1`,
+        ['workload', 'sharding', 'minPerWorker'],
+      );
       return;
     }
   }
   const shard = Math.floor(n / workers);
   if (shard < 1) {
-    addIssue(ctx, w.dataset, `${data.trainName} has ${n} samples for ${workers} workers; every worker needs at least one`, ['workload', 'dataset']);
+    addIssue(
+      ctx,
+      w.dataset,
+      `${data.trainName} has ${n} samples for ${workers} workers; every worker needs at least one`,
+      ['workload', 'dataset'],
+    );
   } else if (w.batchSize > shard) {
-    addIssue(ctx, w.batchSize, `got ${w.batchSize}; a batch must fit a worker's shard: ${data.trainName} has ${n} samples for ${workers} workers, ${shard} each`, ['workload', 'batchSize']);
+    addIssue(
+      ctx,
+      w.batchSize,
+      `got ${w.batchSize}; a batch must fit a worker's shard: ${data.trainName} has ${n} samples for ${workers} workers, ${shard} each`,
+      ['workload', 'batchSize'],
+    );
   }
 }

@@ -33,20 +33,27 @@ export interface SourceText {
   /** Values in the data (scalars, lists, mappings; aliases expanded): what validating it walks. */
   readonly values: number;
   /** Position of the node at `path` below `from` (default the document root); with `key`, of the key itself. */
-  locate(path: readonly PropertyKey[], opts?: { readonly from?: YamlNode | null; readonly key?: boolean }): Position | undefined;
+  locate(
+    path: readonly PropertyKey[],
+    opts?: { readonly from?: YamlNode | null; readonly key?: boolean },
+  ): Position | undefined;
   /** The yaml node at `path` (exactly), for locating inside sweep values. */
   nodeAt(path: readonly PathSegment[]): YamlNode | undefined;
 }
 
 /** The data, or the syntax problems. */
-export type ParsedText = { readonly ok: true; readonly source: SourceText } | { readonly ok: false; readonly issues: ScenarioIssue[] };
+export type ParsedText =
+  { readonly ok: true; readonly source: SourceText } | { readonly ok: false; readonly issues: ScenarioIssue[] };
 
 function keyOf(k: unknown): unknown {
   return isScalar(k) ? k.value : k;
 }
 
 /** Walks `path` from `root`; returns the deepest node reached and, when the last step was a mapping key, that key node. */
-function walk(root: YamlNode | null | undefined, path: readonly PropertyKey[]): { node: YamlNode | null | undefined; key?: YamlNode; complete: boolean } {
+function walk(
+  root: YamlNode | null | undefined,
+  path: readonly PropertyKey[],
+): { node: YamlNode | null | undefined; key?: YamlNode; complete: boolean } {
   let node = root;
   let key: YamlNode | undefined;
   for (const seg of path) {
@@ -99,7 +106,13 @@ function lineCol(text: string, offset: number): Position {
  * false` turns `!!binary`, `!!set`, `!!timestamp` into unresolved tags, reported like `!foo`); yaml
  * never logs (a list used as a key is reported by `checkYamlTree` instead of printed).
  */
-const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { uniqueKeys: true, prettyErrors: false, strict: true, resolveKnownTags: false, logLevel: 'silent' };
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  uniqueKeys: true,
+  prettyErrors: false,
+  strict: true,
+  resolveKnownTags: false,
+  logLevel: 'silent',
+};
 
 interface Read {
   readonly doc: Document;
@@ -121,7 +134,8 @@ function tagMessage(text: string, pos: readonly [number, number]): string {
 
 /** yaml's own words for a syntax error, with its stack overflow on very deep nesting made plain. */
 function syntaxMessage(message: string): string {
-  if (/Maximum call stack size exceeded/.test(message)) return `lists and mappings nest too deeply (at most ${MAX_DEPTH} levels)`;
+  if (/Maximum call stack size exceeded/.test(message))
+    return `lists and mappings nest too deeply (at most ${MAX_DEPTH} levels)`;
   return `YAML syntax error: ${message}`;
 }
 
@@ -133,12 +147,19 @@ function readYaml(text: string): Read {
   for (const e of doc.errors) {
     // yaml points at the duplicate key's first character; the key runs to its ':' (or a quote's end).
     const keyText = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:,{}\n]+)/.exec(text.slice(e.pos[0]))?.[1]?.trim();
-    const dup = e.code === 'DUPLICATE_KEY' ? `duplicate key ${keyText?.startsWith('"') === true ? keyText : JSON.stringify(keyText ?? '')}; each key may appear once in a mapping` : undefined;
+    const dup =
+      e.code === 'DUPLICATE_KEY'
+        ? `duplicate key ${keyText?.startsWith('"') === true ? keyText : JSON.stringify(keyText ?? '')}; each key may appear once in a mapping`
+        : undefined;
     problems.push({ offset: e.pos[0], message: dup ?? syntaxMessage(e.message) });
   }
   for (const w of doc.warnings) {
     const tag = w.code === 'TAG_RESOLVE_FAILED';
-    problems.push({ offset: w.pos[0], ...(tag ? { path: pathAtOffset(doc, w.pos[1]) } : {}), message: tag ? tagMessage(text, w.pos) : `YAML: ${w.message}` });
+    problems.push({
+      offset: w.pos[0],
+      ...(tag ? { path: pathAtOffset(doc, w.pos[1]) } : {}),
+      message: tag ? tagMessage(text, w.pos) : `YAML: ${w.message}`,
+    });
   }
   if (problems.length > 0) return { doc, lines, problems, values: 0 };
   const tree = checkYamlTree(doc);
@@ -161,14 +182,19 @@ export function oversizeMessage(bytes: number, what: string): string {
  * Reads a `--set` value as YAML under the same rules as a file (no tags, defined aliases, bounded size).
  * @returns the value, or a one-line message saying what is wrong.
  */
-export function parseValueText(text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
+export function parseValueText(
+  text: string,
+): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_SCENARIO_BYTES) return { ok: false, message: oversizeMessage(bytes, 'the value') };
   const r = readYaml(text);
   if (r.problems.length > 0) {
     const p = r.problems[0]!;
     // yaml's message may end with "at line 1, column 2:" and a snippet; the value is one line anyway.
-    const message = p.message.replace(/^YAML syntax error: /, '').split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const message = p.message
+      .replace(/^YAML syntax error: /, '')
+      .split('\n')[0]!
+      .replace(/ at line \d+, column \d+:?$/, '');
     return { ok: false, message: `cannot read the value as YAML: ${message}` };
   }
   return { ok: true, value: r.data };
@@ -182,16 +208,24 @@ export function parseValueText(text: string): { readonly ok: true; readonly valu
 export function parseText(text: string, file: string): ParsedText {
   const issues: ScenarioIssue[] = [];
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_SCENARIO_BYTES) return { ok: false, issues: [{ file, path: '', message: oversizeMessage(bytes, 'the scenario') }] };
+  if (bytes > MAX_SCENARIO_BYTES)
+    return { ok: false, issues: [{ file, path: '', message: oversizeMessage(bytes, 'the scenario') }] };
   if (/\.json$/i.test(file)) {
     try {
       JSON.parse(text);
     } catch (err) {
       // JSON.parse says what it saw; the scanner says where, and what was expected there.
-      const seen = (err instanceof Error ? err.message : String(err)).replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*is not valid JSON$/s, '');
+      const seen = (err instanceof Error ? err.message : String(err))
+        .replace(/ in JSON at position \d+.*$/s, '')
+        .replace(/, (?:\.\.\.)?".*is not valid JSON$/s, '');
       const at = jsonSyntaxError(text);
       const where = at === undefined ? {} : lineCol(text, at.offset);
-      issues.push({ file, ...where, path: '', message: `invalid JSON: ${seen}${at === undefined ? '' : `; expected ${at.expected}`}` });
+      issues.push({
+        file,
+        ...where,
+        path: '',
+        message: `invalid JSON: ${seen}${at === undefined ? '' : `; expected ${at.expected}`}`,
+      });
       return { ok: false, issues };
     }
   }

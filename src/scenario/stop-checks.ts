@@ -8,13 +8,40 @@
 import type { StopSpec, TimingSpec } from './types.ts';
 
 /** What an update is, for messages (results/README.md's `updates` column says the same). */
-export const UPDATE_MEANING = 'an update is one change of the global model: one step for sync-allreduce and local-sgd, one fully applied gradient for async-ps';
+export const UPDATE_MEANING =
+  'an update is one change of the global model: one step for sync-allreduce and local-sgd, one fully applied gradient for async-ps';
 
 const normalize = (k: string): string => k.toLowerCase().replace(/[\s_-]+/g, '');
 
 // Keys other tools use for a step or time budget (compared ignoring case, "_" and "-").
-const STEP_WORDS = new Set(['step', 'steps', 'iteration', 'iterations', 'iter', 'iters', 'maxsteps', 'maxiterations', 'maxiters', 'numsteps', 'trainsteps', 'totalsteps', 'maxupdates', 'numupdates', 'batches']);
-const TIME_WORDS = new Set(['time', 'maxtime', 'duration', 'maxduration', 'simulatedtime', 'walltime', 'timelimit', 'timeout', 'seconds']);
+const STEP_WORDS = new Set([
+  'step',
+  'steps',
+  'iteration',
+  'iterations',
+  'iter',
+  'iters',
+  'maxsteps',
+  'maxiterations',
+  'maxiters',
+  'numsteps',
+  'trainsteps',
+  'totalsteps',
+  'maxupdates',
+  'numupdates',
+  'batches',
+]);
+const TIME_WORDS = new Set([
+  'time',
+  'maxtime',
+  'duration',
+  'maxduration',
+  'simulatedtime',
+  'walltime',
+  'timelimit',
+  'timeout',
+  'seconds',
+]);
 
 /**
  * Extra words for unknown keys of `training.stop`, naming the keys they are about (the loader repeats
@@ -26,7 +53,8 @@ export function stopKeyHint(keys: readonly string[]): string | undefined {
   const times = keys.filter((k) => TIME_WORDS.has(normalize(k)));
   const hints: string[] = [];
   if (steps.length > 0) hints.push(`for ${quoted(steps)} write updates: N (${UPDATE_MEANING})`);
-  if (times.length > 0) hints.push(`for ${quoted(times)} write simTime, the simulated time, e.g. "2 h" (there is no wall-clock limit)`);
+  if (times.length > 0)
+    hints.push(`for ${quoted(times)} write simTime, the simulated time, e.g. "2 h" (there is no wall-clock limit)`);
   return hints.length === 0 ? undefined : hints.join('; ');
 }
 
@@ -41,7 +69,13 @@ export interface StopProblem {
  * Rejects epochs where they mean nothing: timing-only runs timed by a profile or by custom numbers.
  * `defaulted` says that the user gave no `stop` at all (the default is one epoch).
  */
-export function epochProblem(mode: 'full' | 'timing-only', timing: TimingSpec, dataset: string, stop: StopSpec, defaulted: boolean): StopProblem | undefined {
+export function epochProblem(
+  mode: 'full' | 'timing-only',
+  timing: TimingSpec,
+  dataset: string,
+  stop: StopSpec,
+  defaulted: boolean,
+): StopProblem | undefined {
   if (mode !== 'timing-only' || timing.kind === 'model' || stop.epochs === undefined) return undefined;
   const timed = timing.kind === 'profile' ? `timing profile "${timing.name}"` : 'custom timing';
   const data = timing.kind === 'profile' ? `${timing.name}'s data` : 'the data of the custom-timed model';

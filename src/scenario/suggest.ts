@@ -13,19 +13,21 @@ export { editDistance };
  */
 export function closestNames(name: string, known: readonly string[], count = 2): string[] {
   const key = normalize(name);
-  return known
-    .map((k) => {
-      const nk = normalize(k);
-      const d = editDistance(key, nk);
-      const prefix = key.length >= 3 && nk.startsWith(key);
-      const near = prefix || d <= Math.max(2, Math.floor(Math.max(key.length, nk.length) / 3));
-      return { k, d, prefix, near };
-    })
-    .filter((x) => x.near)
-    // A name the typo begins (h100 → H100-SXM) beats one a letter away (h100 → H200).
-    .sort((x, y) => Number(y.prefix) - Number(x.prefix) || x.d - y.d)
-    .slice(0, count)
-    .map((x) => x.k);
+  return (
+    known
+      .map((k) => {
+        const nk = normalize(k);
+        const d = editDistance(key, nk);
+        const prefix = key.length >= 3 && nk.startsWith(key);
+        const near = prefix || d <= Math.max(2, Math.floor(Math.max(key.length, nk.length) / 3));
+        return { k, d, prefix, near };
+      })
+      .filter((x) => x.near)
+      // A name the typo begins (h100 → H100-SXM) beats one a letter away (h100 → H200).
+      .sort((x, y) => Number(y.prefix) - Number(x.prefix) || x.d - y.d)
+      .slice(0, count)
+      .map((x) => x.k)
+  );
 }
 
 /** ` (did you mean "x"?)` for the closest known names, or '' when none is close. */

@@ -20,12 +20,13 @@ const SEP = ', ';
 const MIN_PART = 6;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isKinded = (v: unknown): v is Record<string, unknown> & { kind: string } => isRecord(v) && typeof v['kind'] === 'string';
+const isKinded = (v: unknown): v is Record<string, unknown> & { kind: string } =>
+  isRecord(v) && typeof v['kind'] === 'string';
 
 /** `[1,2,3,4,9]` → `1-4,9`: runs of three or more consecutive integers become ranges. */
 function integerRuns(xs: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < xs.length; ) {
+  for (let i = 0; i < xs.length;) {
     let j = i;
     while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
     if (j - i >= 2) parts.push(`${xs[i]}-${xs[j]}`);
@@ -38,12 +39,15 @@ function integerRuns(xs: readonly number[]): string {
 /** A value as label text: scalars as written, `kind(k=v,...)` for kinded mappings, `{k=v}` for others. */
 export function compactValue(v: unknown): string {
   if (Array.isArray(v)) {
-    if (v.length > 0 && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return `[${integerRuns(v as number[])}]`;
+    if (v.length > 0 && v.every((x) => typeof x === 'number' && Number.isInteger(x)))
+      return `[${integerRuns(v as number[])}]`;
     return `[${v.map(compactValue).join(',')}]`;
   }
   if (isRecord(v)) {
     const { kind, ...rest } = v;
-    const inner = Object.entries(rest).map(([k, x]) => `${k}=${compactValue(x)}`).join(',');
+    const inner = Object.entries(rest)
+      .map(([k, x]) => `${k}=${compactValue(x)}`)
+      .join(',');
     if (typeof kind === 'string') return inner === '' ? kind : `${kind}(${inner})`;
     return `{${inner}}`;
   }
@@ -52,7 +56,10 @@ export function compactValue(v: unknown): string {
 
 /** Like `compactValue`, but a kinded mapping shows only its kind: `[constant]` for a list of stragglers. */
 export function briefValue(v: unknown): string {
-  if (Array.isArray(v)) return v.length > 0 && v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? compactValue(v) : `[${v.map(briefValue).join(',')}]`;
+  if (Array.isArray(v))
+    return v.length > 0 && v.every((x) => typeof x === 'number' && Number.isInteger(x))
+      ? compactValue(v)
+      : `[${v.map(briefValue).join(',')}]`;
   if (isKinded(v)) return v.kind;
   return compactValue(v);
 }
@@ -99,12 +106,18 @@ export function autoLabels(name: string, path: readonly PathSegment[], values: r
   // Lists of mappings (stragglers) are long in full; their kinds alone do when they tell the values apart.
   const full = values.map((v) => `${prefix}${compactValue(v)}`);
   const brief = values.map((v) => `${prefix}${briefValue(v)}`);
-  const plain = full.some((l, i) => l.length > LABEL_MAX && !isRecord(values[i])) && new Set(brief).size === new Set(full).size ? brief : full;
+  const plain =
+    full.some((l, i) => l.length > LABEL_MAX && !isRecord(values[i])) && new Set(brief).size === new Set(full).size
+      ? brief
+      : full;
   return values.map((v, i) => {
     if (!isRecord(v)) return plain[i]!;
     const kind = isKinded(v) ? v.kind : undefined;
     const keys = differ.get(kind)!;
-    const fields = Object.entries(v).filter(([k, x]) => keys.has(k) && x !== undefined).map(([k, x]) => `${k}=${compactValue(x)}`).join(',');
+    const fields = Object.entries(v)
+      .filter(([k, x]) => keys.has(k) && x !== undefined)
+      .map(([k, x]) => `${k}=${compactValue(x)}`)
+      .join(',');
     if (kind === undefined) return fields === '' ? '{}' : fields;
     if (!showKind) return fields === '' ? kind : fields;
     return fields === '' ? kind : `${kind}(${fields})`;

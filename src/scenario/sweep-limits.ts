@@ -24,8 +24,17 @@ export function sweepValueBudget(maxRuns: number): number {
  * `cluster.network`, after the point's values are set). Only axes under (or above) `cluster` are
  * combined, so a sweep of seeds over one cluster costs one cluster.
  */
-export function sweepClusterGpus(base: Readonly<Record<string, unknown>>, axes: readonly SweepAxis[]): { gpus: number; clusters: number } {
-  const touches = axes.filter((a) => isPrefix(a.path, ['cluster', 'nodes']) || isPrefix(a.path, ['cluster', 'network']) || isPrefix(['cluster', 'nodes'], a.path) || isPrefix(['cluster', 'network'], a.path));
+export function sweepClusterGpus(
+  base: Readonly<Record<string, unknown>>,
+  axes: readonly SweepAxis[],
+): { gpus: number; clusters: number } {
+  const touches = axes.filter(
+    (a) =>
+      isPrefix(a.path, ['cluster', 'nodes']) ||
+      isPrefix(a.path, ['cluster', 'network']) ||
+      isPrefix(['cluster', 'nodes'], a.path) ||
+      isPrefix(['cluster', 'network'], a.path),
+  );
   const seen = new Set<string>();
   let gpus = 0;
   const idx = touches.map(() => 0);
@@ -75,21 +84,32 @@ export function countValues(data: unknown, cap = Number.MAX_SAFE_INTEGER): numbe
  * @param values values in the file (`SourceText.values`); all but the sweep block's are validated
  *   again at every point.
  */
-export function sweepSizeProblems(base: Readonly<Record<string, unknown>>, axes: readonly SweepAxis[], fileValues: number, maxRuns: number): string[] {
+export function sweepSizeProblems(
+  base: Readonly<Record<string, unknown>>,
+  axes: readonly SweepAxis[],
+  fileValues: number,
+  maxRuns: number,
+): string[] {
   const points = sweepSize(axes);
   if (points === 1) return [];
   const values = Math.max(1, fileValues - countValues(base['sweep'], fileValues));
   if (points > maxRuns) {
     const dims = axes.map((a) => a.values.length).join(' × ');
-    return [`the sweep has ${points} points (${dims}); at most ${maxRuns} runs are allowed${maxRuns === DEFAULT_MAX_RUNS ? ' (raise it with --max-runs N)' : ''}`];
+    return [
+      `the sweep has ${points} points (${dims}); at most ${maxRuns} runs are allowed${maxRuns === DEFAULT_MAX_RUNS ? ' (raise it with --max-runs N)' : ''}`,
+    ];
   }
   const out: string[] = [];
   const budget = sweepValueBudget(maxRuns);
   if (points * values > budget) {
-    out.push(`the sweep validates ${points} points × ${values} values = ${points * values} values; at most ${budget} are allowed (fewer points or a smaller file)`);
+    out.push(
+      `the sweep validates ${points} points × ${values} values = ${points * values} values; at most ${budget} are allowed (fewer points or a smaller file)`,
+    );
   }
   if (sweepClusterGpus(base, axes).gpus > MAX_SWEEP_GPUS) {
-    out.push(`the sweep's distinct clusters hold more than ${MAX_SWEEP_GPUS} GPUs in all; each distinct cluster is built at validation, so split the sweep into several files`);
+    out.push(
+      `the sweep's distinct clusters hold more than ${MAX_SWEEP_GPUS} GPUs in all; each distinct cluster is built at validation, so split the sweep into several files`,
+    );
   }
   return out;
 }

@@ -52,6 +52,7 @@ interface SplitValue {
 }
 
 // Control characters would break the table, CSV readers and terminals.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function splitLabel(v: unknown): SplitValue {
@@ -62,7 +63,11 @@ function splitLabel(v: unknown): SplitValue {
   const value = wrapped ? rest['value'] : rest;
   const text = typeof label === 'number' && Number.isFinite(label) ? String(label) : label;
   if (typeof text !== 'string' || text.trim() === '' || text.length > LABEL_MAX || CONTROL.test(text)) {
-    return { value, wrapped, problem: `got ${describeValue(label)}; expected a label of 1 to ${LABEL_MAX} printable characters, e.g. label: sync` };
+    return {
+      value,
+      wrapped,
+      problem: `got ${describeValue(label)}; expected a label of 1 to ${LABEL_MAX} printable characters, e.g. label: sync`,
+    };
   }
   return { value, label: text.trim(), wrapped };
 }
@@ -71,12 +76,18 @@ function splitLabel(v: unknown): SplitValue {
  * Reads and checks the `sweep` block: a mapping from paths to non-empty lists of distinct values, no key
  * inside another, none inside `sweep` itself, none also set by `--set` (`fixed`).
  */
-export function readSweep(sweep: unknown, fixed: readonly (readonly PathSegment[])[]): { axes: SweepAxis[]; problems: SweepProblem[] } {
+export function readSweep(
+  sweep: unknown,
+  fixed: readonly (readonly PathSegment[])[],
+): { axes: SweepAxis[]; problems: SweepProblem[] } {
   const axes: SweepAxis[] = [];
   const problems: SweepProblem[] = [];
   if (sweep === undefined || sweep === null) return { axes, problems };
   if (!isRecord(sweep)) {
-    problems.push({ path: ['sweep'], message: `got ${describeValue(sweep)}; expected a mapping from paths (training.schedule.kind) to lists of values` });
+    problems.push({
+      path: ['sweep'],
+      message: `got ${describeValue(sweep)}; expected a mapping from paths (training.schedule.kind) to lists of values`,
+    });
     return { axes, problems };
   }
   for (const [key, values] of Object.entries(sweep)) {
@@ -93,7 +104,10 @@ export function readSweep(sweep: unknown, fixed: readonly (readonly PathSegment[
       continue;
     }
     if (!Array.isArray(values) || values.length === 0) {
-      problems.push({ path: at, message: `got ${describeValue(values)}; expected a non-empty list of values, e.g. [sync-allreduce, async-ps]` });
+      problems.push({
+        path: at,
+        message: `got ${describeValue(values)}; expected a non-empty list of values, e.g. [sync-allreduce, async-ps]`,
+      });
       continue;
     }
     const split = values.map(splitLabel);
@@ -103,11 +117,19 @@ export function readSweep(sweep: unknown, fixed: readonly (readonly PathSegment[
       if (v.problem !== undefined) problems.push({ path: [...at, i, 'label'], message: v.problem });
       const k = JSON.stringify(v.value);
       const first = seen.get(k);
-      if (first !== undefined) problems.push({ path: [...at, i], message: `${describeValue(v.value)} repeats item ${first}; each point would run twice` });
+      if (first !== undefined)
+        problems.push({
+          path: [...at, i],
+          message: `${describeValue(v.value)} repeats item ${first}; each point would run twice`,
+        });
       else seen.set(k, i);
       if (v.label === undefined) return;
       const same = named.get(v.label);
-      if (same !== undefined) problems.push({ path: [...at, i, 'label'], message: `label ${JSON.stringify(v.label)} repeats item ${same}'s; each point needs its own label` });
+      if (same !== undefined)
+        problems.push({
+          path: [...at, i, 'label'],
+          message: `label ${JSON.stringify(v.label)} repeats item ${same}'s; each point needs its own label`,
+        });
       else named.set(v.label, i);
     });
     const clash = axes.find((a) => isPrefix(a.path, path) || isPrefix(path, a.path));
@@ -117,10 +139,19 @@ export function readSweep(sweep: unknown, fixed: readonly (readonly PathSegment[
     }
     const set = fixed.find((f) => isPrefix(f, path) || isPrefix(path, f));
     if (set !== undefined) {
-      problems.push({ path: at, message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead` });
+      problems.push({
+        path: at,
+        message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead`,
+      });
       continue;
     }
-    axes.push({ key, path, values: split.map((v) => v.value), labels: split.map((v) => v.label), wrapped: split.map((v) => v.wrapped) });
+    axes.push({
+      key,
+      path,
+      values: split.map((v) => v.value),
+      labels: split.map((v) => v.label),
+      wrapped: split.map((v) => v.wrapped),
+    });
   }
   return { axes, problems };
 }

@@ -100,7 +100,11 @@ export interface Scenario {
      * train/test split, a synthetic set's samples and the evaluation subset, independently of the
      * run's seed, so runs with different seeds train and are tested on the same data.
      */
-    readonly dataset: { readonly kind: string; readonly options: Readonly<Record<string, number>>; readonly seed?: number };
+    readonly dataset: {
+      readonly kind: string;
+      readonly options: Readonly<Record<string, number>>;
+      readonly seed?: number;
+    };
     readonly sharding: ShardSpec;
     /** Per-worker batch size per step (integer ≥ 1). */
     readonly batchSize: number;

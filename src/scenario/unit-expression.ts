@@ -36,14 +36,41 @@ type Prefixes = Readonly<Record<string, Prefix>>;
 // [short name, long name, power of ten]. The value is parsed from `1eN` (the nearest double, as in
 // mathjs's tables; `10 ** N` may be off by one bit), and prefixes below one are divisors.
 const SI: readonly (readonly [string, string, number])[] = [
-  ['da', 'deca', 1], ['h', 'hecto', 2], ['k', 'kilo', 3], ['M', 'mega', 6], ['G', 'giga', 9], ['T', 'tera', 12],
-  ['P', 'peta', 15], ['E', 'exa', 18], ['Z', 'zetta', 21], ['Y', 'yotta', 24], ['R', 'ronna', 27], ['Q', 'quetta', 30],
-  ['d', 'deci', -1], ['c', 'centi', -2], ['m', 'milli', -3], ['u', 'micro', -6], ['n', 'nano', -9], ['p', 'pico', -12],
-  ['f', 'femto', -15], ['a', 'atto', -18], ['z', 'zepto', -21], ['y', 'yocto', -24], ['r', 'ronto', -27], ['q', 'quecto', -30],
+  ['da', 'deca', 1],
+  ['h', 'hecto', 2],
+  ['k', 'kilo', 3],
+  ['M', 'mega', 6],
+  ['G', 'giga', 9],
+  ['T', 'tera', 12],
+  ['P', 'peta', 15],
+  ['E', 'exa', 18],
+  ['Z', 'zetta', 21],
+  ['Y', 'yotta', 24],
+  ['R', 'ronna', 27],
+  ['Q', 'quetta', 30],
+  ['d', 'deci', -1],
+  ['c', 'centi', -2],
+  ['m', 'milli', -3],
+  ['u', 'micro', -6],
+  ['n', 'nano', -9],
+  ['p', 'pico', -12],
+  ['f', 'femto', -15],
+  ['a', 'atto', -18],
+  ['z', 'zepto', -21],
+  ['y', 'yocto', -24],
+  ['r', 'ronto', -27],
+  ['q', 'quecto', -30],
 ];
 // [short name, long name]: 1024^1 to 1024^8, all exact. mathjs spells exbi "exi".
 const IEC: readonly (readonly [string, string])[] = [
-  ['Ki', 'kibi'], ['Mi', 'mebi'], ['Gi', 'gibi'], ['Ti', 'tebi'], ['Pi', 'pebi'], ['Ei', 'exi'], ['Zi', 'zebi'], ['Yi', 'yobi'],
+  ['Ki', 'kibi'],
+  ['Mi', 'mebi'],
+  ['Gi', 'gibi'],
+  ['Ti', 'tebi'],
+  ['Pi', 'pebi'],
+  ['Ei', 'exi'],
+  ['Zi', 'zebi'],
+  ['Yi', 'yobi'],
 ];
 
 function prefixes(long: boolean, si: (e: number) => boolean, iec: boolean): Prefixes {

@@ -59,11 +59,17 @@ export function checkYamlTree(doc: Document): TreeCheck {
     if (isAlias(node)) {
       const a = anchors.get(node.source);
       if (a === undefined) {
-        problem(node, `undefined alias *${node.source}; an alias must follow an anchor &${node.source} defined earlier in the file`);
+        problem(
+          node,
+          `undefined alias *${node.source}; an alias must follow an anchor &${node.source} defined earlier in the file`,
+        );
         return { size: 0, height: 0 };
       }
       if (a.open) {
-        problem(node, `alias *${node.source} lies inside its own anchor &${node.source}, which would make the value contain itself`);
+        problem(
+          node,
+          `alias *${node.source} lies inside its own anchor &${node.source}, which would make the value contain itself`,
+        );
         return { size: 0, height: 0 };
       }
       return visited(node, a.size, a.height, depth);
@@ -119,7 +125,10 @@ export function checkYamlTree(doc: Document): TreeCheck {
   const visited = (node: YamlNode, size: number, height: number, depth: number): Walked => {
     total += size;
     if (depth + height > MAX_DEPTH) {
-      problem(node, `alias *${String((node as { source?: string }).source)} nests its value deeper than ${MAX_DEPTH} levels`);
+      problem(
+        node,
+        `alias *${String((node as { source?: string }).source)} nests its value deeper than ${MAX_DEPTH} levels`,
+      );
       stopped = true;
     } else if (total > MAX_VALUES) stop(node);
     return { size, height };
@@ -152,7 +161,8 @@ export function pathAtOffset(doc: Document, offset: number): PropertyKey[] {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       path.push(isPair(item) ? (isScalar(item.key) ? String(item.key.value) : i) : i);
-      if (isPair(item) ? (item.key !== null && startOf(item.key) >= offset) || find(item.value) : find(item)) return true;
+      if (isPair(item) ? (item.key !== null && startOf(item.key) >= offset) || find(item.value) : find(item))
+        return true;
       path.pop();
     }
     return false;

@@ -74,7 +74,8 @@ export const asyncPs = defineSchedule({
     stagger: {
       type: 'boolean',
       default: true,
-      description: 'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart',
+      description:
+        'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart',
     },
   },
   check(o, shape) {
@@ -88,7 +89,8 @@ export const asyncPs = defineSchedule({
     const ps = new ParamServer(ctx, crew, servers, policy);
     const gate = o.clockBound === undefined ? null : new ClockGate(sim, trainers.length, o.clockBound);
     function* worker(i: number, w: number): ProcessGenerator<void> {
-      if (o.stagger) yield* crew.until(crew.nowS + ctx.rng.fork('stagger').fork(`worker-${w}`).uniform() * ctx.compute.stepS(w));
+      if (o.stagger)
+        yield* crew.until(crew.nowS + ctx.rng.fork('stagger').fork(`worker-${w}`).uniform() * ctx.compute.stepS(w));
       let read = yield* ps.pull(w);
       while (progress.running) {
         const wait = gate?.enter(i) ?? null;

@@ -33,19 +33,39 @@ export const localSgd = defineSchedule({
       default: 4,
       description: 'H: local steps between averages (H = 1 with plain SGD is sync-allreduce)',
     },
-    algorithm: { type: 'collective', op: 'all-reduce', default: 'ring', description: 'all-reduce algorithm for the averaging' },
+    algorithm: {
+      type: 'collective',
+      op: 'all-reduce',
+      default: 'ring',
+      description: 'all-reduce algorithm for the averaging',
+    },
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
-    const replicas: Replica[] = crew.ranks.map((r) => ({ snapshot: progress.current, opt: trainer.optimizer(), data: r }));
+    const replicas: Replica[] = crew.ranks.map((r) => ({
+      snapshot: progress.current,
+      opt: trainer.optimizer(),
+      data: r,
+    }));
     while (progress.running) {
       const x0 = progress.current;
       for (const r of replicas) r.snapshot = x0;
       const round = yield* localRound(ctx, crew, replicas, o.localSteps, x0.version);
-      yield* crew.allReduce(ctx.compute.gradBytes, { algorithm: o.algorithm, label: (out) => `average (all-reduce ${out.algorithm})` });
+      yield* crew.allReduce(ctx.compute.gradBytes, {
+        algorithm: o.algorithm,
+        label: (out) => `average (all-reduce ${out.algorithm})`,
+      });
       const version = x0.version + round.steps;
-      crew.commit(outerStep(trainer, x0, replicas.map((r) => r.snapshot), { version }), round.steps);
+      crew.commit(
+        outerStep(
+          trainer,
+          x0,
+          replicas.map((r) => r.snapshot),
+          { version },
+        ),
+        round.steps,
+      );
     }
   },
 });

@@ -36,7 +36,11 @@ export const syncAllreduce = defineSchedule({
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const crew = new Crew(ctx);
-    const sync = { kind: 'all-reduce', algorithm: o.algorithm, ...(o.bucketSize !== undefined ? { bucketBytes: o.bucketSize } : {}) } as const;
+    const sync = {
+      kind: 'all-reduce',
+      algorithm: o.algorithm,
+      ...(o.bucketSize !== undefined ? { bucketBytes: o.bucketSize } : {}),
+    } as const;
     const step = new SyncStep(ctx, crew, ctx.trainer.optimizer(), sync);
     while (ctx.progress.running) yield* step.step();
   },

@@ -39,7 +39,8 @@ export interface EvalResult {
  */
 export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk = 2000): EvalResult {
   const d = model.inputSize;
-  if (params.length !== model.layout.size) throw new RangeError(`params have ${params.length} values, ${model.name} needs ${model.layout.size}`);
+  if (params.length !== model.layout.size)
+    throw new RangeError(`params have ${params.length} values, ${model.name} needs ${model.layout.size}`);
   if (!Number.isInteger(set.n) || set.n <= 0 || set.x.length < set.n * d || set.y.length < set.n) {
     throw new RangeError(`evaluation set needs n > 0 samples of ${d} features and n labels`);
   }
@@ -57,7 +58,9 @@ export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk
         const logits = model.logits(weights, tf.tensor2d(set.x.subarray(start * d, (start + m) * d), [m, d]));
         const labels = set.y.subarray(start, start + m);
         const logp = tf.logSoftmax(logits);
-        const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(labels, 'int32'), model.numClasses).toFloat()), 1).dataSync();
+        const picked = tf
+          .sum(tf.mul(logp, tf.oneHot(tf.tensor1d(labels, 'int32'), model.numClasses).toFloat()), 1)
+          .dataSync();
         const pred = tf.argMax(logits, 1).dataSync();
         // One bool per sample: a cheap m×classes reduction next to the forward pass.
         const finite = tf.all(tf.isFinite(logits), 1).dataSync();
@@ -75,5 +78,10 @@ export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk
   });
   let predictedClasses = 0;
   for (const p of predicted) predictedClasses += p;
-  return { loss: lossSum / set.n, accuracy: nonFinite > 0 ? Number.NaN : correct / set.n, samples: set.n, predictedClasses };
+  return {
+    loss: lossSum / set.n,
+    accuracy: nonFinite > 0 ? Number.NaN : correct / set.n,
+    samples: set.n,
+    predictedClasses,
+  };
 }

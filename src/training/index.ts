@@ -3,8 +3,26 @@
  * the lazy gradient engine, pipeline stages, evaluation, datasets and optimizers. Importing this
  * barrel does not load TensorFlow.js; `initBackend()` does.
  */
-export { BACKEND_ORDER, backendFailures, backendName, explicitTranspose, initBackend, liveTensors, tfjs, type BackendChoice } from './tensor-backend.ts';
-export { buildLayout, entryView, initParams, layoutEntry, type EntrySpec, type InitScheme, type LayoutEntry, type ParamLayout } from './models/layout.ts';
+export {
+  BACKEND_ORDER,
+  backendFailures,
+  backendName,
+  explicitTranspose,
+  initBackend,
+  liveTensors,
+  tfjs,
+  type BackendChoice,
+} from './tensor-backend.ts';
+export {
+  buildLayout,
+  entryView,
+  initParams,
+  layoutEntry,
+  type EntrySpec,
+  type InitScheme,
+  type LayoutEntry,
+  type ParamLayout,
+} from './models/layout.ts';
 export type { DenseStack, Model, ModelKind } from './models/model.ts';
 export { denseForwardFlops, denseLayout } from './models/dense-stack.ts';
 export { logisticRegression } from './models/logistic-regression.ts';

@@ -18,7 +18,8 @@ export interface CustomProfileOptions {
 }
 
 function checkFinite(x: number, what: string): number {
-  if (!(x >= 0) || x === Infinity) throw new RangeError(`custom profile: ${what} must be a finite number >= 0, got ${String(x)}`);
+  if (!(x >= 0) || x === Infinity)
+    throw new RangeError(`custom profile: ${what} must be a finite number >= 0, got ${String(x)}`);
   return x;
 }
 
@@ -34,7 +35,8 @@ export function customProfile(options: CustomProfileOptions): TimingProfile {
   const paramBytes = checkFinite(options.paramBytes, 'paramBytes');
   const activationBytes = checkFinite(options.activationBytesPerSample ?? 0, 'activationBytesPerSample');
   const params = paramBytes / bpv;
-  if (!Number.isInteger(params)) throw new RangeError(`custom profile: paramBytes ${paramBytes} is not a whole number of ${bpv}-byte values`);
+  if (!Number.isInteger(params))
+    throw new RangeError(`custom profile: paramBytes ${paramBytes} is not a whole number of ${bpv}-byte values`);
   return {
     name: 'custom',
     description: `custom profile: ${flops} forward FLOPs per sample, ${paramBytes} parameter bytes`,

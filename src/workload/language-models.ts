@@ -14,36 +14,141 @@ import type { ProfileEntry } from './types.ts';
 
 // Defaults every model of a family shares; each config below adds only its own sizes.
 const BERT = {
-  blockPrefix: 'layer', vocabSize: 30522, positions: 'learned', maxSequenceLength: 512, defaultSequenceLength: 512, tokenTypes: 2,
-  norm: 'layernorm', normPlacement: 'post', ffn: 'gelu', bias: true, head: 'bert-pretraining', tiedEmbeddings: true, attention: 'materialized',
+  blockPrefix: 'layer',
+  vocabSize: 30522,
+  positions: 'learned',
+  maxSequenceLength: 512,
+  defaultSequenceLength: 512,
+  tokenTypes: 2,
+  norm: 'layernorm',
+  normPlacement: 'post',
+  ffn: 'gelu',
+  bias: true,
+  head: 'bert-pretraining',
+  tiedEmbeddings: true,
+  attention: 'materialized',
 } as const;
 const GPT2 = {
-  blockPrefix: 'h', vocabSize: 50257, positions: 'learned', maxSequenceLength: 1024, defaultSequenceLength: 1024, tokenTypes: 0,
-  norm: 'layernorm', normPlacement: 'pre', ffn: 'gelu', bias: true, head: 'lm', tiedEmbeddings: true, attention: 'materialized',
+  blockPrefix: 'h',
+  vocabSize: 50257,
+  positions: 'learned',
+  maxSequenceLength: 1024,
+  defaultSequenceLength: 1024,
+  tokenTypes: 0,
+  norm: 'layernorm',
+  normPlacement: 'pre',
+  ffn: 'gelu',
+  bias: true,
+  head: 'lm',
+  tiedEmbeddings: true,
+  attention: 'materialized',
 } as const;
 const LLAMA2 = {
-  blockPrefix: 'layers', vocabSize: 32000, positions: 'rotary', maxSequenceLength: 4096, defaultSequenceLength: 4096, tokenTypes: 0,
-  norm: 'rmsnorm', normPlacement: 'pre', ffn: 'swiglu', bias: false, head: 'lm', tiedEmbeddings: false, attention: 'fused',
+  blockPrefix: 'layers',
+  vocabSize: 32000,
+  positions: 'rotary',
+  maxSequenceLength: 4096,
+  defaultSequenceLength: 4096,
+  tokenTypes: 0,
+  norm: 'rmsnorm',
+  normPlacement: 'pre',
+  ffn: 'swiglu',
+  bias: false,
+  head: 'lm',
+  tiedEmbeddings: false,
+  attention: 'fused',
 } as const;
 
 /** BERT-base (L=12, H=768, A=12), as pre-trained: encoder, pooler, masked-LM and next-sentence heads. */
-export const BERT_BASE_CONFIG: TransformerConfig = { ...BERT, name: 'bert-base', layers: 12, dModel: 768, heads: 12, kvHeads: 12, dFF: 3072 };
+export const BERT_BASE_CONFIG: TransformerConfig = {
+  ...BERT,
+  name: 'bert-base',
+  layers: 12,
+  dModel: 768,
+  heads: 12,
+  kvHeads: 12,
+  dFF: 3072,
+};
 /** BERT-large (L=24, H=1024, A=16), as pre-trained. */
-export const BERT_LARGE_CONFIG: TransformerConfig = { ...BERT, name: 'bert-large', layers: 24, dModel: 1024, heads: 16, kvHeads: 16, dFF: 4096 };
+export const BERT_LARGE_CONFIG: TransformerConfig = {
+  ...BERT,
+  name: 'bert-large',
+  layers: 24,
+  dModel: 1024,
+  heads: 16,
+  kvHeads: 16,
+  dFF: 4096,
+};
 /** GPT-2 small (HF `gpt2`). */
-export const GPT2_SMALL_CONFIG: TransformerConfig = { ...GPT2, name: 'gpt2-small', layers: 12, dModel: 768, heads: 12, kvHeads: 12, dFF: 3072 };
+export const GPT2_SMALL_CONFIG: TransformerConfig = {
+  ...GPT2,
+  name: 'gpt2-small',
+  layers: 12,
+  dModel: 768,
+  heads: 12,
+  kvHeads: 12,
+  dFF: 3072,
+};
 /** GPT-2 medium (HF `gpt2-medium`). */
-export const GPT2_MEDIUM_CONFIG: TransformerConfig = { ...GPT2, name: 'gpt2-medium', layers: 24, dModel: 1024, heads: 16, kvHeads: 16, dFF: 4096 };
+export const GPT2_MEDIUM_CONFIG: TransformerConfig = {
+  ...GPT2,
+  name: 'gpt2-medium',
+  layers: 24,
+  dModel: 1024,
+  heads: 16,
+  kvHeads: 16,
+  dFF: 4096,
+};
 /** GPT-2 large (HF `gpt2-large`). */
-export const GPT2_LARGE_CONFIG: TransformerConfig = { ...GPT2, name: 'gpt2-large', layers: 36, dModel: 1280, heads: 20, kvHeads: 20, dFF: 5120 };
+export const GPT2_LARGE_CONFIG: TransformerConfig = {
+  ...GPT2,
+  name: 'gpt2-large',
+  layers: 36,
+  dModel: 1280,
+  heads: 20,
+  kvHeads: 20,
+  dFF: 5120,
+};
 /** GPT-2 XL (HF `gpt2-xl`). */
-export const GPT2_XL_CONFIG: TransformerConfig = { ...GPT2, name: 'gpt2-xl', layers: 48, dModel: 1600, heads: 25, kvHeads: 25, dFF: 6400 };
+export const GPT2_XL_CONFIG: TransformerConfig = {
+  ...GPT2,
+  name: 'gpt2-xl',
+  layers: 48,
+  dModel: 1600,
+  heads: 25,
+  kvHeads: 25,
+  dFF: 6400,
+};
 /** Llama 2 7B (HF `meta-llama/Llama-2-7b-hf`). */
-export const LLAMA2_7B_CONFIG: TransformerConfig = { ...LLAMA2, name: 'llama2-7b', layers: 32, dModel: 4096, heads: 32, kvHeads: 32, dFF: 11008 };
+export const LLAMA2_7B_CONFIG: TransformerConfig = {
+  ...LLAMA2,
+  name: 'llama2-7b',
+  layers: 32,
+  dModel: 4096,
+  heads: 32,
+  kvHeads: 32,
+  dFF: 11008,
+};
 /** Llama 2 13B (HF `meta-llama/Llama-2-13b-hf`). */
-export const LLAMA2_13B_CONFIG: TransformerConfig = { ...LLAMA2, name: 'llama2-13b', layers: 40, dModel: 5120, heads: 40, kvHeads: 40, dFF: 13824 };
+export const LLAMA2_13B_CONFIG: TransformerConfig = {
+  ...LLAMA2,
+  name: 'llama2-13b',
+  layers: 40,
+  dModel: 5120,
+  heads: 40,
+  kvHeads: 40,
+  dFF: 13824,
+};
 /** Llama 2 70B (HF `meta-llama/Llama-2-70b-hf`): grouped-query attention with 8 key/value heads. */
-export const LLAMA2_70B_CONFIG: TransformerConfig = { ...LLAMA2, name: 'llama2-70b', layers: 80, dModel: 8192, heads: 64, kvHeads: 8, dFF: 28672 };
+export const LLAMA2_70B_CONFIG: TransformerConfig = {
+  ...LLAMA2,
+  name: 'llama2-70b',
+  layers: 80,
+  dModel: 8192,
+  heads: 64,
+  kvHeads: 8,
+  dFF: 28672,
+};
 
 const BERT_SOURCE = (id: string): string =>
   `Devlin et al., "BERT: Pre-training of Deep Bidirectional Transformers", NAACL 2019, Sec. 3; HF ${id} config.json ` +
@@ -56,20 +161,65 @@ const LLAMA2_SOURCE = (id: string): string =>
   '(hidden_size, intermediate_size, layers, heads, key/value heads, vocab 32000, 4096 positions, RoPE, RMSNorm, SwiGLU, untied LM head)';
 
 /** BERT-base pre-training; 110,106,428 params (109,482,240 without the pre-training heads). */
-export const BERT_BASE: ProfileEntry = transformerEntry(BERT_BASE_CONFIG, 110_106_428, 'BERT-base pre-training (MLM + NSP), one sequence per sample', BERT_SOURCE('bert-base-uncased'));
+export const BERT_BASE: ProfileEntry = transformerEntry(
+  BERT_BASE_CONFIG,
+  110_106_428,
+  'BERT-base pre-training (MLM + NSP), one sequence per sample',
+  BERT_SOURCE('bert-base-uncased'),
+);
 /** BERT-large pre-training; 336,226,108 params (335,141,888 without the pre-training heads). */
-export const BERT_LARGE: ProfileEntry = transformerEntry(BERT_LARGE_CONFIG, 336_226_108, 'BERT-large pre-training (MLM + NSP), one sequence per sample', BERT_SOURCE('bert-large-uncased'));
+export const BERT_LARGE: ProfileEntry = transformerEntry(
+  BERT_LARGE_CONFIG,
+  336_226_108,
+  'BERT-large pre-training (MLM + NSP), one sequence per sample',
+  BERT_SOURCE('bert-large-uncased'),
+);
 /** GPT-2 small; 124,439,808 params. */
-export const GPT2_SMALL: ProfileEntry = transformerEntry(GPT2_SMALL_CONFIG, 124_439_808, 'GPT-2 small (124M) causal LM, one sequence per sample', GPT2_SOURCE('gpt2'));
+export const GPT2_SMALL: ProfileEntry = transformerEntry(
+  GPT2_SMALL_CONFIG,
+  124_439_808,
+  'GPT-2 small (124M) causal LM, one sequence per sample',
+  GPT2_SOURCE('gpt2'),
+);
 /** GPT-2 medium; 354,823,168 params. */
-export const GPT2_MEDIUM: ProfileEntry = transformerEntry(GPT2_MEDIUM_CONFIG, 354_823_168, 'GPT-2 medium (355M) causal LM, one sequence per sample', GPT2_SOURCE('gpt2-medium'));
+export const GPT2_MEDIUM: ProfileEntry = transformerEntry(
+  GPT2_MEDIUM_CONFIG,
+  354_823_168,
+  'GPT-2 medium (355M) causal LM, one sequence per sample',
+  GPT2_SOURCE('gpt2-medium'),
+);
 /** GPT-2 large; 774,030,080 params. */
-export const GPT2_LARGE: ProfileEntry = transformerEntry(GPT2_LARGE_CONFIG, 774_030_080, 'GPT-2 large (774M) causal LM, one sequence per sample', GPT2_SOURCE('gpt2-large'));
+export const GPT2_LARGE: ProfileEntry = transformerEntry(
+  GPT2_LARGE_CONFIG,
+  774_030_080,
+  'GPT-2 large (774M) causal LM, one sequence per sample',
+  GPT2_SOURCE('gpt2-large'),
+);
 /** GPT-2 XL; 1,557,611,200 params. */
-export const GPT2_XL: ProfileEntry = transformerEntry(GPT2_XL_CONFIG, 1_557_611_200, 'GPT-2 XL (1.5B) causal LM, one sequence per sample', GPT2_SOURCE('gpt2-xl'));
+export const GPT2_XL: ProfileEntry = transformerEntry(
+  GPT2_XL_CONFIG,
+  1_557_611_200,
+  'GPT-2 XL (1.5B) causal LM, one sequence per sample',
+  GPT2_SOURCE('gpt2-xl'),
+);
 /** Llama 2 7B; 6,738,415,616 params. */
-export const LLAMA2_7B: ProfileEntry = transformerEntry(LLAMA2_7B_CONFIG, 6_738_415_616, 'Llama 2 7B causal LM, one sequence per sample', LLAMA2_SOURCE('meta-llama/Llama-2-7b-hf'));
+export const LLAMA2_7B: ProfileEntry = transformerEntry(
+  LLAMA2_7B_CONFIG,
+  6_738_415_616,
+  'Llama 2 7B causal LM, one sequence per sample',
+  LLAMA2_SOURCE('meta-llama/Llama-2-7b-hf'),
+);
 /** Llama 2 13B; 13,015,864,320 params. */
-export const LLAMA2_13B: ProfileEntry = transformerEntry(LLAMA2_13B_CONFIG, 13_015_864_320, 'Llama 2 13B causal LM, one sequence per sample', LLAMA2_SOURCE('meta-llama/Llama-2-13b-hf'));
+export const LLAMA2_13B: ProfileEntry = transformerEntry(
+  LLAMA2_13B_CONFIG,
+  13_015_864_320,
+  'Llama 2 13B causal LM, one sequence per sample',
+  LLAMA2_SOURCE('meta-llama/Llama-2-13b-hf'),
+);
 /** Llama 2 70B; 68,976,648,192 params. */
-export const LLAMA2_70B: ProfileEntry = transformerEntry(LLAMA2_70B_CONFIG, 68_976_648_192, 'Llama 2 70B causal LM (grouped-query attention), one sequence per sample', LLAMA2_SOURCE('meta-llama/Llama-2-70b-hf'));
+export const LLAMA2_70B: ProfileEntry = transformerEntry(
+  LLAMA2_70B_CONFIG,
+  68_976_648_192,
+  'Llama 2 70B causal LM (grouped-query attention), one sequence per sample',
+  LLAMA2_SOURCE('meta-llama/Llama-2-70b-hf'),
+);

@@ -109,7 +109,8 @@ export interface ShapedLayer {
  */
 export function conv2dLayer(name: string, s: ConvShape): ShapedLayer {
   const outSize = windowOutputSize(s.inSize, s.kernel, s.stride, s.padding);
-  if (outSize < 1) throw new RangeError(`${name}: a ${s.kernel}x${s.kernel} kernel does not fit a ${s.inSize}x${s.inSize} input`);
+  if (outSize < 1)
+    throw new RangeError(`${name}: a ${s.kernel}x${s.kernel} kernel does not fit a ${s.inSize}x${s.inSize} input`);
   const outElements = s.outChannels * outSize * outSize;
   const biasParams = s.bias ? s.outChannels : 0;
   return {
@@ -142,7 +143,8 @@ export interface PoolShape {
 /** A max pool: K·K comparisons per output element (counted as FLOPs), no parameters. */
 export function maxPoolLayer(name: string, s: PoolShape): ShapedLayer {
   const outSize = windowOutputSize(s.inSize, s.kernel, s.stride, s.padding);
-  if (outSize < 1) throw new RangeError(`${name}: a ${s.kernel}x${s.kernel} pool does not fit a ${s.inSize}x${s.inSize} input`);
+  if (outSize < 1)
+    throw new RangeError(`${name}: a ${s.kernel}x${s.kernel} pool does not fit a ${s.inSize}x${s.inSize} input`);
   const outElements = s.channels * outSize * outSize;
   return {
     outSize,
@@ -156,9 +158,19 @@ export function maxPoolLayer(name: string, s: PoolShape): ShapedLayer {
 }
 
 /** A global average pool: one add per input element (the final divide per channel is ignored). */
-export function globalAvgPoolLayer(name: string, channels: number, inSize: number, bytesPerValue: number): LayerProfile {
+export function globalAvgPoolLayer(
+  name: string,
+  channels: number,
+  inSize: number,
+  bytesPerValue: number,
+): LayerProfile {
   const inElements = channels * inSize * inSize;
-  return { name, params: 0, forwardFlopsPerSample: inElements, activationBytesPerSample: (inElements + channels) * bytesPerValue };
+  return {
+    name,
+    params: 0,
+    forwardFlopsPerSample: inElements,
+    activationBytesPerSample: (inElements + channels) * bytesPerValue,
+  };
 }
 
 /** Options of an elementwise (memory-bound) op. */
@@ -190,5 +202,11 @@ export function elementwiseLayer(name: string, s: ElementwiseShape): LayerProfil
  * probabilities that the backward pass needs (softmax FLOPs; the log and the label pick are ignored).
  */
 export function softmaxCrossEntropyLayer(logits: number, bytesPerValue: number): LayerProfile {
-  return elementwiseLayer('loss', { elementsIn: logits, elementsOut: logits, flopsPerElement: ELEMENTWISE_FLOPS.softmax, params: 0, bytesPerValue });
+  return elementwiseLayer('loss', {
+    elementsIn: logits,
+    elementsOut: logits,
+    flopsPerElement: ELEMENTWISE_FLOPS.softmax,
+    params: 0,
+    bytesPerValue,
+  });
 }

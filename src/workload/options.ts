@@ -22,7 +22,12 @@ export function checkBytesPerValue(bytesPerValue: number): number {
  * @param maxLength the longest sequence the model supports (its position table or trained context).
  * @throws RangeError unless the result is an integer in [1, maxLength].
  */
-export function resolveSequenceLength(requested: number | undefined, defaultLength: number, maxLength: number, model: string): number {
+export function resolveSequenceLength(
+  requested: number | undefined,
+  defaultLength: number,
+  maxLength: number,
+  model: string,
+): number {
   const t = requested ?? defaultLength;
   if (!Number.isInteger(t) || t < 1 || t > maxLength) {
     throw new RangeError(`${model}: sequenceLength must be an integer in [1, ${maxLength}], got ${String(t)}`);
@@ -36,6 +41,7 @@ export function resolveSequenceLength(requested: number | undefined, defaultLeng
  */
 export function checkPositiveIntegers(values: readonly number[], what: string): void {
   for (const v of values) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be positive integers, got ${String(v)} in [${values.join(', ')}]`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`${what} must be positive integers, got ${String(v)} in [${values.join(', ')}]`);
   }
 }

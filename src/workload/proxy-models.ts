@@ -5,7 +5,12 @@
  * test holds the two sides to the same parameter counts.
  */
 import {
-  conv2dLayer, ELEMENTWISE_FLOPS, elementwiseLayer, linearLayer, maxPoolLayer, softmaxCrossEntropyLayer,
+  conv2dLayer,
+  ELEMENTWISE_FLOPS,
+  elementwiseLayer,
+  linearLayer,
+  maxPoolLayer,
+  softmaxCrossEntropyLayer,
 } from './layers.ts';
 import { checkBytesPerValue, checkPositiveIntegers } from './options.ts';
 import type { LayerProfile, TimingProfile } from './types.ts';
@@ -13,7 +18,13 @@ import type { LayerProfile, TimingProfile } from './types.ts';
 const SOURCE = 'dtsim training/models (the trained proxy model)';
 
 function reluLayer(name: string, n: number, bpv: number): LayerProfile {
-  return elementwiseLayer(name, { elementsIn: n, elementsOut: n, flopsPerElement: ELEMENTWISE_FLOPS.relu, params: 0, bytesPerValue: bpv });
+  return elementwiseLayer(name, {
+    elementsIn: n,
+    elementsOut: n,
+    flopsPerElement: ELEMENTWISE_FLOPS.relu,
+    params: 0,
+    bytesPerValue: bpv,
+  });
 }
 
 /**
@@ -25,13 +36,16 @@ function reluLayer(name: string, n: number, bpv: number): LayerProfile {
  */
 export function denseStackProfile(widths: readonly number[], bytesPerValue: number): TimingProfile {
   const bpv = checkBytesPerValue(bytesPerValue);
-  if (widths.length < 2) throw new RangeError(`a dense stack needs at least input and output widths, got [${widths.join(', ')}]`);
+  if (widths.length < 2)
+    throw new RangeError(`a dense stack needs at least input and output widths, got [${widths.join(', ')}]`);
   checkPositiveIntegers(widths, 'dense stack widths');
   const layers: LayerProfile[] = [];
   const last = widths.length - 2;
   for (let l = 0; l <= last; l++) {
     const out = widths[l + 1]!;
-    layers.push(linearLayer(`dense${l}`, { inFeatures: widths[l]!, outFeatures: out, bias: true, tokens: 1, bytesPerValue: bpv }));
+    layers.push(
+      linearLayer(`dense${l}`, { inFeatures: widths[l]!, outFeatures: out, bias: true, tokens: 1, bytesPerValue: bpv }),
+    );
     if (l < last) layers.push(reluLayer(`relu${l}`, out, bpv));
   }
   layers.push(softmaxCrossEntropyLayer(widths[widths.length - 1]!, bpv));
@@ -76,22 +90,47 @@ export function cnnProfile(options: CnnProfileOptions): TimingProfile {
   const filters = options.filters ?? [8, 16];
   const k = options.kernel ?? 5;
   const classes = options.numClasses ?? 10;
-  if (!Number.isInteger(s) || s <= 0 || s % 4 !== 0) throw new RangeError(`cnn imageSize must be a positive multiple of 4, got ${String(s)}`);
+  if (!Number.isInteger(s) || s <= 0 || s % 4 !== 0)
+    throw new RangeError(`cnn imageSize must be a positive multiple of 4, got ${String(s)}`);
   checkPositiveIntegers([c, ...filters, k, classes], 'cnn channels, filters, kernel and numClasses');
   const layers: LayerProfile[] = [];
   let size = s;
   let channels = c;
   filters.forEach((f, i) => {
     // "Same" padding at stride 1 keeps the side: (s + 2·(k−1)/2 − k) + 1 = s, for odd and even k alike.
-    const conv = conv2dLayer(`conv${i}`, { inChannels: channels, outChannels: f, kernel: k, stride: 1, padding: (k - 1) / 2, inSize: size, bias: true, bytesPerValue: bpv });
+    const conv = conv2dLayer(`conv${i}`, {
+      inChannels: channels,
+      outChannels: f,
+      kernel: k,
+      stride: 1,
+      padding: (k - 1) / 2,
+      inSize: size,
+      bias: true,
+      bytesPerValue: bpv,
+    });
     layers.push(conv.layer);
     layers.push(reluLayer(`relu${i}`, f * conv.outSize * conv.outSize, bpv));
-    const pool = maxPoolLayer(`pool${i}`, { channels: f, inSize: conv.outSize, kernel: 2, stride: 2, padding: 0, bytesPerValue: bpv });
+    const pool = maxPoolLayer(`pool${i}`, {
+      channels: f,
+      inSize: conv.outSize,
+      kernel: 2,
+      stride: 2,
+      padding: 0,
+      bytesPerValue: bpv,
+    });
     layers.push(pool.layer);
     size = pool.outSize;
     channels = f;
   });
-  layers.push(linearLayer('dense0', { inFeatures: channels * size * size, outFeatures: classes, bias: true, tokens: 1, bytesPerValue: bpv }));
+  layers.push(
+    linearLayer('dense0', {
+      inFeatures: channels * size * size,
+      outFeatures: classes,
+      bias: true,
+      tokens: 1,
+      bytesPerValue: bpv,
+    }),
+  );
   layers.push(softmaxCrossEntropyLayer(classes, bpv));
   const [f1, f2] = filters;
   return {

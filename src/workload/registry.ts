@@ -3,7 +3,17 @@
  * turns a misspelt name into an error listing the nearest and all known names.
  */
 import { nearestNames, normalizeName } from '../core/names.ts';
-import { BERT_BASE, BERT_LARGE, GPT2_LARGE, GPT2_MEDIUM, GPT2_SMALL, GPT2_XL, LLAMA2_13B, LLAMA2_70B, LLAMA2_7B } from './language-models.ts';
+import {
+  BERT_BASE,
+  BERT_LARGE,
+  GPT2_LARGE,
+  GPT2_MEDIUM,
+  GPT2_SMALL,
+  GPT2_XL,
+  LLAMA2_13B,
+  LLAMA2_70B,
+  LLAMA2_7B,
+} from './language-models.ts';
 import { RESNET101, RESNET152, RESNET50 } from './resnet.ts';
 import type { ProfileEntry } from './types.ts';
 import { VGG16, VGG19 } from './vgg.ts';
@@ -45,7 +55,9 @@ export function getProfile(name: string): ProfileEntry {
   const key = BY_KEY.get(normalizeName(name));
   const entry = key === undefined ? undefined : PROFILES[key];
   if (entry === undefined) {
-    throw new RangeError(`unknown timing profile "${name}"; did you mean ${nearestProfileNames(name).join(' or ')}? Known profiles: ${PROFILE_NAMES.join(', ')}`);
+    throw new RangeError(
+      `unknown timing profile "${name}"; did you mean ${nearestProfileNames(name).join(' or ')}? Known profiles: ${PROFILE_NAMES.join(', ')}`,
+    );
   }
   return entry;
 }

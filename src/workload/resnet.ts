@@ -10,7 +10,13 @@
  * average pool, the classifier and the loss.
  */
 import {
-  conv2dLayer, ELEMENTWISE_FLOPS, elementwiseLayer, globalAvgPoolLayer, linearLayer, maxPoolLayer, softmaxCrossEntropyLayer,
+  conv2dLayer,
+  ELEMENTWISE_FLOPS,
+  elementwiseLayer,
+  globalAvgPoolLayer,
+  linearLayer,
+  maxPoolLayer,
+  softmaxCrossEntropyLayer,
 } from './layers.ts';
 import { checkBytesPerValue } from './options.ts';
 import type { LayerProfile, ProfileEntry, ProfileOptions, TimingProfile } from './types.ts';
@@ -41,13 +47,37 @@ export function bottleneckResNetLayers(config: BottleneckResNetConfig, bytesPerV
   const bn = (name: string, channels: number, size: number, relu: boolean): void => {
     const n = channels * size * size;
     const f = ELEMENTWISE_FLOPS.batchNorm + (relu ? ELEMENTWISE_FLOPS.relu : 0);
-    layers.push(elementwiseLayer(relu ? `${name}+relu` : name, { elementsIn: n, elementsOut: n, flopsPerElement: f, params: 2 * channels, bytesPerValue: bpv }));
+    layers.push(
+      elementwiseLayer(relu ? `${name}+relu` : name, {
+        elementsIn: n,
+        elementsOut: n,
+        flopsPerElement: f,
+        params: 2 * channels,
+        bytesPerValue: bpv,
+      }),
+    );
   };
 
-  const stem = conv2dLayer('conv1', { inChannels: 3, outChannels: STEM_WIDTH, kernel: 7, stride: 2, padding: 3, inSize: config.imageSize, bias: false, bytesPerValue: bpv });
+  const stem = conv2dLayer('conv1', {
+    inChannels: 3,
+    outChannels: STEM_WIDTH,
+    kernel: 7,
+    stride: 2,
+    padding: 3,
+    inSize: config.imageSize,
+    bias: false,
+    bytesPerValue: bpv,
+  });
   layers.push(stem.layer);
   bn('bn1', STEM_WIDTH, stem.outSize, true);
-  const pool = maxPoolLayer('maxpool', { channels: STEM_WIDTH, inSize: stem.outSize, kernel: 3, stride: 2, padding: 1, bytesPerValue: bpv });
+  const pool = maxPoolLayer('maxpool', {
+    channels: STEM_WIDTH,
+    inSize: stem.outSize,
+    kernel: 3,
+    stride: 2,
+    padding: 1,
+    bytesPerValue: bpv,
+  });
   layers.push(pool.layer);
 
   let size = pool.outSize;
@@ -59,31 +89,83 @@ export function bottleneckResNetLayers(config: BottleneckResNetConfig, bytesPerV
       const p = `layer${stage + 1}.${b}`;
       // Stages after the first halve the resolution in their first block (v1.5: on the 3×3 conv).
       const stride = b === 0 && stage > 0 ? 2 : 1;
-      const c1 = conv2dLayer(`${p}.conv1`, { inChannels: channels, outChannels: width, kernel: 1, stride: 1, padding: 0, inSize: size, bias: false, bytesPerValue: bpv });
+      const c1 = conv2dLayer(`${p}.conv1`, {
+        inChannels: channels,
+        outChannels: width,
+        kernel: 1,
+        stride: 1,
+        padding: 0,
+        inSize: size,
+        bias: false,
+        bytesPerValue: bpv,
+      });
       layers.push(c1.layer);
       bn(`${p}.bn1`, width, c1.outSize, true);
-      const c2 = conv2dLayer(`${p}.conv2`, { inChannels: width, outChannels: width, kernel: 3, stride, padding: 1, inSize: c1.outSize, bias: false, bytesPerValue: bpv });
+      const c2 = conv2dLayer(`${p}.conv2`, {
+        inChannels: width,
+        outChannels: width,
+        kernel: 3,
+        stride,
+        padding: 1,
+        inSize: c1.outSize,
+        bias: false,
+        bytesPerValue: bpv,
+      });
       layers.push(c2.layer);
       bn(`${p}.bn2`, width, c2.outSize, true);
-      const c3 = conv2dLayer(`${p}.conv3`, { inChannels: width, outChannels, kernel: 1, stride: 1, padding: 0, inSize: c2.outSize, bias: false, bytesPerValue: bpv });
+      const c3 = conv2dLayer(`${p}.conv3`, {
+        inChannels: width,
+        outChannels,
+        kernel: 1,
+        stride: 1,
+        padding: 0,
+        inSize: c2.outSize,
+        bias: false,
+        bytesPerValue: bpv,
+      });
       layers.push(c3.layer);
       bn(`${p}.bn3`, outChannels, c3.outSize, false);
       // The first block of each stage changes the channel count (and maybe the size), so its shortcut
       // is a strided 1×1 projection with its own batch norm (option B of the paper).
       if (b === 0) {
-        const ds = conv2dLayer(`${p}.downsample.conv`, { inChannels: channels, outChannels, kernel: 1, stride, padding: 0, inSize: size, bias: false, bytesPerValue: bpv });
+        const ds = conv2dLayer(`${p}.downsample.conv`, {
+          inChannels: channels,
+          outChannels,
+          kernel: 1,
+          stride,
+          padding: 0,
+          inSize: size,
+          bias: false,
+          bytesPerValue: bpv,
+        });
         layers.push(ds.layer);
         bn(`${p}.downsample.bn`, outChannels, ds.outSize, false);
       }
       const n = outChannels * c3.outSize * c3.outSize;
-      layers.push(elementwiseLayer(`${p}.add+relu`, { elementsIn: 2 * n, elementsOut: n, flopsPerElement: ELEMENTWISE_FLOPS.add + ELEMENTWISE_FLOPS.relu, params: 0, bytesPerValue: bpv }));
+      layers.push(
+        elementwiseLayer(`${p}.add+relu`, {
+          elementsIn: 2 * n,
+          elementsOut: n,
+          flopsPerElement: ELEMENTWISE_FLOPS.add + ELEMENTWISE_FLOPS.relu,
+          params: 0,
+          bytesPerValue: bpv,
+        }),
+      );
       size = c3.outSize;
       channels = outChannels;
     }
   });
 
   layers.push(globalAvgPoolLayer('avgpool', channels, size, bpv));
-  layers.push(linearLayer('fc', { inFeatures: channels, outFeatures: config.numClasses, bias: true, tokens: 1, bytesPerValue: bpv }));
+  layers.push(
+    linearLayer('fc', {
+      inFeatures: channels,
+      outFeatures: config.numClasses,
+      bias: true,
+      tokens: 1,
+      bytesPerValue: bpv,
+    }),
+  );
   layers.push(softmaxCrossEntropyLayer(config.numClasses, bpv));
   return layers;
 }

@@ -29,7 +29,13 @@ export function normLayer(name: string, c: TransformerConfig, tokens: number, by
 
 function residualLayer(name: string, c: TransformerConfig, tokens: number, bytesPerValue: number): LayerProfile {
   const n = tokens * c.dModel;
-  return elementwiseLayer(name, { elementsIn: 2 * n, elementsOut: n, flopsPerElement: ELEMENTWISE_FLOPS.add, params: 0, bytesPerValue });
+  return elementwiseLayer(name, {
+    elementsIn: 2 * n,
+    elementsOut: n,
+    flopsPerElement: ELEMENTWISE_FLOPS.add,
+    params: 0,
+    bytesPerValue,
+  });
 }
 
 /** The attention half of a block, without its norm: qkv … residual add. */
@@ -40,19 +46,48 @@ function attentionLayers(p: string, c: TransformerConfig, t: number, bpv: number
   const scoreElements = c.attention === 'materialized' ? c.heads * t * t : 0;
   const layers: LayerProfile[] = [
     // Q, K and V as one entry: GPT-2 fuses them (c_attn) and the others read the same input three times.
-    linearLayer(`${p}.attn.qkv`, { inFeatures: d, outFeatures: d + 2 * kvWidth, bias: c.bias, tokens: t, bytesPerValue: bpv }),
+    linearLayer(`${p}.attn.qkv`, {
+      inFeatures: d,
+      outFeatures: d + 2 * kvWidth,
+      bias: c.bias,
+      tokens: t,
+      bytesPerValue: bpv,
+    }),
   ];
   if (c.positions === 'rotary') {
     // RoPE rotates every query and key element in place.
     const n = t * (d + kvWidth);
-    layers.push(elementwiseLayer(`${p}.attn.rope`, { elementsIn: n, elementsOut: n, flopsPerElement: ELEMENTWISE_FLOPS.rope, params: 0, bytesPerValue: bpv }));
+    layers.push(
+      elementwiseLayer(`${p}.attn.rope`, {
+        elementsIn: n,
+        elementsOut: n,
+        flopsPerElement: ELEMENTWISE_FLOPS.rope,
+        params: 0,
+        bytesPerValue: bpv,
+      }),
+    );
   }
   layers.push(
     // QKᵀ: each of the heads·T² scores is a dot product of length d/heads, so 2·T²·d FLOPs in all.
-    { name: `${p}.attn.scores`, params: 0, forwardFlopsPerSample: 2 * t * t * d, activationBytesPerSample: (t * d + t * kvWidth + scoreElements) * bpv },
-    { name: `${p}.attn.softmax`, params: 0, forwardFlopsPerSample: ELEMENTWISE_FLOPS.softmax * c.heads * t * t, activationBytesPerSample: 2 * scoreElements * bpv },
+    {
+      name: `${p}.attn.scores`,
+      params: 0,
+      forwardFlopsPerSample: 2 * t * t * d,
+      activationBytesPerSample: (t * d + t * kvWidth + scoreElements) * bpv,
+    },
+    {
+      name: `${p}.attn.softmax`,
+      params: 0,
+      forwardFlopsPerSample: ELEMENTWISE_FLOPS.softmax * c.heads * t * t,
+      activationBytesPerSample: 2 * scoreElements * bpv,
+    },
     // P·V: each of the T·d outputs sums T products, so another 2·T²·d FLOPs.
-    { name: `${p}.attn.context`, params: 0, forwardFlopsPerSample: 2 * t * t * d, activationBytesPerSample: (scoreElements + t * kvWidth + t * d) * bpv },
+    {
+      name: `${p}.attn.context`,
+      params: 0,
+      forwardFlopsPerSample: 2 * t * t * d,
+      activationBytesPerSample: (scoreElements + t * kvWidth + t * d) * bpv,
+    },
     linearLayer(`${p}.attn.out`, { inFeatures: d, outFeatures: d, bias: c.bias, tokens: t, bytesPerValue: bpv }),
     residualLayer(`${p}.attn.residual`, c, t, bpv),
   );
@@ -84,7 +119,12 @@ function mlpLayers(p: string, c: TransformerConfig, t: number, bpv: number): Lay
  * half with its norm (`attn.norm`, `mlp.norm`); post-norm blocks close each half with it.
  * Expects a checked config and a valid tokens / bytesPerValue (the caller checks them once per model).
  */
-export function transformerBlockLayers(c: TransformerConfig, index: number, tokens: number, bytesPerValue: number): LayerProfile[] {
+export function transformerBlockLayers(
+  c: TransformerConfig,
+  index: number,
+  tokens: number,
+  bytesPerValue: number,
+): LayerProfile[] {
   const p = `${c.blockPrefix}.${index}`;
   const attnNorm = normLayer(`${p}.attn.norm`, c, tokens, bytesPerValue);
   const mlpNorm = normLayer(`${p}.mlp.norm`, c, tokens, bytesPerValue);

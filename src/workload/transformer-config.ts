@@ -67,11 +67,23 @@ export function headDim(c: TransformerConfig): number {
  *   divisible by the key/value heads.
  */
 export function checkTransformerConfig(c: TransformerConfig): void {
-  const sizes = { layers: c.layers, dModel: c.dModel, heads: c.heads, kvHeads: c.kvHeads, dFF: c.dFF, vocabSize: c.vocabSize, maxSequenceLength: c.maxSequenceLength };
+  const sizes = {
+    layers: c.layers,
+    dModel: c.dModel,
+    heads: c.heads,
+    kvHeads: c.kvHeads,
+    dFF: c.dFF,
+    vocabSize: c.vocabSize,
+    maxSequenceLength: c.maxSequenceLength,
+  };
   for (const [k, v] of Object.entries(sizes)) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${c.name}: ${k} must be a positive integer, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`${c.name}: ${k} must be a positive integer, got ${String(v)}`);
   }
-  if (c.dModel % c.heads !== 0) throw new RangeError(`${c.name}: dModel ${c.dModel} is not divisible by ${c.heads} heads`);
-  if (c.heads % c.kvHeads !== 0) throw new RangeError(`${c.name}: ${c.heads} heads are not divisible by ${c.kvHeads} key/value heads`);
-  if (!Number.isInteger(c.tokenTypes) || c.tokenTypes < 0) throw new RangeError(`${c.name}: tokenTypes must be an integer >= 0, got ${String(c.tokenTypes)}`);
+  if (c.dModel % c.heads !== 0)
+    throw new RangeError(`${c.name}: dModel ${c.dModel} is not divisible by ${c.heads} heads`);
+  if (c.heads % c.kvHeads !== 0)
+    throw new RangeError(`${c.name}: ${c.heads} heads are not divisible by ${c.kvHeads} key/value heads`);
+  if (!Number.isInteger(c.tokenTypes) || c.tokenTypes < 0)
+    throw new RangeError(`${c.name}: tokenTypes must be an integer >= 0, got ${String(c.tokenTypes)}`);
 }

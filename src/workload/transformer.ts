@@ -29,7 +29,14 @@ function embeddingLayer(c: TransformerConfig, t: number, bpv: number): LayerProf
 /** Language-model head over every position, then the softmax cross-entropy over the vocabulary. */
 function lmHeadLayers(c: TransformerConfig, t: number, bpv: number): LayerProfile[] {
   return [
-    linearLayer('lm_head', { inFeatures: c.dModel, outFeatures: c.vocabSize, bias: false, tokens: t, tiedWeights: c.tiedEmbeddings, bytesPerValue: bpv }),
+    linearLayer('lm_head', {
+      inFeatures: c.dModel,
+      outFeatures: c.vocabSize,
+      bias: false,
+      tokens: t,
+      tiedWeights: c.tiedEmbeddings,
+      bytesPerValue: bpv,
+    }),
     softmaxCrossEntropyLayer(t * c.vocabSize, bpv),
   ];
 }
@@ -45,9 +52,22 @@ function bertPretrainingHeadLayers(c: TransformerConfig, t: number, bpv: number)
   return [
     linearLayer('pooler', { inFeatures: d, outFeatures: d, bias: true, tokens: 1, bytesPerValue: bpv }),
     linearLayer('mlm.transform', { inFeatures: d, outFeatures: d, bias: true, tokens: t, bytesPerValue: bpv }),
-    elementwiseLayer('mlm.act', { elementsIn: t * d, elementsOut: t * d, flopsPerElement: ELEMENTWISE_FLOPS.gelu, params: 0, bytesPerValue: bpv }),
+    elementwiseLayer('mlm.act', {
+      elementsIn: t * d,
+      elementsOut: t * d,
+      flopsPerElement: ELEMENTWISE_FLOPS.gelu,
+      params: 0,
+      bytesPerValue: bpv,
+    }),
     normLayer('mlm.norm', c, t, bpv),
-    linearLayer('mlm.decoder', { inFeatures: d, outFeatures: c.vocabSize, bias: true, tokens: t, tiedWeights: c.tiedEmbeddings, bytesPerValue: bpv }),
+    linearLayer('mlm.decoder', {
+      inFeatures: d,
+      outFeatures: c.vocabSize,
+      bias: true,
+      tokens: t,
+      tiedWeights: c.tiedEmbeddings,
+      bytesPerValue: bpv,
+    }),
     linearLayer('nsp', { inFeatures: d, outFeatures: 2, bias: true, tokens: 1, bytesPerValue: bpv }),
     // The masked-LM loss over T·vocab logits; the next-sentence loss over 2 logits is ignored.
     softmaxCrossEntropyLayer(t * c.vocabSize, bpv),
@@ -77,7 +97,12 @@ export function transformerLayers(c: TransformerConfig, sequenceLength: number, 
  * (default `c.defaultSequenceLength`).
  * @param params the published parameter count the built profile must total (checked by a test).
  */
-export function transformerEntry(c: TransformerConfig, params: number, description: string, source: string): ProfileEntry {
+export function transformerEntry(
+  c: TransformerConfig,
+  params: number,
+  description: string,
+  source: string,
+): ProfileEntry {
   return {
     description,
     source,

@@ -26,11 +26,16 @@ function importsOf(path: string): Import[] {
   const text = readFileSync(path, 'utf8');
   const file = relative(SRC, path).split(sep).join('/');
   const out: Import[] = [];
-  const re = /(?:^|\n)\s*((?:import|export)\s[^'"]*?)from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const re =
+    /(?:^|\n)\s*((?:import|export)\s[^'"]*?)from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
   for (const m of text.matchAll(re)) {
     const spec = (m[2] ?? m[3] ?? m[4])!;
     const typeOnly = m[1] !== undefined && /^(import|export)\s+type\s/.test(m[1]);
-    const target = spec.startsWith('.') ? relative(SRC, resolve(dirname(path), spec)).split(sep).join('/') : null;
+    const target = spec.startsWith('.')
+      ? relative(SRC, resolve(dirname(path), spec))
+          .split(sep)
+          .join('/')
+      : null;
     out.push({ file, spec, target, typeOnly });
   }
   return out;
@@ -49,7 +54,19 @@ const ALLOWED: Record<string, string[]> = {
   schedules: ['core', 'hardware', 'network', 'collectives', 'training', 'workload', 'schedules', 'results'],
   results: ['core', 'results'],
   scenario: ['core', 'hardware', 'network', 'collectives', 'training', 'workload', 'schedules', 'scenario', 'results'],
-  cli: ['core', 'hardware', 'network', 'collectives', 'training', 'workload', 'schedules', 'scenario', 'results', 'cli', 'index'],
+  cli: [
+    'core',
+    'hardware',
+    'network',
+    'collectives',
+    'training',
+    'workload',
+    'schedules',
+    'scenario',
+    'results',
+    'cli',
+    'index',
+  ],
 };
 
 // Gradient code cannot see simulated time: the math layers get units and random streams only.
@@ -66,14 +83,23 @@ export function violations(all: Import[]): string[] {
     if (imp.target !== null) {
       const to = layer(imp.target);
       const ok = ALLOWED[from];
-      if (ok !== undefined && !ok.includes(to)) bad.push(`${imp.file} imports ${imp.spec}: ${from}/ may not import ${to}/`);
+      if (ok !== undefined && !ok.includes(to))
+        bad.push(`${imp.file} imports ${imp.spec}: ${from}/ may not import ${to}/`);
       if ((from === 'training' || from === 'workload') && to === 'core' && !CORE_FOR_MATH.has(imp.target)) {
         bad.push(`${imp.file} imports ${imp.spec}: ${from}/ may use only core/units and core/rng, never the kernel`);
       }
-      if (from === 'schedules' && to === 'schedules' && imp.target !== 'schedules/index.ts' && !imp.file.endsWith('index.ts')) {
+      if (
+        from === 'schedules' &&
+        to === 'schedules' &&
+        imp.target !== 'schedules/index.ts' &&
+        !imp.file.endsWith('index.ts')
+      ) {
         const targetBase = imp.target.split('/').pop()!;
         // A schedule may use shared schedule helpers but never another schedule's file.
-        if (!/^(context|helpers|common|registry|types|options)/.test(targetBase) && !imp.target.startsWith('schedules/lib/')) {
+        if (
+          !/^(context|helpers|common|registry|types|options)/.test(targetBase) &&
+          !imp.target.startsWith('schedules/lib/')
+        ) {
           bad.push(`${imp.file} imports ${imp.spec}: a schedule never imports another schedule`);
         }
       }
@@ -122,7 +148,12 @@ describe('dependency rules (design.md §1)', () => {
       { file: 'core/y.ts', spec: '../hardware/gpu.ts', target: 'hardware/gpu.ts', typeOnly: false },
       { file: 'training/z.ts', spec: '../core/simulator.ts', target: 'core/simulator.ts', typeOnly: false },
       { file: 'training/model.ts', spec: '@tensorflow/tfjs', target: null, typeOnly: false },
-      { file: 'schedules/async-ps.ts', spec: './sync-allreduce.ts', target: 'schedules/sync-allreduce.ts', typeOnly: false },
+      {
+        file: 'schedules/async-ps.ts',
+        spec: './sync-allreduce.ts',
+        target: 'schedules/sync-allreduce.ts',
+        typeOnly: false,
+      },
       { file: 'schedules/async-ps.ts', spec: 'node:fs', target: null, typeOnly: false },
       { file: 'schedules/local-sgd.ts', spec: '../cli/main.ts', target: 'cli/main.ts', typeOnly: false },
       { file: 'training/ok.ts', spec: '@tensorflow/tfjs', target: null, typeOnly: true },

@@ -26,7 +26,8 @@ function problems(file: string, text: string): string[] {
   const out: string[] = [];
   text.split('\n').forEach((line, i) => {
     if (/^\s*(\*|\/\/)/.test(line)) return;
-    for (const [re, instead] of FORBIDDEN) if (re.test(line)) out.push(`${file}:${i + 1}: ${line.trim()} (use ${instead})`);
+    for (const [re, instead] of FORBIDDEN)
+      if (re.test(line)) out.push(`${file}:${i + 1}: ${line.trim()} (use ${instead})`);
   });
   return out;
 }

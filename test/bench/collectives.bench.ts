@@ -23,8 +23,10 @@ function report(label: string, samples: number[], simTimeS: number): void {
   if (printed.has(label)) return;
   printed.add(label);
   const sorted = [...samples].sort((a, b) => a - b);
-  console.log(`[collectives] ${label}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms real, ` +
-    `first ${samples[0]!.toFixed(3)} ms, simulated ${(simTimeS * 1e3).toFixed(3)} ms`);
+  console.log(
+    `[collectives] ${label}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms real, ` +
+      `first ${samples[0]!.toFixed(3)} ms, simulated ${(simTimeS * 1e3).toFixed(3)} ms`,
+  );
 }
 
 describe('collectives', () => {
@@ -36,22 +38,49 @@ describe('collectives', () => {
   const groupA = Array.from({ length: 16384 }, (_, i) => i);
   const msA: number[] = [];
   let simA_t = 0;
-  bench('ring all-reduce, 16,384 GPUs, analytical, 1 GiB', () => {
-    const t0 = performance.now();
-    const out = simA.run(commA.allReduce(groupA, 2 ** 30)) as { timeS: number };
-    msA.push(performance.now() - t0);
-    simA_t = out.timeS;
-  }, { iterations: 50, teardown: () => { if (msA.length >= 50) report('16,384-GPU ring all-reduce (analytical)', msA, simA_t); } });
+  bench(
+    'ring all-reduce, 16,384 GPUs, analytical, 1 GiB',
+    () => {
+      const t0 = performance.now();
+      const out = simA.run(commA.allReduce(groupA, 2 ** 30)) as { timeS: number };
+      msA.push(performance.now() - t0);
+      simA_t = out.timeS;
+    },
+    {
+      iterations: 50,
+      teardown: () => {
+        if (msA.length >= 50) report('16,384-GPU ring all-reduce (analytical)', msA, simA_t);
+      },
+    },
+  );
 
   const msB: number[] = [];
   let simB_t = 0;
-  bench('ring all-reduce, 512 GPUs on one switch, flow, 1 GiB', () => {
-    const sim = new Simulator();
-    const topo = buildTopology('switch', Array.from({ length: 64 }, () => node));
-    const comm = new Communicator(sim, createNetworkModel('flow', sim, topo));
-    const t0 = performance.now();
-    const out = sim.run(comm.allReduce(Array.from({ length: 512 }, (_, i) => i), 2 ** 30)) as { timeS: number };
-    msB.push(performance.now() - t0);
-    simB_t = out.timeS;
-  }, { iterations: 3, warmupIterations: 1, teardown: () => { if (msB.length >= 4) report('512-GPU ring all-reduce (flow)', msB, simB_t); } });
+  bench(
+    'ring all-reduce, 512 GPUs on one switch, flow, 1 GiB',
+    () => {
+      const sim = new Simulator();
+      const topo = buildTopology(
+        'switch',
+        Array.from({ length: 64 }, () => node),
+      );
+      const comm = new Communicator(sim, createNetworkModel('flow', sim, topo));
+      const t0 = performance.now();
+      const out = sim.run(
+        comm.allReduce(
+          Array.from({ length: 512 }, (_, i) => i),
+          2 ** 30,
+        ),
+      ) as { timeS: number };
+      msB.push(performance.now() - t0);
+      simB_t = out.timeS;
+    },
+    {
+      iterations: 3,
+      warmupIterations: 1,
+      teardown: () => {
+        if (msB.length >= 4) report('512-GPU ring all-reduce (flow)', msB, simB_t);
+      },
+    },
+  );
 });

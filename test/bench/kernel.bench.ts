@@ -41,8 +41,10 @@ function workload(label: string, procs: number, each: number): void {
         if (all.length < WARMUP + ITERATIONS) return;
         const rates = all.slice(WARMUP).sort((a, b) => a - b);
         const median = rates[Math.floor(rates.length / 2)]!;
-        console.log(`[kernel] ${label}: ${events.get(label)} events, median ${(median / 1e6).toFixed(2)} M events/s ` +
-          `(${(median / 0.6e6).toFixed(1)}× SimPy's 0.6 M/s)`);
+        console.log(
+          `[kernel] ${label}: ${events.get(label)} events, median ${(median / 1e6).toFixed(2)} M events/s ` +
+            `(${(median / 0.6e6).toFixed(1)}× SimPy's 0.6 M/s)`,
+        );
       },
     },
   );

@@ -54,8 +54,10 @@ describe('flow network model', () => {
         // tinybench calls teardown after the warm-up too; report once, on measured iterations only.
         if (wall.length < WARMUP + ITERATIONS) return;
         const s = wall.slice(WARMUP).sort((a, b) => a - b);
-        console.log(`[network] flow ring all-reduce 1 GiB × ${N} GPUs: median ${s[Math.floor(s.length / 2)]!.toFixed(3)} s real ` +
-          `(${2 * (N - 1)} steps, simulated ${(simulated * 1e3).toFixed(3)} ms)`);
+        console.log(
+          `[network] flow ring all-reduce 1 GiB × ${N} GPUs: median ${s[Math.floor(s.length / 2)]!.toFixed(3)} s real ` +
+            `(${2 * (N - 1)} steps, simulated ${(simulated * 1e3).toFixed(3)} ms)`,
+        );
       },
     },
   );

@@ -9,13 +9,25 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { scaleScenario } from './scale-scenario.ts';
 
 describe('dtsim run, timing-only', () => {
-  bench('sync-allreduce, 4,096 GPUs × 1,000 steps', () => {
-    runScenario(scaleScenario(1000), 0);
-  }, { iterations: 3, warmupIterations: 1 });
-  bench('sync-allreduce with 25 MB buckets, 4,096 GPUs × 1,000 steps', () => {
-    runScenario(scaleScenario(1000, 'sync-allreduce', 25e6), 0);
-  }, { iterations: 3, warmupIterations: 1 });
-  bench('local-sgd H=4, 4,096 GPUs × 1,000 steps', () => {
-    runScenario(scaleScenario(1000, 'local-sgd'), 0);
-  }, { iterations: 3, warmupIterations: 1 });
+  bench(
+    'sync-allreduce, 4,096 GPUs × 1,000 steps',
+    () => {
+      runScenario(scaleScenario(1000), 0);
+    },
+    { iterations: 3, warmupIterations: 1 },
+  );
+  bench(
+    'sync-allreduce with 25 MB buckets, 4,096 GPUs × 1,000 steps',
+    () => {
+      runScenario(scaleScenario(1000, 'sync-allreduce', 25e6), 0);
+    },
+    { iterations: 3, warmupIterations: 1 },
+  );
+  bench(
+    'local-sgd H=4, 4,096 GPUs × 1,000 steps',
+    () => {
+      runScenario(scaleScenario(1000, 'local-sgd'), 0);
+    },
+    { iterations: 3, warmupIterations: 1 },
+  );
 });

@@ -11,7 +11,14 @@ export function scaleScenario(steps: number, schedule = 'sync-allreduce', bucket
     seed: 1,
     mode: 'timing-only',
     cluster: {
-      nodes: [{ count: 512, gpusPerNode: 8, gpu: 'A100-80GB', nic: { bandwidth: bytesPerSecond(25e9), latency: seconds(5e-6) } }],
+      nodes: [
+        {
+          count: 512,
+          gpusPerNode: 8,
+          gpu: 'A100-80GB',
+          nic: { bandwidth: bytesPerSecond(25e9), latency: seconds(5e-6) },
+        },
+      ],
       network: { model: 'analytical', topology: { kind: 'switch', options: {} } },
       stragglers: [{ kind: 'lognormal', options: { sigma: 0.05 } }],
     },
@@ -33,4 +40,3 @@ export function scaleScenario(steps: number, schedule = 'sync-allreduce', bucket
     output: { trace: false, traceLimit: 0, updates: false },
   };
 }
-

@@ -96,7 +96,9 @@ function engineStep(b: number): number {
 
 function plainTfjsStep(tf: typeof TF, b: number): number {
   const init = initParams(model.layout, rng.fork('init'));
-  const vars = model.layout.entries.map((e) => tf.variable(tf.tensor(init.subarray(e.offset, e.offset + e.size), [...e.shape])));
+  const vars = model.layout.entries.map((e) =>
+    tf.variable(tf.tensor(init.subarray(e.offset, e.offset + e.size), [...e.shape])),
+  );
   const opt = tf.train.sgd(0.05);
   const batches = Array.from({ length: 8 }, () => batchOf(b));
   let k = 0;
@@ -142,10 +144,19 @@ function cpuNow(): { machine: number; own: number } | null {
  * median seconds per call of each mode, and how busy other processes kept the machine meanwhile
  * (fraction of one core; threads need the second core, so a busy neighbour costs them most).
  */
-async function workerModes(n: number, b: number, modes: readonly Mode[]): Promise<Map<Mode, { secs: number; others: number }>> {
+async function workerModes(
+  n: number,
+  b: number,
+  modes: readonly Mode[],
+): Promise<Map<Mode, { secs: number; others: number }>> {
   const base = initParams(model.layout, rng.fork('init'));
   const shared = makeSnapshot(0, base);
-  const distinct: ParamSnapshot[] = Array.from({ length: n }, (_, r) => makeSnapshot(r, Float32Array.from(base, (v) => v * (1 + r * 1e-3))));
+  const distinct: ParamSnapshot[] = Array.from({ length: n }, (_, r) =>
+    makeSnapshot(
+      r,
+      Float32Array.from(base, (v) => v * (1 + r * 1e-3)),
+    ),
+  );
   const batches = Array.from({ length: n }, () => batchOf(b));
   const runs = new Map<Mode, () => void>();
   for (const mode of modes) {
@@ -206,8 +217,16 @@ describe('training engine', () => {
         const p = plainTfjsStep(tf, b);
         eng[b] = e;
         const gf = (6 * P * b) / e / 1e9;
-        rows.push([`2NN step b=${b}: engine`, `${(b / e).toFixed(0)} samples/s`, `${(e * 1e3).toFixed(2)} ms/step, ${gf.toFixed(1)} GFLOP/s (6·P·b)`]);
-        rows.push([`2NN step b=${b}: plain tfjs loop`, `${(b / p).toFixed(0)} samples/s`, `${(p * 1e3).toFixed(2)} ms/step; engine/plain = ${(p / e).toFixed(2)}×`]);
+        rows.push([
+          `2NN step b=${b}: engine`,
+          `${(b / e).toFixed(0)} samples/s`,
+          `${(e * 1e3).toFixed(2)} ms/step, ${gf.toFixed(1)} GFLOP/s (6·P·b)`,
+        ]);
+        rows.push([
+          `2NN step b=${b}: plain tfjs loop`,
+          `${(b / p).toFixed(0)} samples/s`,
+          `${(p * 1e3).toFixed(2)} ms/step; engine/plain = ${(p / e).toFixed(2)}×`,
+        ]);
       }
       const eff = (6 * P * 64) / eng[64]! / 1e9 / raw.gflops;
       rows.push(['engine b=64 vs raw matmul rate', `${(eff * 100).toFixed(0)} %`, 'target ≥ 60 %']);
@@ -232,14 +251,20 @@ describe('training engine', () => {
           const { secs, others } = t.get(m)!;
           const vs = m === 'separate' ? '' : `${(sep / secs).toFixed(2)}× separate`;
           const vs1 = m === 'mean-threads' ? `, ${(t.get('mean')!.secs / secs).toFixed(2)}× 1 thread` : '';
-          rows.push([`N=${n} workers b=${b}: ${label[m]}`, `${((n * b) / secs).toFixed(0)} samples/s`, `${vs}${vs1}`.padEnd(36) + `(others ${(others * 100).toFixed(0)} % CPU)`]);
+          rows.push([
+            `N=${n} workers b=${b}: ${label[m]}`,
+            `${((n * b) / secs).toFixed(0)} samples/s`,
+            `${vs}${vs1}`.padEnd(36) + `(others ${(others * 100).toFixed(0)} % CPU)`,
+          ]);
         }
       }
       await closeSharedThreadPool();
       const w0 = Math.max(...rows.map((r) => r[0].length));
       const w1 = Math.max(...rows.map((r) => r[1].length));
-      console.log(`\n[training] backend ${backend}, model ${model.name} (${P} parameters)\n` +
-        rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`).join('\n'));
+      console.log(
+        `\n[training] backend ${backend}, model ${model.name} (${P} parameters)\n` +
+          rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`).join('\n'),
+      );
     },
     { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
   );

@@ -38,18 +38,37 @@ await import('./bin/dtsim.js');
 `;
 
 function child(script: string, file: string, flags: string[]): string {
-  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script, file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script, file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   return `${r.stdout}\n${r.stderr}`;
 }
 
 const rows: string[][] = [['case', 'outcome', 'validate ms', 'RSS growth MB', 'dtsim validate s', 'peak RSS MB']];
 for (const c of writeValidateCases()) {
-  const inner = JSON.parse(child(IN_PROCESS, c.file, ['--expose-gc', '--import', 'tsx']).split('\n').find((l) => l.startsWith('{'))!) as { ms: number; growthMB: number; outcome: string };
-  const cliLine = child(CLI, c.file, []).split('\n').find((l) => l.startsWith('BENCH '));
-  const cli = cliLine === undefined ? { ms: NaN, peakMB: NaN } : (JSON.parse(cliLine.slice(6)) as { ms: number; peakMB: number });
+  const inner = JSON.parse(
+    child(IN_PROCESS, c.file, ['--expose-gc', '--import', 'tsx'])
+      .split('\n')
+      .find((l) => l.startsWith('{'))!,
+  ) as { ms: number; growthMB: number; outcome: string };
+  const cliLine = child(CLI, c.file, [])
+    .split('\n')
+    .find((l) => l.startsWith('BENCH '));
+  const cli =
+    cliLine === undefined ? { ms: NaN, peakMB: NaN } : (JSON.parse(cliLine.slice(6)) as { ms: number; peakMB: number });
   // A case meant to be valid that is rejected (or the reverse) no longer measures what its name says.
   const unexpected = c.valid !== (inner.outcome === 'ok') ? ` (expected ${c.valid ? 'ok' : 'rejected'})` : '';
-  rows.push([c.name, inner.outcome + unexpected, inner.ms.toFixed(0), inner.growthMB.toFixed(0), (cli.ms / 1000).toFixed(2), cli.peakMB.toFixed(0)]);
+  rows.push([
+    c.name,
+    inner.outcome + unexpected,
+    inner.ms.toFixed(0),
+    inner.growthMB.toFixed(0),
+    (cli.ms / 1000).toFixed(2),
+    cli.peakMB.toFixed(0),
+  ]);
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-for (const r of rows) console.log(r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  '));
+for (const r of rows)
+  console.log(r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  '));

@@ -16,5 +16,9 @@ const validate = (file: string): void => {
 };
 
 describe('dtsim validate at the limits', () => {
-  for (const c of writeValidateCases()) bench(`${c.name} (${c.valid ? 'valid' : 'rejected'})`, () => validate(c.file), { iterations: 3, warmupIterations: 1 });
+  for (const c of writeValidateCases())
+    bench(`${c.name} (${c.valid ? 'valid' : 'rejected'})`, () => validate(c.file), {
+      iterations: 3,
+      warmupIterations: 1,
+    });
 });

@@ -18,7 +18,11 @@ async function run(args: string[]): Promise<string> {
   return out;
 }
 
-const rows = (text: string): string[][] => text.split('\n').filter((l) => l.length > 0 && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));
+const rows = (text: string): string[][] =>
+  text
+    .split('\n')
+    .filter((l) => l.length > 0 && !l.startsWith('#'))
+    .map((l) => l.trim().split(/\s+/));
 
 describe('dtsim collective', () => {
   it('prints size, count, type, time, algbw and busbw = algbw·2(n−1)/n for an all-reduce sweep', async () => {
@@ -38,12 +42,15 @@ describe('dtsim collective', () => {
   it('reads a cluster file with quantity strings and writes the same numbers to CSV', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtsim-coll-'));
     const file = join(dir, 'c.yaml');
-    writeFileSync(file, [
-      'cluster:',
-      '  nodes:',
-      '    - { count: 4, gpusPerNode: 1, gpu: A100-80GB, intraNode: { bandwidth: "1000 GB/s", latency: "0.5 us" }, nic: { bandwidth: "80 Gbit/s", latency: "4.5 us" } }',
-      '  network: { model: flow, topology: { kind: switch } }',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'cluster:',
+        '  nodes:',
+        '    - { count: 4, gpusPerNode: 1, gpu: A100-80GB, intraNode: { bandwidth: "1000 GB/s", latency: "0.5 us" }, nic: { bandwidth: "80 Gbit/s", latency: "4.5 us" } }',
+        '  network: { model: flow, topology: { kind: switch } }',
+      ].join('\n'),
+    );
     const csv = join(dir, 'out.csv');
     const out = await run(['--cluster', file, '--op', 'all-gather', '-b', '1M', '-e', '1M', '--csv', csv]);
     // Ring all-gather on 4 ranks, 80 Gbit/s = 1e10 B/s, α = 5 µs: 3·(5e-6 + 2^20/4/1e10) = 93.6432 µs.
@@ -59,21 +66,39 @@ describe('dtsim collective', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtsim-coll-'));
     const cases: [string, string[], RegExp][] = [
       // Today's limit of 65,536 GPUs, before anything is built (this once ran out of memory).
-      ['huge.yaml', ['cluster:', '  nodes:', '    - { count: 1000000000, gpusPerNode: 8, gpu: A100-80GB }'], /huge\.yaml:3:16: cluster\.nodes\[0\]\.count: got 1000000000; expected an integer >= 1 and <= 65536/],
+      [
+        'huge.yaml',
+        ['cluster:', '  nodes:', '    - { count: 1000000000, gpusPerNode: 8, gpu: A100-80GB }'],
+        /huge\.yaml:3:16: cluster\.nodes\[0\]\.count: got 1000000000; expected an integer >= 1 and <= 65536/,
+      ],
       ['alias.yaml', ['cluster:', '  nodes: *nope'], /alias\.yaml:2:10: .*undefined alias \*nope/],
       ['tag.yaml', ['cluster:', '  nodes: !!python/object:os.system []'], /tag\.yaml:2:10: /],
       ['nocluster.yaml', ['name: x'], /nocluster\.yaml:1:1: cluster: expected a cluster: mapping/],
-      ['bw.yaml', ['cluster:', '  nodes: [{ gpu: A100-80GB, nic: { bandwidth: 25 } }]'], /bw\.yaml:2:47: cluster\.nodes\[0\]\.nic\.bandwidth: got 25; write it with a unit/],
+      [
+        'bw.yaml',
+        ['cluster:', '  nodes: [{ gpu: A100-80GB, nic: { bandwidth: 25 } }]'],
+        /bw\.yaml:2:47: cluster\.nodes\[0\]\.nic\.bandwidth: got 25; write it with a unit/,
+      ],
     ];
     for (const [name, lines, why] of cases) {
       const file = join(dir, name);
       writeFileSync(file, `${lines.join('\n')}\n`);
-      const err = await run(['--cluster', file, '-b', '8', '-e', '8']).then(() => undefined, (e: unknown) => e);
+      const err = await run(['--cluster', file, '-b', '8', '-e', '8']).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ScenarioError);
       expect((err as Error).message).toMatch(why);
     }
     // A whole scenario file works too: its cluster block is read, the rest is not.
-    const out = await run(['--cluster', resolve(import.meta.dirname, '../../scenarios/hetero-cluster.yaml'), '-b', '1M', '-e', '1M']);
+    const out = await run([
+      '--cluster',
+      resolve(import.meta.dirname, '../../scenarios/hetero-cluster.yaml'),
+      '-b',
+      '1M',
+      '-e',
+      '1M',
+    ]);
     expect(rows(out)).toHaveLength(1);
   });
 

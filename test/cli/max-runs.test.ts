@@ -41,7 +41,9 @@ describe('--max-runs', () => {
     writeFileSync(f, BIG);
     const refused = await validate([f]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain(`${f}:5:1: sweep: the sweep has 1200 points (1200); at most 1000 runs are allowed (raise it with --max-runs N)`);
+    expect(refused.err).toContain(
+      `${f}:5:1: sweep: the sweep has 1200 points (1200); at most 1000 runs are allowed (raise it with --max-runs N)`,
+    );
     const ok = await validate([f, '--max-runs', '1200']);
     expect(ok.out).toBe(`ok ${f}: 1200 runs, 2 workers\n`);
     const silly = await validate([f, '--max-runs', '0']);
@@ -50,7 +52,9 @@ describe('--max-runs', () => {
 
   it('is passed through by dtsim run, which then writes nothing for a sweep over it', async () => {
     const out = join(dir, 'run');
-    await expect(runFile(SMALL, { out, quiet: true, maxRuns: '2' }, 'wasm')).rejects.toThrow(/the sweep has 3 points \(3\); at most 2 runs are allowed/);
+    await expect(runFile(SMALL, { out, quiet: true, maxRuns: '2' }, 'wasm')).rejects.toThrow(
+      /the sweep has 3 points \(3\); at most 2 runs are allowed/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -19,8 +19,8 @@ describe('dtsim program', () => {
   });
 
   it('rejects an unknown backend with the allowed choices', () => {
-    expect(() => execFileSync(process.execPath, [BIN, '--backend', 'gpu'], { encoding: 'utf8', stdio: 'pipe' })).toThrow(
-      /Allowed choices are tfjs-node-gpu, tfjs-node, wasm, cpu/,
-    );
+    expect(() =>
+      execFileSync(process.execPath, [BIN, '--backend', 'gpu'], { encoding: 'utf8', stdio: 'pipe' }),
+    ).toThrow(/Allowed choices are tfjs-node-gpu, tfjs-node, wasm, cpu/);
   });
 });

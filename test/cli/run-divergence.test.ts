@@ -14,12 +14,17 @@ const BIN = resolve(import.meta.dirname, '../../bin/dtsim.js');
 const root = mkdtempSync(join(tmpdir(), 'dtsim-diverge-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const column = (rows: string[][], name: (typeof SUMMARY_COLUMNS)[number]): string[] => rows.slice(1).map((r) => r[SUMMARY_COLUMNS.indexOf(name)]!);
+const column = (rows: string[][], name: (typeof SUMMARY_COLUMNS)[number]): string[] =>
+  rows.slice(1).map((r) => r[SUMMARY_COLUMNS.indexOf(name)]!);
 
 describe('dtsim run on a diverging scenario', () => {
   it('stops only the diverging sweep point, flags it in summary.csv and in the printed table, and exits 0', () => {
     const out = join(root, 'lr100');
-    const stdout = execFileSync(process.execPath, [BIN, 'run', FIXTURE, '--set', 'training.optimizer.learningRate=100', '--out', out], { encoding: 'utf8' });
+    const stdout = execFileSync(
+      process.execPath,
+      [BIN, 'run', FIXTURE, '--set', 'training.optimizer.learningRate=100', '--out', out],
+      { encoding: 'utf8' },
+    );
 
     const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'));
     expect(summary[0]).toEqual([...SUMMARY_COLUMNS]);
@@ -39,14 +44,17 @@ describe('dtsim run on a diverging scenario', () => {
 
     // The printed table: the description on top, run 1's accuracy marked, and a footnote saying why.
     const lines = stdout.split('\n');
-    expect(lines[0]).toBe('Two models on one task at the learning rate given with --set; one of them is expected to diverge.');
-    const row = (id: number): string => lines.find((l) => new RegExp(`^\\s+${id}  (logistic-regression|mlp) `).test(l))!;
+    expect(lines[0]).toBe(
+      'Two models on one task at the learning rate given with --set; one of them is expected to diverge.',
+    );
+    const row = (id: number): string =>
+      lines.find((l) => new RegExp(`^\\s+${id}  (logistic-regression|mlp) `).test(l))!;
     expect(row(0)).not.toContain('!');
     expect(row(1)).toMatch(/ ! NaN /);
     expect(stdout.replace(/\s+/g, ' ')).toContain(`! run 1 ${stopped!}; the run stopped there.`);
   }, 60_000);
 
-  it('flags nothing at the scenario\'s own learning rate', async () => {
+  it("flags nothing at the scenario's own learning rate", async () => {
     const { dir, results } = await runFile(FIXTURE, { out: join(root, 'lr01'), quiet: true }, 'wasm');
     expect(results.map((r) => r.divergence)).toEqual([undefined, undefined]);
     const summary = parseCsv(readFileSync(join(dir, 'summary.csv'), 'utf8'));

@@ -3,7 +3,17 @@
  * and SIGTERM while it writes, and a run at 16,384 GPUs with the default outputs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,7 +42,11 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 function dtsim(args: readonly string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +59,11 @@ describe('dtsim run: folders it refuses', () => {
     mkdirSync(join(work, 'data'));
     writeFileSync(join(work, 'data', 'raw.csv'), '1,2\n');
     const before = snapshot(work);
-    for (const args of [['run', 's.yaml', '--out', '.'], ['run', 's.yaml', '--set', 'output.dir=.'], ['run', 's.yaml', '--out', './']]) {
+    for (const args of [
+      ['run', 's.yaml', '--out', '.'],
+      ['run', 's.yaml', '--set', 'output.dir=.'],
+      ['run', 's.yaml', '--out', './'],
+    ]) {
       const r = dtsim(args, work);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^dtsim: cannot write results to .*work .*it is the current folder/);
@@ -66,7 +84,9 @@ describe('dtsim run: folders it refuses', () => {
     const cases: [string, string, RegExp][] = [
       [LONG, '/', /it is the filesystem root/],
       // (Only where the home folder is a folder of its own, not the root of a container.)
-      ...(dirname(homedir()) === homedir() ? [] : [[LONG, homedir(), /it is your home folder/] as [string, string, RegExp]]),
+      ...(dirname(homedir()) === homedir()
+        ? []
+        : [[LONG, homedir(), /it is your home folder/] as [string, string, RegExp]]),
       [LONG, user, /did not write .*thesis\.tex/],
       [LONG, '/proc/dtsim/x', /cannot create a folder in \/proc/],
       [LONG, '/dev/null', /exists and is not a folder/],
@@ -74,7 +94,10 @@ describe('dtsim run: folders it refuses', () => {
       [join(scenarioHome, 'sub', 'long.yaml'), scenarioHome, /contains the scenario file/],
     ];
     for (const [file, out, why] of cases) {
-      const err = await runFile(file, { out, quiet: true }).then(() => undefined, (e: unknown) => e);
+      const err = await runFile(file, { out, quiet: true }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OutputDirError);
       expect((err as Error).message).toMatch(why);
       expect((err as Error).message).toContain(resolve(out));
@@ -90,14 +113,21 @@ describe('dtsim run: folders it refuses', () => {
     await runFile(SMALL, { out, quiet: true, set: ['training.stop.updates=5'] }, 'wasm');
     expect(readFileSync(join(out, 'summary.csv'), 'utf8')).toBe(first);
     writeFileSync(join(out, 'my-plot.png'), 'png');
-    await expect(runFile(SMALL, { out, quiet: true, set: ['training.stop.updates=5'] }, 'wasm')).rejects.toThrow(/files dtsim did not write \(my-plot\.png\)/);
+    await expect(runFile(SMALL, { out, quiet: true, set: ['training.stop.updates=5'] }, 'wasm')).rejects.toThrow(
+      /files dtsim did not write \(my-plot\.png\)/,
+    );
     expect(readFileSync(join(out, 'my-plot.png'), 'utf8')).toBe('png');
   }, 60_000);
 });
 
 /** Starts a big run and sends `signal` as soon as its temporary results folder appears. */
-async function interruptWhileWriting(out: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
-  const child = spawn(process.execPath, [BIN, 'run', BIG, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function interruptWhileWriting(
+  out: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
+  const child = spawn(process.execPath, [BIN, 'run', BIG, '--out', out, '--quiet'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
@@ -115,7 +145,10 @@ async function interruptWhileWriting(out: string, signal: NodeJS.Signals): Promi
 }
 
 describe('dtsim run: interrupted while writing', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`removes the temporary folder on ${signal}, keeps the previous results and exits ${code} with one line`, async () => {
       const out = join(root, `sig-${signal}`);
       // Previous results of the same scenario, which must survive the interrupted run untouched.
@@ -124,7 +157,11 @@ describe('dtsim run: interrupted while writing', () => {
       const r = await interruptWhileWriting(out, signal);
       expect(r.sawTemp).toBe(true);
       expect(r.code).toBe(code);
-      expect(r.stderr).toMatch(new RegExp(`^dtsim: interrupted by ${signal} while writing results; removed the unfinished folder .*\\.tmp-\\d+-\\d+; .* is as it was before the run\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^dtsim: interrupted by ${signal} while writing results; removed the unfinished folder .*\\.tmp-\\d+-\\d+; .* is as it was before the run\\n$`,
+        ),
+      );
       expect(readdirSync(root).filter((f) => f.startsWith(`sig-${signal}.`))).toEqual([]);
       expect(snapshot(out)).toEqual(before);
     }, 60_000);
@@ -138,7 +175,9 @@ describe('dtsim run at 16,384 GPUs with the default outputs', () => {
     const r = dtsim(['run', SCALE, '--out', out, '--set', 'cluster.nodes[0].count=2048', '--set', 'output=null'], root);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/note run 0: no updates\.csv rows: output\.updates is off by default above 1,024 workers \(this run has 16,384\)/);
+    expect(r.stdout).toMatch(
+      /note run 0: no updates\.csv rows: output\.updates is off by default above 1,024 workers \(this run has 16,384\)/,
+    );
     expect(r.stdout).toMatch(/note run 0: trace\.json keeps the first 200,000 spans of /);
     const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'));
     expect(summary[1]![summary[0]!.indexOf('workers')]).toBe('16384');

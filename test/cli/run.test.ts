@@ -39,9 +39,9 @@ describe('dtsim run', () => {
 
   it('writes nothing when the scenario is invalid, and names every problem', async () => {
     const out = join(root, 'bad');
-    await expect(runFile(SMALL, { out, quiet: true, set: ['training.stop.updates=-1', 'workload.batchSize=zero'] }, 'wasm')).rejects.toThrow(
-      /stop\.updates[\s\S]*batchSize|batchSize[\s\S]*stop\.updates/,
-    );
+    await expect(
+      runFile(SMALL, { out, quiet: true, set: ['training.stop.updates=-1', 'workload.batchSize=zero'] }, 'wasm'),
+    ).rejects.toThrow(/stop\.updates[\s\S]*batchSize|batchSize[\s\S]*stop\.updates/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -57,13 +57,17 @@ describe('dtsim run', () => {
 
   it('leaves no results folder (and no temporary one) when interrupted', async () => {
     const out = join(root, 'interrupted');
-    const child = spawn(process.execPath, [BIN, 'run', LONG, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', LONG, '--out', out, '--quiet'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Long enough for start-up and to be well inside the simulation.
     await new Promise((r) => setTimeout(r, 4000));
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(c ?? (sig === null ? null : 130))));
+    const code = await new Promise<number | null>((r) =>
+      child.on('close', (c, sig) => r(c ?? (sig === null ? null : 130))),
+    );
     expect(code).not.toBe(0);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(root).filter((f) => f.startsWith('interrupted'))).toEqual([]);

@@ -44,14 +44,19 @@ describe('dtsim validate', () => {
   });
 
   it('prints every problem of every bad file with file:line:col and sets exit code 1', async () => {
-    const bad = file('bad.yaml', 'name: bad\ncluster: { nodes: [{ gpu: A100 }] }\ntraining: { schedule: { kind: hogwild } }\n');
+    const bad = file(
+      'bad.yaml',
+      'name: bad\ncluster: { nodes: [{ gpu: A100 }] }\ntraining: { schedule: { kind: hogwild } }\n',
+    );
     const good = file('good2.yaml', GOOD);
     const r = await run([bad, good]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^ok .*good2\.yaml: 1 run, 8 workers$/m);
     expect(r.err).toContain(`invalid scenario ${bad} (2 problems):`);
     expect(r.err).toContain(`${bad}:2:27: cluster.nodes[0].gpu: unknown GPU "A100"`);
-    expect(r.err).toContain(`${bad}:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd`);
+    expect(r.err).toContain(
+      `${bad}:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd`,
+    );
   });
 
   it("reports a schedule's own check against the cluster at its option, with the other errors", async () => {
@@ -79,7 +84,9 @@ describe('dtsim validate', () => {
   it('reports a JSON syntax error with its line and column', async () => {
     const f = file('bad.json', '{\n  "name": "x",\n  "cluster": { "nodes": [ { "gpu": "T4" }, ] }\n}\n');
     const r = await run([f]);
-    expect(r.err).toContain(`${f}:3:44: invalid JSON: Unexpected token ']'; expected another element (JSON allows no trailing comma)`);
+    expect(r.err).toContain(
+      `${f}:3:44: invalid JSON: Unexpected token ']'; expected another element (JSON allows no trailing comma)`,
+    );
   });
 
   it('validates without loading TensorFlow.js', () => {
@@ -94,14 +101,20 @@ describe('dtsim validate', () => {
       const failed = await validateFiles([${JSON.stringify(f)}], {}, { out: (t) => process.stdout.write(t), err: (t) => process.stdout.write(t) });
       console.log('failed', failed);
     `;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/^ok .*tf\.yaml: 1 run, 8 workers\nfailed 0\n$/);
   });
 
   it('validates every shipped scenario, formulas included, without loading mathjs', () => {
     // ESM imports of mathjs fail outright; CommonJS requires (how dtsim loaded it lazily until formulas
     // got their own parser) are recorded. local-sgd-period has a formula: learningRate: "0.05 * workers / 8".
-    const files = readdirSync(resolve(import.meta.dirname, '../../scenarios')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `scenarios/${f}`);
+    const files = readdirSync(resolve(import.meta.dirname, '../../scenarios'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => `scenarios/${f}`);
     expect(files).toContain('scenarios/local-sgd-period.yaml');
     const hooks = `export async function resolve(s, c, next) { if (s === 'mathjs' || s.startsWith('mathjs/')) throw new Error('imported ' + s); return next(s, c); }`;
     const script = `
@@ -122,7 +135,10 @@ describe('dtsim validate', () => {
         console.log('mathjs:', required.join(',') || 'none');
       }
     `;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      encoding: 'utf8',
+    });
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(2 * files.length);
     files.forEach((f, i) => {

@@ -9,7 +9,13 @@ import { switchTopology } from '../../src/network/switch-topology.ts';
 import { createNetworkModel } from '../../src/network/network-models.ts';
 import { Communicator } from '../../src/collectives/communicator.ts';
 import type { CollectiveOutcome } from '../../src/collectives/communicator.ts';
-import { DGX_A100_FIT_POINTS, DGX_A100_HOLDOUT_POINTS, DGX_A100_RING_FIT, calibrationErrors, fitRingModel } from '../../src/collectives/calibration.ts';
+import {
+  DGX_A100_FIT_POINTS,
+  DGX_A100_HOLDOUT_POINTS,
+  DGX_A100_RING_FIT,
+  calibrationErrors,
+  fitRingModel,
+} from '../../src/collectives/calibration.ts';
 import { PRESETS, presetNodes } from '../../src/collectives/presets.ts';
 import { gpuSpec } from '../../src/hardware/gpu-catalog.ts';
 

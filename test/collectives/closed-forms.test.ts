@@ -15,7 +15,14 @@ const B = 1e10;
 const alpha = 5e-6;
 const FAST = { alpha: 0, bandwidth: 1e15 }; // intra links unused: one GPU per node
 
-function allReduce(topoNodes: number, gpus: number, intra: { alpha: number; bandwidth: number }, nic: { alpha: number; bandwidth: number }, group: number[], opts: CollectiveOptions): CollectiveOutcome<Float32Array> {
+function allReduce(
+  topoNodes: number,
+  gpus: number,
+  intra: { alpha: number; bandwidth: number },
+  nic: { alpha: number; bandwidth: number },
+  group: number[],
+  opts: CollectiveOptions,
+): CollectiveOutcome<Float32Array> {
   const sim = new Simulator();
   const comm = new Communicator(sim, fakeAnalytical(fakeTopology(topoNodes, gpus, intra, nic)));
   const ev = comm.allReduce(group, n, opts);
@@ -55,7 +62,11 @@ describe('closed forms on the analytical model', () => {
     // k = 1: 2[5e-6 + max(1e-2, 8e-2)] = 160.01 ms; k = 8: 2[5e-6 + max(1e-2, 1e-2)] = 20.01 ms.
     for (const k of [1, 8]) {
       const servers = range(k).map((s) => N + s);
-      const out = allReduce(N + k, 1, FAST, { alpha, bandwidth: B }, range(N), { algorithm: 'parameter-server', shards: k, servers });
+      const out = allReduce(N + k, 1, FAST, { alpha, bandwidth: B }, range(N), {
+        algorithm: 'parameter-server',
+        shards: k,
+        servers,
+      });
       const expected = 2 * (alpha + Math.max(n / B, (N * n) / (k * B)));
       expect(rel(out.timeS, expected)).toBeLessThan(1e-9);
     }
@@ -69,12 +80,16 @@ describe('closed forms on the analytical model', () => {
     //   G·(n/G)/M = n/M per step).
     // Flat ring over 32 ranks: its slowest hop crosses a NIC: 2(N−1)α_out + 2(N−1)/N·n/B_NIC
     //   = 62·5e-6 + 62/32·1e-2 = 19.685 ms.
-    const G = 8, M = 4, inB = 1e11, inA = 2e-6;
+    const G = 8,
+      M = 4,
+      inB = 1e11,
+      inA = 2e-6;
     const intra = { alpha: inA, bandwidth: inB };
     const nic = { alpha, bandwidth: B };
     const hier = allReduce(M, G, intra, nic, range(G * M), { algorithm: 'hierarchical' }).timeS;
     const flatT = allReduce(M, G, intra, nic, range(G * M), { algorithm: 'ring' }).timeS;
-    const expHier = 2 * ((G - 1) * inA + ((G - 1) / G) * (n / inB)) + 2 * (M - 1) * alpha + ((2 * (M - 1)) / M) * (n / B);
+    const expHier =
+      2 * ((G - 1) * inA + ((G - 1) / G) * (n / inB)) + 2 * (M - 1) * alpha + ((2 * (M - 1)) / M) * (n / B);
     const expFlat = 2 * (G * M - 1) * alpha + ((2 * (G * M - 1)) / (G * M)) * (n / B);
     expect(rel(hier, expHier)).toBeLessThan(1e-9);
     expect(rel(flatT, expFlat)).toBeLessThan(1e-9);
@@ -90,7 +105,11 @@ describe('closed forms on the analytical model', () => {
 
   it('F25: a single parameter server sends N·n per step (incast on the way in)', () => {
     // Pull: the one shard sends n to each of the N workers; each worker pushes n to it.
-    const out = allReduce(N + 1, 1, FAST, { alpha, bandwidth: B }, range(N), { algorithm: 'parameter-server', shards: 1, servers: [N] });
+    const out = allReduce(N + 1, 1, FAST, { alpha, bandwidth: B }, range(N), {
+      algorithm: 'parameter-server',
+      shards: 1,
+      servers: [N],
+    });
     expect(rel(out.bytesPerRank[N]!, N * n)).toBeLessThan(1e-9);
     for (let w = 0; w < N; w++) expect(rel(out.bytesPerRank[w]!, n)).toBeLessThan(1e-9);
   });

@@ -14,10 +14,22 @@ export interface Hop {
 }
 
 /** Builds the fake topology: `nodes` × `gpus`, with optional per-node NIC overrides. */
-export function fakeTopology(nodes: number, gpus: number, intra: Hop, nic: Hop, nicOf: (node: number) => Hop = () => nic): Topology {
+export function fakeTopology(
+  nodes: number,
+  gpus: number,
+  intra: Hop,
+  nic: Hop,
+  nicOf: (node: number) => Hop = () => nic,
+): Topology {
   const links: Link[] = [];
   const add = (name: string, h: Hop, tier: Link['tier']): number => {
-    links.push({ id: links.length, name, bandwidth: h.bandwidth as BytesPerSecond, latency: (h.alpha / 2) as Seconds, tier });
+    links.push({
+      id: links.length,
+      name,
+      bandwidth: h.bandwidth as BytesPerSecond,
+      latency: (h.alpha / 2) as Seconds,
+      tier,
+    });
     return links.length - 1;
   };
   const up: number[] = [];

@@ -22,7 +22,13 @@ import { range, rel } from './fake-network.ts';
  * topology puts half of each LinkSpec's latency on the up link and half on the down link, so an
  * inter-node route's α is intraNode.latency + nic.latency = 0.5 + 4.5 = 5 µs.
  */
-function nodes(count: number, nicBw: (i: number) => number, nicLat = 4.5e-6, intraBw = 1e12, intraLat = 0.5e-6): NodeLinks[] {
+function nodes(
+  count: number,
+  nicBw: (i: number) => number,
+  nicLat = 4.5e-6,
+  intraBw = 1e12,
+  intraLat = 0.5e-6,
+): NodeLinks[] {
   return range(count).map((i) => ({
     gpus: 1,
     intraNode: { bandwidth: bytesPerSecond(intraBw), latency: seconds(intraLat) },
@@ -30,17 +36,28 @@ function nodes(count: number, nicBw: (i: number) => number, nicLat = 4.5e-6, int
   }));
 }
 
-function runOn(model: 'analytical' | 'flow', ns: NodeLinks[], op: CollectiveOp, size: number, algorithm: string, values?: Float32Array[]): CollectiveOutcome<unknown> {
+function runOn(
+  model: 'analytical' | 'flow',
+  ns: NodeLinks[],
+  op: CollectiveOp,
+  size: number,
+  algorithm: string,
+  values?: Float32Array[],
+): CollectiveOutcome<unknown> {
   const sim = new Simulator();
   const comm = new Communicator(sim, createNetworkModel(model, sim, switchTopology(ns)));
   const group = range(ns.reduce((s, x) => s + x.gpus, 0));
   const opts = { algorithm, ...(values === undefined ? {} : { values }) };
   const ev =
-    op === 'all-reduce' ? comm.allReduce(group, size, opts)
-    : op === 'reduce-scatter' ? comm.reduceScatter(group, size, opts)
-    : op === 'all-gather' ? comm.allGather(group, size, { algorithm })
-    : op === 'broadcast' ? comm.broadcast(group, size, { algorithm })
-    : comm.allToAll(group, size, { algorithm });
+    op === 'all-reduce'
+      ? comm.allReduce(group, size, opts)
+      : op === 'reduce-scatter'
+        ? comm.reduceScatter(group, size, opts)
+        : op === 'all-gather'
+          ? comm.allGather(group, size, { algorithm })
+          : op === 'broadcast'
+            ? comm.broadcast(group, size, { algorithm })
+            : comm.allToAll(group, size, { algorithm });
   return sim.run(ev) as CollectiveOutcome<unknown>;
 }
 
@@ -57,13 +74,23 @@ describe('collectives on the flow and analytical models', () => {
   it('ring all-reduce on the flow model over one switch equals the closed form', () => {
     // Route α = 0.5 µs (GPU links) + 4.5 µs (NICs) = 5 µs, bottleneck B = 10 GB/s (NIC).
     // Lock-step hops never share a link on a non-blocking switch, so each step is α + (n/N)/B exactly.
-    const N = 8, n = 1e8, B = 1e10, a = 5e-6;
-    const out = runOn('flow', nodes(N, () => B), 'all-reduce', n, 'ring');
+    const N = 8,
+      n = 1e8,
+      B = 1e10,
+      a = 5e-6;
+    const out = runOn(
+      'flow',
+      nodes(N, () => B),
+      'all-reduce',
+      n,
+      'ring',
+    );
     expect(rel(out.timeS, 2 * (N - 1) * a + ((2 * (N - 1)) / N) * (n / B))).toBeLessThan(1e-9);
   });
 
   it('agrees between the models for every algorithm on homogeneous single-GPU nodes', () => {
-    const N = 8, n = 3e7;
+    const N = 8,
+      n = 3e7;
     for (const algo of Object.values(COLLECTIVES)) {
       for (const op of algo.ops) {
         const ns = nodes(N, () => 1e10);
@@ -91,7 +118,8 @@ describe('collectives on the flow and analytical models', () => {
             if (algo.name === 'halving-doubling' && !isPow2(N)) continue;
             for (const op of algo.ops) {
               const t = runOn(model, ns, op, n, algo.name).timeS;
-              if (t < floor(op, N, n, B) * (1 - 1e-9)) throw new Error(`${algo.name} ${op} on ${model}: ${t} < floor ${floor(op, N, n, B)}`);
+              if (t < floor(op, N, n, B) * (1 - 1e-9))
+                throw new Error(`${algo.name} ${op} on ${model}: ${t} < floor ${floor(op, N, n, B)}`);
             }
           }
           return true;
@@ -109,7 +137,13 @@ describe('collectives on the flow and analytical models', () => {
         fc.array(fc.double({ min: 1e8, max: 1e11, noNaN: true }), { minLength: 9, maxLength: 9 }),
         fc.constantFrom<'analytical' | 'flow'>('analytical', 'flow'),
         (N, n, bws, model) => {
-          const t = runOn(model, nodes(N, (i) => bws[i]!), 'all-reduce', n, 'ring').timeS;
+          const t = runOn(
+            model,
+            nodes(N, (i) => bws[i]!),
+            'all-reduce',
+            n,
+            'ring',
+          ).timeS;
           return t >= floor('all-reduce', N, n, Math.min(...bws.slice(0, N))) * (1 - 1e-9);
         },
       ),
@@ -120,7 +154,10 @@ describe('collectives on the flow and analytical models', () => {
   it('lets one slow NIC set the pace of every ring step, on both models', () => {
     // Ring: T = 2(N−1)·max_hop(α_hop + (n/N)/B_hop); the two hops through node 5's NIC (into and out
     // of it) have B = 2.5 GB/s, every other hop 10 GB/s; all hops have α = 5 µs.
-    const N = 8, n = 1e8, a = 5e-6, slow = 2.5e9;
+    const N = 8,
+      n = 1e8,
+      a = 5e-6,
+      slow = 2.5e9;
     const ns = nodes(N, (i) => (i === 5 ? slow : 1e10));
     const expected = 2 * (N - 1) * (a + n / N / slow);
     for (const model of ['analytical', 'flow'] as const) {
@@ -129,12 +166,22 @@ describe('collectives on the flow and analytical models', () => {
   });
 
   it('returns the rank-order sum whatever the algorithm or model', () => {
-    const N = 8, len = 37;
-    const values = range(N).map((r) => Float32Array.from({ length: len }, (_, i) => Math.sin(r * 31 + i) * 10 ** (r % 4)));
+    const N = 8,
+      len = 37;
+    const values = range(N).map((r) =>
+      Float32Array.from({ length: len }, (_, i) => Math.sin(r * 31 + i) * 10 ** (r % 4)),
+    );
     const expected = reduceInRankOrder(values);
     for (const algo of Object.values(COLLECTIVES).filter((x) => x.ops.includes('all-reduce'))) {
       for (const model of ['analytical', 'flow'] as const) {
-        const out = runOn(model, nodes(N, () => 1e10), 'all-reduce', len * 4, algo.name, values);
+        const out = runOn(
+          model,
+          nodes(N, () => 1e10),
+          'all-reduce',
+          len * 4,
+          algo.name,
+          values,
+        );
         expect(out.result, `${algo.name} on ${model}`).toEqual(expected);
       }
     }
@@ -151,7 +198,9 @@ describe('collectives on the flow and analytical models', () => {
     const vals = g.map((r) => Float32Array.from({ length: 8 }, (_, i) => r * 100 + i));
     const rs = sim.run(comm.reduceScatter(g, 32, { values: vals })) as CollectiveOutcome<Float32Array[]>;
     expect(rs.result?.[1]).toEqual(Float32Array.from([2 + 600, 3 + 600].map((x, i) => 4 * (i + 2) + 600)));
-    const ag = sim.run(comm.allGather(g, 32, { values: g.map((r) => Float32Array.of(r, r)) })) as CollectiveOutcome<Float32Array>;
+    const ag = sim.run(
+      comm.allGather(g, 32, { values: g.map((r) => Float32Array.of(r, r)) }),
+    ) as CollectiveOutcome<Float32Array>;
     expect(ag.result).toEqual(Float32Array.of(0, 0, 1, 1, 2, 2, 3, 3));
     const bc = sim.run(comm.broadcast(g, 32, { root: 2, value: vals[2]! })) as CollectiveOutcome<Float32Array>;
     expect(bc.result).toEqual(vals[2]);
@@ -167,15 +216,22 @@ describe('collectives on the flow and analytical models', () => {
     sim.run(comm.allGather(range(4), 1000));
     // Ring all-reduce 2·3/4·1000 = 1500 per rank, all-gather 3/4·1000 = 750.
     expect([...comm.bytesSentPerRank]).toEqual([2250, 2250, 2250, 2250]);
-    expect(comm.records.map((r) => [r.op, r.bytesSent])).toEqual([['all-reduce', 6000], ['all-gather', 3000]]);
+    expect(comm.records.map((r) => [r.op, r.bytesSent])).toEqual([
+      ['all-reduce', 6000],
+      ['all-gather', 3000],
+    ]);
   });
 
   it('rejects what an algorithm cannot do, with a clear message', () => {
     const sim = new Simulator();
     const comm = new Communicator(sim, createNetworkModel('analytical', sim, switchTopology(nodes(6, () => 1e10))));
     expect(() => comm.allReduce(range(6), 1e6, { algorithm: 'halving-doubling' })).toThrow(/power-of-two group, got 6/);
-    expect(() => comm.allReduce(range(6), 1e6, { algorithm: 'nope' })).toThrow(/unknown collective algorithm 'nope'; known: ring/);
-    expect(() => comm.allToAll(range(6), 1e6, { algorithm: 'ring' })).toThrow(/does not implement all-to-all; algorithms for all-to-all: direct/);
+    expect(() => comm.allReduce(range(6), 1e6, { algorithm: 'nope' })).toThrow(
+      /unknown collective algorithm 'nope'; known: ring/,
+    );
+    expect(() => comm.allToAll(range(6), 1e6, { algorithm: 'ring' })).toThrow(
+      /does not implement all-to-all; algorithms for all-to-all: direct/,
+    );
     expect(() => comm.allReduce([0, 0], 1e6)).toThrow(/appears twice/);
   });
 });

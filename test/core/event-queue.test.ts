@@ -45,27 +45,34 @@ const time = fc.oneof(
   fc.constantFrom(0, 1e-9, 1e12, 5e-324, 1e300, -1e300),
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ push: fc.constant(true as const), time, priority: fc.integer({ min: 0, max: 2 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ push: fc.constant(true as const), time, priority: fc.integer({ min: 0, max: 2 }) }),
+  },
   { weight: 2, arbitrary: fc.constant({ push: false as const }) },
 );
 
 describe('EventQueue (calendar queue)', () => {
   it('pops in (time, priority, insertion) order for any interleaving of pushes and pops (property)', () => {
-    fc.assert(fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
         expect(run(ops)).toEqual(reference(ops));
-      }), {
-      numRuns: 300,
-    });
+      }),
+      {
+        numRuns: 300,
+      },
+    );
   });
 
   it('keeps order through many resizes and width changes', () => {
     // Phases with very different event spacing force the width to be re-estimated.
     const ops: Op[] = [];
     let s = 12345;
-    const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const scale of [1, 1e-6, 1e3, 0]) {
       for (let i = 0; i < 3000; i++) ops.push({ push: true, time: 5 + rnd() * scale, priority: i % 2 });
-      for (let i = 0; i < 2500; i++) ops.push(rnd() < 0.5 ? { push: false } : { push: true, time: 5 + rnd() * scale, priority: 1 });
+      for (let i = 0; i < 2500; i++)
+        ops.push(rnd() < 0.5 ? { push: false } : { push: true, time: 5 + rnd() * scale, priority: 1 });
     }
     expect(run(ops)).toEqual(reference(ops));
   });

@@ -6,7 +6,14 @@ import type { Seconds } from '../../src/core/units.ts';
 
 const s = (x: number) => x as Seconds;
 
-function job(sim: Simulator, res: Resource, name: string, arrive: number, work: number, log: string[]): ProcessGenerator<void> {
+function job(
+  sim: Simulator,
+  res: Resource,
+  name: string,
+  arrive: number,
+  work: number,
+  log: string[],
+): ProcessGenerator<void> {
   return (function* () {
     yield sim.timeout(s(arrive));
     const req = res.request();
@@ -28,7 +35,16 @@ describe('Resource', () => {
     sim.process(job(sim, gpu, 'c', 1, 1, log));
     sim.process(job(sim, gpu, 'd', 1, 1, log));
     sim.run();
-    expect(log).toEqual(['a start 0', 'b start 0', 'b end 2', 'c start 2', 'c end 3', 'd start 3', 'a end 4', 'd end 4']);
+    expect(log).toEqual([
+      'a start 0',
+      'b start 0',
+      'b end 2',
+      'c start 2',
+      'c end 3',
+      'd start 3',
+      'a end 4',
+      'd end 4',
+    ]);
   });
 
   it('integrates busy slots over time into utilisation', () => {

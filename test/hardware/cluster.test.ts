@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS, buildCluster } from '../../src/hardware/cluster.ts';
+import {
+  ClusterSpecError,
+  DEFAULT_INTRA_NODE_LINK,
+  DEFAULT_NIC_LINK,
+  MAX_CLUSTER_GPUS,
+  buildCluster,
+} from '../../src/hardware/cluster.ts';
 import type { NodeGroupSpec } from '../../src/hardware/cluster.ts';
 import { UnknownGpuError } from '../../src/hardware/gpu-catalog.ts';
 import { DeviceSpecError } from '../../src/hardware/device-spec.ts';
@@ -16,9 +22,16 @@ describe('buildCluster', () => {
       { count: 1, gpusPerNode: 2, gpu: 'v100-32gb', speed: 0.9 },
     ]);
     expect(c.devices.map((d) => [d.rank, d.node, d.localRank])).toEqual([
-      [0, 0, 0], [1, 0, 1], [2, 0, 2], [3, 0, 3],
-      [4, 1, 0], [5, 1, 1], [6, 1, 2], [7, 1, 3],
-      [8, 2, 0], [9, 2, 1],
+      [0, 0, 0],
+      [1, 0, 1],
+      [2, 0, 2],
+      [3, 0, 3],
+      [4, 1, 0],
+      [5, 1, 1],
+      [6, 1, 2],
+      [7, 1, 3],
+      [8, 2, 0],
+      [9, 2, 1],
     ]);
     expect(c.devices.slice(0, 8).every((d) => d.spec.name === 'H100-SXM' && d.speed === 1)).toBe(true);
     expect(c.devices.slice(8).every((d) => d.spec.name === 'V100-32GB' && d.speed === 0.9)).toBe(true);
@@ -55,14 +68,26 @@ describe('buildCluster', () => {
     bad({ ...ok, count: 0 }, ClusterSpecError, /^cluster\.nodes\[1\]\.count: got 0; expected an integer >= 1/);
     bad({ ...ok, gpusPerNode: 2.5 }, ClusterSpecError, /cluster\.nodes\[1\]\.gpusPerNode: got 2.5/);
     bad({ ...ok, speed: 0 }, ClusterSpecError, /cluster\.nodes\[1\]\.speed/);
-    bad({ ...ok, gpu: 'A100-80' }, UnknownGpuError, /cluster\.nodes\[1\]\.gpu: unknown GPU "A100-80"; did you mean A100-80GB/);
+    bad(
+      { ...ok, gpu: 'A100-80' },
+      UnknownGpuError,
+      /cluster\.nodes\[1\]\.gpu: unknown GPU "A100-80"; did you mean A100-80GB/,
+    );
     bad({ ...ok, gpu: { name: 'x' } }, DeviceSpecError, /cluster\.nodes\[1\]\.gpu\.peakFlops/);
-    bad({ ...ok, nic: { bandwidth: 0 as never, latency: seconds(0) } }, ClusterSpecError, /cluster\.nodes\[1\]\.nic\.bandwidth/);
+    bad(
+      { ...ok, nic: { bandwidth: 0 as never, latency: seconds(0) } },
+      ClusterSpecError,
+      /cluster\.nodes\[1\]\.nic\.bandwidth/,
+    );
     expect(() => buildCluster([])).toThrow(/at least one node group/);
   });
 
   it('has devices[r].rank === r and node GPU counts that add up (property)', () => {
-    const group = fc.record({ count: fc.integer({ min: 1, max: 4 }), gpusPerNode: fc.integer({ min: 1, max: 8 }), gpu: fc.constantFrom('A100-40GB', 'T4', 'MI300X') });
+    const group = fc.record({
+      count: fc.integer({ min: 1, max: 4 }),
+      gpusPerNode: fc.integer({ min: 1, max: 8 }),
+      gpu: fc.constantFrom('A100-40GB', 'T4', 'MI300X'),
+    });
     fc.assert(
       fc.property(fc.array(group, { minLength: 1, maxLength: 5 }), (groups) => {
         const c = buildCluster(groups);
@@ -83,12 +108,16 @@ describe('buildCluster', () => {
     expect(() => buildCluster([{ count: 1e9, gpusPerNode: 8, gpu: 'A100-80GB' }], 'cluster.nodes')).toThrow(
       new ClusterSpecError('cluster.nodes[0].count', 1e9, `an integer >= 1 and <= ${MAX_CLUSTER_GPUS}`),
     );
-    expect(() => buildCluster([{ count: 1, gpusPerNode: 1e308, gpu: 'A100-80GB' }])).toThrow(/nodes\[0\]\.gpusPerNode: got 1e\+308/);
+    expect(() => buildCluster([{ count: 1, gpusPerNode: 1e308, gpu: 'A100-80GB' }])).toThrow(
+      /nodes\[0\]\.gpusPerNode: got 1e\+308/,
+    );
     const twoGroups = [
       { count: MAX_CLUSTER_GPUS / 8, gpusPerNode: 8, gpu: 'A100-80GB' },
       { count: 1, gpusPerNode: 1, gpu: 'A100-80GB' },
     ];
-    expect(() => buildCluster(twoGroups)).toThrow(`nodes: got ${MAX_CLUSTER_GPUS + 1}; expected at most ${MAX_CLUSTER_GPUS} GPUs in all`);
+    expect(() => buildCluster(twoGroups)).toThrow(
+      `nodes: got ${MAX_CLUSTER_GPUS + 1}; expected at most ${MAX_CLUSTER_GPUS} GPUs in all`,
+    );
     expect(buildCluster(twoGroups.slice(0, 1)).devices).toHaveLength(MAX_CLUSTER_GPUS);
   });
 });

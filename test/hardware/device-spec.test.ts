@@ -28,10 +28,19 @@ describe('defineDeviceSpec', () => {
       expect(() => defineDeviceSpec(x, 'cluster.nodes[1].gpu')).toThrow(DeviceSpecError);
       expect(() => defineDeviceSpec(x, 'cluster.nodes[1].gpu')).toThrow(pattern);
     };
-    bad({ ...valid, peakFlops: { fp32: 1e13, fp16: -1 } }, /cluster\.nodes\[1\]\.gpu\.peakFlops\.fp16: got -1; expected a finite number > 0 in FLOP\/s/);
+    bad(
+      { ...valid, peakFlops: { fp32: 1e13, fp16: -1 } },
+      /cluster\.nodes\[1\]\.gpu\.peakFlops\.fp16: got -1; expected a finite number > 0 in FLOP\/s/,
+    );
     bad({ ...valid, peakFlops: { fp32: 1e13 } }, /peakFlops\.fp16: got nothing/);
-    bad({ ...valid, peakFlops: { fp32: 1e13, fp16: 1e14, int8: 1 } }, /peakFlops\.int8: .*a precision among fp32, tf32, fp16, bf16, fp8/);
-    bad({ ...valid, memoryBandwidth: '900 GB/s' }, /memoryBandwidth: got "900 GB\/s"; expected a finite number > 0 in B\/s/);
+    bad(
+      { ...valid, peakFlops: { fp32: 1e13, fp16: 1e14, int8: 1 } },
+      /peakFlops\.int8: .*a precision among fp32, tf32, fp16, bf16, fp8/,
+    );
+    bad(
+      { ...valid, memoryBandwidth: '900 GB/s' },
+      /memoryBandwidth: got "900 GB\/s"; expected a finite number > 0 in B\/s/,
+    );
     bad({ ...valid, efficiency: 1.5 }, /efficiency: got 1.5; expected a fraction of peak in \[0.001, 1\]/);
     bad({ ...valid, name: '' }, /gpu\.name: got ""/);
     bad({ ...valid, memoryBytez: 1 }, /gpu\.memoryBytez: .*no such field/);

@@ -31,15 +31,20 @@ describe('FailureModel', () => {
 
   it('is deterministic across instances and query orders, and prefix-stable (property)', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.double({ min: 0, max: 5000, noNaN: true }), fc.double({ min: 0, max: 5000, noNaN: true }), (seed, h1, h2) => {
-        const [lo, hi] = h1 <= h2 ? [h1, h2] : [h2, h1];
-        const a = new FailureModel(4, { mtbfS: 300, restartDelayS: 20 }, new Rng(seed));
-        const b = new FailureModel(4, { mtbfS: 300, restartDelayS: 20 }, new Rng(seed));
-        const big = a.failuresUntil(hi);
-        b.isUp(2, hi / 2);
-        expect(b.failuresUntil(lo)).toEqual(big.filter((f) => f.atS < lo));
-        expect(b.failuresUntil(hi)).toEqual(big);
-      }),
+      fc.property(
+        fc.integer(),
+        fc.double({ min: 0, max: 5000, noNaN: true }),
+        fc.double({ min: 0, max: 5000, noNaN: true }),
+        (seed, h1, h2) => {
+          const [lo, hi] = h1 <= h2 ? [h1, h2] : [h2, h1];
+          const a = new FailureModel(4, { mtbfS: 300, restartDelayS: 20 }, new Rng(seed));
+          const b = new FailureModel(4, { mtbfS: 300, restartDelayS: 20 }, new Rng(seed));
+          const big = a.failuresUntil(hi);
+          b.isUp(2, hi / 2);
+          expect(b.failuresUntil(lo)).toEqual(big.filter((f) => f.atS < lo));
+          expect(b.failuresUntil(hi)).toEqual(big);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -56,7 +61,18 @@ describe('FailureModel', () => {
   });
 
   it('places fixed failures, drops failures while down, and answers isUp and nextFailure', () => {
-    const m = new FailureModel(3, { restartDelayS: 30, at: [{ worker: 1, atS: 100 }, { worker: 1, atS: 120 }, { worker: 2, atS: 50, restartDelayS: 5 }] }, new Rng(0));
+    const m = new FailureModel(
+      3,
+      {
+        restartDelayS: 30,
+        at: [
+          { worker: 1, atS: 100 },
+          { worker: 1, atS: 120 },
+          { worker: 2, atS: 50, restartDelayS: 5 },
+        ],
+      },
+      new Rng(0),
+    );
     // The failure at 120 s falls inside [100, 130) and is dropped.
     expect(m.failuresUntil(1000)).toEqual([
       { worker: 2, atS: 50, restartAtS: 55 },
@@ -70,7 +86,16 @@ describe('FailureModel', () => {
   });
 
   it('counts two failures at one instant with no restart delay once', () => {
-    const m = new FailureModel(1, { at: [{ worker: 0, atS: 7 }, { worker: 0, atS: 7 }] }, new Rng(0));
+    const m = new FailureModel(
+      1,
+      {
+        at: [
+          { worker: 0, atS: 7 },
+          { worker: 0, atS: 7 },
+        ],
+      },
+      new Rng(0),
+    );
     expect(m.failuresUntil(10)).toEqual([{ worker: 0, atS: 7, restartAtS: 7 }]);
     // Zero down time: the worker is never observed down.
     expect(m.isUp(0, 7)).toBe(true);
@@ -87,7 +112,9 @@ describe('FailureModel', () => {
   it('rejects bad parameters', () => {
     expect(() => new FailureModel(2, { mtbfS: 0 }, new Rng(0))).toThrow(/mtbfS/);
     expect(() => new FailureModel(2, { restartDelayS: -1 }, new Rng(0))).toThrow(/restartDelayS/);
-    expect(() => new FailureModel(2, { at: [{ worker: 2, atS: 1 }] }, new Rng(0))).toThrow(/failures\.at\[0\]\.worker must be an integer in \[0, 1\]/);
+    expect(() => new FailureModel(2, { at: [{ worker: 2, atS: 1 }] }, new Rng(0))).toThrow(
+      /failures\.at\[0\]\.worker must be an integer in \[0, 1\]/,
+    );
     const m = new FailureModel(2, { mtbfS: 10 }, new Rng(0));
     expect(() => m.failuresUntil(Infinity)).toThrow(/horizonS/);
     expect(() => m.failuresOf(5, 1)).toThrow(/worker/);

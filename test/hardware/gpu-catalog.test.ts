@@ -1,8 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_CATALOG, GPU_NAMES, UnknownGpuError, catalogEntry, gpuSpec, nearestGpuNames, resolveGpu } from '../../src/hardware/gpu-catalog.ts';
+import {
+  GPU_CATALOG,
+  GPU_NAMES,
+  UnknownGpuError,
+  catalogEntry,
+  gpuSpec,
+  nearestGpuNames,
+  resolveGpu,
+} from '../../src/hardware/gpu-catalog.ts';
 import { PRECISIONS } from '../../src/hardware/device-spec.ts';
 
-const REQUIRED = ['V100-16GB', 'V100-32GB', 'A100-40GB', 'A100-80GB', 'H100-SXM', 'H100-PCIe', 'H200', 'L4', 'T4', 'A10', 'MI250X', 'MI300X', 'RTX-4090'];
+const REQUIRED = [
+  'V100-16GB',
+  'V100-32GB',
+  'A100-40GB',
+  'A100-80GB',
+  'H100-SXM',
+  'H100-PCIe',
+  'H200',
+  'L4',
+  'T4',
+  'A10',
+  'MI250X',
+  'MI300X',
+  'RTX-4090',
+];
 
 describe('GPU catalog', () => {
   it('holds every required GPU, each with a source and sane numbers', () => {

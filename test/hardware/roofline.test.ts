@@ -5,7 +5,13 @@ import { defineDeviceSpec } from '../../src/hardware/device-spec.ts';
 import { gpuSpec } from '../../src/hardware/gpu-catalog.ts';
 
 // A toy device with round numbers: 100 TFLOP/s fp16, 1 TB/s, efficiency 0.5.
-const toy = defineDeviceSpec({ name: 'toy', peakFlops: { fp32: 10e12, fp16: 100e12 }, memoryBandwidth: 1e12, memoryBytes: 1e9, efficiency: 0.5 });
+const toy = defineDeviceSpec({
+  name: 'toy',
+  peakFlops: { fp32: 10e12, fp16: 100e12 },
+  memoryBandwidth: 1e12,
+  memoryBytes: 1e9,
+  efficiency: 0.5,
+});
 
 describe('roofline', () => {
   it('times a compute-bound layer by its FLOPs', () => {
@@ -26,7 +32,10 @@ describe('roofline', () => {
 
   it('applies precision, efficiency and speed to the compute roof only', () => {
     // fp32: 1e12 / (10e12 · 0.8 · 2) = 0.0625 s; memory 1e9 / 1e12 = 0.001 s.
-    expect(layerTime(layerCost(1e12, 1e9), toy, { precision: 'fp32', efficiency: 0.8, speed: 2 })).toBeCloseTo(0.0625, 15);
+    expect(layerTime(layerCost(1e12, 1e9), toy, { precision: 'fp32', efficiency: 0.8, speed: 2 })).toBeCloseTo(
+      0.0625,
+      15,
+    );
     // Memory-bound time is unchanged by speed.
     expect(layerTime(layerCost(1e9, 4e9), toy, { precision: 'fp16', speed: 10 })).toBeCloseTo(4e-3, 15);
   });
@@ -52,7 +61,9 @@ describe('roofline', () => {
     expect(p.forward).toBeCloseTo(0.024, 15);
     expect(p.backward).toBeCloseTo(0.048, 15);
     expect(p.total).toBeCloseTo(0.072, 15);
-    expect(forwardBackwardTime([layerCost(1e12, 0)], toy, { precision: 'fp16', backwardFactor: 3 }).backward).toBeCloseTo(0.06, 15);
+    expect(
+      forwardBackwardTime([layerCost(1e12, 0)], toy, { precision: 'fp16', backwardFactor: 3 }).backward,
+    ).toBeCloseTo(0.06, 15);
   });
 
   it('rejects bad options and precisions the device lacks', () => {
@@ -66,13 +77,18 @@ describe('roofline', () => {
 
   it('is at least each roof and monotone in speed (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e15, noNaN: true }), fc.double({ min: 0, max: 1e12, noNaN: true }), fc.double({ min: 0.1, max: 10, noNaN: true }), (f, b, speed) => {
-        const c = layerCost(f, b);
-        const t = layerTiming(c, toy, { precision: 'fp16', speed });
-        expect(t.time).toBeGreaterThanOrEqual(t.computeTime);
-        expect(t.time).toBeGreaterThanOrEqual(t.memoryTime);
-        expect(layerTime(c, toy, { precision: 'fp16', speed: speed * 2 })).toBeLessThanOrEqual(t.time);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1e15, noNaN: true }),
+        fc.double({ min: 0, max: 1e12, noNaN: true }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (f, b, speed) => {
+          const c = layerCost(f, b);
+          const t = layerTiming(c, toy, { precision: 'fp16', speed });
+          expect(t.time).toBeGreaterThanOrEqual(t.computeTime);
+          expect(t.time).toBeGreaterThanOrEqual(t.memoryTime);
+          expect(layerTime(c, toy, { precision: 'fp16', speed: speed * 2 })).toBeLessThanOrEqual(t.time);
+        },
+      ),
     );
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../src/core/rng.ts';
-import { constantSlowdown, lognormalSlowdown, periodicSlowdown, spikeSlowdown } from '../../src/hardware/slowdown-models.ts';
+import {
+  constantSlowdown,
+  lognormalSlowdown,
+  periodicSlowdown,
+  spikeSlowdown,
+} from '../../src/hardware/slowdown-models.ts';
 import type { SlowdownModel } from '../../src/hardware/slowdown.ts';
 
 function factors(m: SlowdownModel, n: number, dtS = 1, worker = 0, seed = 9): number[] {

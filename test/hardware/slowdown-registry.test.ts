@@ -35,18 +35,26 @@ describe('STRAGGLER_MODELS', () => {
     expect(factors(spike, [0, 5, 9.9])).toEqual([4, 4, 4]);
     expect(createStraggler('lognormal', { sigma: 0, meanOne: false }).kind).toBe('lognormal');
     expect(() => createStraggler('lognormal', { sigma: 0.1, mu: 0, meanOne: true })).toThrow(/either mu or meanOne/);
-    expect(() => createStraggler('spike', { probability: 2, factor: 1, duration: 0 })).toThrow(/probability must be in \[0, 1\]/);
+    expect(() => createStraggler('spike', { probability: 2, factor: 1, duration: 0 })).toThrow(
+      /probability must be in \[0, 1\]/,
+    );
   });
 
   it('replays a trace from the text the caller read, named by its file in messages', () => {
     const m = createStraggler('trace', { file: 'slow.csv', text: 'time_s,worker,factor\n0,2,1.5\n10,2,1\n' });
     expect(factors(m, [0, 9, 10], 2)).toEqual([1.5, 1.5, 1]);
-    expect(() => createStraggler('trace', { file: 'bad.csv', text: 'time_s,worker\n' })).toThrow(/^bad\.csv:1: header must name columns/);
-    expect(() => createStraggler('trace', { file: 'a.csv', text: 'time_s,worker,factor\n' }, [0])).toThrow(/trace names its workers/);
+    expect(() => createStraggler('trace', { file: 'bad.csv', text: 'time_s,worker\n' })).toThrow(
+      /^bad\.csv:1: header must name columns/,
+    );
+    expect(() => createStraggler('trace', { file: 'a.csv', text: 'time_s,worker,factor\n' }, [0])).toThrow(
+      /trace names its workers/,
+    );
   });
 
   it('rejects an unknown kind listing the known ones, and a missing option', () => {
-    expect(() => createStraggler('slow', {})).toThrow("unknown straggler model 'slow' (known: constant, lognormal, spike, periodic, trace)");
+    expect(() => createStraggler('slow', {})).toThrow(
+      "unknown straggler model 'slow' (known: constant, lognormal, spike, periodic, trace)",
+    );
     expect(() => createStraggler('constant', {})).toThrow(/factor must be a number/);
   });
 });

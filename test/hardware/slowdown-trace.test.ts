@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../src/core/rng.ts';
-import { TraceParseError, parseSlowdownTrace, traceFactorAt, traceSlowdown } from '../../src/hardware/slowdown-trace.ts';
+import {
+  TraceParseError,
+  parseSlowdownTrace,
+  traceFactorAt,
+  traceSlowdown,
+} from '../../src/hardware/slowdown-trace.ts';
 
 const CSV = `# measured on cluster B
 worker,time_s,factor,note
@@ -30,7 +35,9 @@ describe('parseSlowdownTrace', () => {
     bad('0,1.5,1', /trace\.csv:2: worker must be an integer >= 0, got "1.5"/);
     bad('0,0', /trace\.csv:2: expected 3 fields, got 2/);
     bad('5,0,1\n\n5,0,2', /trace\.csv:4: worker 0: time_s 5 is not after 5 \(line 2\)/);
-    expect(() => parseSlowdownTrace('t,w,f\n0,0,1', 'x.csv')).toThrow(/x\.csv:1: header must name columns time_s, worker, factor/);
+    expect(() => parseSlowdownTrace('t,w,f\n0,0,1', 'x.csv')).toThrow(
+      /x\.csv:1: header must name columns time_s, worker, factor/,
+    );
     expect(() => parseSlowdownTrace('# only a comment\n', 'e.csv')).toThrow(/e\.csv:\d+: no header/);
   });
 });
@@ -47,15 +54,19 @@ describe('traceSlowdown', () => {
 
   it('agrees with a linear scan (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { maxLength: 30 }), fc.integer({ min: -5, max: 1010 }), (ts, q) => {
-        const timesS = [...ts].sort((a, b) => a - b);
-        const factors = timesS.map((_, i) => i + 2);
-        let expected = 1;
-        timesS.forEach((t, i) => {
-          if (t <= q) expected = factors[i]!;
-        });
-        expect(traceFactorAt({ timesS, factors }, q)).toBe(expected);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { maxLength: 30 }),
+        fc.integer({ min: -5, max: 1010 }),
+        (ts, q) => {
+          const timesS = [...ts].sort((a, b) => a - b);
+          const factors = timesS.map((_, i) => i + 2);
+          let expected = 1;
+          timesS.forEach((t, i) => {
+            if (t <= q) expected = factors[i]!;
+          });
+          expect(traceFactorAt({ timesS, factors }, q)).toBe(expected);
+        },
+      ),
     );
   });
 });

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { Rng } from '../../src/core/rng.ts';
 import { Slowdown } from '../../src/hardware/slowdown.ts';
 import type { SlowdownModel } from '../../src/hardware/slowdown.ts';
-import { constantSlowdown, lognormalSlowdown, periodicSlowdown, spikeSlowdown } from '../../src/hardware/slowdown-models.ts';
+import {
+  constantSlowdown,
+  lognormalSlowdown,
+  periodicSlowdown,
+  spikeSlowdown,
+} from '../../src/hardware/slowdown-models.ts';
 
 const models = (): SlowdownModel[] => [
   constantSlowdown({ factor: 1.5, workers: [1] }),
@@ -21,7 +26,10 @@ function series(s: Slowdown, worker: number, n: number): number[] {
 describe('Slowdown', () => {
   it('multiplies the factors of its models', () => {
     // Worker 1 at t = 0.5: constant 1.5 × periodic 2 (inside [0, 1)) = 3; worker 0 gets only the 2.
-    const s = new Slowdown([constantSlowdown({ factor: 1.5, workers: [1] }), periodicSlowdown({ periodS: 10, durationS: 1, factor: 2 })], new Rng(1));
+    const s = new Slowdown(
+      [constantSlowdown({ factor: 1.5, workers: [1] }), periodicSlowdown({ periodS: 10, durationS: 1, factor: 2 })],
+      new Rng(1),
+    );
     expect(s.taskFactor(1, 0.5)).toBe(3);
     expect(s.taskFactor(0, 0.5)).toBe(2);
     expect(s.taskFactor(0, 1)).toBe(1);
@@ -32,7 +40,9 @@ describe('Slowdown', () => {
     const a = new Slowdown(models(), new Rng(42).fork('stragglers'));
     const b = new Slowdown(models(), new Rng(42).fork('stragglers'));
     expect(series(a, 2, 200)).toEqual(series(b, 2, 200));
-    expect(series(new Slowdown(models(), new Rng(43)), 2, 50)).not.toEqual(series(new Slowdown(models(), new Rng(42)), 2, 50));
+    expect(series(new Slowdown(models(), new Rng(43)), 2, 50)).not.toEqual(
+      series(new Slowdown(models(), new Rng(42)), 2, 50),
+    );
   });
 
   it("keeps a worker's factors when other workers draw or are added (property)", () => {

@@ -23,7 +23,11 @@ describe('AnalyticalNetwork', () => {
     const sim = new Simulator();
     const net = new AnalyticalNetwork(sim, switchTopology(nodes(2, 4, 400e9, 1e-6, 50e9, 4e-6)));
     const times: number[] = [];
-    for (const [s, d] of [[0, 4], [1, 5]] as const) net.transfer(s, d, B(1e9)).onProcessed(() => times.push(sim.now));
+    for (const [s, d] of [
+      [0, 4],
+      [1, 5],
+    ] as const)
+      net.transfer(s, d, B(1e9)).onProcessed(() => times.push(sim.now));
     sim.run();
     expect(times).toEqual([5e-6 + 0.02, 5e-6 + 0.02]);
   });
@@ -58,6 +62,8 @@ describe('NETWORK_MODELS registry', () => {
     expect(Object.keys(NETWORK_MODELS)).toEqual(['analytical', 'flow', 'fixed']);
     expect(NETWORK_MODELS.flow.create(sim, t).kind).toBe('flow');
     expect(createNetworkModel('analytical', sim, t).kind).toBe('analytical');
-    expect(() => createNetworkModel('packet', sim, t)).toThrow(/unknown network model 'packet'; known: analytical, flow, fixed/);
+    expect(() => createNetworkModel('packet', sim, t)).toThrow(
+      /unknown network model 'packet'; known: analytical, flow, fixed/,
+    );
   });
 });

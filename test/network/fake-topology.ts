@@ -6,7 +6,11 @@ import type { Link, Topology } from '../../src/network/types.ts';
  * A topology with links of the given capacities (B/s) and latencies, whose route(src, dst) is
  * `routes[src][dst]` (rank r is node r). Routes not listed are empty.
  */
-export function fakeTopology(capacities: number[], routes: Record<number, Record<number, number[]>>, latencies?: number[]): Topology {
+export function fakeTopology(
+  capacities: number[],
+  routes: Record<number, Record<number, number[]>>,
+  latencies?: number[],
+): Topology {
   const links: Link[] = capacities.map((c, id) => ({
     id,
     name: `L${id}`,

@@ -27,7 +27,12 @@ describe('FixedNetwork', () => {
   });
 
   it('prices every collective at its fixed time through the communicator, and counts the same bytes as the analytical model', () => {
-    for (const [algorithm, size] of [['ring', 8], ['ring', 1e9], ['double-binary-tree', 1e6], ['halving-doubling', 4e8]] as const) {
+    for (const [algorithm, size] of [
+      ['ring', 8],
+      ['ring', 1e9],
+      ['double-binary-tree', 1e6],
+      ['halving-doubling', 4e8],
+    ] as const) {
       const sim = new Simulator();
       const comm = new Communicator(sim, new FixedNetwork(sim, topo(), { transferS: 0.01, collectiveS: 0.2 }));
       const out = sim.run(comm.allReduce([0, 1, 2, 3, 4, 5, 6, 7], size, { algorithm })) as { timeS: number };
@@ -43,7 +48,9 @@ describe('FixedNetwork', () => {
   it('needs both times, each finite and >= 0', () => {
     const sim = new Simulator();
     expect(() => createNetworkModel('fixed', sim, topo())).toThrow(/needs transferTime and collectiveTime/);
-    expect(() => new FixedNetwork(sim, topo(), { transferS: -1, collectiveS: 0 })).toThrow(/transferS must be a finite number of seconds >= 0/);
+    expect(() => new FixedNetwork(sim, topo(), { transferS: -1, collectiveS: 0 })).toThrow(
+      /transferS must be a finite number of seconds >= 0/,
+    );
     expect(createNetworkModel('fixed', sim, topo(), { transferS: 0, collectiveS: 1 }).kind).toBe('fixed');
   });
 });

@@ -15,7 +15,10 @@ import { node, nodes } from './helpers.ts';
 const B = (x: number) => x as Bytes;
 
 /** Starts each [src, dst, size, startTime] transfer and returns their completion times after a run. */
-function finishTimes(topology: Topology, transfers: [number, number, number, number][]): { times: number[]; net: FlowNetwork } {
+function finishTimes(
+  topology: Topology,
+  transfers: [number, number, number, number][],
+): { times: number[]; net: FlowNetwork } {
   const sim = new Simulator();
   const net = new FlowNetwork(sim, topology);
   const times = transfers.map(() => NaN);
@@ -137,7 +140,9 @@ describe('FlowNetwork', () => {
     fc.assert(
       fc.property(scenario, ({ gpus, leafSpine, transfers }) => {
         const t = build(gpus, leafSpine);
-        const list = transfers.map(([s, d, size, at]) => [s % t.ranks, d % t.ranks, size, at * 1e-6] as [number, number, number, number]);
+        const list = transfers.map(
+          ([s, d, size, at]) => [s % t.ranks, d % t.ranks, size, at * 1e-6] as [number, number, number, number],
+        );
         const { times, net } = finishTimes(t, list);
         const expected = new Float64Array(t.links.length);
         for (const [s, d, size] of list) for (const l of t.route(s, d)) expected[l]! += size;
@@ -151,35 +156,39 @@ describe('FlowNetwork', () => {
 
   it('never loads a link beyond its capacity, and never beats the contention-free time', () => {
     fc.assert(
-      fc.property(scenario, fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 20 }), ({ gpus, leafSpine, transfers }, probes) => {
-        const t = build(gpus, leafSpine);
-        const sim = new Simulator();
-        const net = new FlowNetwork(sim, t);
-        const late: string[] = [];
-        const over: string[] = [];
-        for (const [s0, d0, size, at] of transfers) {
-          const [s, d] = [s0 % t.ranks, d0 % t.ranks];
-          sim.schedule((at * 1e-6) as Seconds, () => {
-            const start = sim.now;
-            net.transfer(s, d, B(size)).onProcessed(() => {
-              // Contention-free time: path latency + size / bottleneck (what the analytical model gives).
-              const path = t.route(s, d);
-              const ideal = pathLatency(t, path) + (path.length > 0 ? size / pathBandwidth(t, path) : 0);
-              if (sim.now - start < ideal * (1 - 1e-9)) late.push(`${s}->${d}`);
+      fc.property(
+        scenario,
+        fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 20 }),
+        ({ gpus, leafSpine, transfers }, probes) => {
+          const t = build(gpus, leafSpine);
+          const sim = new Simulator();
+          const net = new FlowNetwork(sim, t);
+          const late: string[] = [];
+          const over: string[] = [];
+          for (const [s0, d0, size, at] of transfers) {
+            const [s, d] = [s0 % t.ranks, d0 % t.ranks];
+            sim.schedule((at * 1e-6) as Seconds, () => {
+              const start = sim.now;
+              net.transfer(s, d, B(size)).onProcessed(() => {
+                // Contention-free time: path latency + size / bottleneck (what the analytical model gives).
+                const path = t.route(s, d);
+                const ideal = pathLatency(t, path) + (path.length > 0 ? size / pathBandwidth(t, path) : 0);
+                if (sim.now - start < ideal * (1 - 1e-9)) late.push(`${s}->${d}`);
+              });
             });
-          });
-        }
-        for (const p of probes) {
-          sim.schedule((p * 1e-5) as Seconds, () => {
-            net.linkRates().forEach((r, l) => {
-              if (r > t.links[l]!.bandwidth * (1 + 1e-9)) over.push(`${t.links[l]!.name} at ${sim.now}`);
+          }
+          for (const p of probes) {
+            sim.schedule((p * 1e-5) as Seconds, () => {
+              net.linkRates().forEach((r, l) => {
+                if (r > t.links[l]!.bandwidth * (1 + 1e-9)) over.push(`${t.links[l]!.name} at ${sim.now}`);
+              });
             });
-          });
-        }
-        sim.run();
-        expect(over).toEqual([]);
-        expect(late).toEqual([]);
-      }),
+          }
+          sim.run();
+          expect(over).toEqual([]);
+          expect(late).toEqual([]);
+        },
+      ),
       { seed: 32, numRuns: 60 },
     );
   });

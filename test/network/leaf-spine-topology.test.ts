@@ -5,7 +5,8 @@ import { MAX_LEAF_SPINE_PAIRS, leafSpineTopology, leafSpineUplink } from '../../
 import { pathLatency } from '../../src/network/paths.ts';
 import { node, nodes, routeProblems } from './helpers.ts';
 
-const names = (t: ReturnType<typeof leafSpineTopology>, s: number, d: number): string[] => t.route(s, d).map((l) => t.links[l]!.name);
+const names = (t: ReturnType<typeof leafSpineTopology>, s: number, d: number): string[] =>
+  t.route(s, d).map((l) => t.links[l]!.name);
 
 describe('leafSpineTopology', () => {
   it(`refuses more than ${MAX_LEAF_SPINE_PAIRS} leaf–spine pairs before making a link`, () => {
@@ -13,7 +14,11 @@ describe('leafSpineTopology', () => {
     expect(() => leafSpineTopology(nodes(64, 1), { nodesPerLeaf: 1, spines: 1e9 })).toThrow(
       `leaf-spine: 64 leaves × 1000000000 spines is 64000000000 leaf–spine pairs; at most ${MAX_LEAF_SPINE_PAIRS} are allowed (fewer spines, or more nodesPerLeaf)`,
     );
-    expect(leafSpineTopology(nodes(4, 1), { nodesPerLeaf: 1, spines: MAX_LEAF_SPINE_PAIRS / 4 }).links.filter((l) => l.tier === 'fabric')).toHaveLength(2 * MAX_LEAF_SPINE_PAIRS);
+    expect(
+      leafSpineTopology(nodes(4, 1), { nodesPerLeaf: 1, spines: MAX_LEAF_SPINE_PAIRS / 4 }).links.filter(
+        (l) => l.tier === 'fabric',
+      ),
+    ).toHaveLength(2 * MAX_LEAF_SPINE_PAIRS);
   });
 
   it('puts nodesPerLeaf nodes on each leaf and links every leaf to every spine', () => {
@@ -27,7 +32,12 @@ describe('leafSpineTopology', () => {
 
   it('keeps same-leaf traffic in the leaf', () => {
     const t = leafSpineTopology(nodes(8, 1), { nodesPerLeaf: 4, spines: 2 });
-    expect(names(t, 1, 3)).toEqual(['node1.gpu0->node1.nvswitch', 'node1.nic->leaf0', 'leaf0->node3.nic', 'node3.nvswitch->node3.gpu0']);
+    expect(names(t, 1, 3)).toEqual([
+      'node1.gpu0->node1.nvswitch',
+      'node1.nic->leaf0',
+      'leaf0->node3.nic',
+      'node3.nvswitch->node3.gpu0',
+    ]);
   });
 
   it('sends cross-leaf traffic up to one spine and down, adding the uplink latency once', () => {
@@ -59,7 +69,11 @@ describe('leafSpineTopology', () => {
 
   it('derives the uplink from the oversubscription ratio', () => {
     // ratio = (nodesPerLeaf × nic) / (spines × uplink) → uplink = 8 × 50e9 / (2 × 4) = 50e9.
-    const up = leafSpineUplink(nodes(16, 1, 400e9, 1e-6, 50e9, 4e-6), { nodesPerLeaf: 8, spines: 2, oversubscription: 4 });
+    const up = leafSpineUplink(nodes(16, 1, 400e9, 1e-6, 50e9, 4e-6), {
+      nodesPerLeaf: 8,
+      spines: 2,
+      oversubscription: 4,
+    });
     expect(up.bandwidth).toBe(50e9);
     expect(up.latency).toBe(4e-6);
     // Default ratio 1: full bisection, 8 × 50e9 / 2 = 200e9.
@@ -70,7 +84,9 @@ describe('leafSpineTopology', () => {
     const ns = nodes(4, 1);
     expect(() => leafSpineTopology(ns, { nodesPerLeaf: 0, spines: 1 })).toThrow(/nodesPerLeaf/);
     expect(() => leafSpineTopology(ns, { nodesPerLeaf: 2, spines: 1.5 })).toThrow(/spines/);
-    expect(() => leafSpineTopology(ns, { nodesPerLeaf: 2, spines: 1, oversubscription: 0 })).toThrow(/oversubscription/);
+    expect(() => leafSpineTopology(ns, { nodesPerLeaf: 2, spines: 1, oversubscription: 0 })).toThrow(
+      /oversubscription/,
+    );
     expect(() =>
       leafSpineTopology(ns, { nodesPerLeaf: 2, spines: 1, oversubscription: 2, uplink: node(1).nic }),
     ).toThrow(/not both/);

@@ -37,7 +37,8 @@ describe('MaxMinSolver', () => {
         paths.forEach((p, f) => {
           expect(r[f]).toBeGreaterThan(0);
           const bottleneck = p.some(
-            (l) => load[l]! >= caps[l]! * (1 - 1e-9) && paths.every((q, g) => !q.includes(l) || r[g]! <= r[f]! * (1 + 1e-9)),
+            (l) =>
+              load[l]! >= caps[l]! * (1 - 1e-9) && paths.every((q, g) => !q.includes(l) || r[g]! <= r[f]! * (1 + 1e-9)),
           );
           expect(bottleneck).toBe(true);
         });

@@ -5,16 +5,20 @@ import { pathBandwidth, pathLatency } from '../../src/network/paths.ts';
 import { node, nodes, routeProblems } from './helpers.ts';
 
 const cables = (t: ReturnType<typeof ringTopology>, s: number, d: number): string[] =>
-  t.route(s, d).map((l) => t.links[l]!.name).filter((n) => n.includes('.nic->'));
+  t
+    .route(s, d)
+    .map((l) => t.links[l]!.name)
+    .filter((n) => n.includes('.nic->'));
 
 describe('ringTopology', () => {
   it('cables each node to both neighbours, one directed link per direction', () => {
     const t = ringTopology(nodes(5, 2));
     expect(t.links.filter((l) => l.tier === 'nic')).toHaveLength(10);
-    expect(ringTopology(nodes(2, 1)).links.filter((l) => l.tier === 'nic').map((l) => l.name)).toEqual([
-      'node0.nic->node1.nic',
-      'node1.nic->node0.nic',
-    ]);
+    expect(
+      ringTopology(nodes(2, 1))
+        .links.filter((l) => l.tier === 'nic')
+        .map((l) => l.name),
+    ).toEqual(['node0.nic->node1.nic', 'node1.nic->node0.nic']);
     expect(ringTopology(nodes(1, 4)).links.filter((l) => l.tier === 'nic')).toHaveLength(0);
   });
 

@@ -24,7 +24,10 @@ describe('switchTopology', () => {
 
   it('keeps intra-node traffic on the node switch: gpu -> nvswitch -> gpu', () => {
     const t = switchTopology(nodes(2, 4));
-    expect(t.route(1, 3).map((l) => t.links[l]!.name)).toEqual(['node0.gpu1->node0.nvswitch', 'node0.nvswitch->node0.gpu3']);
+    expect(t.route(1, 3).map((l) => t.links[l]!.name)).toEqual([
+      'node0.gpu1->node0.nvswitch',
+      'node0.nvswitch->node0.gpu3',
+    ]);
   });
 
   it('sends inter-node traffic through both GPUs links, both NICs and the switch', () => {

@@ -7,9 +7,15 @@ describe('TOPOLOGIES registry', () => {
     expect(Object.keys(TOPOLOGIES).sort()).toEqual(['leaf-spine', 'ring', 'switch']);
     for (const info of Object.values(TOPOLOGIES)) {
       expect(info.description.length).toBeGreaterThan(10);
-      for (const opt of Object.values(info.options) as { description: string }[]) expect(opt.description.length).toBeGreaterThan(5);
+      for (const opt of Object.values(info.options) as { description: string }[])
+        expect(opt.description.length).toBeGreaterThan(5);
     }
-    expect(Object.keys(TOPOLOGIES['leaf-spine'].options)).toEqual(['nodesPerLeaf', 'spines', 'uplink', 'oversubscription']);
+    expect(Object.keys(TOPOLOGIES['leaf-spine'].options)).toEqual([
+      'nodesPerLeaf',
+      'spines',
+      'uplink',
+      'oversubscription',
+    ]);
   });
 
   it('builds by name', () => {
@@ -19,7 +25,9 @@ describe('TOPOLOGIES registry', () => {
   });
 
   it('names the known choices when a name or option is unknown, and asks for required options', () => {
-    expect(() => buildTopology('torus', nodes(2, 1))).toThrow(/unknown topology 'torus'; known: switch, leaf-spine, ring/);
+    expect(() => buildTopology('torus', nodes(2, 1))).toThrow(
+      /unknown topology 'torus'; known: switch, leaf-spine, ring/,
+    );
     expect(() => buildTopology('switch', nodes(2, 1), { spines: 2 })).toThrow(/no option 'spines'; known: \(none\)/);
     expect(() => buildTopology('leaf-spine', nodes(2, 1), { spines: 2 })).toThrow(/needs option 'nodesPerLeaf'/);
   });

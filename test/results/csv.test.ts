@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  csvFiles, evalsCsv, EVALS_COLUMNS, summaryCsv, SUMMARY_COLUMNS, updatesCsv, UPDATES_COLUMNS, workersCsv, WORKERS_COLUMNS,
+  csvFiles,
+  evalsCsv,
+  EVALS_COLUMNS,
+  summaryCsv,
+  SUMMARY_COLUMNS,
+  updatesCsv,
+  UPDATES_COLUMNS,
+  workersCsv,
+  WORKERS_COLUMNS,
 } from '../../src/results/csv.ts';
 import { csvNumber, csvText } from '../../src/results/csv-cells.ts';
 import { makeRun, workerRow } from './fixtures.ts';
@@ -39,7 +47,11 @@ describe('csv tables', () => {
   });
 
   it('writes summary.csv with throughput, empty missing cells, the flags and quoted text', () => {
-    const run = makeRun({ label: 'training.schedule.kind=async-ps', timing: 'profile:resnet50 (fwd 4.1, GFLOP)', schedule: 'async-ps' });
+    const run = makeRun({
+      label: 'training.schedule.kind=async-ps',
+      timing: 'profile:resnet50 (fwd 4.1, GFLOP)',
+      schedule: 'async-ps',
+    });
     expect(summaryCsv([run])).toBe(
       `${SUMMARY_COLUMNS.join(',')}\n` +
         // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed.
@@ -49,10 +61,16 @@ describe('csv tables', () => {
 
   it('writes a diverged run with NaN results, and the diverged and collapsed columns as true/false', () => {
     const reason = 'diverged at update 3 (t = 0.04 s): non-finite training loss (NaN)';
-    const diverged = makeRun({ finalLoss: Number.NaN, finalAccuracy: Number.NaN, stopReason: reason, divergence: reason });
+    const diverged = makeRun({
+      finalLoss: Number.NaN,
+      finalAccuracy: Number.NaN,
+      stopReason: reason,
+      divergence: reason,
+    });
     const collapsed = makeRun({ runId: 1, finalAccuracy: 0.1135, collapse: { sinceUpdates: 12, sinceTimeS: 6 } });
     const rows = parseCsv(summaryCsv([diverged, collapsed]));
-    const col = (name: (typeof SUMMARY_COLUMNS)[number]): string[] => rows.slice(1).map((r) => r[SUMMARY_COLUMNS.indexOf(name)]!);
+    const col = (name: (typeof SUMMARY_COLUMNS)[number]): string[] =>
+      rows.slice(1).map((r) => r[SUMMARY_COLUMNS.indexOf(name)]!);
     expect(col('final_loss')).toEqual(['NaN', '0.25']);
     expect(col('final_accuracy')).toEqual(['NaN', '0.1135']);
     expect(col('time_to_target_s')).toEqual(['', '']);
@@ -63,13 +81,22 @@ describe('csv tables', () => {
 
   it('adds a time_to_<accuracy>_s column per accuracy threshold of any run, empty where not reached or not asked', () => {
     const runs = [
-      makeRun({ thresholds: [{ accuracy: 0.9, timeS: 4.5 }, { accuracy: 0.925, timeS: undefined }] }),
+      makeRun({
+        thresholds: [
+          { accuracy: 0.9, timeS: 4.5 },
+          { accuracy: 0.925, timeS: undefined },
+        ],
+      }),
       makeRun({ runId: 1, thresholds: [{ accuracy: 0.5, timeS: 1 }] }),
       makeRun({ runId: 2 }),
     ];
     const rows = parseCsv(summaryCsv(runs));
     expect(rows[0]!.slice(SUMMARY_COLUMNS.length)).toEqual(['time_to_0.50_s', 'time_to_0.90_s', 'time_to_0.925_s']);
-    expect(rows.slice(1).map((r) => r.slice(SUMMARY_COLUMNS.length))).toEqual([['', '4.5', ''], ['1', '', ''], ['', '', '']]);
+    expect(rows.slice(1).map((r) => r.slice(SUMMARY_COLUMNS.length))).toEqual([
+      ['', '4.5', ''],
+      ['1', '', ''],
+      ['', '', ''],
+    ]);
     // Without thresholds the table is exactly the fixed columns.
     expect(parseCsv(summaryCsv([makeRun()]))[0]).toEqual([...SUMMARY_COLUMNS]);
   });
@@ -80,8 +107,18 @@ describe('csv tables', () => {
   });
 
   it('writes evals.csv, updates.csv (staleness derived) and workers.csv row by row', () => {
-    const runs = [makeRun(), makeRun({ runId: 1, workerRows: [workerRow(0, { gpu: 'V100, 32GB', meanStaleness: undefined })], evals: [], updateRows: [] })];
-    expect(evalsCsv(runs)).toBe('run_id,sim_time_s,updates,samples,epoch,loss,accuracy\n0,5,10,640,0.01,0.5,0.8\n0,10,20,1280,0.02,0.25,0.9\n');
+    const runs = [
+      makeRun(),
+      makeRun({
+        runId: 1,
+        workerRows: [workerRow(0, { gpu: 'V100, 32GB', meanStaleness: undefined })],
+        evals: [],
+        updateRows: [],
+      }),
+    ];
+    expect(evalsCsv(runs)).toBe(
+      'run_id,sim_time_s,updates,samples,epoch,loss,accuracy\n0,5,10,640,0.01,0.5,0.8\n0,10,20,1280,0.02,0.25,0.9\n',
+    );
     expect(updatesCsv(runs)).toBe(
       'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss\n0,0.5,0,0,0,0,0,2.3\n0,1,1,0,0,1,1,\n',
     );
@@ -104,20 +141,34 @@ describe('csv tables', () => {
   });
 
   it('round-trips any double, NaN, ±Infinity and a missing loss through updates.csv and evals.csv', () => {
-    const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(Number.NaN), fc.constant(Infinity), fc.constant(-Infinity), fc.integer());
+    const num = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constant(Number.NaN),
+      fc.constant(Infinity),
+      fc.constant(-Infinity),
+      fc.integer(),
+    );
     const loss = fc.oneof(num, fc.constant(undefined));
     fc.assert(
       fc.property(fc.array(fc.tuple(num, num, num, loss), { minLength: 1, maxLength: 30 }), (rows) => {
         const triples = rows.map(([t, l, a]) => [t, l, a] as const);
         const run = makeRun({
-          updateRows: rows.map(([t, , , l], i) => ({ timeS: t, worker: i, stage: 0, versionRead: i, versionApplied: i + 2, loss: l })),
+          updateRows: rows.map(([t, , , l], i) => ({
+            timeS: t,
+            worker: i,
+            stage: 0,
+            versionRead: i,
+            versionApplied: i + 2,
+            loss: l,
+          })),
           evals: triples.map(([t, l, a]) => ({ timeS: t, updates: 1, samples: 2, epoch: a, loss: l, accuracy: a })),
         });
         const upd = parseCsv(updatesCsv([run])).slice(1);
         const ev = parseCsv(evalsCsv([run])).slice(1);
         triples.forEach(([t, l, a], i) => {
           // Object.is: -0 is written as 0 (String(-0)), which is the one value not preserved bit for bit.
-          const same = (x: number | undefined, y: number | undefined): boolean => Object.is(x, y) || (x === 0 && y === 0);
+          const same = (x: number | undefined, y: number | undefined): boolean =>
+            Object.is(x, y) || (x === 0 && y === 0);
           expect(same(cellNumber(upd[i]![1]!), t)).toBe(true);
           // A missing loss is an empty cell, never the same text as NaN.
           expect(same(cellNumber(upd[i]![7]!), rows[i]![3])).toBe(true);
@@ -143,7 +194,14 @@ describe('csv tables', () => {
   });
 
   it('writes 100k update rows with one line each', () => {
-    const updateRows = Array.from({ length: 100_000 }, (_, i) => ({ timeS: i * 1e-3, worker: i % 64, stage: 0, versionRead: i, versionApplied: i + (i % 5), loss: 1 / (i + 1) }));
+    const updateRows = Array.from({ length: 100_000 }, (_, i) => ({
+      timeS: i * 1e-3,
+      worker: i % 64,
+      stage: 0,
+      versionRead: i,
+      versionApplied: i + (i % 5),
+      loss: 1 / (i + 1),
+    }));
     const text = updatesCsv([makeRun({ updateRows })]);
     const lines = text.split('\n');
     expect(lines).toHaveLength(100_002); // header, rows, and the empty string after the final newline

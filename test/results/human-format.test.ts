@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration, humanGigabytes, humanPercent, humanSi, humanStaleness } from '../../src/results/human-format.ts';
+import {
+  humanDuration,
+  humanGigabytes,
+  humanPercent,
+  humanSi,
+  humanStaleness,
+} from '../../src/results/human-format.ts';
 
 describe('human formats', () => {
   it('picks a readable time unit', () => {

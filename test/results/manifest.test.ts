@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests read the parsed manifest JSON by key */
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { canonicalJson, manifestFiles, manifestJson, sha256Hex } from '../../src/results/manifest.ts';
@@ -11,7 +12,10 @@ function input(over: Partial<ManifestInput> = {}): ManifestInput {
     results: [makeRun(), makeRun({ runId: 1, seed: 3, wallS: 2.5, traceDropped: 10 })],
     scenarioFile: 'scenarios/demo.yaml',
     scenarioText: SCENARIO,
-    normalizedScenarios: [{ name: 'demo', seed: 7 }, { seed: 3, name: 'demo' }],
+    normalizedScenarios: [
+      { name: 'demo', seed: 7 },
+      { seed: 3, name: 'demo' },
+    ],
     dtsimVersion: '0.1.0',
     backend: 'wasm',
     wallS: 4,
@@ -43,11 +47,17 @@ describe('manifest.json', () => {
     expect(m['finished_at']).toBe('2025-01-02T03:04:09.000Z');
     expect(m['command']).toEqual(['dtsim', 'run', 'scenarios/demo.yaml']);
     expect(m['wall_s']).toEqual({ total: 4, runs_sum: 3.75 });
-    expect(m['runs'].map((r: any) => [r.run_id, r.seed, r.wall_s, r.trace_dropped])).toEqual([[0, 7, 1.25, 0], [1, 3, 2.5, 10]]);
+    expect(m['runs'].map((r: any) => [r.run_id, r.seed, r.wall_s, r.trace_dropped])).toEqual([
+      [0, 7, 1.25, 0],
+      [1, 3, 2.5, 10],
+    ]);
   });
 
   it('records the full settings of each sweep point next to its short label, and none without a sweep', () => {
-    const sweepValues = [{ 'training.schedule': { kind: 'sync-allreduce', bucketSize: '25 MB' } }, { 'training.schedule': { kind: 'async-ps' } }];
+    const sweepValues = [
+      { 'training.schedule': { kind: 'sync-allreduce', bucketSize: '25 MB' } },
+      { 'training.schedule': { kind: 'async-ps' } },
+    ];
     const m = JSON.parse(manifestJson(input({ sweepValues }))) as Record<string, any>;
     expect(m['runs'].map((r: any) => r.sweep_values)).toEqual(sweepValues);
     const plain = JSON.parse(manifestJson(input())) as Record<string, any>;
@@ -60,7 +70,9 @@ describe('manifest.json', () => {
       { name: 'evals.csv', bytes: 3, sha256: sha256Hex('é\n') }, // é is two bytes in UTF-8
       { name: 'summary.csv', bytes: 8, sha256: sha256Hex('a,b\n1,2\n') },
     ]);
-    expect(manifestFiles({ 'b.bin': new Uint8Array([1, 2, 3]) })).toEqual([{ name: 'b.bin', bytes: 3, sha256: sha256Hex(new Uint8Array([1, 2, 3])) }]);
+    expect(manifestFiles({ 'b.bin': new Uint8Array([1, 2, 3]) })).toEqual([
+      { name: 'b.bin', bytes: 3, sha256: sha256Hex(new Uint8Array([1, 2, 3])) },
+    ]);
   });
 
   it('notes trace truncation', () => {
@@ -84,7 +96,9 @@ describe('manifest.json', () => {
   });
 
   it('hashes normalized scenarios independently of key order, but not of values', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
     expect(canonicalJson({ x: Number.NaN })).not.toBe(canonicalJson({ x: null }));
     expect(canonicalJson({ v: new Float64Array([1.5, 2]) })).toBe('{"v":[1.5,2]}');
   });

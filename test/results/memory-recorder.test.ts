@@ -3,14 +3,30 @@ import fc from 'fast-check';
 import { MemoryRecorder } from '../../src/results/memory-recorder.ts';
 import type { UpdateRecord } from '../../src/results/recorder.ts';
 
-const upd = (worker: number, versionRead: number, versionApplied: number, timeS = 1, loss: number | undefined = 0.5): UpdateRecord => ({
-  timeS, worker, stage: 0, versionRead, versionApplied, loss,
+const upd = (
+  worker: number,
+  versionRead: number,
+  versionApplied: number,
+  timeS = 1,
+  loss: number | undefined = 0.5,
+): UpdateRecord => ({
+  timeS,
+  worker,
+  stage: 0,
+  versionRead,
+  versionApplied,
+  loss,
 });
 
 describe('MemoryRecorder', () => {
   it('gives back kept update rows in record order, losses, NaN and missing losses intact', () => {
     const rec = new MemoryRecorder({ updates: true, spans: false, traceLimit: 0 });
-    const rows = [upd(1, 0, 0, 0.25, 2.5), upd(0, 0, 1, 0.5, Number.NaN), { ...upd(2, 1, 1, 0.6), loss: undefined }, { ...upd(3, 4, 9, 1.75), stage: 2 }];
+    const rows = [
+      upd(1, 0, 0, 0.25, 2.5),
+      upd(0, 0, 1, 0.5, Number.NaN),
+      { ...upd(2, 1, 1, 0.6), loss: undefined },
+      { ...upd(3, 4, 9, 1.75), stage: 2 },
+    ];
     for (const r of rows) rec.update(r);
     expect([...rec.updateRows()]).toEqual(rows);
     expect(rec.updateRows().at(2)!.loss).toBeUndefined();
@@ -36,7 +52,9 @@ describe('MemoryRecorder', () => {
     expect([...rec.updateRows()].map((u) => u.timeS)).toEqual([0, 1]);
     expect(rec.updatesDropped).toBe(3);
     expect(rec.stalenessStats()).toEqual({ count: 5, mean: 1, max: 1 });
-    expect(() => new MemoryRecorder({ updates: true, spans: false, traceLimit: 0, updatesLimit: -1 })).toThrow(RangeError);
+    expect(() => new MemoryRecorder({ updates: true, spans: false, traceLimit: 0, updatesLimit: -1 })).toThrow(
+      RangeError,
+    );
   });
 
   it('reports a missing (undefined) mean and max for a worker without updates, and for an empty run', () => {
@@ -66,7 +84,10 @@ describe('MemoryRecorder', () => {
   it('matches a naive computation of run-wide and per-worker staleness', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 20 })), { maxLength: 200 }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 20 })),
+          { maxLength: 200 },
+        ),
         fc.boolean(),
         (rows, keep) => {
           const rec = new MemoryRecorder({ updates: keep, spans: false, traceLimit: 0, workers: 3 });
@@ -104,7 +125,8 @@ describe('MemoryRecorder', () => {
 
   it('keeps every kind of span under a large limit', () => {
     const rec = new MemoryRecorder({ updates: false, spans: true, traceLimit: 1_000_000 });
-    for (let i = 0; i < 3000; i++) rec.span({ worker: i % 4, kind: i % 2 === 0 ? 'compute' : 'wait', name: 'x', startS: i, durationS: 1 });
+    for (let i = 0; i < 3000; i++)
+      rec.span({ worker: i % 4, kind: i % 2 === 0 ? 'compute' : 'wait', name: 'x', startS: i, durationS: 1 });
     expect(rec.spans()).toHaveLength(3000);
     expect(rec.spans()[2999]).toEqual({ worker: 3, kind: 'wait', name: 'x', startS: 2999, durationS: 1 });
     expect(rec.traceDropped).toBe(0);

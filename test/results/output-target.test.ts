@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  checkOutputTarget, dtsimManifestFiles, OutputDirError, protectedProblems, replaceProblems, writableProblems,
+  checkOutputTarget,
+  dtsimManifestFiles,
+  OutputDirError,
+  protectedProblems,
+  replaceProblems,
+  writableProblems,
 } from '../../src/results/output-target.ts';
 
 let root = '';
@@ -14,7 +19,8 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const manifest = (files: string[]): string => JSON.stringify({ generator: 'dtsim', files: files.map((name) => ({ name, bytes: 1, sha256: 'x' })) });
+const manifest = (files: string[]): string =>
+  JSON.stringify({ generator: 'dtsim', files: files.map((name) => ({ name, bytes: 1, sha256: 'x' })) });
 
 describe('protectedProblems', () => {
   it('names the root, the home and current folders and those above them, and a folder holding the scenario', () => {
@@ -32,7 +38,9 @@ describe('protectedProblems', () => {
     expect(protectedProblems(join(cwd, 'results', 'x'), ctx)).toEqual([]);
     expect(protectedProblems(join(root, 'a', 'bb'), ctx)).toEqual([]);
     // A folder whose name starts with two dots is still inside.
-    expect(protectedProblems(join(root, 'x'), { cwd: join(root, 'x', '..work') })).toEqual(['it contains the current folder (' + join(root, 'x', '..work') + ')']);
+    expect(protectedProblems(join(root, 'x'), { cwd: join(root, 'x', '..work') })).toEqual([
+      'it contains the current folder (' + join(root, 'x', '..work') + ')',
+    ]);
   });
 
   it('sees through symbolic links: a link to the current folder is the current folder', () => {
@@ -58,7 +66,7 @@ describe('replaceProblems', () => {
     expect(replaceProblems(d)).toEqual([]);
   });
 
-  it('refuses a file, a link, a folder without a dtsim manifest, and extra files next to dtsim\'s', () => {
+  it("refuses a file, a link, a folder without a dtsim manifest, and extra files next to dtsim's", () => {
     writeFileSync(join(root, 'f'), 'x');
     expect(replaceProblems(join(root, 'f'))).toEqual(['it exists and is not a folder']);
     mkdirSync(join(root, 'real'));
@@ -72,7 +80,9 @@ describe('replaceProblems', () => {
     mkdirSync(join(d, 'mine'), { recursive: true });
     writeFileSync(join(d, 'manifest.json'), manifest([]));
     writeFileSync(join(d, 'mine', 'x.txt'), 'x');
-    expect(replaceProblems(d)).toEqual(['it holds files dtsim did not write (mine/, mine/x.txt); move them out or give another folder']);
+    expect(replaceProblems(d)).toEqual([
+      'it holds files dtsim did not write (mine/, mine/x.txt); move them out or give another folder',
+    ]);
   });
 });
 
@@ -83,16 +93,22 @@ describe('writableProblems and checkOutputTarget', () => {
     expect(writableProblems(join(root, 'file', 'out'))).toEqual([`${join(root, 'file')} is not a folder`]);
     expect(writableProblems('/proc/dtsim-test/out')[0]).toMatch(/^cannot create a folder in \/proc \(E[A-Z]+\)$/);
     // Names the file system would refuse, found before the run rather than when the results are written.
-    expect(writableProblems(join(root, 'x'.repeat(224)))).toEqual([`the name "${'x'.repeat(40)}..." is 224 bytes long; a folder name may have at most 223`]);
+    expect(writableProblems(join(root, 'x'.repeat(224)))).toEqual([
+      `the name "${'x'.repeat(40)}..." is 224 bytes long; a folder name may have at most 223`,
+    ]);
     expect(writableProblems(join(root, 'x'.repeat(223)))).toEqual([]);
-    expect(writableProblems(join(root, ...Array.from({ length: 30 }, () => 'y'.repeat(200))))[0]).toMatch(/^its path is \d+ bytes long; at most 4064$/);
+    expect(writableProblems(join(root, ...Array.from({ length: 30 }, () => 'y'.repeat(200))))[0]).toMatch(
+      /^its path is \d+ bytes long; at most 4064$/,
+    );
   });
 
   it('throws one OutputDirError naming the folder, its origin and every problem', () => {
     const cwd = join(root, 'w');
     mkdirSync(cwd);
     writeFileSync(join(cwd, 'keep.txt'), 'x');
-    expect(() => checkOutputTarget('.', '--out', { cwd })).toThrow(new OutputDirError(cwd, '--out', ['it is the current folder']));
+    expect(() => checkOutputTarget('.', '--out', { cwd })).toThrow(
+      new OutputDirError(cwd, '--out', ['it is the current folder']),
+    );
     expect(() => checkOutputTarget('results/x', '--out', { cwd })).not.toThrow();
     const err = (() => {
       try {
@@ -102,6 +118,8 @@ describe('writableProblems and checkOutputTarget', () => {
         return e as OutputDirError;
       }
     })();
-    expect(err?.message).toBe(`cannot write results to ${cwd} (from output.dir in s.yaml): it is a folder dtsim did not write (no dtsim manifest.json) and it is not empty (keep.txt); dtsim replaces only folders it wrote itself: give a new folder`);
+    expect(err?.message).toBe(
+      `cannot write results to ${cwd} (from output.dir in s.yaml): it is a folder dtsim did not write (no dtsim manifest.json) and it is not empty (keep.txt); dtsim replaces only folders it wrote itself: give a new folder`,
+    );
   });
 });

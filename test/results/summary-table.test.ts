@@ -5,14 +5,34 @@ import { makeRun } from './fixtures.ts';
 const runs = [
   makeRun({ label: 'schedule=sync' }),
   makeRun({
-    runId: 1, label: 'schedule=async', schedule: 'async-ps', workers: 16, simTimeS: 252, updates: 123456, samples: 3.2e6,
-    finalAccuracy: 0.9123, bestAccuracy: 0.95, timeToTargetS: 5400, bytesSent: 1.234e12, meanStaleness: 14.98,
-    maxStaleness: 31, meanUtilization: 0.632, timing: 'profile:resnet50', traceDropped: 5,
+    runId: 1,
+    label: 'schedule=async',
+    schedule: 'async-ps',
+    workers: 16,
+    simTimeS: 252,
+    updates: 123456,
+    samples: 3.2e6,
+    finalAccuracy: 0.9123,
+    bestAccuracy: 0.95,
+    timeToTargetS: 5400,
+    bytesSent: 1.234e12,
+    meanStaleness: 14.98,
+    maxStaleness: 31,
+    meanUtilization: 0.632,
+    timing: 'profile:resnet50',
+    traceDropped: 5,
     notes: ['trace.json keeps the first 3 spans of 8 (output.traceLimit 3)'],
   }),
   makeRun({
-    runId: 2, label: 'schedule=local', schedule: 'local-sgd', mode: 'timing-only', simTimeS: 0.25, finalAccuracy: undefined,
-    bestAccuracy: undefined, meanStaleness: undefined, maxStaleness: undefined,
+    runId: 2,
+    label: 'schedule=local',
+    schedule: 'local-sgd',
+    mode: 'timing-only',
+    simTimeS: 0.25,
+    finalAccuracy: undefined,
+    bestAccuracy: undefined,
+    meanStaleness: undefined,
+    maxStaleness: undefined,
   }),
 ];
 
@@ -51,6 +71,7 @@ describe('formatSummaryTable', () => {
     expect(/^[\x20-\x7e\n]*$/.test(plain)).toBe(true);
     const colored = formatSummaryTable([makeRun()], { color: true });
     expect(colored.startsWith('\u001b[1mrun  point')).toBe(true);
+    // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes
     expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(formatSummaryTable([makeRun()]));
   });
 
@@ -58,21 +79,33 @@ describe('formatSummaryTable', () => {
     const reason = 'diverged at update 3 (t = 0.04 s): non-finite training loss (NaN)';
     const text = formatSummaryTable([
       makeRun({ label: 'ok' }),
-      makeRun({ runId: 1, label: 'bad', finalLoss: Number.NaN, finalAccuracy: Number.NaN, stopReason: reason, divergence: reason }),
+      makeRun({
+        runId: 1,
+        label: 'bad',
+        finalLoss: Number.NaN,
+        finalAccuracy: Number.NaN,
+        stopReason: reason,
+        divergence: reason,
+      }),
       makeRun({ runId: 2, label: 'flat', finalAccuracy: 0.107, collapse: { sinceUpdates: 593, sinceTimeS: 2.05 } }),
     ]);
     const lines = text.split('\n');
     const acc = (run: number): string => {
       const header = lines[0]!;
       const end = header.indexOf('final acc') + 'final acc'.length;
-      return lines[2 + run]!.slice(0, end).trimEnd().split(/\s{2,}/).pop()!;
+      return lines[2 + run]!.slice(0, end)
+        .trimEnd()
+        .split(/\s{2,}/)
+        .pop()!;
     };
     expect(acc(0)).toBe('90.0%');
     expect(acc(1)).toBe('! NaN');
     expect(acc(2)).toBe('! 10.7%');
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain(`! run 1 ${reason}; the run stopped there`);
-    expect(flat).toContain('! run 2 collapsed: from update 593 (t = 2.0 s) to the end, it predicted the same class for every test sample');
+    expect(flat).toContain(
+      '! run 2 collapsed: from update 593 (t = 2.0 s) to the end, it predicted the same class for every test sample',
+    );
     expect(text).not.toMatch(/! run 0/);
     // Footnotes are wrapped to a readable width.
     for (const l of lines.slice(5)) expect(l.length).toBeLessThanOrEqual(100);

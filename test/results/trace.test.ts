@@ -5,7 +5,14 @@ import type { SpanRecord } from '../../src/results/recorder.ts';
 import { makeRun, workerRow } from './fixtures.ts';
 
 interface Ev {
-  name: string; ph: string; pid: number; tid: number; cat?: string; ts?: number; dur?: number; s?: string;
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  cat?: string;
+  ts?: number;
+  dur?: number;
+  s?: string;
   args?: Record<string, unknown>;
 }
 interface Trace {
@@ -52,7 +59,8 @@ function checkValid(t: Trace): void {
     for (const [s, e] of sorted) {
       while (stack.length > 0 && stack[stack.length - 1]![1] <= s) stack.pop();
       const top = stack[stack.length - 1];
-      if (top !== undefined && e > top[1]) throw new Error(`thread ${key}: [${s}, ${e}] overlaps [${top[0]}, ${top[1]}] without nesting`);
+      if (top !== undefined && e > top[1])
+        throw new Error(`thread ${key}: [${s}, ${e}] overlaps [${top[0]}, ${top[1]}] without nesting`);
       stack.push([s, e]);
     }
   }
@@ -60,7 +68,9 @@ function checkValid(t: Trace): void {
 
 describe('trace.json', () => {
   it('is valid Trace Event Format JSON with process and thread names', () => {
-    const t = parse(traceJson([makeRun(), makeRun({ runId: 1, schedule: 'async-ps', label: 'training.schedule.kind=async-ps' })]));
+    const t = parse(
+      traceJson([makeRun(), makeRun({ runId: 1, schedule: 'async-ps', label: 'training.schedule.kind=async-ps' })]),
+    );
     checkValid(t);
     const meta = t.traceEvents.filter((e) => e.ph === 'M');
     expect(meta.filter((e) => e.name === 'process_name').map((e) => e.args!['name'])).toEqual([
@@ -68,7 +78,10 @@ describe('trace.json', () => {
       'run 1: async-ps [training.schedule.kind=async-ps]',
     ]);
     expect(meta.filter((e) => e.name === 'thread_name').map((e) => e.args!['name'])).toEqual([
-      'worker 0 (node 0, A100-80GB)', 'worker 1 (node 0, A100-80GB)', 'worker 0 (node 0, A100-80GB)', 'worker 1 (node 0, A100-80GB)',
+      'worker 0 (node 0, A100-80GB)',
+      'worker 1 (node 0, A100-80GB)',
+      'worker 0 (node 0, A100-80GB)',
+      'worker 1 (node 0, A100-80GB)',
     ]);
     expect(t.otherData['generator']).toBe('dtsim');
   });
@@ -77,7 +90,15 @@ describe('trace.json', () => {
     const t = parse(traceJson([makeRun()]));
     const x = t.traceEvents.filter((e) => e.ph === 'X');
     expect(x).toHaveLength(4);
-    expect(x[1]).toEqual({ name: 'all-reduce ring 1 MB', cat: 'comm', ph: 'X', pid: 1, tid: 1, ts: 400000, dur: 100000 });
+    expect(x[1]).toEqual({
+      name: 'all-reduce ring 1 MB',
+      cat: 'comm',
+      ph: 'X',
+      pid: 1,
+      tid: 1,
+      ts: 400000,
+      dur: 100000,
+    });
     expect(new Set(x.map((e) => e.cat))).toEqual(new Set(['compute', 'comm', 'wait']));
   });
 
@@ -102,15 +123,19 @@ describe('trace.json', () => {
   it('never lets back-to-back spans overlap after conversion, whatever the float noise', () => {
     // Spans that abut in seconds must abut (not overlap) in Perfetto's integer nanoseconds.
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 1e-9, max: 3, noNaN: true }), { minLength: 1, maxLength: 60 }), fc.double({ min: 0, max: 1e5, noNaN: true }), (durs, t0) => {
-        const spans: SpanRecord[] = [];
-        let t = t0;
-        for (const d of durs) {
-          spans.push({ worker: 0, kind: 'compute', name: 'c', startS: t, durationS: d });
-          t += d;
-        }
-        checkValid(parse(traceJson([makeRun({ spans })])));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 1e-9, max: 3, noNaN: true }), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        (durs, t0) => {
+          const spans: SpanRecord[] = [];
+          let t = t0;
+          for (const d of durs) {
+            spans.push({ worker: 0, kind: 'compute', name: 'c', startS: t, durationS: d });
+            t += d;
+          }
+          checkValid(parse(traceJson([makeRun({ spans })])));
+        },
+      ),
       { seed: 31337, numRuns: 200 },
     );
   });

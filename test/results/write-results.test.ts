@@ -5,7 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abortPendingWrites, cleanupStaleTemps, pendingWrites, writeResultsAtomic } from '../../src/results/write-results.ts';
+import {
+  abortPendingWrites,
+  cleanupStaleTemps,
+  pendingWrites,
+  writeResultsAtomic,
+} from '../../src/results/write-results.ts';
 import type { FileContent, WrittenFile } from '../../src/results/write-results.ts';
 import { OutputDirError } from '../../src/results/output-target.ts';
 
@@ -18,18 +23,22 @@ afterEach(() => {
 });
 
 const read = (dir: string): Record<string, string> =>
-  Object.fromEntries(readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => {
-      const p = join(d.parentPath, d.name);
-      return [p.slice(dir.length + 1), readFileSync(p, 'utf8')];
-    }));
+  Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => {
+        const p = join(d.parentPath, d.name);
+        return [p.slice(dir.length + 1), readFileSync(p, 'utf8')];
+      }),
+  );
 
 /** Only the results folder itself may remain in `root`: no `.tmp-` or `.old-` sibling. */
 const siblings = (): string[] => readdirSync(root).sort();
 
 /** A minimal dtsim manifest listing what was written, as the CLI's is. */
-const manifest = { finalFiles: (w: readonly WrittenFile[]) => ({ 'manifest.json': JSON.stringify({ generator: 'dtsim', files: w }) }) };
+const manifest = {
+  finalFiles: (w: readonly WrittenFile[]) => ({ 'manifest.json': JSON.stringify({ generator: 'dtsim', files: w }) }),
+};
 const withoutManifest = (r: Record<string, string>): Record<string, string> => {
   const { 'manifest.json': _m, ...rest } = r;
   return rest;
@@ -39,7 +48,11 @@ const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 describe('writeResultsAtomic', () => {
   it('writes every file, subfolders included, into a new folder, and measures each', async () => {
     const dir = join(root, 'nested', 'out');
-    const written = await writeResultsAtomic(dir, { 'summary.csv': 'a\n', 'plots/loss.svg': '<svg/>', 'b.bin': new Uint8Array([104, 105]) });
+    const written = await writeResultsAtomic(dir, {
+      'summary.csv': 'a\n',
+      'plots/loss.svg': '<svg/>',
+      'b.bin': new Uint8Array([104, 105]),
+    });
     expect(read(dir)).toEqual({ 'summary.csv': 'a\n', 'plots/loss.svg': '<svg/>', 'b.bin': 'hi' });
     expect(readdirSync(join(root, 'nested'))).toEqual(['out']);
     expect(written).toEqual([
@@ -56,12 +69,20 @@ describe('writeResultsAtomic', () => {
     const piece = (i: number): string => `${String(i).padStart(6, '0')} é ${'x'.repeat(990)}\n`;
     const expected = Array.from({ length: 3000 }, (_, i) => piece(i)).join('');
     let seen: readonly WrittenFile[] = [];
-    await writeResultsAtomic(dir, { 'big.csv': function* () { for (let i = 0; i < 3000; i++) yield piece(i); } }, {
-      finalFiles: (w) => {
-        seen = w;
-        return { 'manifest.json': JSON.stringify({ generator: 'dtsim', files: w }) };
+    await writeResultsAtomic(
+      dir,
+      {
+        'big.csv': function* () {
+          for (let i = 0; i < 3000; i++) yield piece(i);
+        },
       },
-    });
+      {
+        finalFiles: (w) => {
+          seen = w;
+          return { 'manifest.json': JSON.stringify({ generator: 'dtsim', files: w }) };
+        },
+      },
+    );
     expect(readFileSync(join(dir, 'big.csv'), 'utf8')).toBe(expected);
     expect(seen).toEqual([{ name: 'big.csv', bytes: Buffer.byteLength(expected), sha256: sha(expected) }]);
     expect(readdirSync(dir).sort()).toEqual(['big.csv', 'manifest.json']);
@@ -86,14 +107,20 @@ describe('writeResultsAtomic', () => {
     const mine = join(root, 'mine');
     mkdirSync(mine);
     writeFileSync(join(mine, 'thesis.tex'), 'years of work');
-    await expect(writeResultsAtomic(mine, { 'summary.csv': 'x' }, { ...manifest, origin: '--out' })).rejects.toThrow(OutputDirError);
-    await expect(writeResultsAtomic(mine, { 'summary.csv': 'x' }, { origin: '--out' })).rejects.toThrow(/from --out.*did not write.*thesis\.tex/);
+    await expect(writeResultsAtomic(mine, { 'summary.csv': 'x' }, { ...manifest, origin: '--out' })).rejects.toThrow(
+      OutputDirError,
+    );
+    await expect(writeResultsAtomic(mine, { 'summary.csv': 'x' }, { origin: '--out' })).rejects.toThrow(
+      /from --out.*did not write.*thesis\.tex/,
+    );
     expect(read(mine)).toEqual({ 'thesis.tex': 'years of work' });
 
     const out = join(root, 'out');
     await writeResultsAtomic(out, { 'summary.csv': 'v1\n' }, manifest);
     writeFileSync(join(out, 'notes.ipynb'), '{}');
-    await expect(writeResultsAtomic(out, { 'summary.csv': 'v2\n' }, manifest)).rejects.toThrow(/files dtsim did not write \(notes\.ipynb\)/);
+    await expect(writeResultsAtomic(out, { 'summary.csv': 'v2\n' }, manifest)).rejects.toThrow(
+      /files dtsim did not write \(notes\.ipynb\)/,
+    );
     expect(read(out)['summary.csv']).toBe('v1\n');
     expect(read(out)['notes.ipynb']).toBe('{}');
 
@@ -112,7 +139,9 @@ describe('writeResultsAtomic', () => {
       if (++n === 2) throw new Error('disk full');
       await writeFile(p, d);
     };
-    await expect(writeResultsAtomic(dir, { 'a.csv': '1', 'b.csv': '2', 'c.csv': '3' }, { writeFile: failing })).rejects.toThrow('disk full');
+    await expect(
+      writeResultsAtomic(dir, { 'a.csv': '1', 'b.csv': '2', 'c.csv': '3' }, { writeFile: failing }),
+    ).rejects.toThrow('disk full');
     expect(siblings()).toEqual([]);
     expect(pendingWrites()).toEqual([]);
   });
@@ -121,7 +150,9 @@ describe('writeResultsAtomic', () => {
     const dir = join(root, 'out');
     await writeResultsAtomic(dir, { 'summary.csv': 'good\n' }, manifest);
     // 'x' is written as a file first (names are sorted), so 'x/y.csv' cannot be created: ENOTDIR/EEXIST.
-    await expect(writeResultsAtomic(dir, { 'summary.csv': 'bad\n', x: 'file', 'x/y.csv': 'nested' }, manifest)).rejects.toThrow();
+    await expect(
+      writeResultsAtomic(dir, { 'summary.csv': 'bad\n', x: 'file', 'x/y.csv': 'nested' }, manifest),
+    ).rejects.toThrow();
     expect(withoutManifest(read(dir))).toEqual({ 'summary.csv': 'good\n' });
     expect(siblings()).toEqual(['out']);
   });
@@ -160,11 +191,19 @@ describe('writeResultsAtomic', () => {
 });
 
 describe('cleanupStaleTemps', () => {
-  it('removes provable leftovers of dead processes, and keeps those of live ones and anything not provably dtsim\'s', () => {
+  it("removes provable leftovers of dead processes, and keeps those of live ones and anything not provably dtsim's", () => {
     // A pid that certainly belonged to a process that has exited.
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const dir = join(root, 'out');
-    for (const name of [`out.tmp-${dead}-1`, `out.old-${dead}-2`, `out.tmp-${process.pid}-99`, 'out.tmp-x', 'other.tmp-1-1', `out.tmp-${dead}-3`, `out.old-${dead}-4`]) {
+    for (const name of [
+      `out.tmp-${dead}-1`,
+      `out.old-${dead}-2`,
+      `out.tmp-${process.pid}-99`,
+      'out.tmp-x',
+      'other.tmp-1-1',
+      `out.tmp-${dead}-3`,
+      `out.old-${dead}-4`,
+    ]) {
       mkdirSync(join(root, name));
     }
     writeFileSync(join(root, `out.tmp-${dead}-1`, '.dtsim-writing'), '');
@@ -175,7 +214,9 @@ describe('cleanupStaleTemps', () => {
     writeFileSync(join(root, `out.old-${dead}-4`, 'mine.txt'), 'keep');
     const removed = cleanupStaleTemps(dir).map((p) => p.slice(root.length + 1));
     expect(removed).toEqual([`out.old-${dead}-2`, `out.tmp-${dead}-1`]);
-    expect(siblings()).toEqual(['other.tmp-1-1', `out.old-${dead}-4`, `out.tmp-${dead}-3`, `out.tmp-${process.pid}-99`, 'out.tmp-x'].sort());
+    expect(siblings()).toEqual(
+      ['other.tmp-1-1', `out.old-${dead}-4`, `out.tmp-${dead}-3`, `out.tmp-${process.pid}-99`, 'out.tmp-x'].sort(),
+    );
     expect(existsSync(dir)).toBe(false);
     expect(cleanupStaleTemps(join(root, 'missing', 'out'))).toEqual([]);
   });

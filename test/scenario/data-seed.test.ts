@@ -9,7 +9,10 @@ import type { Scenario } from '../../src/scenario/types.ts';
 import { tinyScenario } from '../schedules/fixtures.ts';
 import { scenarioProblems } from './helpers.ts';
 
-const withData = (s: Scenario, seed?: number): Scenario => ({ ...s, workload: { ...s.workload, dataset: { ...s.workload.dataset, ...(seed === undefined ? {} : { seed }) } } });
+const withData = (s: Scenario, seed?: number): Scenario => ({
+  ...s,
+  workload: { ...s.workload, dataset: { ...s.workload.dataset, ...(seed === undefined ? {} : { seed }) } },
+});
 
 describe('workload.dataset.seed', () => {
   it('gives the same split and samples for every run seed, and another split for another data seed', () => {
@@ -23,8 +26,15 @@ describe('workload.dataset.seed', () => {
 
   it('is an integer >= 0, absent from the normalized scenario unless given', () => {
     const base = 'name: s\ncluster: { nodes: [{ gpu: A100-80GB }] }\n';
-    expect(parseScenario(base, 's.yaml').runs[0]!.workload.dataset).toEqual({ kind: 'mnist', options: { testFraction: 0.15 } });
-    expect(parseScenario(`${base}workload: { dataset: { kind: mnist, seed: 3 } }\n`, 's.yaml').runs[0]!.workload.dataset).toEqual({ kind: 'mnist', options: { testFraction: 0.15 }, seed: 3 });
-    expect(scenarioProblems(`${base}workload: { dataset: { kind: mnist, seed: -1 } }\n`)).toEqual(['s.yaml:3:43: workload.dataset.seed: got -1; expected an integer >= 0 and <= 9007199254740991']);
+    expect(parseScenario(base, 's.yaml').runs[0]!.workload.dataset).toEqual({
+      kind: 'mnist',
+      options: { testFraction: 0.15 },
+    });
+    expect(
+      parseScenario(`${base}workload: { dataset: { kind: mnist, seed: 3 } }\n`, 's.yaml').runs[0]!.workload.dataset,
+    ).toEqual({ kind: 'mnist', options: { testFraction: 0.15 }, seed: 3 });
+    expect(scenarioProblems(`${base}workload: { dataset: { kind: mnist, seed: -1 } }\n`)).toEqual([
+      's.yaml:3:43: workload.dataset.seed: got -1; expected an integer >= 0 and <= 9007199254740991',
+    ]);
   });
 });

@@ -44,7 +44,10 @@ describe('scenario defaults', () => {
 
   it('fills each schedule option default from its descriptor and leaves optional ones absent', () => {
     const s = one('name: a\ncluster: { nodes: [{ gpu: H100-SXM }] }\ntraining: { schedule: { kind: async-ps } }\n');
-    expect(s.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 1, servers: 'colocated', lrScaling: 'none', stagger: true } });
+    expect(s.training.schedule).toEqual({
+      kind: 'async-ps',
+      options: { shards: 1, servers: 'colocated', lrScaling: 'none', stagger: true },
+    });
   });
 
   it('converts every quantity to SI units and spells catalog names canonically', () => {
@@ -68,8 +71,13 @@ training:
       // Only the bandwidth is given: the latency stays the default intra-node link's 1 µs.
       intraNode: { bandwidth: 450e9, latency: 1e-6 },
     });
-    expect(s.cluster.network.topology).toEqual({ kind: 'leaf-spine', options: { nodesPerLeaf: 1, spines: 2, uplink: { bandwidth: 5e10, latency: 1e-6 } } });
-    expect(s.cluster.stragglers).toEqual([{ kind: 'periodic', options: { period: 60, duration: 5, factor: 2, phase: 0 }, workers: [0, 7] }]);
+    expect(s.cluster.network.topology).toEqual({
+      kind: 'leaf-spine',
+      options: { nodesPerLeaf: 1, spines: 2, uplink: { bandwidth: 5e10, latency: 1e-6 } },
+    });
+    expect(s.cluster.stragglers).toEqual([
+      { kind: 'periodic', options: { period: 60, duration: 5, factor: 2, phase: 0 }, workers: [0, 7] },
+    ]);
     expect(s.training.schedule.options).toEqual({ algorithm: 'ring', bucketSize: 25e6 });
     expect(s.training.stop).toEqual({ simTimeS: 7200 });
     expect(s.training.eval).toEqual({ everyS: 30, samples: 500 });
@@ -82,9 +90,17 @@ cluster: { nodes: [{ gpu: A100-80GB }] }
 workload:
   timing: { kind: custom, forwardFlopsPerSample: "4 GFLOP", stepTime: "120 ms", paramBytes: "100 MB", activationBytesPerSample: "2 MiB" }
 `);
-    expect(s.workload.timing).toEqual({ kind: 'custom', forwardFlopsPerSample: 4e9, stepTimeS: 0.12, paramBytes: 1e8, activationBytesPerSample: 2 * 2 ** 20 });
+    expect(s.workload.timing).toEqual({
+      kind: 'custom',
+      forwardFlopsPerSample: 4e9,
+      stepTimeS: 0.12,
+      paramBytes: 1e8,
+      activationBytesPerSample: 2 * 2 ** 20,
+    });
     expect(s.workload.precision).toBe('bf16');
-    const p = one('name: p\ncluster: { nodes: [{ gpu: A100-80GB }] }\nworkload: { timing: { kind: profile, name: BERT-Large, sequenceLength: 128 }, efficiency: 0.5 }\n');
+    const p = one(
+      'name: p\ncluster: { nodes: [{ gpu: A100-80GB }] }\nworkload: { timing: { kind: profile, name: BERT-Large, sequenceLength: 128 }, efficiency: 0.5 }\n',
+    );
     expect(p.workload.timing).toEqual({ kind: 'profile', name: 'bert-large', sequenceLength: 128 });
     expect(p.workload.precision).toBe('bf16');
     expect(p.workload.efficiency).toBe(0.5);
@@ -110,11 +126,19 @@ cluster:
   nodes:
     - gpu: { name: MyAccel, peakFlops: { fp32: "50 TFLOP/s", fp16: "400 TFLOP/s" }, memoryBandwidth: "3 TB/s", memoryBytes: "96 GiB" }
 `);
-    expect(s.cluster.nodes[0]!.gpu).toEqual({ name: 'MyAccel', peakFlops: { fp32: 50e12, fp16: 400e12 }, memoryBandwidth: 3e12, memoryBytes: 96 * 2 ** 30 });
+    expect(s.cluster.nodes[0]!.gpu).toEqual({
+      name: 'MyAccel',
+      peakFlops: { fp32: 50e12, fp16: 400e12 },
+      memoryBandwidth: 3e12,
+      memoryBytes: 96 * 2 ** 30,
+    });
   });
 
   it('reads JSON files too', () => {
-    const s = one('{ "name": "j", "cluster": { "nodes": [{ "gpu": "T4", "count": 3 }] }, "mode": "timing-only" }', 'x.json');
+    const s = one(
+      '{ "name": "j", "cluster": { "nodes": [{ "gpu": "T4", "count": 3 }] }, "mode": "timing-only" }',
+      'x.json',
+    );
     expect(s.mode).toBe('timing-only');
     expect(s.cluster.nodes[0]!.count).toBe(3);
   });

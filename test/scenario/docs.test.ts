@@ -8,7 +8,12 @@ import { MAX_DATASET_VALUES } from '../../src/training/datasets/registry.ts';
 import { MAX_FORMULA_LENGTH } from '../../src/scenario/formula.ts';
 import { DIRICHLET_REPLAY_DRAWS, MAX_TRAINED_PARAMS } from '../../src/scenario/setup-check.ts';
 import { MAX_SLOWDOWN_FACTOR } from '../../src/hardware/slowdown-registry.ts';
-import { DEFAULT_TRACE_LIMIT, DEFAULT_UPDATES_LIMIT, MAX_TRACE_LIMIT, MAX_UPDATES_LIMIT } from '../../src/results/output-defaults.ts';
+import {
+  DEFAULT_TRACE_LIMIT,
+  DEFAULT_UPDATES_LIMIT,
+  MAX_TRACE_LIMIT,
+  MAX_UPDATES_LIMIT,
+} from '../../src/results/output-defaults.ts';
 
 const DOC = readFileSync(resolve(import.meta.dirname, '../../docs/scenarios.md'), 'utf8');
 
@@ -30,13 +35,28 @@ describe('docs/scenarios.md', () => {
   it('states every limit with the value the code enforces', () => {
     const section = DOC.slice(DOC.indexOf('## Limits'));
     const n = (x: number): string => x.toLocaleString('en-US');
-    for (const v of [L.MAX_SCENARIO_BYTES, L.MAX_TRACE_BYTES, L.MAX_VALUES, L.MAX_CLUSTER_GPUS, MAX_LEAF_SPINE_PAIRS, L.DEFAULT_MAX_RUNS, L.MAX_RUNS_CEILING,
-      L.MAX_SWEEP_VALUES, L.MAX_SWEEP_GPUS, L.MAX_BATCH_SIZE, MAX_DATASET_VALUES, MAX_TRAINED_PARAMS, DIRICHLET_REPLAY_DRAWS, MAX_SLOWDOWN_FACTOR]) {
+    for (const v of [
+      L.MAX_SCENARIO_BYTES,
+      L.MAX_TRACE_BYTES,
+      L.MAX_VALUES,
+      L.MAX_CLUSTER_GPUS,
+      MAX_LEAF_SPINE_PAIRS,
+      L.DEFAULT_MAX_RUNS,
+      L.MAX_RUNS_CEILING,
+      L.MAX_SWEEP_VALUES,
+      L.MAX_SWEEP_GPUS,
+      L.MAX_BATCH_SIZE,
+      MAX_DATASET_VALUES,
+      MAX_TRAINED_PARAMS,
+      DIRICHLET_REPLAY_DRAWS,
+      MAX_SLOWDOWN_FACTOR,
+    ]) {
       expect(section).toContain(n(v));
     }
     expect(section).toContain(`${L.MAX_DEPTH} levels`);
     expect(section).toContain(`${MAX_FORMULA_LENGTH} characters`);
     expect(section).toContain('--max-runs');
-    for (const v of [MAX_TRACE_LIMIT, DEFAULT_TRACE_LIMIT, MAX_UPDATES_LIMIT, DEFAULT_UPDATES_LIMIT]) expect(section).toContain(n(v));
+    for (const v of [MAX_TRACE_LIMIT, DEFAULT_TRACE_LIMIT, MAX_UPDATES_LIMIT, DEFAULT_UPDATES_LIMIT])
+      expect(section).toContain(n(v));
   });
 });

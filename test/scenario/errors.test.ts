@@ -31,7 +31,9 @@ describe('scenario errors', () => {
       '  stop: { epochs: -1 }', //                                                           8
     ].join('\n');
     expect(problems(text)).toEqual([
-      expect.stringMatching(/^bad\.yaml:4:24: cluster\.nodes\[0\]\.gpu: unknown GPU "A100-80G" \(did you mean "A100-80GB" or "A100-40GB"\?\); known: V100-16GB, /),
+      expect.stringMatching(
+        /^bad\.yaml:4:24: cluster\.nodes\[0\]\.gpu: unknown GPU "A100-80G" \(did you mean "A100-80GB" or "A100-40GB"\?\); known: V100-16GB, /,
+      ),
       'bad.yaml:4:52: cluster.nodes[0].nic.bandwidth: got "200 Gbit" (a size); expected a bandwidth such as "25 GB/s"',
       'bad.yaml:4:73: cluster.nodes[0].nic.latency: got 5; write it with a unit, e.g. "5 us"',
       'bad.yaml:5:16: cluster.nodes[1].count: got 0; expected an integer >= 1 and <= 65536',
@@ -42,27 +44,35 @@ describe('scenario errors', () => {
 
   it('lists the known GPUs with a did-you-mean for an unknown one', () => {
     const [p] = problems('name: a\ncluster: { nodes: [{ gpu: H100 }] }\n');
-    expect(p).toMatch(/^bad\.yaml:2:27: cluster\.nodes\[0\]\.gpu: unknown GPU "H100" \(did you mean "H100-SXM" or "H100-PCIe"\?\); known: V100-16GB, .*A100-80GB/);
+    expect(p).toMatch(
+      /^bad\.yaml:2:27: cluster\.nodes\[0\]\.gpu: unknown GPU "H100" \(did you mean "H100-SXM" or "H100-PCIe"\?\); known: V100-16GB, .*A100-80GB/,
+    );
   });
 
   it('lists the known schedules for an unknown one, and the allowed keys for a misspelt key', () => {
-    expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: hogwild } }\n')).toEqual([
-      'bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
-    ]);
-    expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n')).toEqual([
+    expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: hogwild } }\n')).toEqual(
+      ['bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd'],
+    );
+    expect(
+      problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),
+    ).toEqual([
       'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, clockBound, lrScaling, stagger',
     ]);
   });
 
   it('rejects the old async-ps option maxStaleness, naming clockBound and saying it counts clocks, not versions', () => {
-    const [p, ...rest] = problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, maxStaleness: 2 } }\n');
+    const [p, ...rest] = problems(
+      'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, maxStaleness: 2 } }\n',
+    );
     expect(rest).toEqual([]);
     expect(p).toMatch(/^bad\.yaml:3:41: training\.schedule\.maxStaleness: unknown key "maxStaleness"/);
     expect(p).toContain('allowed: kind, shards, servers, clockBound, lrScaling, stagger');
     expect(p).toContain('"maxStaleness" was renamed clockBound');
     expect(p).toMatch(/bounds SSP clocks .*not the staleness τ .* in model versions/);
     // The note belongs to async-ps: the same key on another schedule is only an unknown key.
-    const [q] = problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: local-sgd, maxStaleness: 2 } }\n');
+    const [q] = problems(
+      'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: local-sgd, maxStaleness: 2 } }\n',
+    );
     expect(q).toMatch(/unknown key "maxStaleness"; allowed: kind, localSteps, algorithm$/);
   });
 
@@ -102,10 +112,14 @@ training: { optimizer: { kind: momentum, momentum: 1.5 } }
   });
 
   it('rejects failures as not simulated yet, and plain sgd with momentum with a pointer to the right kind', () => {
-    const lines = problems('name: a\ncluster:\n  nodes: [{ gpu: T4 }]\n  failures: { mtbf: "1 h" }\ntraining: { optimizer: { kind: sgd, momentum: 0.9 } }\n');
+    const lines = problems(
+      'name: a\ncluster:\n  nodes: [{ gpu: T4 }]\n  failures: { mtbf: "1 h" }\ntraining: { optimizer: { kind: sgd, momentum: 0.9 } }\n',
+    );
     expect(lines).toEqual([
       expect.stringMatching(/^bad\.yaml:4:13: cluster\.failures: failures are not simulated by the schedules yet/),
-      expect.stringMatching(/^bad\.yaml:5:37: training\.optimizer\.momentum: unknown key "momentum"; .*use kind: momentum \(heavy ball\) or kind: nesterov$/),
+      expect.stringMatching(
+        /^bad\.yaml:5:37: training\.optimizer\.momentum: unknown key "momentum"; .*use kind: momentum \(heavy ball\) or kind: nesterov$/,
+      ),
     ]);
   });
 
@@ -124,32 +138,66 @@ workload: { batchSize: "4096 / workers" }
   });
 
   it('rejects a target accuracy as the only stop condition of a timing-only run', () => {
-    expect(problems('name: a\nmode: timing-only\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { stop: { targetAccuracy: 0.9 } }\n')).toEqual([
+    expect(
+      problems(
+        'name: a\nmode: timing-only\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { stop: { targetAccuracy: 0.9 } }\n',
+      ),
+    ).toEqual([
       expect.stringMatching(/^bad\.yaml:4:37: training\.stop\.targetAccuracy: timing-only runs do not evaluate/),
     ]);
   });
 
   it('reads a straggler trace relative to the scenario file and reports a malformed one', () => {
-    const files: Record<string, string> = { '/s/ok.csv': 'time_s,worker,factor\n0,1,2\n', '/s/bad.csv': 'time_s,worker,factor\n0,1,-2\n' };
+    const files: Record<string, string> = {
+      '/s/ok.csv': 'time_s,worker,factor\n0,1,2\n',
+      '/s/bad.csv': 'time_s,worker,factor\n0,1,-2\n',
+    };
     const readFile = (p: string): string => {
       const t = files[p];
       if (t === undefined) throw new Error('ENOENT');
       return t;
     };
-    const ok = parseScenario('name: a\ncluster: { nodes: [{ gpu: T4 }], stragglers: [{ kind: trace, file: ok.csv }] }\n', '/s/x.yaml', { readFile });
-    expect(ok.runs[0]!.cluster.stragglers).toEqual([{ kind: 'trace', options: { file: '/s/ok.csv', text: files['/s/ok.csv'] } }]);
-    expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }], stragglers: [{ kind: trace, file: bad.csv }] }\n', '/s/x.yaml', { readFile })).toEqual([
-      expect.stringMatching(/^\/s\/x\.yaml:2:68: cluster\.stragglers\[0\]\.file: \/s\/bad\.csv:2: factor must be a finite number > 0/),
+    const ok = parseScenario(
+      'name: a\ncluster: { nodes: [{ gpu: T4 }], stragglers: [{ kind: trace, file: ok.csv }] }\n',
+      '/s/x.yaml',
+      { readFile },
+    );
+    expect(ok.runs[0]!.cluster.stragglers).toEqual([
+      { kind: 'trace', options: { file: '/s/ok.csv', text: files['/s/ok.csv'] } },
     ]);
-    expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }], stragglers: [{ kind: trace, file: none.csv, workers: [0] }] }\n', '/s/x.yaml', { readFile })).toEqual([
+    expect(
+      problems(
+        'name: a\ncluster: { nodes: [{ gpu: T4 }], stragglers: [{ kind: trace, file: bad.csv }] }\n',
+        '/s/x.yaml',
+        { readFile },
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^\/s\/x\.yaml:2:68: cluster\.stragglers\[0\]\.file: \/s\/bad\.csv:2: factor must be a finite number > 0/,
+      ),
+    ]);
+    expect(
+      problems(
+        'name: a\ncluster: { nodes: [{ gpu: T4 }], stragglers: [{ kind: trace, file: none.csv, workers: [0] }] }\n',
+        '/s/x.yaml',
+        { readFile },
+      ),
+    ).toEqual([
       expect.stringMatching(/stragglers\[0\]\.file: cannot read \/s\/none\.csv: ENOENT/),
       expect.stringMatching(/stragglers\[0\]\.workers: unknown key "workers"; allowed: kind, file/),
     ]);
   });
 
   it('requires name and cluster and a mapping at the top', () => {
-    expect(problems('seed: 3\n')).toEqual(['bad.yaml:1:1: name: missing; expected a string', 'bad.yaml:1:1: cluster: missing; expected a mapping (key: value)']);
-    expect(problems('- a\n- b\n')).toEqual(['bad.yaml:1:1: got a list; expected a mapping with at least name and cluster']);
-    expect(problems('# only a comment\n')).toEqual(['bad.yaml:1:1: the file holds no data; expected a mapping with at least name and cluster']);
+    expect(problems('seed: 3\n')).toEqual([
+      'bad.yaml:1:1: name: missing; expected a string',
+      'bad.yaml:1:1: cluster: missing; expected a mapping (key: value)',
+    ]);
+    expect(problems('- a\n- b\n')).toEqual([
+      'bad.yaml:1:1: got a list; expected a mapping with at least name and cluster',
+    ]);
+    expect(problems('# only a comment\n')).toEqual([
+      'bad.yaml:1:1: the file holds no data; expected a mapping with at least name and cluster',
+    ]);
   });
 });

@@ -38,14 +38,19 @@ describe('scenarios/', () => {
 
   it('quickstart compares sync, async and local-sgd in full mode', () => {
     const { runs } = loadScenario(join(DIR, 'quickstart.yaml'));
-    expect(new Set(runs.map((r) => r.training.schedule.kind))).toEqual(new Set(['sync-allreduce', 'async-ps', 'local-sgd']));
+    expect(new Set(runs.map((r) => r.training.schedule.kind))).toEqual(
+      new Set(['sync-allreduce', 'async-ps', 'local-sgd']),
+    );
     for (const r of runs) expect(r.mode).toBe('full');
   });
 });
 
 describe('cross-field checks', () => {
   it('rejects a precision that one of the GPUs lacks, naming the GPU and what it has', () => {
-    const text = 'name: x\ncluster:\n  nodes:\n    - { gpu: V100-32GB }\nworkload:\n  timing: { kind: profile, name: resnet50 }\n  precision: bf16\n';
-    expect(() => parseScenario(text, 'x.yaml')).toThrow(/x\.yaml:7:\d+: workload\.precision: V100-32GB \(has fp32, fp16\) cannot run bf16/);
+    const text =
+      'name: x\ncluster:\n  nodes:\n    - { gpu: V100-32GB }\nworkload:\n  timing: { kind: profile, name: resnet50 }\n  precision: bf16\n';
+    expect(() => parseScenario(text, 'x.yaml')).toThrow(
+      /x\.yaml:7:\d+: workload\.precision: V100-32GB \(has fp32, fp16\) cannot run bf16/,
+    );
   });
 });

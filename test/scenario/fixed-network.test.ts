@@ -12,8 +12,13 @@ const text = (network: string): string =>
 
 describe('the fixed network model in a scenario', () => {
   it('needs both times with model fixed, and refuses them with the other models', () => {
-    const s = parseScenario(text('{ model: fixed, transferTime: "10 ms", collectiveTime: "0.2 s" }'), 's.yaml').runs[0]!;
-    expect(s.cluster.network).toEqual({ model: 'fixed', topology: { kind: 'switch', options: {} }, options: { transferS: 0.01, collectiveS: 0.2 } });
+    const s = parseScenario(text('{ model: fixed, transferTime: "10 ms", collectiveTime: "0.2 s" }'), 's.yaml')
+      .runs[0]!;
+    expect(s.cluster.network).toEqual({
+      model: 'fixed',
+      topology: { kind: 'switch', options: {} },
+      options: { transferS: 0.01, collectiveS: 0.2 },
+    });
     expect(scenarioProblems(text('{ model: fixed, collectiveTime: "0.2 s" }'))).toEqual([
       's.yaml:5:12: cluster.network.transferTime: missing; the fixed network model needs transferTime and collectiveTime, e.g. "0.2 s"',
     ]);
@@ -25,7 +30,8 @@ describe('the fixed network model in a scenario', () => {
   it('times synchronous steps as compute plus the fixed all-reduce time', () => {
     // sync-allreduce without buckets: each step is the 10 ms compute, then one all-reduce of 0.2 s.
     // 5 steps: 5 × (0.01 + 0.2) = 1.05 s.
-    const s = parseScenario(text('{ model: fixed, transferTime: "10 ms", collectiveTime: "0.2 s" }'), 's.yaml').runs[0]!;
+    const s = parseScenario(text('{ model: fixed, transferTime: "10 ms", collectiveTime: "0.2 s" }'), 's.yaml')
+      .runs[0]!;
     const r = runScenario(s, 0);
     expect(r.simTimeS).toBeCloseTo(1.05, 12);
     expect(r.updates).toBe(5);

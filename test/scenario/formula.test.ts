@@ -27,32 +27,52 @@ describe('formulas over the run shape', () => {
   });
 
   it('rejects unknown names listing the allowed variables', () => {
-    expect(() => parseFormula('4096 / worker')).toThrow('formula "4096 / worker": unknown name "worker"; a formula may use workers, nodes, gpusPerNode');
+    expect(() => parseFormula('4096 / worker')).toThrow(
+      'formula "4096 / worker": unknown name "worker"; a formula may use workers, nodes, gpusPerNode',
+    );
     // A unit is just another unknown name: formulas give plain numbers.
     expect(() => parseFormula('5 cm')).toThrow(/unknown name "cm"/);
   });
 
   it('refuses gpusPerNode when node groups differ', () => {
-    expect(() => evaluateFormula('gpusPerNode * 2', { workers: 12, nodes: 2, gpusPerNodeNote: 'node groups have 4, 8 GPUs per node' })).toThrow(
-      /uses gpusPerNode, which is undefined here: node groups have 4, 8 GPUs per node/,
-    );
+    expect(() =>
+      evaluateFormula('gpusPerNode * 2', {
+        workers: 12,
+        nodes: 2,
+        gpusPerNodeNote: 'node groups have 4, 8 GPUs per node',
+      }),
+    ).toThrow(/uses gpusPerNode, which is undefined here: node groups have 4, 8 GPUs per node/);
   });
 
   it('refuses anything outside arithmetic: assignments, function definitions, import, strings, matrices', () => {
-    for (const f of ['workers = 3', 'f(x) = x', 'import({}, {})', 'createUnit("x")', 'evaluate("1")', '"abc"', '[1, 2]', 'x.y', 'a; b']) {
+    for (const f of [
+      'workers = 3',
+      'f(x) = x',
+      'import({}, {})',
+      'createUnit("x")',
+      'evaluate("1")',
+      '"abc"',
+      '[1, 2]',
+      'x.y',
+      'a; b',
+    ]) {
       expect(() => parseFormula(f), f).toThrow(FormulaError);
     }
     expect(() => parseFormula('1 +')).toThrow(/formula "1 \+"/);
   });
 
   it('rejects results that are not finite numbers', () => {
-    expect(() => evaluateFormula('workers / 0', shape)).toThrow(/gives Infinity with workers = 16; expected a finite number/);
+    expect(() => evaluateFormula('workers / 0', shape)).toThrow(
+      /gives Infinity with workers = 16; expected a finite number/,
+    );
     expect(() => evaluateFormula('workers > 3', shape)).toThrow(/gives true/);
   });
 
   it(`refuses a formula over ${MAX_FORMULA_LENGTH} characters without parsing it`, () => {
     const long = `1${' + 1'.repeat(MAX_FORMULA_LENGTH / 4)}`;
-    expect(() => parseFormula(long)).toThrow(new FormulaError(long, `formula of ${long.length} characters; at most ${MAX_FORMULA_LENGTH} are allowed`));
+    expect(() => parseFormula(long)).toThrow(
+      new FormulaError(long, `formula of ${long.length} characters; at most ${MAX_FORMULA_LENGTH} are allowed`),
+    );
     const ok = `1${' + 1'.repeat((MAX_FORMULA_LENGTH - 1) / 4 - 1)}`;
     expect(ok.length).toBeLessThanOrEqual(MAX_FORMULA_LENGTH);
     expect(parseFormula(ok).evaluate({ workers: 1, nodes: 1 })).toBe((ok.length + 3) / 4);

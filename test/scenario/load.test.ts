@@ -15,7 +15,12 @@ const issues = scenarioProblems;
 describe('overrides (--set, --seed, --timing-only)', () => {
   it('sets scalars, flow mappings and list items by path, parsing the value as YAML', () => {
     const { runs } = parseScenario(BASE, 's.yaml', {
-      overrides: ['training.schedule={kind: async-ps, shards: 2}', 'cluster.nodes[0].gpu=H100-SXM', 'workload.batchSize=64', 'training.stop.updates=50'],
+      overrides: [
+        'training.schedule={kind: async-ps, shards: 2}',
+        'cluster.nodes[0].gpu=H100-SXM',
+        'workload.batchSize=64',
+        'training.stop.updates=50',
+      ],
       seed: 9,
       timingOnly: true,
     });
@@ -29,12 +34,18 @@ describe('overrides (--set, --seed, --timing-only)', () => {
   });
 
   it('removes a key with null', () => {
-    const { runs } = parseScenario(`${BASE}training: { stop: { epochs: 2, targetAccuracy: 0.9 } }\n`, 's.yaml', { overrides: ['training.stop.targetAccuracy=null'] });
+    const { runs } = parseScenario(`${BASE}training: { stop: { epochs: 2, targetAccuracy: 0.9 } }\n`, 's.yaml', {
+      overrides: ['training.stop.targetAccuracy=null'],
+    });
     expect(runs[0]!.training.stop).toEqual({ epochs: 2 });
   });
 
   it('attributes a bad override to its --set argument', () => {
-    expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild', 'oops', 'cluster.nodes[3].gpu=T4'] })).toEqual([
+    expect(
+      issues(BASE, {
+        overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild', 'oops', 'cluster.nodes[3].gpu=T4'],
+      }),
+    ).toEqual([
       '--set oops: expected path=value, e.g. --set training.schedule.kind=async-ps',
       '--set cluster.nodes[3].gpu=T4: cluster.nodes[3].gpu: cluster.nodes[3] is past the end of cluster.nodes (1 item(s))',
     ]);
@@ -47,18 +58,31 @@ describe('overrides (--set, --seed, --timing-only)', () => {
 
 describe('sweeps', () => {
   it('runs the cartesian product in key order, the first key varying slowest', () => {
-    const { runs } = parseScenario(`${BASE}sweep:\n  training.schedule.kind: [sync-allreduce, local-sgd]\n  workload.batchSize: [16, 32, "512 / workers"]\n`, 's.yaml');
+    const { runs } = parseScenario(
+      `${BASE}sweep:\n  training.schedule.kind: [sync-allreduce, local-sgd]\n  workload.batchSize: [16, 32, "512 / workers"]\n`,
+      's.yaml',
+    );
     expect(runs.map((r) => [r.training.schedule.kind, r.workload.batchSize])).toEqual([
-      ['sync-allreduce', 16], ['sync-allreduce', 32], ['sync-allreduce', 64],
-      ['local-sgd', 16], ['local-sgd', 32], ['local-sgd', 64],
+      ['sync-allreduce', 16],
+      ['sync-allreduce', 32],
+      ['sync-allreduce', 64],
+      ['local-sgd', 16],
+      ['local-sgd', 32],
+      ['local-sgd', 64],
     ]);
     // Short labels: the last path segment, a `kind` value alone; the full settings stay with the run.
     expect(runs[5]!.point).toBe('local-sgd, batchSize=512 / workers');
-    expect(runs[5]!.sweepValues).toEqual({ 'training.schedule.kind': 'local-sgd', 'workload.batchSize': '512 / workers' });
+    expect(runs[5]!.sweepValues).toEqual({
+      'training.schedule.kind': 'local-sgd',
+      'workload.batchSize': '512 / workers',
+    });
   });
 
   it('replaces a whole mapping with each value, so each schedule keeps only its own options', () => {
-    const { runs } = parseScenario(`${BASE}training: { schedule: { kind: local-sgd, localSteps: 8 } }\nsweep:\n  training.schedule: [{ kind: sync-allreduce }, { kind: async-ps, shards: 2 }]\n`, 's.yaml');
+    const { runs } = parseScenario(
+      `${BASE}training: { schedule: { kind: local-sgd, localSteps: 8 } }\nsweep:\n  training.schedule: [{ kind: sync-allreduce }, { kind: async-ps, shards: 2 }]\n`,
+      's.yaml',
+    );
     expect(runs.map((r) => r.training.schedule)).toEqual([
       { kind: 'sync-allreduce', options: { algorithm: 'ring' } },
       { kind: 'async-ps', options: { shards: 2, servers: 'colocated', lrScaling: 'none', stagger: true } },
@@ -97,17 +121,29 @@ describe('sweeps', () => {
   });
 
   it('lets --set replace the sweep itself', () => {
-    const { runs } = parseScenario(`${BASE}sweep: { workload.batchSize: [8, 16] }\n`, 's.yaml', { overrides: ['sweep={seed: [1, 2, 3]}'] });
-    expect(runs.map((r) => [r.seed, r.workload.batchSize])).toEqual([[1, 32], [2, 32], [3, 32]]);
+    const { runs } = parseScenario(`${BASE}sweep: { workload.batchSize: [8, 16] }\n`, 's.yaml', {
+      overrides: ['sweep={seed: [1, 2, 3]}'],
+    });
+    expect(runs.map((r) => [r.seed, r.workload.batchSize])).toEqual([
+      [1, 32],
+      [2, 32],
+      [3, 32],
+    ]);
   });
 
   it('takes a label key out of a mapping value, or reads { value, label } for any value', () => {
     const text = `${BASE}sweep:\n  training.schedule:\n    - { kind: sync-allreduce, label: sync }\n    - { kind: async-ps, shards: 2, label: async }\n  cluster.stragglers:\n    - { value: [], label: none }\n    - { value: [{ kind: constant, factor: 2, nodes: [1] }], label: node 1 slow }\n`;
     const { runs } = parseScenario(text, 's.yaml');
     expect(runs.map((r) => r.point)).toEqual(['sync, none', 'sync, node 1 slow', 'async, none', 'async, node 1 slow']);
-    expect(runs[3]!.training.schedule).toEqual({ kind: 'async-ps', options: { shards: 2, servers: 'colocated', lrScaling: 'none', stagger: true } });
+    expect(runs[3]!.training.schedule).toEqual({
+      kind: 'async-ps',
+      options: { shards: 2, servers: 'colocated', lrScaling: 'none', stagger: true },
+    });
     expect(runs[3]!.cluster.stragglers).toEqual([{ kind: 'constant', options: { factor: 2 }, workers: [4, 5, 6, 7] }]);
-    expect(runs[3]!.sweepValues).toEqual({ 'training.schedule': { kind: 'async-ps', shards: 2 }, 'cluster.stragglers': [{ kind: 'constant', factor: 2, nodes: [1] }] });
+    expect(runs[3]!.sweepValues).toEqual({
+      'training.schedule': { kind: 'async-ps', shards: 2 },
+      'cluster.stragglers': [{ kind: 'constant', factor: 2, nodes: [1] }],
+    });
   });
 
   it('rejects bad and repeated labels, and values that differ only by their label', () => {
@@ -123,12 +159,24 @@ describe('sweeps', () => {
 
   it('locates a bad value inside { value, label } at the value', () => {
     const text = `${BASE}sweep:\n  workload.batchSize:\n    - { value: 16, label: ok }\n    - { value: 0, label: zero }\n`;
-    expect(issues(text)).toEqual(['s.yaml:6:16: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576 [sweep point: zero]']);
+    expect(issues(text)).toEqual([
+      's.yaml:6:16: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576 [sweep point: zero]',
+    ]);
   });
 
   it('labels points by sweepPoints in grid order, with repeated labels told apart by index', () => {
-    const axis = (values: unknown[]): SweepAxis => ({ key: 'k', path: ['k'], values, labels: values.map(() => undefined), wrapped: values.map(() => false) });
-    expect(sweepPoints([axis([{ kind: 'x', o: [1] }, { kind: 'x', o: [1, 2] }, 'x'])]).map((p) => p.label)).toEqual(['x(o=[1])', 'x(o=[1,2])', 'k=x']);
+    const axis = (values: unknown[]): SweepAxis => ({
+      key: 'k',
+      path: ['k'],
+      values,
+      labels: values.map(() => undefined),
+      wrapped: values.map(() => false),
+    });
+    expect(sweepPoints([axis([{ kind: 'x', o: [1] }, { kind: 'x', o: [1, 2] }, 'x'])]).map((p) => p.label)).toEqual([
+      'x(o=[1])',
+      'x(o=[1,2])',
+      'k=x',
+    ]);
     expect(sweepPoints([axis([1, '1'])]).map((p) => p.label)).toEqual(['k=1#0', 'k=1#1']);
   });
 });

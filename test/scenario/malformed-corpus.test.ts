@@ -81,12 +81,17 @@ describe('the malformed-scenario corpus', () => {
       expect(expectedLines(f).length, `${stem(f)}.expected is empty`).toBeGreaterThan(0);
     }
     const stems = new Set(fixtures.map((f) => stem(f).slice(DIR.length + 1)));
-    for (const e of entries.filter((f) => f.endsWith('.expected'))) expect(stems.has(e.slice(0, -'.expected'.length)), `${e} has no fixture`).toBe(true);
+    for (const e of entries.filter((f) => f.endsWith('.expected')))
+      expect(stems.has(e.slice(0, -'.expected'.length)), `${e} has no fixture`).toBe(true);
   });
 
   it('holds a different error in every fixture', () => {
     // The expected text without the file name: two fixtures expecting the same text test the same thing.
-    const texts = fixtures.map((f) => expectedLines(f).map((l) => l.replace(f, '')).join('\n'));
+    const texts = fixtures.map((f) =>
+      expectedLines(f)
+        .map((l) => l.replace(f, ''))
+        .join('\n'),
+    );
     const repeated = texts.filter((t, i) => texts.indexOf(t) !== i);
     expect(repeated).toEqual([]);
   });
@@ -128,7 +133,7 @@ describe('dtsim run on each malformed scenario (runFile)', () => {
 });
 
 describe('the dtsim command on the corpus', () => {
-  it('validate: one process for all fixtures prints each one\'s expected error, no stack trace and no ok', async () => {
+  it("validate: one process for all fixtures prints each one's expected error, no stack trace and no ok", async () => {
     const r = await run(['validate', ...fixtures]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -145,7 +150,13 @@ describe('the dtsim command on the corpus', () => {
 
   it('run: exits non-zero without a stack trace, claims nothing and writes nothing (a sample)', async () => {
     // One of each family: YAML syntax, JSON syntax, a schema error, a sweep error, a new straggler check.
-    const sample = ['yaml-unclosed-flow-map.yaml', 'json-trailing-comma.json', 'unknown-gpu.yaml', 'sweep-duplicate-labels.yaml', 'straggler-overlapping-ranges.yaml'].map((f) => `${DIR}/${f}`);
+    const sample = [
+      'yaml-unclosed-flow-map.yaml',
+      'json-trailing-comma.json',
+      'unknown-gpu.yaml',
+      'sweep-duplicate-labels.yaml',
+      'straggler-overlapping-ranges.yaml',
+    ].map((f) => `${DIR}/${f}`);
     for (const f of sample) expect(fixtures).toContain(f);
     const outs = sample.map((f) => join(tmp, `cli-${stem(f).slice(DIR.length + 1)}`));
     const results = await Promise.all(sample.map((f, i) => run(['run', f, '--out', outs[i]!])));

@@ -19,8 +19,14 @@ describe('workload.model.init', () => {
 
   it('takes every scheme on every model kind, and leaves the default out of the normalized scenario', () => {
     for (const init of WEIGHT_INITS) {
-      for (const model of [`{ kind: mlp, hidden: [8], init: ${init} }`, `{ kind: logistic-regression, init: ${init} }`, `{ kind: cnn, init: ${init} }`]) {
-        expect(parseScenario(`${BASE}workload: { model: ${model} }\n`, 's.yaml').runs[0]!.workload.model.init).toBe(init);
+      for (const model of [
+        `{ kind: mlp, hidden: [8], init: ${init} }`,
+        `{ kind: logistic-regression, init: ${init} }`,
+        `{ kind: cnn, init: ${init} }`,
+      ]) {
+        expect(parseScenario(`${BASE}workload: { model: ${model} }\n`, 's.yaml').runs[0]!.workload.model.init).toBe(
+          init,
+        );
       }
     }
     expect(parseScenario(BASE, 's.yaml').runs[0]!.workload.model).toEqual({ kind: 'mlp', preset: '2nn' });

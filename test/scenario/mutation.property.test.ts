@@ -23,11 +23,55 @@ const SCENARIOS = readdirSync(DIR)
 /** A hang detector, not a benchmark: a mutant validates in milliseconds. */
 const HANG_MS = 2000;
 
-const EXTREME_NUMBERS = [1e308, -1e308, -1, 0, -0, 0.5, 1e-320, 2 ** 53, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, 1e9, 65_536, 65_537, 1_048_577, 1e15];
+const EXTREME_NUMBERS = [
+  1e308,
+  -1e308,
+  -1,
+  0,
+  -0,
+  0.5,
+  1e-320,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.MAX_SAFE_INTEGER,
+  1e9,
+  65_536,
+  65_537,
+  1_048_577,
+  1e15,
+];
 const ODD_STRINGS = [
-  'NaN', 'Infinity', '-Infinity', '1e400', '0x10', '', ' ', '25 GB/s', '-3 s', '1e400 B', '5 us', '0 B', '0 s', '1e308 GB/s', '100 Gbit',
-  '312 TFLOPS', '4 GFLOP', '80 GiB', '1e-400 s', 'workers * 1e300', '1/0', 'workers / 0', 'import("fs")', 'A100-80GB', 'sync-allreduce',
-  'mnist', 'leaf-spine', 'µs', '5 µs', '1 day', '3 h',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e400',
+  '0x10',
+  '',
+  ' ',
+  '25 GB/s',
+  '-3 s',
+  '1e400 B',
+  '5 us',
+  '0 B',
+  '0 s',
+  '1e308 GB/s',
+  '100 Gbit',
+  '312 TFLOPS',
+  '4 GFLOP',
+  '80 GiB',
+  '1e-400 s',
+  'workers * 1e300',
+  '1/0',
+  'workers / 0',
+  'import("fs")',
+  'A100-80GB',
+  'sync-allreduce',
+  'mnist',
+  'leaf-spine',
+  'µs',
+  '5 µs',
+  '1 day',
+  '3 h',
 ];
 const VALUE: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(...EXTREME_NUMBERS),
@@ -38,9 +82,29 @@ const VALUE: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.string({ maxLength: 12 }),
   fc.array(fc.oneof(fc.integer({ min: -2, max: 70_000 }), fc.constantFrom(...ODD_STRINGS)), { maxLength: 6 }),
-  fc.dictionary(fc.constantFrom('kind', 'count', 'gpu', 'factor', 'x', 'workers', 'sigma', 'file'), fc.oneof(fc.integer({ min: -1, max: 10 }), fc.constantFrom(...ODD_STRINGS)), { maxKeys: 3 }),
+  fc.dictionary(
+    fc.constantFrom('kind', 'count', 'gpu', 'factor', 'x', 'workers', 'sigma', 'file'),
+    fc.oneof(fc.integer({ min: -1, max: 10 }), fc.constantFrom(...ODD_STRINGS)),
+    { maxKeys: 3 },
+  ),
 );
-const TAGS = ['!foo', '!!python/object:os.system', '!!python/object/apply:os.system', '!!binary', '!!set', '!!omap', '!!timestamp', '!!str', '!!int', '!!float', '!!map', '!!seq', '!!null', '!<tag:yaml.org,2002:str>', '!'];
+const TAGS = [
+  '!foo',
+  '!!python/object:os.system',
+  '!!python/object/apply:os.system',
+  '!!binary',
+  '!!set',
+  '!!omap',
+  '!!timestamp',
+  '!!str',
+  '!!int',
+  '!!float',
+  '!!map',
+  '!!seq',
+  '!!null',
+  '!<tag:yaml.org,2002:str>',
+  '!',
+];
 
 type Mutation =
   | { readonly kind: 'drop'; readonly at: number }
@@ -56,13 +120,28 @@ const MUTATION: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('tag' as const), at: fc.nat(), tag: fc.constantFrom(...TAGS) }),
   fc.record({ kind: fc.constant('alias' as const), from: fc.nat(), to: fc.nat() }),
   fc.record({ kind: fc.constant('dangling' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('bomb' as const), at: fc.nat(), levels: fc.integer({ min: 1, max: 12 }), width: fc.integer({ min: 2, max: 12 }) }),
+  fc.record({
+    kind: fc.constant('bomb' as const),
+    at: fc.nat(),
+    levels: fc.integer({ min: 1, max: 12 }),
+    width: fc.integer({ min: 2, max: 12 }),
+  }),
 );
 
 /** `--set` values as a user might type them, hostile ones included. */
 const SET_VALUE: fc.Arbitrary<string> = fc.oneof(
   VALUE.map((v) => stringify(v, { collectionStyle: 'flow' }).trim()),
-  fc.constantFrom('*nope', '!foo 3', '!!python/object:os.system [ls]', '&a [*a]', '[&a [x, x], *a, *a]', '{', '1e400', '!!binary aGk=', '? [a]\n: 1'),
+  fc.constantFrom(
+    '*nope',
+    '!foo 3',
+    '!!python/object:os.system [ls]',
+    '&a [*a]',
+    '[&a [x, x], *a, *a]',
+    '{',
+    '1e400',
+    '!!binary aGk=',
+    '? [a]\n: 1',
+  ),
 );
 
 /** Paths of every value in the document's data, in document order. */
@@ -70,7 +149,8 @@ function paths(doc: Document): (string | number)[][] {
   const out: (string | number)[][] = [];
   const walk = (node: unknown, path: (string | number)[]): void => {
     out.push(path);
-    if (isMap(node)) for (const p of node.items) walk(p.value, [...path, isScalar(p.key) ? String(p.key.value) : String(p.key)]);
+    if (isMap(node))
+      for (const p of node.items) walk(p.value, [...path, isScalar(p.key) ? String(p.key.value) : String(p.key)]);
     else if (isSeq(node)) node.items.forEach((x, i) => walk(x, [...path, i]));
   };
   walk(doc.contents, []);
@@ -156,7 +236,10 @@ describe('mutated scenarios', () => {
           const overrides: string[] = [];
           if (set !== undefined) {
             const doc = parseDocument(text);
-            const p = pick(paths(doc).filter((x) => x.length > 0), set[0]);
+            const p = pick(
+              paths(doc).filter((x) => x.length > 0),
+              set[0],
+            );
             overrides.push(`${p.map(String).join('.')}=${set[1]}`);
           }
           const t0 = performance.now();
@@ -166,7 +249,8 @@ describe('mutated scenarios', () => {
           } catch (err) {
             if (!(err instanceof ScenarioError)) throw err;
             // Every problem names the file, and either a position or the --set it came from.
-            for (const i of err.issues) expect(i.line !== undefined || i.origin !== undefined || i.path === '').toBe(true);
+            for (const i of err.issues)
+              expect(i.line !== undefined || i.origin !== undefined || i.path === '').toBe(true);
             rejected++;
           }
           const ms = performance.now() - t0;

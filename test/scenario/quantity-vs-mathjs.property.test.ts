@@ -24,7 +24,10 @@ const math: MathJsInstance = m.create(m.all as NonNullable<typeof m.all>, {});
 math.createUnit('FLOP', { prefixes: 'short' });
 math.createUnit('bit', { definition: '1 b', prefixes: 'binary_short' }, { override: true });
 
-type Outcome = { readonly value: number } | { readonly reject: string; readonly dimensionOf?: QuantityDimension } | { readonly onBound: true };
+type Outcome =
+  | { readonly value: number }
+  | { readonly reject: string; readonly dimensionOf?: QuantityDimension }
+  | { readonly onBound: true };
 
 /** What dtsim made of `number` + `unit` when mathjs read the unit: mathjs's value, range checks as today. */
 function oracle(number: string, unitText: string, dimension: QuantityDimension): Outcome {
@@ -59,18 +62,138 @@ function parsed(text: string, dimension: QuantityDimension): { readonly value: n
   }
 }
 
-const SI = ['da', 'h', 'k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y', 'R', 'Q', 'd', 'c', 'm', 'u', 'n', 'p', 'f', 'a', 'z', 'y', 'r', 'q'];
-const LONG = ['deca', 'hecto', 'kilo', 'mega', 'giga', 'tera', 'peta', 'exa', 'zetta', 'yotta', 'ronna', 'quetta',
-  'deci', 'centi', 'milli', 'micro', 'nano', 'pico', 'femto', 'atto', 'zepto', 'yocto', 'ronto', 'quecto'];
-const IEC = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi', 'kibi', 'mebi', 'gibi', 'tebi', 'pebi', 'exi', 'zebi', 'yobi'];
+const SI = [
+  'da',
+  'h',
+  'k',
+  'M',
+  'G',
+  'T',
+  'P',
+  'E',
+  'Z',
+  'Y',
+  'R',
+  'Q',
+  'd',
+  'c',
+  'm',
+  'u',
+  'n',
+  'p',
+  'f',
+  'a',
+  'z',
+  'y',
+  'r',
+  'q',
+];
+const LONG = [
+  'deca',
+  'hecto',
+  'kilo',
+  'mega',
+  'giga',
+  'tera',
+  'peta',
+  'exa',
+  'zetta',
+  'yotta',
+  'ronna',
+  'quetta',
+  'deci',
+  'centi',
+  'milli',
+  'micro',
+  'nano',
+  'pico',
+  'femto',
+  'atto',
+  'zepto',
+  'yocto',
+  'ronto',
+  'quecto',
+];
+const IEC = [
+  'Ki',
+  'Mi',
+  'Gi',
+  'Ti',
+  'Pi',
+  'Ei',
+  'Zi',
+  'Yi',
+  'kibi',
+  'mebi',
+  'gibi',
+  'tebi',
+  'pebi',
+  'exi',
+  'zebi',
+  'yobi',
+];
 const JUNK_PREFIXES = ['K', 'Kb', 'mu', 'exbi', 'g', 'x'];
 
 const SIZES = ['B', 'b', 'bit', 'bits', 'byte', 'bytes'];
-const TIMES = ['s', 'second', 'seconds', 'sec', 'secs', 'min', 'mins', 'minute', 'minutes', 'h', 'hr', 'hrs', 'hour', 'hours',
-  'day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'decade', 'decades', 'century', 'centuries', 'millennium', 'millennia'];
+const TIMES = [
+  's',
+  'second',
+  'seconds',
+  'sec',
+  'secs',
+  'min',
+  'mins',
+  'minute',
+  'minutes',
+  'h',
+  'hr',
+  'hrs',
+  'hour',
+  'hours',
+  'day',
+  'days',
+  'week',
+  'weeks',
+  'month',
+  'months',
+  'year',
+  'years',
+  'decade',
+  'decades',
+  'century',
+  'centuries',
+  'millennium',
+  'millennia',
+];
 const OTHERS = ['FLOP', 'm', 'g', 'Hz'];
 // mathjs units the parser deliberately does not know, and words neither knows.
-const FOREIGN = ['ft', 'in', 'N', 'J', 'W', 'Pa', 'K', 'A', 'l', 'mol', 'rad', 'deg', 'hertz', 'meter', 'gram', 'bar', 'cd', 'V', 'erg', 'Wh', 'lb', 'mi', 'ch', 'Gy', 'kat'];
+const FOREIGN = [
+  'ft',
+  'in',
+  'N',
+  'J',
+  'W',
+  'Pa',
+  'K',
+  'A',
+  'l',
+  'mol',
+  'rad',
+  'deg',
+  'hertz',
+  'meter',
+  'gram',
+  'bar',
+  'cd',
+  'V',
+  'erg',
+  'Wh',
+  'lb',
+  'mi',
+  'ch',
+  'Gy',
+  'kat',
+];
 const JUNK = ['Gbps', 'flop', 'Flop', 'FLOPs', 'parsec', 'xyz', 'Bps', 'sek', 'B2'];
 
 interface Term {
@@ -85,10 +208,19 @@ function namesForeignUnit(message: string, terms: readonly Term[]): boolean {
   return name !== undefined && terms.some((t) => t.foreign && t.text.replace(/\^.*/, '') === name);
 }
 
-const power = fc.oneof({ weight: 8, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('^2', '^-1', '^ -1', '^1', '^0', '^2.0', '^+1', '^-2', '^3') });
+const power = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: fc.constantFrom('^2', '^-1', '^ -1', '^1', '^0', '^2.0', '^+1', '^-2', '^3') },
+);
 /** A prefix from `prefixes` (or none), a unit from `names`, maybe a power. */
 const term = (prefixes: readonly string[], names: readonly string[], foreign = false): fc.Arbitrary<Term> =>
-  fc.tuple(prefixes.length === 0 ? fc.constant('') : fc.oneof(fc.constant(''), fc.constantFrom(...prefixes)), fc.constantFrom(...names), power).map(([p, n, w]) => ({ text: p + n + w, foreign }));
+  fc
+    .tuple(
+      prefixes.length === 0 ? fc.constant('') : fc.oneof(fc.constant(''), fc.constantFrom(...prefixes)),
+      fc.constantFrom(...names),
+      power,
+    )
+    .map(([p, n, w]) => ({ text: p + n + w, foreign }));
 const BINARY_SHORT = ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y', ...IEC.slice(0, 8)];
 const BINARY_LONG = [...LONG.slice(2, 10), ...IEC.slice(8)];
 // Terms with the prefixes their unit takes, so that many quantities are accepted ...
@@ -104,13 +236,17 @@ const anyTerm = fc.oneof(
   { weight: 1, arbitrary: term(ALL_PREFIXES, JUNK) },
 );
 const sep = fc.constantFrom('/', ' / ', '/ ', ' /', '*', ' * ', ' ', '  ', '\t/\t');
-const join = (...parts: (Term | string)[]): Term[] => parts.map((p) => (typeof p === 'string' ? { text: p, foreign: false } : p));
+const join = (...parts: (Term | string)[]): Term[] =>
+  parts.map((p) => (typeof p === 'string' ? { text: p, foreign: false } : p));
 const unitExpr: fc.Arbitrary<readonly Term[]> = fc.oneof(
   // Shaped like the five dimensions, so that many are accepted ...
   { weight: 3, arbitrary: fc.tuple(sizeTerm) },
   { weight: 3, arbitrary: fc.tuple(timeTerm) },
   { weight: 2, arbitrary: fc.tuple(flopTerm) },
-  { weight: 4, arbitrary: fc.tuple(sizeTerm, fc.constantFrom('/', ' / ', '/ '), timeTerm).map(([a, s, b]) => join(a, s, b)) },
+  {
+    weight: 4,
+    arbitrary: fc.tuple(sizeTerm, fc.constantFrom('/', ' / ', '/ '), timeTerm).map(([a, s, b]) => join(a, s, b)),
+  },
   { weight: 2, arbitrary: fc.tuple(flopTerm, fc.constantFrom('/', ' / '), timeTerm).map(([a, s, b]) => join(a, s, b)) },
   // ... and anything from the vocabulary, mathjs's foreign units and junk.
   { weight: 2, arbitrary: fc.tuple(anyTerm) },
@@ -127,32 +263,47 @@ describe('parseQuantity against mathjs', () => {
   it('gives mathjs’s value (to 1e-12 relative) or rejects where mathjs rejects, for generated quantities', () => {
     const outcomes = { accepted: 0, rejected: 0, foreign: 0 };
     fc.assert(
-      fc.property(number, fc.constantFrom('', ' ', '  ', '\t'), unitExpr, fc.constantFrom('', ' '), (n, space, terms, pad) => {
-        const unitText = terms.map((t) => t.text).join('');
-        const text = `${pad}${n}${space}${unitText}${pad}`;
-        for (const dim of QUANTITY_DIMENSIONS) {
-          const want = oracle(n, unitText, dim);
-          if ('onBound' in want) continue;
-          const got = parsed(text, dim);
-          if ('value' in want) {
-            if ('value' in got) {
-              expect(Math.abs(got.value - want.value), `${text} as ${dim}: ${got.value} vs mathjs ${want.value}`).toBeLessThanOrEqual(1e-12 * want.value);
-              outcomes.accepted++;
+      fc.property(
+        number,
+        fc.constantFrom('', ' ', '  ', '\t'),
+        unitExpr,
+        fc.constantFrom('', ' '),
+        (n, space, terms, pad) => {
+          const unitText = terms.map((t) => t.text).join('');
+          const text = `${pad}${n}${space}${unitText}${pad}`;
+          for (const dim of QUANTITY_DIMENSIONS) {
+            const want = oracle(n, unitText, dim);
+            if ('onBound' in want) continue;
+            const got = parsed(text, dim);
+            if ('value' in want) {
+              if ('value' in got) {
+                expect(
+                  Math.abs(got.value - want.value),
+                  `${text} as ${dim}: ${got.value} vs mathjs ${want.value}`,
+                ).toBeLessThanOrEqual(1e-12 * want.value);
+                outcomes.accepted++;
+              } else {
+                // Only a unit left out on purpose may make the difference, and the message names it.
+                expect(
+                  namesForeignUnit(got.message, terms),
+                  `${text} as ${dim}: mathjs gives ${want.value}, parser: ${got.message}`,
+                ).toBe(true);
+                outcomes.foreign++;
+              }
             } else {
-              // Only a unit left out on purpose may make the difference, and the message names it.
-              expect(namesForeignUnit(got.message, terms), `${text} as ${dim}: mathjs gives ${want.value}, parser: ${got.message}`).toBe(true);
-              outcomes.foreign++;
+              expect(
+                'message' in got,
+                `${text} as ${dim}: mathjs rejects (${want.reject}), parser gives ${'value' in got ? got.value : ''}`,
+              ).toBe(true);
+              // Where mathjs saw one of the five dimensions, the message names it (unless a foreign unit came first).
+              if ('message' in got && want.dimensionOf !== undefined && !namesForeignUnit(got.message, terms)) {
+                expect(got.message).toContain(`(${DIMENSIONS[want.dimensionOf].name})`);
+              }
+              outcomes.rejected++;
             }
-          } else {
-            expect('message' in got, `${text} as ${dim}: mathjs rejects (${want.reject}), parser gives ${'value' in got ? got.value : ''}`).toBe(true);
-            // Where mathjs saw one of the five dimensions, the message names it (unless a foreign unit came first).
-            if ('message' in got && want.dimensionOf !== undefined && !namesForeignUnit(got.message, terms)) {
-              expect(got.message).toContain(`(${DIMENSIONS[want.dimensionOf].name})`);
-            }
-            outcomes.rejected++;
           }
-        }
-      }),
+        },
+      ),
       { seed: 20240917, numRuns: 4000 },
     );
     // The generator must exercise both sides, or the comparison says little: of 4000 strings, each
@@ -176,7 +327,11 @@ describe('parseQuantity against mathjs', () => {
                 const want = oracle(n, unitText, dim);
                 if ('onBound' in want) continue;
                 const got = parsed(`${n} ${unitText}`, dim);
-                if ('value' in want) expect('value' in got && Math.abs(got.value - want.value) <= 1e-12 * want.value, `${n} ${unitText} as ${dim}`).toBe(true);
+                if ('value' in want)
+                  expect(
+                    'value' in got && Math.abs(got.value - want.value) <= 1e-12 * want.value,
+                    `${n} ${unitText} as ${dim}`,
+                  ).toBe(true);
                 else expect('message' in got, `${n} ${unitText} as ${dim}: mathjs rejects`).toBe(true);
               }
             }

@@ -65,7 +65,9 @@ describe('parseQuantity', () => {
   it('rejects unknown units listing what the dimension accepts', () => {
     expect(err('25 Gbps', 'bandwidth')).toMatch(/unknown unit "Gbps"; a bandwidth is written in B\/s or bit\/s/);
     expect(err('10 KB', 'size')).toMatch(/unknown unit "KB"/);
-    expect(err('312 TFLOPS', 'flop-rate')).toMatch(/ambiguous; write "312 TFLOP\/s" for a rate or "312 TFLOP" for a count/);
+    expect(err('312 TFLOPS', 'flop-rate')).toMatch(
+      /ambiguous; write "312 TFLOP\/s" for a rate or "312 TFLOP" for a count/,
+    );
   });
 
   it('rejects text that is not a number and a unit, negatives, zero rates and non-strings', () => {
@@ -84,28 +86,53 @@ describe('parseQuantity', () => {
 
   it('gives a formatted value back to 1e-12 relative, for every dimension and prefix', () => {
     const cases: [QuantityDimension, string, number][] = [
-      ['size', 'B', 1], ['size', 'kB', 1e3], ['size', 'MB', 1e6], ['size', 'GB', 1e9], ['size', 'TB', 1e12],
-      ['size', 'KiB', 2 ** 10], ['size', 'MiB', 2 ** 20], ['size', 'GiB', 2 ** 30], ['size', 'Gbit', 1e9 / 8],
-      ['duration', 'ns', 1e-9], ['duration', 'us', 1e-6], ['duration', 'ms', 1e-3], ['duration', 's', 1], ['duration', 'min', 60], ['duration', 'h', 3600],
-      ['bandwidth', 'B/s', 1], ['bandwidth', 'MB/s', 1e6], ['bandwidth', 'GB/s', 1e9], ['bandwidth', 'Gbit/s', 1e9 / 8],
-      ['bandwidth', 'Gb/s', 1e9 / 8], ['bandwidth', 'GiB/s', 2 ** 30], ['bandwidth', 'Tbit/s', 1e12 / 8],
+      ['size', 'B', 1],
+      ['size', 'kB', 1e3],
+      ['size', 'MB', 1e6],
+      ['size', 'GB', 1e9],
+      ['size', 'TB', 1e12],
+      ['size', 'KiB', 2 ** 10],
+      ['size', 'MiB', 2 ** 20],
+      ['size', 'GiB', 2 ** 30],
+      ['size', 'Gbit', 1e9 / 8],
+      ['duration', 'ns', 1e-9],
+      ['duration', 'us', 1e-6],
+      ['duration', 'ms', 1e-3],
+      ['duration', 's', 1],
+      ['duration', 'min', 60],
+      ['duration', 'h', 3600],
+      ['bandwidth', 'B/s', 1],
+      ['bandwidth', 'MB/s', 1e6],
+      ['bandwidth', 'GB/s', 1e9],
+      ['bandwidth', 'Gbit/s', 1e9 / 8],
+      ['bandwidth', 'Gb/s', 1e9 / 8],
+      ['bandwidth', 'GiB/s', 2 ** 30],
+      ['bandwidth', 'Tbit/s', 1e12 / 8],
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...cases), fc.double({ min: 1e-3, max: 1e6, noNaN: true }), ([dim, unit, factor], x) => {
-        const want = x * factor;
-        // Within the dimension's range (below 1 B/s is refused, see the next test).
-        fc.pre(want >= (DIMENSIONS[dim].min?.[0] ?? 0) && want <= DIMENSIONS[dim].max[0]);
-        const got = parseQuantity(`${x} ${unit}`, dim);
-        return Math.abs(got - want) <= 1e-12 * want;
-      }),
+      fc.property(
+        fc.constantFrom(...cases),
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        ([dim, unit, factor], x) => {
+          const want = x * factor;
+          // Within the dimension's range (below 1 B/s is refused, see the next test).
+          fc.pre(want >= (DIMENSIONS[dim].min?.[0] ?? 0) && want <= DIMENSIONS[dim].max[0]);
+          const got = parseQuantity(`${x} ${unit}`, dim);
+          return Math.abs(got - want) <= 1e-12 * want;
+        },
+      ),
       { seed: 42, numRuns: 500 },
     );
   });
 
   it('refuses values outside each dimension’s range, which would overflow task times', () => {
     expect(() => parseQuantity('2 EB', 'size')).toThrow('got "2 EB"; expected a size of at most 1e18 B (1 EB)');
-    expect(() => parseQuantity('1e300 s', 'duration')).toThrow('got "1e300 s"; expected a duration of at most 1e9 s (about 32 years)');
-    expect(() => parseQuantity('1e-300 B/s', 'bandwidth')).toThrow('got "1e-300 B/s"; expected a bandwidth of at least 1 B/s');
+    expect(() => parseQuantity('1e300 s', 'duration')).toThrow(
+      'got "1e300 s"; expected a duration of at most 1e9 s (about 32 years)',
+    );
+    expect(() => parseQuantity('1e-300 B/s', 'bandwidth')).toThrow(
+      'got "1e-300 B/s"; expected a bandwidth of at least 1 B/s',
+    );
     expect(() => parseQuantity('2 PB/s', 'bandwidth')).toThrow(/at most 1e15 B\/s \(1 PB\/s\)/);
     expect(() => parseQuantity('0.5 FLOP/s', 'flop-rate')).toThrow(/at least 1 FLOP\/s/);
     expect(() => parseQuantity('2000 EFLOP', 'flops')).toThrow(/at most 1e21 FLOP/);

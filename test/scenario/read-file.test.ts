@@ -29,7 +29,9 @@ describe('readTextFile', () => {
     const p = join(dir, 'huge.yaml');
     writeFileSync(p, '');
     truncateSync(p, 50 * 1024 * 1024);
-    expect(() => readTextFile(p, 128 * 1024)).toThrow(/^the file is 52428800 bytes; at most 131072 bytes \(128 KiB\) are read$/);
+    expect(() => readTextFile(p, 128 * 1024)).toThrow(
+      /^the file is 52428800 bytes; at most 131072 bytes \(128 KiB\) are read$/,
+    );
   });
 
   it('refuses what is not a regular file (a folder here; FIFOs and devices the same way)', () => {

@@ -33,8 +33,14 @@ function forced(overrides: string[], change: (s: Scenario) => Scenario): Scenari
   return change(parseScenario(BASE, 's.yaml', { overrides }).runs[0]!);
 }
 
-const withCluster = (s: Scenario, c: Partial<Scenario['cluster']>): Scenario => ({ ...s, cluster: { ...s.cluster, ...c } });
-const withWorkload = (s: Scenario, w: Partial<Scenario['workload']>): Scenario => ({ ...s, workload: { ...s.workload, ...w } });
+const withCluster = (s: Scenario, c: Partial<Scenario['cluster']>): Scenario => ({
+  ...s,
+  cluster: { ...s.cluster, ...c },
+});
+const withWorkload = (s: Scenario, w: Partial<Scenario['workload']>): Scenario => ({
+  ...s,
+  workload: { ...s.workload, ...w },
+});
 const withSchedule = (s: Scenario, kind: string, options: Scenario['training']['schedule']['options']): Scenario => ({
   ...s,
   training: { ...s.training, schedule: { kind, options } },
@@ -55,15 +61,18 @@ const CASES: Case[] = [
   {
     name: 'a lognormal straggler with both mu and meanOne',
     set: ['cluster.stragglers=[{kind: lognormal, sigma: 0.1, mu: 0, meanOne: true}]'],
-    rejected: /^--set cluster\.stragglers=.*: cluster\.stragglers\[0\]: lognormal: give either mu or meanOne, not both$/,
-    force: (s) => withCluster(s, { stragglers: [{ kind: 'lognormal', options: { sigma: 0.1, mu: 0, meanOne: true } }] }),
+    rejected:
+      /^--set cluster\.stragglers=.*: cluster\.stragglers\[0\]: lognormal: give either mu or meanOne, not both$/,
+    force: (s) =>
+      withCluster(s, { stragglers: [{ kind: 'lognormal', options: { sigma: 0.1, mu: 0, meanOne: true } }] }),
     runError: /lognormal: give either mu or meanOne, not both/,
   },
   {
     name: 'a periodic straggler whose window outlasts its period',
     set: ['cluster.stragglers=[{kind: periodic, period: "1 s", duration: "2 s", factor: 2}]'],
     rejected: /cluster\.stragglers\[0\]: periodic\.durationS must be <= periodS \(1\), got 2$/,
-    force: (s) => withCluster(s, { stragglers: [{ kind: 'periodic', options: { period: 1, duration: 2, factor: 2, phase: 0 } }] }),
+    force: (s) =>
+      withCluster(s, { stragglers: [{ kind: 'periodic', options: { period: 1, duration: 2, factor: 2, phase: 0 } }] }),
     runError: /periodic\.durationS must be <= periodS/,
   },
   {
@@ -83,9 +92,16 @@ const CASES: Case[] = [
   },
   {
     name: 'hierarchical all-reduce over nodes of different sizes (local-sgd)',
-    set: ['cluster.nodes=[{count: 1, gpusPerNode: 8, gpu: A100-80GB}, {count: 1, gpusPerNode: 4, gpu: A100-80GB}]', 'training.schedule={kind: local-sgd, algorithm: hierarchical}'],
-    rejected: /training\.schedule\.algorithm: hierarchical all-reduce needs the same number of group members on every node, got 8, 4/,
-    valid: ['cluster.nodes=[{count: 1, gpusPerNode: 8, gpu: A100-80GB}, {count: 1, gpusPerNode: 4, gpu: A100-80GB}]', 'training.schedule={kind: local-sgd}'],
+    set: [
+      'cluster.nodes=[{count: 1, gpusPerNode: 8, gpu: A100-80GB}, {count: 1, gpusPerNode: 4, gpu: A100-80GB}]',
+      'training.schedule={kind: local-sgd, algorithm: hierarchical}',
+    ],
+    rejected:
+      /training\.schedule\.algorithm: hierarchical all-reduce needs the same number of group members on every node, got 8, 4/,
+    valid: [
+      'cluster.nodes=[{count: 1, gpusPerNode: 8, gpu: A100-80GB}, {count: 1, gpusPerNode: 4, gpu: A100-80GB}]',
+      'training.schedule={kind: local-sgd}',
+    ],
     force: (s) => withSchedule(s, 'local-sgd', { localSteps: 1, algorithm: 'hierarchical' }),
     runError: /hierarchical all-reduce needs the same number of group members on every node/,
   },
@@ -123,16 +139,28 @@ const CASES: Case[] = [
   {
     name: 'fewer training samples than workers in full mode',
     set: ['mode=full', 'workload.dataset={kind: gaussian-mixture, n: 20, testFraction: 0.5}', 'workload.batchSize=1'],
-    rejected: /workload\.dataset: gaussian-mixture\/train has 8 samples for 12 workers; every worker needs at least one/,
+    rejected:
+      /workload\.dataset: gaussian-mixture\/train has 8 samples for 12 workers; every worker needs at least one/,
     valid: ['mode=full', 'workload.dataset={kind: gaussian-mixture, n: 400}', 'workload.batchSize=1'],
     force: (s) => withWorkload(s, { dataset: { kind: 'gaussian-mixture', options: { n: 20, testFraction: 0.5 } } }),
     runError: /BatchSampler needs a non-empty shard/,
   },
   {
     name: 'more label shards than samples',
-    set: ['mode=full', 'workload.dataset={kind: gaussian-mixture, n: 400}', 'workload.sharding={kind: classes, shardsPerWorker: 100}', 'workload.batchSize=1'],
-    rejected: /workload\.sharding\.shardsPerWorker: 12 workers × 100 shards per worker need 1200 shards; gaussian-mixture\/train has 340 samples/,
-    valid: ['mode=full', 'workload.dataset={kind: gaussian-mixture, n: 400}', 'workload.sharding={kind: classes}', 'workload.batchSize=1'],
+    set: [
+      'mode=full',
+      'workload.dataset={kind: gaussian-mixture, n: 400}',
+      'workload.sharding={kind: classes, shardsPerWorker: 100}',
+      'workload.batchSize=1',
+    ],
+    rejected:
+      /workload\.sharding\.shardsPerWorker: 12 workers × 100 shards per worker need 1200 shards; gaussian-mixture\/train has 340 samples/,
+    valid: [
+      'mode=full',
+      'workload.dataset={kind: gaussian-mixture, n: 400}',
+      'workload.sharding={kind: classes}',
+      'workload.batchSize=1',
+    ],
     force: (s) => withWorkload(s, { sharding: { kind: 'classes', shardsPerWorker: 100 } }),
     runError: /340 samples cannot fill 1200 shards/,
   },
@@ -154,8 +182,13 @@ const CASES: Case[] = [
   },
   {
     name: 'a dirichlet split that no draw can satisfy',
-    set: ['mode=full', 'workload.sharding={kind: dirichlet, alpha: 0.01, minPerWorker: 300, maxTries: 3}', 'workload.batchSize=1'],
-    rejected: /workload\.sharding: dirichlet sharding \(alpha 0\.01, 12 workers\) left a worker below 300 samples in 3 draws/,
+    set: [
+      'mode=full',
+      'workload.sharding={kind: dirichlet, alpha: 0.01, minPerWorker: 300, maxTries: 3}',
+      'workload.batchSize=1',
+    ],
+    rejected:
+      /workload\.sharding: dirichlet sharding \(alpha 0\.01, 12 workers\) left a worker below 300 samples in 3 draws/,
     valid: ['mode=full', 'workload.sharding={kind: dirichlet, alpha: 0.5, maxTries: 3}', 'workload.batchSize=1'],
     force: (s) => withWorkload(s, { sharding: { kind: 'dirichlet', alpha: 0.01, minPerWorker: 300, maxTries: 3 } }),
     runError: /left a worker below 300 samples in 3 draws/,
@@ -175,12 +208,17 @@ describe('validation makes the checks of the run’s set-up', () => {
 
   it('rejects a batch larger than the shard, which the run would silently accept by repeating samples', () => {
     expect(problems(BASE, ['mode=full', 'workload.batchSize=709'])).toEqual([
-      expect.stringMatching(/workload\.batchSize: got 709; a batch must fit a worker's shard: mnist\/train has 8499 samples for 12 workers, 708 each/),
+      expect.stringMatching(
+        /workload\.batchSize: got 709; a batch must fit a worker's shard: mnist\/train has 8499 samples for 12 workers, 708 each/,
+      ),
     ]);
   });
 
   it('reports set-up problems of separate sections at once (checks across sections wait until each section is valid)', () => {
-    const out = problems(BASE, ['cluster.stragglers=[{kind: lognormal, sigma: 0.1, mu: 0, meanOne: true}]', 'training.schedule={kind: async-ps, shards: 13}']);
+    const out = problems(BASE, [
+      'cluster.stragglers=[{kind: lognormal, sigma: 0.1, mu: 0, meanOne: true}]',
+      'training.schedule={kind: async-ps, shards: 13}',
+    ]);
     expect(out).toHaveLength(2);
   });
 });

@@ -16,14 +16,21 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 
 const DIR = resolve(import.meta.dirname, '../../scenarios');
-const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 // One update, nothing recorded: the property is about set-up, and these keep each run short.
-const SHORT = ['training.stop={updates: 1}', 'training.eval={everyUpdates: 1, samples: 64}', 'output={trace: false, updates: false}'];
+const SHORT = [
+  'training.stop={updates: 1}',
+  'training.eval={everyUpdates: 1, samples: 64}',
+  'output={trace: false, updates: false}',
+];
 
 const choice = <T>(...xs: T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
 /** Usually the scenario's own setting (`[]`), else one of `xs`: most variants then change a few things. */
-const some = (...xs: string[][]): fc.Arbitrary<string[]> => fc.oneof({ arbitrary: fc.constant<string[]>([]), weight: 5 }, { arbitrary: fc.constantFrom(...xs), weight: 2 });
+const some = (...xs: string[][]): fc.Arbitrary<string[]> =>
+  fc.oneof({ arbitrary: fc.constant<string[]>([]), weight: 5 }, { arbitrary: fc.constantFrom(...xs), weight: 2 });
 
 /** Optional groups of overrides; `[]` leaves the scenario's own setting. */
 const VARIANT = fc.record({
@@ -42,7 +49,10 @@ const VARIANT = fc.record({
     ['cluster.nodes=[{count: 3, gpusPerNode: 4, gpu: A100-80GB}]'],
     ['cluster.nodes=[{count: 1, gpusPerNode: 8, gpu: H100-SXM}, {count: 1, gpusPerNode: 4, gpu: H100-SXM}]'],
     ['cluster.nodes=[{count: 2, gpusPerNode: 2, gpu: V100-32GB}]'],
-    ['cluster.nodes=[{count: 16, gpusPerNode: 1, gpu: A100-40GB}]', 'cluster.network={model: flow, topology: {kind: leaf-spine, nodesPerLeaf: 4, spines: 2}}'],
+    [
+      'cluster.nodes=[{count: 16, gpusPerNode: 1, gpu: A100-40GB}]',
+      'cluster.network={model: flow, topology: {kind: leaf-spine, nodesPerLeaf: 4, spines: 2}}',
+    ],
     ['cluster.network={topology: {kind: ring}}'],
   ),
   stragglers: some(
@@ -71,7 +81,12 @@ const VARIANT = fc.record({
     ['workload.timing={kind: custom, paramBytes: "1001 B", stepTime: "10 ms"}', 'workload.precision=fp16'],
     ['workload.timing={kind: custom, paramBytes: "1 MB", forwardFlopsPerSample: "1 GFLOP"}'],
   ),
-  batch: some(['workload.batchSize=1'], ['workload.batchSize=64'], ['workload.batchSize=1000'], ['workload.batchSize=100000']),
+  batch: some(
+    ['workload.batchSize=1'],
+    ['workload.batchSize=64'],
+    ['workload.batchSize=1000'],
+    ['workload.batchSize=100000'],
+  ),
   // Full mode on a small cluster: a full-mode step of 64 workers takes seconds on the CPU backend.
   mode: some(['mode=timing-only'], ['mode=full', 'cluster.nodes=[{count: 2, gpusPerNode: 2, gpu: A100-80GB}]']),
 });
@@ -94,7 +109,8 @@ describe('a scenario that validates starts its runs', () => {
   it.each(FILES)('%s: its runs start and take an update', (f) => {
     const loaded = validate(join(DIR, f), []);
     expect(loaded).toBeDefined();
-    for (const [i, run] of loaded!.runs.slice(0, 2).entries()) expect(runScenario(run, i).updates).toBeGreaterThanOrEqual(1);
+    for (const [i, run] of loaded!.runs.slice(0, 2).entries())
+      expect(runScenario(run, i).updates).toBeGreaterThanOrEqual(1);
   });
 
   it('holds for seeded variants of every shipped scenario', () => {

@@ -8,7 +8,8 @@ import { scenarioProblems } from './helpers.ts';
 const BASE = 'name: base\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 
 /** The formatted problems of a rejected scenario; fails the test if anything else is thrown. */
-const problems = (text: string, file = 's.yaml', opts: LoadOptions = {}): string[] => scenarioProblems(text, opts, file);
+const problems = (text: string, file = 's.yaml', opts: LoadOptions = {}): string[] =>
+  scenarioProblems(text, opts, file);
 
 describe('aliases', () => {
   it('reports an undefined alias at its position and path, naming the missing anchor', () => {
@@ -18,7 +19,9 @@ describe('aliases', () => {
   });
 
   it('reports an alias used before its anchor as undefined (YAML anchors come first)', () => {
-    expect(problems('name: x\na: *later\nb: &later 3\ncluster: { nodes: [{ gpu: A100-80GB }] }\n')[0]).toMatch(/^s\.yaml:2:4: a: undefined alias \*later/);
+    expect(problems('name: x\na: *later\nb: &later 3\ncluster: { nodes: [{ gpu: A100-80GB }] }\n')[0]).toMatch(
+      /^s\.yaml:2:4: a: undefined alias \*later/,
+    );
   });
 
   it('rejects an alias inside its own anchor, which would make circular data', () => {
@@ -37,7 +40,11 @@ describe('aliases', () => {
     const text = `name: x\n${levels.join('\n')}\ncluster: { nodes: [{ gpu: A100-80GB }] }\n`;
     const out = problems(text);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(new RegExp(`^s\\.yaml:\\d+:\\d+: [a-i]\\[\\d+\\]: the file holds more than ${MAX_VALUES} values once aliases are expanded`));
+    expect(out[0]).toMatch(
+      new RegExp(
+        `^s\\.yaml:\\d+:\\d+: [a-i]\\[\\d+\\]: the file holds more than ${MAX_VALUES} values once aliases are expanded`,
+      ),
+    );
   });
 
   it('accepts aliases whose expansion stays within the limit, sharing the anchored value', () => {
@@ -68,7 +75,9 @@ describe('tags', () => {
   });
 
   it('says when a core tag does not fit its value', () => {
-    expect(problems(`${BASE}seed: !!int seven\n`)).toEqual(['s.yaml:3:7: seed: tag !!int does not fit this value; write the value plainly, without a tag']);
+    expect(problems(`${BASE}seed: !!int seven\n`)).toEqual([
+      's.yaml:3:7: seed: tag !!int does not fit this value; write the value plainly, without a tag',
+    ]);
   });
 
   it("keeps YAML's core tags, which only say what a plain value already is", () => {
@@ -80,21 +89,31 @@ describe('tags', () => {
 describe('structure', () => {
   it(`rejects nesting deeper than ${MAX_DEPTH} levels`, () => {
     const out = problems(`${BASE}description: ${'['.repeat(MAX_DEPTH + 5)}${']'.repeat(MAX_DEPTH + 5)}\n`);
-    expect(out).toEqual([expect.stringMatching(new RegExp(`^s\\.yaml:3:\\d+: description(\\[0\\])+: lists and mappings nest deeper than ${MAX_DEPTH} levels`))]);
+    expect(out).toEqual([
+      expect.stringMatching(
+        new RegExp(`^s\\.yaml:3:\\d+: description(\\[0\\])+: lists and mappings nest deeper than ${MAX_DEPTH} levels`),
+      ),
+    ]);
   });
 
   it('turns the parser running out of stack on absurd nesting into a scenario error', () => {
     const out = problems(`${BASE}description: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
-    expect(out).toEqual([expect.stringMatching(/^s\.yaml:3:\d+: lists and mappings nest too deeply \(at most 64 levels\)$/)]);
+    expect(out).toEqual([
+      expect.stringMatching(/^s\.yaml:3:\d+: lists and mappings nest too deeply \(at most 64 levels\)$/),
+    ]);
   });
 
   it('rejects a list or mapping used as a key instead of printing a warning', () => {
-    expect(problems(`${BASE}? [a, b]\n: 1\n`)).toEqual(['s.yaml:3:3: a mapping key must be a plain name (a string or number), not a list, mapping or alias']);
+    expect(problems(`${BASE}? [a, b]\n: 1\n`)).toEqual([
+      's.yaml:3:3: a mapping key must be a plain name (a string or number), not a list, mapping or alias',
+    ]);
   });
 
   it('refuses a text over the size limit before parsing it, stating the limit', () => {
     const text = `${BASE}description: "${'x'.repeat(MAX_SCENARIO_BYTES)}"\n`;
-    expect(problems(text)).toEqual([`s.yaml: the scenario is ${Buffer.byteLength(text)} bytes; at most ${MAX_SCENARIO_BYTES} bytes (128 KiB) are read`]);
+    expect(problems(text)).toEqual([
+      `s.yaml: the scenario is ${Buffer.byteLength(text)} bytes; at most ${MAX_SCENARIO_BYTES} bytes (128 KiB) are read`,
+    ]);
   });
 
   it('counts the expanded values a text holds', () => {
@@ -107,12 +126,19 @@ describe('structure', () => {
 
 describe('JSON files', () => {
   it('cannot hold aliases or tags: JSON.parse rejects them first, with a position', () => {
-    expect(problems('{"name": "x", "cluster": *a}', 's.json')).toEqual([expect.stringMatching(/^s\.json:1:26: invalid JSON: .*'\*'/)]);
-    expect(problems('{"name": "x", "cluster": !foo {}}', 's.json')).toEqual([expect.stringMatching(/^s\.json:1:26: invalid JSON/)]);
+    expect(problems('{"name": "x", "cluster": *a}', 's.json')).toEqual([
+      expect.stringMatching(/^s\.json:1:26: invalid JSON: .*'\*'/),
+    ]);
+    expect(problems('{"name": "x", "cluster": !foo {}}', 's.json')).toEqual([
+      expect.stringMatching(/^s\.json:1:26: invalid JSON/),
+    ]);
   });
 
   it('keeps tag-like strings as plain strings', () => {
-    const s = parseScenario('{"name": "x", "description": "!!python/object:os.system", "cluster": {"nodes": [{"gpu": "A100-80GB"}]}}', 's.json').runs[0]!;
+    const s = parseScenario(
+      '{"name": "x", "description": "!!python/object:os.system", "cluster": {"nodes": [{"gpu": "A100-80GB"}]}}',
+      's.json',
+    ).runs[0]!;
     expect(s.name).toBe('x');
   });
 
@@ -124,7 +150,11 @@ describe('JSON files', () => {
 
 describe('--set values', () => {
   it('follow the same rules as the file: undefined aliases and tags are problems of that --set', () => {
-    expect(problems(BASE, 's.yaml', { overrides: ['workload.batchSize=*big', 'description=!!python/object:os.system ls', 'seed=!!binary aGk='] })).toEqual([
+    expect(
+      problems(BASE, 's.yaml', {
+        overrides: ['workload.batchSize=*big', 'description=!!python/object:os.system ls', 'seed=!!binary aGk='],
+      }),
+    ).toEqual([
       '--set workload.batchSize=*big: cannot read the value as YAML: undefined alias *big; an alias must follow an anchor &big defined earlier in the file',
       '--set description=!!python/object:os.system ls: cannot read the value as YAML: tag !!python/object:os.system is not allowed; scenario files take plain YAML values (strings, numbers, true/false, null, lists, mappings) with no tags',
       '--set seed=!!binary aGk=: cannot read the value as YAML: tag !!binary is not allowed; scenario files take plain YAML values (strings, numbers, true/false, null, lists, mappings) with no tags',
@@ -137,7 +167,12 @@ describe('--set values', () => {
   });
 
   it('parseValueText reports a billion-laughs value without expanding it', () => {
-    const v = parseValueText(`[&a [x, x, x, x, x, x, x, x, x, x], &b [${Array(10).fill('*a').join(',')}], &c [${Array(10).fill('*b').join(',')}], &d [${Array(10).fill('*c').join(',')}], &e [${Array(10).fill('*d').join(',')}], [${Array(10).fill('*e').join(',')}]]`);
-    expect(v).toEqual({ ok: false, message: expect.stringContaining(`more than ${MAX_VALUES} values once aliases are expanded`) });
+    const v = parseValueText(
+      `[&a [x, x, x, x, x, x, x, x, x, x], &b [${Array(10).fill('*a').join(',')}], &c [${Array(10).fill('*b').join(',')}], &d [${Array(10).fill('*c').join(',')}], &e [${Array(10).fill('*d').join(',')}], [${Array(10).fill('*e').join(',')}]]`,
+    );
+    expect(v).toEqual({
+      ok: false,
+      message: expect.stringContaining(`more than ${MAX_VALUES} values once aliases are expanded`),
+    });
   });
 });

@@ -34,21 +34,39 @@ describe('epochs in timing-only runs', () => {
   });
 
   it('rejects the default stop (one epoch) there too, and custom timing likewise', () => {
-    expect(problems(GPT)).toEqual([expect.stringMatching(/^s\.yaml:1:1: training\.stop: missing; a timing-only run with timing profile "gpt2-xl" needs a stop condition: the default, one epoch,/)]);
+    expect(problems(GPT)).toEqual([
+      expect.stringMatching(
+        /^s\.yaml:1:1: training\.stop: missing; a timing-only run with timing profile "gpt2-xl" needs a stop condition: the default, one epoch,/,
+      ),
+    ]);
     const custom = `${CLUSTER}mode: timing-only\nworkload: { timing: { kind: custom, paramBytes: "1 GB", stepTime: "1 s" } }\ntraining: { stop: { epochs: 2, simTime: "1 h" } }\n`;
-    expect(problems(custom)).toEqual([expect.stringMatching(/^s\.yaml:5:29: training\.stop\.epochs: got 2 in a timing-only run with custom timing: /)]);
+    expect(problems(custom)).toEqual([
+      expect.stringMatching(/^s\.yaml:5:29: training\.stop\.epochs: got 2 in a timing-only run with custom timing: /),
+    ]);
   });
 
   it('rejects it when --timing-only makes a full scenario timing-only', () => {
     const full = `${CLUSTER}workload: { timing: { kind: profile, name: resnet50 } }\ntraining: { stop: { epochs: 3 } }\n`;
     expect(parseScenario(full, 's.yaml').runs[0]!.training.stop).toEqual({ epochs: 3 });
-    expect(problems(full, { timingOnly: true })).toEqual([expect.stringMatching(/^s\.yaml:4:29: training\.stop\.epochs: got 3 in a timing-only run with timing profile "resnet50"/)]);
-    expect(parseScenario(full, 's.yaml', { timingOnly: true, overrides: ['training.stop={updates: 40}'] }).runs[0]!.training.stop).toEqual({ updates: 40 });
+    expect(problems(full, { timingOnly: true })).toEqual([
+      expect.stringMatching(
+        /^s\.yaml:4:29: training\.stop\.epochs: got 3 in a timing-only run with timing profile "resnet50"/,
+      ),
+    ]);
+    expect(
+      parseScenario(full, 's.yaml', { timingOnly: true, overrides: ['training.stop={updates: 40}'] }).runs[0]!.training
+        .stop,
+    ).toEqual({ updates: 40 });
   });
 
   it('keeps epochs where they mean what is trained or timed: full mode, and timing from the proxy model', () => {
-    expect(parseScenario(`${CLUSTER}mode: timing-only\ntraining: { stop: { epochs: 2 } }\n`, 's.yaml').runs[0]!.training.stop).toEqual({ epochs: 2 });
+    expect(
+      parseScenario(`${CLUSTER}mode: timing-only\ntraining: { stop: { epochs: 2 } }\n`, 's.yaml').runs[0]!.training
+        .stop,
+    ).toEqual({ epochs: 2 });
     expect(parseScenario(`${CLUSTER}mode: timing-only\n`, 's.yaml').runs[0]!.training.stop).toEqual({ epochs: 1 });
-    expect(parseScenario(`${GPT}training: { stop: { updates: 10 } }\n`, 's.yaml').runs[0]!.training.stop).toEqual({ updates: 10 });
+    expect(parseScenario(`${GPT}training: { stop: { updates: 10 } }\n`, 's.yaml').runs[0]!.training.stop).toEqual({
+      updates: 10,
+    });
   });
 });

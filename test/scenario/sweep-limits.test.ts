@@ -1,21 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_RUNS, MAX_SWEEP_VALUES } from '../../src/scenario/limits.ts';
-import { countValues, sweepClusterGpus, sweepSize, sweepSizeProblems, sweepValueBudget } from '../../src/scenario/sweep-limits.ts';
+import {
+  countValues,
+  sweepClusterGpus,
+  sweepSize,
+  sweepSizeProblems,
+  sweepValueBudget,
+} from '../../src/scenario/sweep-limits.ts';
 import type { SweepAxis } from '../../src/scenario/sweep.ts';
 
-const axis = (key: string, values: unknown[]): SweepAxis => ({ key, path: key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), values, labels: values.map(() => undefined), wrapped: values.map(() => false) });
+const axis = (key: string, values: unknown[]): SweepAxis => ({
+  key,
+  path: key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+  values,
+  labels: values.map(() => undefined),
+  wrapped: values.map(() => false),
+});
 const BASE = { name: 'x', cluster: { nodes: [{ count: 2, gpusPerNode: 8, gpu: 'A100-80GB' }] } };
 
 describe('sweep limits', () => {
   it('sizes a grid as the product of its list lengths, without listing it', () => {
     const big = Array.from({ length: 1000 }, (_, i) => i);
     expect(sweepSize([])).toBe(1);
-    expect(sweepSize([axis('seed', big), axis('workload.batchSize', big), axis('training.stop.updates', big)])).toBe(1e9);
+    expect(sweepSize([axis('seed', big), axis('workload.batchSize', big), axis('training.stop.updates', big)])).toBe(
+      1e9,
+    );
   });
 
   it('counts values as the YAML check does: every scalar, list, mapping and key', () => {
     expect(countValues({ a: [1, 2], b: { c: null } })).toBe(1 + 2 + 3 + 2 + 1);
-    expect(countValues(Array.from({ length: 10 }, () => [1, 2, 3]), 5)).toBeLessThanOrEqual(7);
+    expect(
+      countValues(
+        Array.from({ length: 10 }, () => [1, 2, 3]),
+        5,
+      ),
+    ).toBeLessThanOrEqual(7);
   });
 
   it('counts the GPUs of distinct clusters only, and only over axes that touch the cluster', () => {

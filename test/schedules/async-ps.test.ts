@@ -44,7 +44,16 @@ describe('async-ps', () => {
   });
 
   it('keeps dedicated server ranks out of training: they compute nothing and apply no gradient of their own', () => {
-    const r = runScenario(tinyScenario({ ...timing, workers: 6, schedule: 'async-ps', updates: 60, scheduleOptions: { shards: 2, servers: 'dedicated' } }), 0);
+    const r = runScenario(
+      tinyScenario({
+        ...timing,
+        workers: 6,
+        schedule: 'async-ps',
+        updates: 60,
+        scheduleOptions: { shards: 2, servers: 'dedicated' },
+      }),
+      0,
+    );
     for (const w of [4, 5]) {
       expect(r.workerRows[w]!.computeS).toBe(0);
       expect(r.workerRows[w]!.updates).toBe(0);
@@ -57,7 +66,17 @@ describe('async-ps', () => {
     // the whole model each step. A dedicated server rank puts every worker at the same distance.
     const run = (servers: string): number[] =>
       // 50 MB each way at 12.5 GB/s: 4 ms per transfer against a 10 ms step.
-      runScenario(tinyScenario({ ...timing, paramBytes: 5e7, workers: 5, schedule: 'async-ps', updates: 400, scheduleOptions: { servers, stagger: false } }), 0)
+      runScenario(
+        tinyScenario({
+          ...timing,
+          paramBytes: 5e7,
+          workers: 5,
+          schedule: 'async-ps',
+          updates: 400,
+          scheduleOptions: { servers, stagger: false },
+        }),
+        0,
+      )
         .workerRows.slice(0, 4)
         .map((w) => w.updates);
     const colocated = run('colocated');
@@ -70,7 +89,16 @@ describe('async-ps', () => {
     // s = 0: nobody starts clock c before everyone finished c − 1, so each round all N workers pull
     // the same version and their N gradients land one after another: τ = 0, 1, ..., N−1.
     const n = 6;
-    const r = runScenario(tinyScenario({ ...timing, workers: n, schedule: 'async-ps', updates: 600, scheduleOptions: { clockBound: 0, stagger: false } }), 0);
+    const r = runScenario(
+      tinyScenario({
+        ...timing,
+        workers: n,
+        schedule: 'async-ps',
+        updates: 600,
+        scheduleOptions: { clockBound: 0, stagger: false },
+      }),
+      0,
+    );
     expect(r.meanStaleness).toBeCloseTo((n - 1) / 2, 12);
     expect(r.maxStaleness).toBe(n - 1);
   });
@@ -78,7 +106,13 @@ describe('async-ps', () => {
   it('gives a 3× slower worker about 3× the staleness, and fewer updates', () => {
     const n = 6;
     const r = runScenario(
-      tinyScenario({ ...timing, workers: n, schedule: 'async-ps', updates: 1200, stragglers: [{ kind: 'constant', options: { factor: 3 }, workers: [2] }] }),
+      tinyScenario({
+        ...timing,
+        workers: n,
+        schedule: 'async-ps',
+        updates: 1200,
+        stragglers: [{ kind: 'constant', options: { factor: 3 }, workers: [2] }],
+      }),
       0,
     );
     const slow = r.workerRows[2]!;
@@ -91,16 +125,35 @@ describe('async-ps', () => {
   it('bounds staleness with SSP: s = 0 is lock-step, so τ never exceeds N−1', () => {
     const n = 5;
     const r = runScenario(
-      tinyScenario({ ...timing, workers: n, schedule: 'async-ps', updates: 300, scheduleOptions: { clockBound: 0 }, stragglers: [{ kind: 'lognormal', options: { sigma: 0.5 } }] }),
+      tinyScenario({
+        ...timing,
+        workers: n,
+        schedule: 'async-ps',
+        updates: 300,
+        scheduleOptions: { clockBound: 0 },
+        stragglers: [{ kind: 'lognormal', options: { sigma: 0.5 } }],
+      }),
       0,
     );
     expect(r.maxStaleness).toBeLessThanOrEqual(n - 1);
-    const free = runScenario(tinyScenario({ ...timing, workers: n, schedule: 'async-ps', updates: 300, stragglers: [{ kind: 'lognormal', options: { sigma: 0.5 } }] }), 0);
+    const free = runScenario(
+      tinyScenario({
+        ...timing,
+        workers: n,
+        schedule: 'async-ps',
+        updates: 300,
+        stragglers: [{ kind: 'lognormal', options: { sigma: 0.5 } }],
+      }),
+      0,
+    );
     expect(free.maxStaleness).toBeGreaterThan(n - 1);
   });
 
   it('records one row per shard with its own versions', () => {
-    const r = runScenario(tinyScenario({ ...timing, workers: 4, schedule: 'async-ps', updates: 20, scheduleOptions: { shards: 2 } }), 0);
+    const r = runScenario(
+      tinyScenario({ ...timing, workers: 4, schedule: 'async-ps', updates: 20, scheduleOptions: { shards: 2 } }),
+      0,
+    );
     expect(r.updateRows.length).toBe(2 * 20);
     for (const stage of [0, 1]) {
       const rows = [...r.updateRows].filter((u) => u.stage === stage);

@@ -38,7 +38,10 @@ describe('ScheduleDefinition.check', () => {
 
 describe('runShape', () => {
   it('lists the GPUs of every node in rank order', () => {
-    const shape = runShape([{ count: 2, gpusPerNode: 8 }, { count: 1, gpusPerNode: 4 }]);
+    const shape = runShape([
+      { count: 2, gpusPerNode: 8 },
+      { count: 1, gpusPerNode: 4 },
+    ]);
     expect(shape).toEqual({ workers: 20, nodes: 3, gpusPerNode: [8, 8, 4] });
   });
 });

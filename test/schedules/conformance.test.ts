@@ -91,7 +91,13 @@ const INTRA = { bandwidth: bytesPerSecond(300e9), latency: seconds(1e-6) };
  * (19.5 TFLOP/s × 0.6), 12.4 ms on a V100 (15.7 TFLOP/s × 0.6), 24.8 ms on rank 3. A 300-sample
  * Gaussian mixture and a logistic regression keep full mode fast.
  */
-function heteroScenario(schedule: string, options: OptionValues, mode: Mode, stop: Scenario['training']['stop'], seed = 11): Scenario {
+function heteroScenario(
+  schedule: string,
+  options: OptionValues,
+  mode: Mode,
+  stop: Scenario['training']['stop'],
+  seed = 11,
+): Scenario {
   return {
     file: '<conformance>',
     name: 'conformance',
@@ -128,7 +134,12 @@ function heteroScenario(schedule: string, options: OptionValues, mode: Mode, sto
 
 // Runs are shared by the checks that read them, made once each (the determinism check makes its own second run).
 const cache = new Map<string, RunResult>();
-function run(def: ScheduleDefinition, mode: Mode, stop: Scenario['training']['stop'], options: OptionValues = {}): RunResult {
+function run(
+  def: ScheduleDefinition,
+  mode: Mode,
+  stop: Scenario['training']['stop'],
+  options: OptionValues = {},
+): RunResult {
   const key = JSON.stringify([def.name, mode, stop, options]);
   let r = cache.get(key);
   if (r === undefined) cache.set(key, (r = runScenario(heteroScenario(def.name, options, mode, stop), 0)));
@@ -151,13 +162,32 @@ function label(def: ScheduleDefinition, mode: Mode, options: OptionValues = {}):
  *  - asynchronous: one global update is one worker's gradient applied by the server, so the summary's
  *    `updates` equals Σ_w updates_w.
  */
-function countRelations(semantics: ScheduleDefinition['semantics'], r: RunResult, batchSize: number): { what: string; actual: number; expected: number }[] {
+function countRelations(
+  semantics: ScheduleDefinition['semantics'],
+  r: RunResult,
+  batchSize: number,
+): { what: string; actual: number; expected: number }[] {
   const total = r.workerRows.reduce((a, w) => a + w.updates, 0);
-  const out = [{ what: `summary samples vs batchSize ${batchSize} × Σ workers' updates ${total} (a surplus counts batches whose gradients were never applied)`, actual: r.samples, expected: batchSize * total }];
+  const out = [
+    {
+      what: `summary samples vs batchSize ${batchSize} × Σ workers' updates ${total} (a surplus counts batches whose gradients were never applied)`,
+      actual: r.samples,
+      expected: batchSize * total,
+    },
+  ];
   if (semantics === 'synchronous') {
-    for (const w of r.workerRows) out.push({ what: `summary updates vs worker ${w.worker}'s updates (synchronous: every worker in every update)`, actual: r.updates, expected: w.updates });
+    for (const w of r.workerRows)
+      out.push({
+        what: `summary updates vs worker ${w.worker}'s updates (synchronous: every worker in every update)`,
+        actual: r.updates,
+        expected: w.updates,
+      });
   } else {
-    out.push({ what: `summary updates vs Σ workers' updates (asynchronous: one worker per update)`, actual: r.updates, expected: total });
+    out.push({
+      what: `summary updates vs Σ workers' updates (asynchronous: one worker per update)`,
+      actual: r.updates,
+      expected: total,
+    });
   }
   return out;
 }
@@ -168,9 +198,12 @@ function expectCountsAgree(def: ScheduleDefinition, r: RunResult, name: string):
   for (const w of r.workerRows) {
     let rows = 0;
     for (const u of r.updateRows) if (u.worker === w.worker && u.stage === 0) rows++;
-    expect.soft(rows, `${name}: worker ${w.worker}: stage-0 update rows vs its workers-row updates ${w.updates}`).toBe(w.updates);
+    expect
+      .soft(rows, `${name}: worker ${w.worker}: stage-0 update rows vs its workers-row updates ${w.updates}`)
+      .toBe(w.updates);
   }
-  for (const c of countRelations(def.semantics, r, BATCH)) expect.soft(c.actual, `${name}: ${c.what}: got ${c.actual}, expected ${c.expected}`).toBe(c.expected);
+  for (const c of countRelations(def.semantics, r, BATCH))
+    expect.soft(c.actual, `${name}: ${c.what}: got ${c.actual}, expected ${c.expected}`).toBe(c.expected);
 }
 
 /** The rows of README.md's "### Schedules" table, backticks removed. */
@@ -181,7 +214,12 @@ function readmeScheduleRows(): string[][] {
   let i = at + 1;
   while (i < lines.length && !lines[i]!.startsWith('|')) i++;
   const table: string[][] = [];
-  for (; i < lines.length && lines[i]!.startsWith('|'); i++) table.push(lines[i]!.split('|').slice(1, -1).map((c) => c.trim().replace(/^`(.*)`$/, '$1')));
+  for (; i < lines.length && lines[i]!.startsWith('|'); i++)
+    table.push(
+      lines[i]!.split('|')
+        .slice(1, -1)
+        .map((c) => c.trim().replace(/^`(.*)`$/, '$1')),
+    );
   expect(table[0], 'README.md Schedules table header').toEqual(['schedule', 'semantics', 'summary']);
   return table.slice(2);
 }
@@ -197,7 +235,10 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
     it('1. runs on a two-generation cluster with a straggler, with its default options', () => {
       const r = run(def, mode, { updates: UPDATES });
       expect(r.stopReason, `${name}: stop reason`).toBe(`updates reached ${UPDATES}`);
-      expect(r.workerRows.map((w) => w.gpu), `${name}: GPUs`).toEqual(['A100-80GB', 'A100-80GB', 'V100-32GB', 'V100-32GB']);
+      expect(
+        r.workerRows.map((w) => w.gpu),
+        `${name}: GPUs`,
+      ).toEqual(['A100-80GB', 'A100-80GB', 'V100-32GB', 'V100-32GB']);
       expect(r.updateRows.length, `${name}: update rows`).toBeGreaterThan(0);
       if (mode === 'full') expect(r.evals.length, `${name}: evaluations`).toBeGreaterThan(0);
     });
@@ -208,14 +249,16 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
 
     it(`2. records τ ≥ 0 on every update row${def.semantics === 'synchronous' ? ', and τ = 0 (synchronous)' : ''}`, () => {
       const runs: [string, RunResult][] = [[name, run(def, mode, { updates: UPDATES })]];
-      for (const o of optionSets(def)) runs.push([`${label(def, mode, o)} simTime ${STOP_S}`, run(def, mode, { simTimeS: STOP_S }, o)]);
+      for (const o of optionSets(def))
+        runs.push([`${label(def, mode, o)} simTime ${STOP_S}`, run(def, mode, { simTimeS: STOP_S }, o)]);
       for (const [n, r] of runs) {
         let i = 0;
         for (const u of r.updateRows) {
           const tau = u.versionApplied - u.versionRead;
           const where = `${n}: update row ${i++} (worker ${u.worker}, stage ${u.stage}, t = ${u.timeS} s): τ = ${tau}`;
           expect(tau, where).toBeGreaterThanOrEqual(0);
-          if (def.semantics === 'synchronous') expect(tau, `${where}, but ${def.name} declares synchronous semantics`).toBe(0);
+          if (def.semantics === 'synchronous')
+            expect(tau, `${where}, but ${def.name} declares synchronous semantics`).toBe(0);
         }
       }
     });
@@ -229,46 +272,63 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
       expect(csvFiles([b], true), `${name}: CSV text of a second run`).toStrictEqual(csvFiles([a], true));
     });
 
-    describe.each(optionSets(def).map((o) => [label(def, mode, o), o] as const))(`4. stopped by simTime ${STOP_S} s mid-step: %s`, (n, options) => {
-      const get = (): RunResult => {
-        const r = run(def, mode, { simTimeS: STOP_S }, options);
-        expect(r.stopReason, `${n}: stop reason`).toBe(`simulated time reached ${STOP_S} s`);
-        return r;
-      };
+    describe.each(optionSets(def).map((o) => [label(def, mode, o), o] as const))(
+      `4. stopped by simTime ${STOP_S} s mid-step: %s`,
+      (n, options) => {
+        const get = (): RunResult => {
+          const r = run(def, mode, { simTimeS: STOP_S }, options);
+          expect(r.stopReason, `${n}: stop reason`).toBe(`simulated time reached ${STOP_S} s`);
+          return r;
+        };
 
-      it('books no update after the run’s end', () => {
-        const r = get();
-        let late = 0;
-        let latest = -Infinity;
-        for (const u of r.updateRows) {
-          if (u.timeS > r.simTimeS) late++;
-          latest = Math.max(latest, u.timeS);
-        }
-        expect(late, `${n}: ${late} of ${r.updateRows.length} update rows after the run's sim time ${r.simTimeS} s (latest at ${latest} s)`).toBe(0);
-      });
+        it('books no update after the run’s end', () => {
+          const r = get();
+          let late = 0;
+          let latest = -Infinity;
+          for (const u of r.updateRows) {
+            if (u.timeS > r.simTimeS) late++;
+            latest = Math.max(latest, u.timeS);
+          }
+          expect(
+            late,
+            `${n}: ${late} of ${r.updateRows.length} update rows after the run's sim time ${r.simTimeS} s (latest at ${latest} s)`,
+          ).toBe(0);
+        });
 
-      it('keeps every worker busy at most as long as the run', () => {
-        const r = get();
-        const t = r.simTimeS;
-        const overlaps = OVERLAP_OPTIONS.some((k) => options[k] !== undefined);
-        for (const w of r.workerRows) {
-          const who = `${n}: worker ${w.worker} (${w.gpu})`;
-          expect.soft(w.utilization ?? NaN, `${who}: utilization ${w.utilization} > 1 (compute ${w.computeS} s in a ${t} s run)`).toBeLessThanOrEqual(1 + EPS);
-          expect.soft(w.computeS, `${who}: compute ${w.computeS} s > sim time ${t} s`).toBeLessThanOrEqual(t + EPS);
-          expect.soft(w.idleS, `${who}: idle ${w.idleS} s < 0`).toBeGreaterThanOrEqual(0);
-          if (!overlaps) expect.soft(w.computeS + w.commS, `${who}: compute ${w.computeS} s + comm ${w.commS} s > sim time ${t} s`).toBeLessThanOrEqual(t + EPS);
-        }
-      });
+        it('keeps every worker busy at most as long as the run', () => {
+          const r = get();
+          const t = r.simTimeS;
+          const overlaps = OVERLAP_OPTIONS.some((k) => options[k] !== undefined);
+          for (const w of r.workerRows) {
+            const who = `${n}: worker ${w.worker} (${w.gpu})`;
+            expect
+              .soft(
+                w.utilization ?? NaN,
+                `${who}: utilization ${w.utilization} > 1 (compute ${w.computeS} s in a ${t} s run)`,
+              )
+              .toBeLessThanOrEqual(1 + EPS);
+            expect.soft(w.computeS, `${who}: compute ${w.computeS} s > sim time ${t} s`).toBeLessThanOrEqual(t + EPS);
+            expect.soft(w.idleS, `${who}: idle ${w.idleS} s < 0`).toBeGreaterThanOrEqual(0);
+            if (!overlaps)
+              expect
+                .soft(w.computeS + w.commS, `${who}: compute ${w.computeS} s + comm ${w.commS} s > sim time ${t} s`)
+                .toBeLessThanOrEqual(t + EPS);
+          }
+        });
 
-      it('reports summary counts that agree with the workers rows', () => {
-        expectCountsAgree(def, get(), n);
-      });
-    });
+        it('reports summary counts that agree with the workers rows', () => {
+          expectCountsAgree(def, get(), n);
+        });
+      },
+    );
   });
 
   it('5. shows every option with its description in `dtsim list schedules`', async () => {
     const text = await listText('schedules');
-    const block = text.split('\n\n').map((b) => b.replace(/^schedules:\n/, '')).find((b) => b.startsWith(`  ${def.name}: `));
+    const block = text
+      .split('\n\n')
+      .map((b) => b.replace(/^schedules:\n/, ''))
+      .find((b) => b.startsWith(`  ${def.name}: `));
     expect(block, `dtsim list schedules has a block for ${def.name}`).toBeDefined();
     const lines = block!.split('\n');
     expect(lines[0], `${def.name}: first line of its listing`).toBe(`  ${def.name}: ${def.summary}`);
@@ -276,9 +336,13 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
     for (const [opt, spec] of Object.entries(def.options)) {
       const row = rowOf(opt);
       expect(row, `${def.name}: option ${opt} missing from dtsim list schedules`).toBeDefined();
-      expect(row!.endsWith(spec.description), `${def.name}: option ${opt}'s row does not end with its description "${spec.description}": ${row}`).toBe(true);
+      expect(
+        row!.endsWith(spec.description),
+        `${def.name}: option ${opt}'s row does not end with its description "${spec.description}": ${row}`,
+      ).toBe(true);
     }
-    for (const retired of Object.keys(def.retiredOptions ?? {})) expect(rowOf(retired), `${def.name}: retired option ${retired} listed as an option`).toBeUndefined();
+    for (const retired of Object.keys(def.retiredOptions ?? {}))
+      expect(rowOf(retired), `${def.name}: retired option ${retired} listed as an option`).toBeUndefined();
   });
 
   it('6. has its row in README.md’s Schedules table', () => {
@@ -290,23 +354,35 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
 
 describe('conformance: the registry', () => {
   it('6. README.md’s Schedules table lists exactly the registry, in order', () => {
-    expect(readmeScheduleRows(), 'README.md Schedules rows [name, semantics, summary] vs the registry, in order').toEqual(Object.values(SCHEDULES).map((d) => [d.name, d.semantics, d.summary]));
+    expect(
+      readmeScheduleRows(),
+      'README.md Schedules rows [name, semantics, summary] vs the registry, in order',
+    ).toEqual(Object.values(SCHEDULES).map((d) => [d.name, d.semantics, d.summary]));
   });
 
   it('7. registers every schedule definition exported from src/schedules/*.ts', async () => {
     const dir = new URL('../../src/schedules/', import.meta.url);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !['index.ts', 'types.ts', 'context.ts', 'options.ts'].includes(f));
+    const files = readdirSync(dir).filter(
+      (f) => f.endsWith('.ts') && !['index.ts', 'types.ts', 'context.ts', 'options.ts'].includes(f),
+    );
     const found: ScheduleDefinition[] = [];
     for (const f of files) {
-      const mod = (await import(/* @vite-ignore */ pathToFileURL(join(dir.pathname, f)).href)) as Record<string, unknown>;
+      const mod = (await import(/* @vite-ignore */ pathToFileURL(join(dir.pathname, f)).href)) as Record<
+        string,
+        unknown
+      >;
       for (const [exported, v] of Object.entries(mod)) {
         if (typeof v !== 'object' || v === null) continue;
         const d = v as Partial<ScheduleDefinition>;
         if (typeof d.name !== 'string' || typeof d.start !== 'function' || typeof d.options !== 'object') continue;
-        expect(SCHEDULES[d.name], `src/schedules/${f} exports ${exported} (schedule '${d.name}'), which SCHEDULES does not register`).toBe(v);
+        expect(
+          SCHEDULES[d.name],
+          `src/schedules/${f} exports ${exported} (schedule '${d.name}'), which SCHEDULES does not register`,
+        ).toBe(v);
         found.push(v as ScheduleDefinition);
       }
     }
-    for (const d of Object.values(SCHEDULES)) expect(found, `registered schedule ${d.name} is exported by no file of src/schedules/`).toContain(d);
+    for (const d of Object.values(SCHEDULES))
+      expect(found, `registered schedule ${d.name} is exported by no file of src/schedules/`).toContain(d);
   });
 });

@@ -57,7 +57,15 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
     seed: o.seed ?? 7,
     mode: o.mode ?? 'full',
     cluster: {
-      nodes: [{ count: o.workers ?? 4, gpusPerNode: 1, gpu: 'A100-80GB', intraNode: { bandwidth: bytesPerSecond(300e9), latency: seconds(1e-6) }, nic: { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) } }],
+      nodes: [
+        {
+          count: o.workers ?? 4,
+          gpusPerNode: 1,
+          gpu: 'A100-80GB',
+          intraNode: { bandwidth: bytesPerSecond(300e9), latency: seconds(1e-6) },
+          nic: { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) },
+        },
+      ],
       network: { model: 'analytical', topology: { kind: 'switch', options: {} } },
       stragglers: o.stragglers ?? [],
     },

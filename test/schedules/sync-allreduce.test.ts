@@ -20,7 +20,14 @@ describe('sync-allreduce', () => {
   it('with one 2× straggler, takes per step the slow worker’s compute plus the all-reduce', () => {
     const steps = 5;
     const r = runScenario(
-      tinyScenario({ mode: 'timing-only', workers: 4, updates: steps, stepTimeS: 0.01, paramBytes: 4e6, stragglers: [{ kind: 'constant', options: { factor: 2 }, workers: [1] }] }),
+      tinyScenario({
+        mode: 'timing-only',
+        workers: 4,
+        updates: steps,
+        stepTimeS: 0.01,
+        paramBytes: 4e6,
+        stragglers: [{ kind: 'constant', options: { factor: 2 }, workers: [1] }],
+      }),
       0,
     );
     // Each step: worker 1 computes 2 × 10 ms, then the ring all-reduce of 4 MB among 4 ranks.
@@ -34,7 +41,12 @@ describe('sync-allreduce', () => {
 
   it('overlaps bucketed all-reduces with the backward pass and never beats the compute', () => {
     // ResNet-50 timing: 161 layers and 51 MB of bf16 gradients, so 10 MB buckets make several.
-    const base = { mode: 'timing-only' as const, workers: 4, updates: 3, timing: { kind: 'profile' as const, name: 'resnet50' } };
+    const base = {
+      mode: 'timing-only' as const,
+      workers: 4,
+      updates: 3,
+      timing: { kind: 'profile' as const, name: 'resnet50' },
+    };
     const plain = runScenario(tinyScenario(base), 0);
     const bucketed = runScenario(tinyScenario({ ...base, scheduleOptions: { bucketSize: 10e6 } }), 0);
     const computeS = plain.workerRows[0]!.computeS;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { backendFailures, backendName, explicitTranspose, initBackend, tfjs } from '../../src/training/tensor-backend.ts';
+import {
+  backendFailures,
+  backendName,
+  explicitTranspose,
+  initBackend,
+  tfjs,
+} from '../../src/training/tensor-backend.ts';
 import { GradientEngine } from '../../src/training/engine/gradient-engine.ts';
 import { makeSnapshot } from '../../src/training/engine/snapshot.ts';
 import { cnn } from '../../src/training/models/cnn.ts';
@@ -46,7 +52,11 @@ describe('tensor backend selection', () => {
   it('computes the same gradients on cpu as on wasm (including the CNN run as 3-D ops on wasm)', async () => {
     const models = [mlp([12], 9, 4), cnn({ imageSize: 8, filters: [2, 3], kernel: 3, numClasses: 4 })];
     const grads = (): Float32Array[] =>
-      models.map((m) => new GradientEngine(m).request(makeSnapshot(0, randomParams(m, 'x', 0.4)), randomBatch(m, 6, 'x')).value().grad);
+      models.map(
+        (m) =>
+          new GradientEngine(m).request(makeSnapshot(0, randomParams(m, 'x', 0.4)), randomBatch(m, 6, 'x')).value()
+            .grad,
+      );
     const onWasm = grads();
     expect(await initBackend('cpu')).toBe('cpu');
     expect(explicitTranspose()).toBe(false);

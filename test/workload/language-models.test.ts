@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  BERT_BASE, BERT_BASE_CONFIG, BERT_LARGE, BERT_LARGE_CONFIG, GPT2_LARGE, GPT2_LARGE_CONFIG, GPT2_MEDIUM, GPT2_MEDIUM_CONFIG,
-  GPT2_SMALL, GPT2_SMALL_CONFIG, GPT2_XL, GPT2_XL_CONFIG, LLAMA2_13B, LLAMA2_13B_CONFIG, LLAMA2_70B, LLAMA2_70B_CONFIG,
-  LLAMA2_7B, LLAMA2_7B_CONFIG,
+  BERT_BASE,
+  BERT_BASE_CONFIG,
+  BERT_LARGE,
+  BERT_LARGE_CONFIG,
+  GPT2_LARGE,
+  GPT2_LARGE_CONFIG,
+  GPT2_MEDIUM,
+  GPT2_MEDIUM_CONFIG,
+  GPT2_SMALL,
+  GPT2_SMALL_CONFIG,
+  GPT2_XL,
+  GPT2_XL_CONFIG,
+  LLAMA2_13B,
+  LLAMA2_13B_CONFIG,
+  LLAMA2_70B,
+  LLAMA2_70B_CONFIG,
+  LLAMA2_7B,
+  LLAMA2_7B_CONFIG,
 } from '../../src/workload/language-models.ts';
 import { profileTotals, type ProfileTotals } from '../../src/workload/totals.ts';
 import type { TransformerConfig } from '../../src/workload/transformer-config.ts';
@@ -11,9 +26,15 @@ import { transformerLayers } from '../../src/workload/transformer.ts';
 import type { ProfileEntry, TimingProfile } from '../../src/workload/types.ts';
 
 const MODELS: readonly (readonly [ProfileEntry, TransformerConfig])[] = [
-  [BERT_BASE, BERT_BASE_CONFIG], [BERT_LARGE, BERT_LARGE_CONFIG],
-  [GPT2_SMALL, GPT2_SMALL_CONFIG], [GPT2_MEDIUM, GPT2_MEDIUM_CONFIG], [GPT2_LARGE, GPT2_LARGE_CONFIG], [GPT2_XL, GPT2_XL_CONFIG],
-  [LLAMA2_7B, LLAMA2_7B_CONFIG], [LLAMA2_13B, LLAMA2_13B_CONFIG], [LLAMA2_70B, LLAMA2_70B_CONFIG],
+  [BERT_BASE, BERT_BASE_CONFIG],
+  [BERT_LARGE, BERT_LARGE_CONFIG],
+  [GPT2_SMALL, GPT2_SMALL_CONFIG],
+  [GPT2_MEDIUM, GPT2_MEDIUM_CONFIG],
+  [GPT2_LARGE, GPT2_LARGE_CONFIG],
+  [GPT2_XL, GPT2_XL_CONFIG],
+  [LLAMA2_7B, LLAMA2_7B_CONFIG],
+  [LLAMA2_13B, LLAMA2_13B_CONFIG],
+  [LLAMA2_70B, LLAMA2_70B_CONFIG],
 ];
 
 const sum = (p: TimingProfile, pick: (name: string) => boolean, f: 'params' | 'forwardFlopsPerSample'): number =>
@@ -22,9 +43,14 @@ const isBertHead = (n: string): boolean => /^(mlm\.|nsp$)/.test(n);
 
 describe('transformer parameter counts', () => {
   it.each([
-    ['bert-base', BERT_BASE, 110_106_428], ['bert-large', BERT_LARGE, 336_226_108],
-    ['gpt2-small', GPT2_SMALL, 124_439_808], ['gpt2-medium', GPT2_MEDIUM, 354_823_168], ['gpt2-large', GPT2_LARGE, 774_030_080],
-    ['gpt2-xl', GPT2_XL, 1_557_611_200], ['llama2-7b', LLAMA2_7B, 6_738_415_616], ['llama2-13b', LLAMA2_13B, 13_015_864_320],
+    ['bert-base', BERT_BASE, 110_106_428],
+    ['bert-large', BERT_LARGE, 336_226_108],
+    ['gpt2-small', GPT2_SMALL, 124_439_808],
+    ['gpt2-medium', GPT2_MEDIUM, 354_823_168],
+    ['gpt2-large', GPT2_LARGE, 774_030_080],
+    ['gpt2-xl', GPT2_XL, 1_557_611_200],
+    ['llama2-7b', LLAMA2_7B, 6_738_415_616],
+    ['llama2-13b', LLAMA2_13B, 13_015_864_320],
     ['llama2-70b', LLAMA2_70B, 68_976_648_192],
   ] as const)('derives %s with %i parameters', (_name, entry, params) => {
     expect(profileTotals(entry.build({ bytesPerValue: 2 })).params).toBe(params);
@@ -55,40 +81,50 @@ describe('transformer parameter counts', () => {
   it('gives a Llama 2 block 4d² + 3·d·ffn + 2d params (with grouped-query K, V for 70B) and an untied head', () => {
     const c7 = LLAMA2_7B_CONFIG;
     const p7 = LLAMA2_7B.build({ bytesPerValue: 2 });
-    expect(sum(p7, (n) => n.startsWith('layers.0.'), 'params')).toBe(4 * c7.dModel ** 2 + 3 * c7.dModel * c7.dFF + 2 * c7.dModel);
+    expect(sum(p7, (n) => n.startsWith('layers.0.'), 'params')).toBe(
+      4 * c7.dModel ** 2 + 3 * c7.dModel * c7.dFF + 2 * c7.dModel,
+    );
     expect(p7.layers.find((l) => l.name === 'lm_head')?.params).toBe(32_000 * 4096);
     // 70B: q and o are d×d, k and v are d×(8 heads · 128) each.
     const c70 = LLAMA2_70B_CONFIG;
     const p70 = LLAMA2_70B.build({ bytesPerValue: 2, sequenceLength: 16 });
-    expect(sum(p70, (n) => n.startsWith('layers.0.'), 'params')).toBe(2 * c70.dModel ** 2 + 2 * c70.dModel * 1024 + 3 * c70.dModel * c70.dFF + 2 * c70.dModel);
+    expect(sum(p70, (n) => n.startsWith('layers.0.'), 'params')).toBe(
+      2 * c70.dModel ** 2 + 2 * c70.dModel * 1024 + 3 * c70.dModel * c70.dFF + 2 * c70.dModel,
+    );
   });
 });
 
 describe('transformer forward FLOPs', () => {
-  it.each(MODELS.map(([e, c]) => [c.name, e, c] as const))('%s matches Kaplan et al. (2020) Table 1 at its default length', (_n, entry, c) => {
-    const p = entry.build({ bytesPerValue: 2 });
-    const t = p.sequenceLength!;
-    const embedAndHead = (n: string): boolean => n === 'embed' || n === 'lm_head' || n === 'mlm.decoder';
-    const nonEmbedding = sum(p, (n) => !embedAndHead(n), 'params');
-    // Kaplan: C_forward = 2N + 2·n_layer·n_ctx·d_attn per token, N the non-embedding params.
-    const kaplan = 2 * nonEmbedding * t + 2 * c.layers * t * t * c.dModel;
-    // We compute the full T×T scores (QKᵀ) and context (P·V), 2·T²·d each per layer, twice Kaplan's
-    // attention term (his equals the causal half); the de-embedding 2·T·d·vocab is in his Table 1 but not in C_forward.
-    const attention = sum(p, (n) => /\.attn\.(scores|context)$/.test(n), 'forwardFlopsPerSample');
-    expect(attention).toBe(4 * c.layers * t * t * c.dModel);
-    const head = sum(p, (n) => n === 'lm_head' || n === 'mlm.decoder', 'forwardFlopsPerSample');
-    const expected = kaplan + 2 * c.layers * t * t * c.dModel + 2 * t * c.dModel * c.vocabSize;
-    // What is left: bias adds are 1 FLOP per output not 2 per param; norm params do no matmul; the
-    // nominal FLOPs of softmax (5·heads·T² per layer, 5/(4·d_head) ≈ 2% of attention), GELU/SwiGLU
-    // (≈ 2/d of the MLP), norms, adds and the loss (2.5/d of the head); BERT's pooler and NSP head see
-    // one token, and its MLM decoder bias adds T·vocab. Each is below 0.5% of the total, so 1% holds.
-    expect(head).toBeGreaterThanOrEqual(2 * t * c.dModel * c.vocabSize);
-    expect(Math.abs(profileTotals(p).forwardFlopsPerSample / expected - 1)).toBeLessThan(0.01);
-  });
+  it.each(MODELS.map(([e, c]) => [c.name, e, c] as const))(
+    '%s matches Kaplan et al. (2020) Table 1 at its default length',
+    (_n, entry, c) => {
+      const p = entry.build({ bytesPerValue: 2 });
+      const t = p.sequenceLength!;
+      const embedAndHead = (n: string): boolean => n === 'embed' || n === 'lm_head' || n === 'mlm.decoder';
+      const nonEmbedding = sum(p, (n) => !embedAndHead(n), 'params');
+      // Kaplan: C_forward = 2N + 2·n_layer·n_ctx·d_attn per token, N the non-embedding params.
+      const kaplan = 2 * nonEmbedding * t + 2 * c.layers * t * t * c.dModel;
+      // We compute the full T×T scores (QKᵀ) and context (P·V), 2·T²·d each per layer, twice Kaplan's
+      // attention term (his equals the causal half); the de-embedding 2·T·d·vocab is in his Table 1 but not in C_forward.
+      const attention = sum(p, (n) => /\.attn\.(scores|context)$/.test(n), 'forwardFlopsPerSample');
+      expect(attention).toBe(4 * c.layers * t * t * c.dModel);
+      const head = sum(p, (n) => n === 'lm_head' || n === 'mlm.decoder', 'forwardFlopsPerSample');
+      const expected = kaplan + 2 * c.layers * t * t * c.dModel + 2 * t * c.dModel * c.vocabSize;
+      // What is left: bias adds are 1 FLOP per output not 2 per param; norm params do no matmul; the
+      // nominal FLOPs of softmax (5·heads·T² per layer, 5/(4·d_head) ≈ 2% of attention), GELU/SwiGLU
+      // (≈ 2/d of the MLP), norms, adds and the loss (2.5/d of the head); BERT's pooler and NSP head see
+      // one token, and its MLM decoder bias adds T·vocab. Each is below 0.5% of the total, so 1% holds.
+      expect(head).toBeGreaterThanOrEqual(2 * t * c.dModel * c.vocabSize);
+      expect(Math.abs(profileTotals(p).forwardFlopsPerSample / expected - 1)).toBeLessThan(0.01);
+    },
+  );
 
   it('uses the same FLOPs but fewer bytes with a fused attention kernel', () => {
     const totals = (attention: TransformerConfig['attention']): ProfileTotals =>
-      profileTotals({ ...GPT2_SMALL.build({ bytesPerValue: 2 }), layers: transformerLayers({ ...GPT2_SMALL_CONFIG, attention }, 1024, 2) });
+      profileTotals({
+        ...GPT2_SMALL.build({ bytesPerValue: 2 }),
+        layers: transformerLayers({ ...GPT2_SMALL_CONFIG, attention }, 1024, 2),
+      });
     const a = totals('materialized');
     const b = totals('fused');
     expect(b.forwardFlopsPerSample).toBe(a.forwardFlopsPerSample);
@@ -108,7 +144,9 @@ describe('transformer options', () => {
   });
 
   it('rejects sequence lengths outside [1, max] and bad precisions', () => {
-    expect(() => GPT2_SMALL.build({ bytesPerValue: 2, sequenceLength: 1025 })).toThrow(/gpt2-small: sequenceLength must be an integer in \[1, 1024\]/);
+    expect(() => GPT2_SMALL.build({ bytesPerValue: 2, sequenceLength: 1025 })).toThrow(
+      /gpt2-small: sequenceLength must be an integer in \[1, 1024\]/,
+    );
     expect(() => BERT_BASE.build({ bytesPerValue: 2, sequenceLength: 0 })).toThrow(RangeError);
     expect(() => LLAMA2_7B.build({ bytesPerValue: 2, sequenceLength: 10.5 })).toThrow(RangeError);
     expect(() => LLAMA2_7B.build({ bytesPerValue: 0 })).toThrow(RangeError);
@@ -131,7 +169,8 @@ describe('transformer FLOPs versus sequence length', () => {
   // Per layer, FLOPs are c·T^p with p = 2 for the attention score / softmax / context entries, p = 0
   // for BERT's pooler and NSP head (one token per sequence) and p = 1 for everything else (it acts on
   // each token independently), so building at k·T must multiply each layer's FLOPs by exactly k^p.
-  const power = (name: string): number => (/\.attn\.(scores|softmax|context)$/.test(name) ? 2 : name === 'pooler' || name === 'nsp' ? 0 : 1);
+  const power = (name: string): number =>
+    /\.attn\.(scores|softmax|context)$/.test(name) ? 2 : name === 'pooler' || name === 'nsp' ? 0 : 1;
 
   it.each([GPT2_SMALL_CONFIG, BERT_BASE_CONFIG, LLAMA2_7B_CONFIG, LLAMA2_70B_CONFIG])(
     'scales non-attention layers linearly and attention scores quadratically in $name',

@@ -45,10 +45,17 @@ describe('dense-stack profiles', () => {
 
   it('counts the same matmul and bias FLOPs as the training model', () => {
     // Both count 2·in·out + out per dense layer; the profile adds ReLU and loss entries on top.
-    for (const widths of [[784, 10], [784, 200, 200, 10], [20, 7, 3]]) {
+    for (const widths of [
+      [784, 10],
+      [784, 200, 200, 10],
+      [20, 7, 3],
+    ]) {
       const p = denseStackProfile(widths, 4);
       const dense = p.layers.filter((l) => l.name.startsWith('dense')).reduce((s, l) => s + l.forwardFlopsPerSample, 0);
-      const model = widths.length === 2 ? logisticRegression(widths[0], widths[1]) : mlp(widths.slice(1, -1), widths[0], widths.at(-1));
+      const model =
+        widths.length === 2
+          ? logisticRegression(widths[0], widths[1])
+          : mlp(widths.slice(1, -1), widths[0], widths.at(-1));
       expect(dense).toBe(model.forwardFlopsPerSample);
     }
   });
@@ -80,7 +87,9 @@ describe('CNN profile', () => {
     // output value: s²·f1 + (s/2)²·f2 + classes.
     const s = opts.imageSize;
     const [f1, f2] = opts.filters;
-    const matmul = p.layers.filter((l) => /^(conv|dense)/.test(l.name)).reduce((x, l) => x + l.forwardFlopsPerSample, 0);
+    const matmul = p.layers
+      .filter((l) => /^(conv|dense)/.test(l.name))
+      .reduce((x, l) => x + l.forwardFlopsPerSample, 0);
     expect(matmul).toBe(m.forwardFlopsPerSample + s * s * f1 + (s / 2) ** 2 * f2 + opts.numClasses);
   });
 

@@ -5,12 +5,14 @@ import type { TimingProfile } from '../../src/workload/types.ts';
 
 // Conv and fc entries: the matmul work that published MAC counts measure.
 const matmulFlops = (p: TimingProfile): number =>
-  p.layers.filter((l) => /(conv\d?|downsample\.conv|^fc)$/.test(l.name)).reduce((s, l) => s + l.forwardFlopsPerSample, 0);
+  p.layers
+    .filter((l) => /(conv\d?|downsample\.conv|^fc)$/.test(l.name))
+    .reduce((s, l) => s + l.forwardFlopsPerSample, 0);
 
 describe('ResNet profiles', () => {
   const r50 = RESNET50.build({ bytesPerValue: 2 });
 
-  it('derives ResNet-50 with torchvision\'s 25,557,032 parameters', () => {
+  it("derives ResNet-50 with torchvision's 25,557,032 parameters", () => {
     // Convs (no bias) + batch-norm γ, β + fc 2048·1000 + 1000; running statistics are buffers, not params.
     expect(profileTotals(r50).params).toBe(25_557_032);
     expect(RESNET50.params).toBe(25_557_032);

@@ -46,7 +46,14 @@ async function readClusterFile(file: string): Promise<ClusterChoice> {
   const cluster = loadClusterFile(file);
   const nodes: NodeLinks[] = [...buildCluster(cluster.nodes, 'cluster.nodes').nodes];
   const { kind, options } = cluster.network.topology;
-  return { label: file, nodes, topology: kind, topologyOptions: { ...options }, network: cluster.network.model, ...(cluster.network.options === undefined ? {} : { networkOptions: cluster.network.options }) };
+  return {
+    label: file,
+    nodes,
+    topology: kind,
+    topologyOptions: { ...options },
+    network: cluster.network.model,
+    ...(cluster.network.options === undefined ? {} : { networkOptions: cluster.network.options }),
+  };
 }
 
 function fmt(x: number, width: number, digits: number): string {
@@ -58,10 +65,17 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
   return new Command('collective')
     .description("simulate nccl-tests' all_reduce_perf & co on a simulated cluster: size, time, algbw, busbw")
     .addOption(new Option('--op <op>', 'collective operation').choices(COLLECTIVE_OPS).default('all-reduce'))
-    .addOption(new Option('--algo <name>', 'algorithm (default: ring; direct for all-to-all)').choices(Object.keys(COLLECTIVES)))
+    .addOption(
+      new Option('--algo <name>', 'algorithm (default: ring; direct for all-to-all)').choices(Object.keys(COLLECTIVES)),
+    )
     .addOption(new Option('--preset <name>', 'named cluster').choices(Object.keys(PRESETS)))
     .option('--cluster <file>', 'YAML or JSON file with a cluster: block (overrides --preset)')
-    .addOption(new Option('--network <model>', 'network model (default: the file\'s, else analytical)').choices(['analytical', 'flow']))
+    .addOption(
+      new Option('--network <model>', "network model (default: the file's, else analytical)").choices([
+        'analytical',
+        'flow',
+      ]),
+    )
     .option('-g, --gpus <n>', 'use the first n GPUs (default: all)')
     .option('-b, --minbytes <size>', 'smallest size (bytes; K/M/G suffixes are powers of 1024)', '8')
     .option('-e, --maxbytes <size>', 'largest size', '128M')
@@ -77,12 +91,18 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
           ? await readClusterFile(opts.cluster)
           : (() => {
               const p = getPreset(opts.preset ?? 'dgx-a100');
-              return { label: `preset ${p.name} (${p.nodes} × ${p.node.gpus} ${p.gpu})`, nodes: presetNodes(p), topology: p.topology, topologyOptions: {} };
+              return {
+                label: `preset ${p.name} (${p.nodes} × ${p.node.gpus} ${p.gpu})`,
+                nodes: presetNodes(p),
+                topology: p.topology,
+                topologyOptions: {},
+              };
             })();
       const network = opts.network ?? choice.network ?? 'analytical';
       const total = choice.nodes.reduce((s, n) => s + n.gpus, 0);
       const gpus = opts.gpus === undefined ? total : Number(opts.gpus);
-      if (!Number.isInteger(gpus) || gpus < 1 || gpus > total) throw new Error(`--gpus must be an integer in 1..${total}, got ${opts.gpus}`);
+      if (!Number.isInteger(gpus) || gpus < 1 || gpus > total)
+        throw new Error(`--gpus must be an integer in 1..${total}, got ${opts.gpus}`);
       const minB = parseSize(opts.minbytes ?? '8', '--minbytes');
       const maxB = parseSize(opts.maxbytes ?? '128M', '--maxbytes');
       const factor = Number(opts.stepfactor);
@@ -99,8 +119,17 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
         const bytes = count * 4;
         const sim = new Simulator();
         const topology = buildTopology(choice.topology, choice.nodes, choice.topologyOptions);
-        const comm = new Communicator(sim, createNetworkModel(network, sim, topology, network === choice.network ? choice.networkOptions : {}));
-        const out = sim.run(comm.run(op, group, bytes, { algorithm: algo.name, chunks: Number(opts.chunks), shards: Number(opts.shards) })) as CollectiveOutcome<unknown>;
+        const comm = new Communicator(
+          sim,
+          createNetworkModel(network, sim, topology, network === choice.network ? choice.networkOptions : {}),
+        );
+        const out = sim.run(
+          comm.run(op, group, bytes, {
+            algorithm: algo.name,
+            chunks: Number(opts.chunks),
+            shards: Number(opts.shards),
+          }),
+        ) as CollectiveOutcome<unknown>;
         const algbw = out.timeS > 0 ? bytes / out.timeS / 1e9 : 0;
         rows.push({ size: bytes, count, timeUs: out.timeS * 1e6, algbw, busbw: algbw * busFactor });
         if (size === Math.floor(size * factor)) break;
@@ -111,12 +140,17 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
           `#${'(B)'.padStart(12)}${'(elements)'.padStart(13)}${''.padStart(8)}${'(us)'.padStart(11)}${'(GB/s)'.padStart(9)}${'(GB/s)'.padStart(9)}\n`,
       );
       for (const r of rows) {
-        io.write(` ${String(r.size).padStart(12)}${String(r.count).padStart(13)}${'float'.padStart(8)}${fmt(r.timeUs, 11, 2)}${fmt(r.algbw, 9, 2)}${fmt(r.busbw, 9, 2)}\n`);
+        io.write(
+          ` ${String(r.size).padStart(12)}${String(r.count).padStart(13)}${'float'.padStart(8)}${fmt(r.timeUs, 11, 2)}${fmt(r.algbw, 9, 2)}${fmt(r.busbw, 9, 2)}\n`,
+        );
       }
       const avg = rows.reduce((s, r) => s + r.busbw, 0) / Math.max(rows.length, 1);
       io.write(`# Avg bus bandwidth    : ${avg.toFixed(4)}\n`);
       if (opts.csv !== undefined) {
-        const csv = ['size_bytes,count,type,time_us,algbw_gb_per_s,busbw_gb_per_s', ...rows.map((r) => `${r.size},${r.count},float,${r.timeUs},${r.algbw},${r.busbw}`)];
+        const csv = [
+          'size_bytes,count,type,time_us,algbw_gb_per_s,busbw_gb_per_s',
+          ...rows.map((r) => `${r.size},${r.count},float,${r.timeUs},${r.algbw},${r.busbw}`),
+        ];
         writeFileSync(opts.csv, csv.join('\n') + '\n');
       }
     });

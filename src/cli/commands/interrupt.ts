@@ -19,8 +19,13 @@ const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 export async function whileWriting<T>(dir: string, write: () => Promise<T>): Promise<T> {
   const handler = (signal: NodeJS.Signals): void => {
     const removed = abortPendingWrites();
-    const what = removed.length === 0 ? 'nothing was left behind' : `removed the unfinished ${removed.length === 1 ? 'folder' : 'folders'} ${removed.join(', ')}`;
-    process.stderr.write(`dtsim: interrupted by ${signal} while writing results; ${what}; ${dir} is as it was before the run\n`);
+    const what =
+      removed.length === 0
+        ? 'nothing was left behind'
+        : `removed the unfinished ${removed.length === 1 ? 'folder' : 'folders'} ${removed.join(', ')}`;
+    process.stderr.write(
+      `dtsim: interrupted by ${signal} while writing results; ${what}; ${dir} is as it was before the run\n`,
+    );
     process.exit(EXIT_CODES[signal] ?? 1);
   };
   for (const s of SIGNALS) process.on(s, handler);

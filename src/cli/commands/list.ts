@@ -9,24 +9,36 @@ import type { OptimizerSpec } from '../../core/options.ts';
 import { WEIGHT_INITS } from '../../training/models/layout.ts';
 
 /** The categories `dtsim list` knows, in the order a bare `dtsim list` prints them. */
-export const LIST_TOPICS = ['schedules', 'gpus', 'models', 'datasets', 'collectives', 'stragglers', 'profiles', 'networks', 'topologies', 'optimizers'] as const;
+export const LIST_TOPICS = [
+  'schedules',
+  'gpus',
+  'models',
+  'datasets',
+  'collectives',
+  'stragglers',
+  'profiles',
+  'networks',
+  'topologies',
+  'optimizers',
+] as const;
 
 /** One category. */
 export type ListTopic = (typeof LIST_TOPICS)[number];
 
 async function registries() {
-  const [schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers] = await Promise.all([
-    import('../../schedules/index.ts'),
-    import('../../hardware/gpu-catalog.ts'),
-    import('../../training/models/create-model.ts'),
-    import('../../training/datasets/registry.ts'),
-    import('../../collectives/registry.ts'),
-    import('../../hardware/slowdown-registry.ts'),
-    import('../../workload/index.ts'),
-    import('../../network/network-models.ts'),
-    import('../../network/topologies.ts'),
-    import('../../training/optimizers/registry.ts'),
-  ]);
+  const [schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers] =
+    await Promise.all([
+      import('../../schedules/index.ts'),
+      import('../../hardware/gpu-catalog.ts'),
+      import('../../training/models/create-model.ts'),
+      import('../../training/datasets/registry.ts'),
+      import('../../collectives/registry.ts'),
+      import('../../hardware/slowdown-registry.ts'),
+      import('../../workload/index.ts'),
+      import('../../network/network-models.ts'),
+      import('../../network/topologies.ts'),
+      import('../../training/optimizers/registry.ts'),
+    ]);
   return { schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers };
 }
 
@@ -36,7 +48,16 @@ type Registries = Awaited<ReturnType<typeof registries>>;
 function table(rows: readonly (readonly string[])[], indent = '  '): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(
+      (r) =>
+        indent +
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** An option of any registry, as far as the listing reads it. */
@@ -147,18 +168,25 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
       `${Math.round(spec.memoryBandwidth / 1e9)}`,
       String(spec.defaultEfficiency),
     ]);
-    return table([['name', 'vendor', ...P.map((p) => `${p}`), 'GiB', 'GB/s', 'efficiency'], ...rows]) + '\n  (peak dense TFLOP/s per precision; sources: datasheets named in src/hardware/gpu-catalog.ts)';
+    return (
+      table([['name', 'vendor', ...P.map((p) => `${p}`), 'GiB', 'GB/s', 'efficiency'], ...rows]) +
+      '\n  (peak dense TFLOP/s per precision; sources: datasheets named in src/hardware/gpu-catalog.ts)'
+    );
   },
-  models: (r) => `${table(r.model.MODEL_KINDS.map((k) => [k, MODEL_TEXT[k] ?? '']))}\n  every model also takes init: ${WEIGHT_INITS.join(', ')} (default ${WEIGHT_INITS[0]!}; see docs/scenarios.md)`,
+  models: (r) =>
+    `${table(r.model.MODEL_KINDS.map((k) => [k, MODEL_TEXT[k] ?? '']))}\n  every model also takes init: ${WEIGHT_INITS.join(', ')} (default ${WEIGHT_INITS[0]!}; see docs/scenarios.md)`,
   datasets: (r) =>
     Object.entries(r.datasets.DATASETS)
-      .map(([name, d]) => `  ${name} (${d.task}): ${d.description}\n${optionsBlock(mapType(d.options, 'number'), '    ')}`)
+      .map(
+        ([name, d]) => `  ${name} (${d.task}): ${d.description}\n${optionsBlock(mapType(d.options, 'number'), '    ')}`,
+      )
       .join('\n'),
   collectives: (r) => table(Object.values(r.collectives.COLLECTIVES).map((c) => [c.name, c.ops.join(', '), c.summary])),
   stragglers: (r) =>
     [
       ...Object.entries(r.stragglers.STRAGGLER_MODELS).map(
-        ([name, s]) => `  ${name}: ${s.description}${s.acceptsWorkers ? ' (workers or nodes limit it)' : ''}\n${optionsBlock(s.options, '    ')}`,
+        ([name, s]) =>
+          `  ${name}: ${s.description}${s.acceptsWorkers ? ' (workers or nodes limit it)' : ''}\n${optionsBlock(s.options, '    ')}`,
       ),
       '  workers: [5, "56-63"] names ranks (items are ranks or inclusive "lo-hi" ranges); nodes: [7, "0-3"] names',
       '  every GPU of those nodes (global node index, counting node groups in order); give one, not both;',
@@ -177,19 +205,27 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
     table(
       Object.entries(r.networks.NETWORK_MODELS).flatMap(([name, n]) => [
         [name, n.description],
-        ...Object.entries(n.options as Readonly<Record<string, string>>).map(([k, what]) => [`  ${k}`, `duration, required: ${what}`]),
+        ...Object.entries(n.options as Readonly<Record<string, string>>).map(([k, what]) => [
+          `  ${k}`,
+          `duration, required: ${what}`,
+        ]),
       ]),
     ),
   topologies: (r) =>
     Object.entries(r.topologies.TOPOLOGIES)
-      .map(([name, t]) => `  ${name}: ${t.description}\n${optionsBlock(t.options as Record<string, OptionLike>, '    ')}`)
+      .map(
+        ([name, t]) => `  ${name}: ${t.description}\n${optionsBlock(t.options as Record<string, OptionLike>, '    ')}`,
+      )
       .join('\n'),
   optimizers: (r) =>
     [
-      ...Object.entries(r.optimizers.OPTIMIZERS).map(([name, o]) => `  ${name}: ${o.description}\n${optionsBlock(mapType(o.options, 'number'), '    ')}`),
+      ...Object.entries(r.optimizers.OPTIMIZERS).map(
+        ([name, o]) => `  ${name}: ${o.description}\n${optionsBlock(mapType(o.options, 'number'), '    ')}`,
+      ),
       '  learning-rate schedules (training.optimizer.lrSchedule; the base rate is training.optimizer.learningRate):',
       ...Object.entries(r.optimizers.LR_SCHEDULES).map(
-        ([name, s]) => `  ${name}: ${s.description}\n${optionsBlock(mapType(Object.fromEntries(Object.entries(s.options).filter(([k]) => k !== 'lr')), 'number'), '    ')}`,
+        ([name, s]) =>
+          `  ${name}: ${s.description}\n${optionsBlock(mapType(Object.fromEntries(Object.entries(s.options).filter(([k]) => k !== 'lr')), 'number'), '    ')}`,
       ),
     ].join('\n'),
 };
@@ -210,9 +246,15 @@ function overview(r: Registries): string {
     profiles: Object.keys(r.workload.PROFILES),
     networks: Object.keys(r.networks.NETWORK_MODELS),
     topologies: Object.keys(r.topologies.TOPOLOGIES),
-    optimizers: [...Object.keys(r.optimizers.OPTIMIZERS), ...Object.keys(r.optimizers.LR_SCHEDULES).map((k) => `lr:${k}`)],
+    optimizers: [
+      ...Object.keys(r.optimizers.OPTIMIZERS),
+      ...Object.keys(r.optimizers.LR_SCHEDULES).map((k) => `lr:${k}`),
+    ],
   };
-  return `${table(LIST_TOPICS.map((t) => [t, names[t].join(', ')]), '')}\n\nDetails: dtsim list <${LIST_TOPICS.join('|')}>\n`;
+  return `${table(
+    LIST_TOPICS.map((t) => [t, names[t].join(', ')]),
+    '',
+  )}\n\nDetails: dtsim list <${LIST_TOPICS.join('|')}>\n`;
 }
 
 /** The text `dtsim list [topic]` prints. */

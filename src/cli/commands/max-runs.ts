@@ -13,6 +13,7 @@ export const MAX_RUNS_HELP = 'most runs a sweep may expand to (default 1000, at 
  */
 export function parseMaxRuns(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\s*\d+\s*$/.test(text)) throw new Error(`--max-runs must be a whole number such as 5000, got ${JSON.stringify(text)}`);
+  if (!/^\s*\d+\s*$/.test(text))
+    throw new Error(`--max-runs must be a whole number such as 5000, got ${JSON.stringify(text)}`);
   return Number(text);
 }

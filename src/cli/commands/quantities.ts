@@ -10,7 +10,10 @@
  */
 export function parseSize(text: string, what: string): number {
   const m = /^(\d+)([KMGT]?)$/i.exec(text.trim());
-  if (m === null) throw new Error(`${what}: cannot read size "${text}"; write bytes with an optional K, M, G or T suffix (e.g. 8, 64K, 8G)`);
+  if (m === null)
+    throw new Error(
+      `${what}: cannot read size "${text}"; write bytes with an optional K, M, G or T suffix (e.g. 8, 64K, 8G)`,
+    );
   const exp = ' KMGT'.indexOf((m[2] || ' ').toUpperCase());
   return Number(m[1]) * 1024 ** exp;
 }

@@ -36,7 +36,12 @@ export class ProgressDisplay {
     if (this.bar === null) {
       if (now - this.startS < SHOW_AFTER_S) return;
       this.bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: `${this.label} [{bar}] {percentage}% | {duration_formatted} elapsed | eta {eta_formatted}`, hideCursor: true, clearOnComplete: true },
+        {
+          stream: process.stderr,
+          format: `${this.label} [{bar}] {percentage}% | {duration_formatted} elapsed | eta {eta_formatted}`,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(1000, 0);

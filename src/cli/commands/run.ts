@@ -30,7 +30,11 @@ const wallClock = (): number => performance.now() / 1000;
  * Runs a scenario file and writes its results; returns the results and where they went.
  * @throws ScenarioError listing every problem of the file; any error of a run (nothing is written then).
  */
-export async function runFile(file: string, opts: RunCommandOptions, backend?: BackendName): Promise<{ results: RunResult[]; dir: string; runs: readonly Scenario[] }> {
+export async function runFile(
+  file: string,
+  opts: RunCommandOptions,
+  backend?: BackendName,
+): Promise<{ results: RunResult[]; dir: string; runs: readonly Scenario[] }> {
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
   const maxRuns = parseMaxRuns(opts.maxRuns);
@@ -45,7 +49,12 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
   const runs = loaded.runs;
   const first = runs[0]!;
   const dir = resolve(opts.out ?? first.output.dir ?? `results/${first.name}`);
-  const origin = opts.out !== undefined ? '--out' : first.output.dir !== undefined ? `output.dir in ${file}` : `the default folder results/${first.name}`;
+  const origin =
+    opts.out !== undefined
+      ? '--out'
+      : first.output.dir !== undefined
+        ? `output.dir in ${file}`
+        : `the default folder results/${first.name}`;
   // Before anything runs: a folder that cannot or must not receive the results fails now, not after
   // a long simulation. The writer checks again just before it replaces anything.
   const { checkOutputTarget } = await import('../../results/output-target.ts');
@@ -78,7 +87,15 @@ export async function runFile(file: string, opts: RunCommandOptions, backend?: B
   const { whileWriting } = await import('./interrupt.ts');
   // Leftovers of a run killed while writing (temporary folders of dead processes) go first.
   cleanupStaleTemps(dir);
-  const { files, finalFiles } = resultFiles({ results, runs, file, text: loaded.text, backend: backendName, started, wallS: () => wallClock() - t0 });
+  const { files, finalFiles } = resultFiles({
+    results,
+    runs,
+    file,
+    text: loaded.text,
+    backend: backendName,
+    started,
+    wallS: () => wallClock() - t0,
+  });
   await whileWriting(dir, () => writeResultsAtomic(dir, files, { finalFiles, origin }));
   return { results, dir, runs };
 }
@@ -100,7 +117,9 @@ export function runCommand(getBackend: () => BackendName | undefined): Command {
         const { formatSummaryTable } = await import('../../results/summary-table.ts');
         // The scenario's description says what the table compares (the first table a newcomer sees).
         const description = runs[0]?.description;
-        process.stdout.write(`${formatSummaryTable(results, description === undefined ? {} : { description })}\nresults written to ${dir}\n`);
+        process.stdout.write(
+          `${formatSummaryTable(results, description === undefined ? {} : { description })}\nresults written to ${dir}\n`,
+        );
       }
     });
 }

@@ -34,7 +34,11 @@ function workersText(counts: readonly number[]): string {
  * Validates each file; returns how many failed. Prints `ok <file>: N run(s), W workers` per good file
  * and the full problem list per bad one.
  */
-export async function validateFiles(files: readonly string[], opts: ValidateOptions, io: ValidateIo = defaultIo): Promise<number> {
+export async function validateFiles(
+  files: readonly string[],
+  opts: ValidateOptions,
+  io: ValidateIo = defaultIo,
+): Promise<number> {
   const maxRuns = parseMaxRuns(opts.maxRuns);
   const { loadScenario } = await import('../../scenario/load.ts');
   const { ScenarioError } = await import('../../scenario/errors.ts');

@@ -23,8 +23,10 @@ export class ClockGate {
     members: number,
     readonly slack: number,
   ) {
-    if (!Number.isInteger(slack) || slack < 0) throw new RangeError(`clock slack must be an integer >= 0, got ${slack}`);
-    if (!Number.isInteger(members) || members < 1) throw new RangeError(`a clock gate needs at least one member, got ${members}`);
+    if (!Number.isInteger(slack) || slack < 0)
+      throw new RangeError(`clock slack must be an integer >= 0, got ${slack}`);
+    if (!Number.isInteger(members) || members < 1)
+      throw new RangeError(`a clock gate needs at least one member, got ${members}`);
     this.clocks = new Int32Array(members);
     this.atClock = [members];
   }

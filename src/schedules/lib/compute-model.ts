@@ -97,8 +97,14 @@ function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {
   const bpv = o.profile.bytesPerValue;
   const b = o.batchSize;
   // Weights are read once per batch; activations scale with the batch.
-  const costs: LayerCost[] = layers.map((l) => layerCost(l.forwardFlopsPerSample * b, l.params * bpv + l.activationBytesPerSample * b, l.name));
-  const opts = { precision: o.precision, speed: d.speed, ...(o.efficiency !== undefined ? { efficiency: o.efficiency } : {}) };
+  const costs: LayerCost[] = layers.map((l) =>
+    layerCost(l.forwardFlopsPerSample * b, l.params * bpv + l.activationBytesPerSample * b, l.name),
+  );
+  const opts = {
+    precision: o.precision,
+    speed: d.speed,
+    ...(o.efficiency !== undefined ? { efficiency: o.efficiency } : {}),
+  };
   let fwd = costs.map((c) => layerTime(c, d.spec, opts) as number);
   if (o.stepTimeS !== undefined) {
     // Custom step time: split as 1 : 2 and spread over the layers in proportion to their FLOPs.

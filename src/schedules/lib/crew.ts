@@ -134,7 +134,8 @@ export class Crew {
 
   /** A trace span of waiting on `rank` (a barrier, a clock gate). */
   waitSpan(rank: number, label: string, startS: number, durationS: number): void {
-    if (this.spans && durationS > 0) this.ctx.recorder.span({ worker: rank, kind: 'wait', name: label, startS, durationS });
+    if (this.spans && durationS > 0)
+      this.ctx.recorder.span({ worker: rank, kind: 'wait', name: label, startS, durationS });
   }
 
   /**
@@ -167,7 +168,8 @@ export class Crew {
   row(r: AppliedRow): void {
     const now = this.nowS;
     const timeS = r.timeS ?? now;
-    if (timeS > now) throw new Error(`an update row at ${timeS} s was written at ${now} s: rows are written when updates land`);
+    if (timeS > now)
+      throw new Error(`an update row at ${timeS} s was written at ${now} s: rows are written when updates land`);
     const loss = this.ctx.trainer.full ? r.grad.value().loss : undefined;
     this.ctx.recorder.update({
       timeS,
@@ -184,7 +186,12 @@ export class Crew {
    * `gradientsEach` applied gradients (one batch each) to every worker in `workers` (default: the
    * whole crew, `updates` each). Samples are counted here, so work that never lands is never counted.
    */
-  commit(snapshot: ParamSnapshot, updates: number, workers: readonly number[] | number = this.ranks, gradientsEach = updates): void {
+  commit(
+    snapshot: ParamSnapshot,
+    updates: number,
+    workers: readonly number[] | number = this.ranks,
+    gradientsEach = updates,
+  ): void {
     const counts = this.ctx.stats.updates;
     let n = 1;
     if (typeof workers === 'number') counts[workers]! += gradientsEach;

@@ -114,7 +114,10 @@ export class FullTrainer implements Trainer {
   }
 
   meanGradient(snapshot: ParamSnapshot, keys: readonly DataKey[]): GradientRef {
-    return this.p.engine.requestMean(snapshot, keys.map((k) => this.batch(k)));
+    return this.p.engine.requestMean(
+      snapshot,
+      keys.map((k) => this.batch(k)),
+    );
   }
 
   /** @throws RangeError for a spec naming an unknown optimizer, bad options or a bad `lr`. */
@@ -171,7 +174,11 @@ export class FullTrainer implements Trainer {
   /** @throws RangeError unless the ranges tile [0, paramCount) and every snapshot is full-length. */
   compose(parts: readonly SnapshotPart[], version: number): ParamSnapshot {
     const n = this.paramCount;
-    const order = tilingOrder('compose', parts.map((q) => q.range), n);
+    const order = tilingOrder(
+      'compose',
+      parts.map((q) => q.range),
+      n,
+    );
     const out = new Float32Array(n);
     for (const i of order) {
       const { snapshot, range } = parts[i]!;
@@ -189,7 +196,13 @@ export class FullTrainer implements Trainer {
     if (first !== undefined && first.params.length !== this.paramCount) {
       throw new RangeError(`average: snapshots have ${first.params.length} values, the model ${this.paramCount}`);
     }
-    return makeSnapshot(version, this.math.mean(snapshots.map((s) => s.params), weights));
+    return makeSnapshot(
+      version,
+      this.math.mean(
+        snapshots.map((s) => s.params),
+        weights,
+      ),
+    );
   }
 
   evaluate(snapshot: ParamSnapshot): TrainerEval {

@@ -63,7 +63,13 @@ export function* localRound(
       const r = replicas[i]!;
       clock[i]! += dur[i]!;
       r.snapshot = trainer.apply(r.opt, r.snapshot, grads[i]!, version + done + 1);
-      rows.push({ worker: crew.ranks[i]!, versionRead: version + done, versionApplied: version + done, grad: grads[i]!, timeS: clock[i]! });
+      rows.push({
+        worker: crew.ranks[i]!,
+        versionRead: version + done,
+        versionApplied: version + done,
+        grad: grads[i]!,
+        timeS: clock[i]!,
+      });
       if (trainer.full && !Number.isFinite(grads[i]!.value().loss)) finite = false;
     }
     done++;

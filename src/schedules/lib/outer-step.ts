@@ -21,7 +21,12 @@ export interface OuterStepOptions {
 }
 
 /** The new global model from x₀ and the replicas after a round (see the file header). */
-export function outerStep(trainer: Trainer, x0: ParamSnapshot, replicas: readonly ParamSnapshot[], o: OuterStepOptions): ParamSnapshot {
+export function outerStep(
+  trainer: Trainer,
+  x0: ParamSnapshot,
+  replicas: readonly ParamSnapshot[],
+  o: OuterStepOptions,
+): ParamSnapshot {
   const mean = trainer.average(replicas, o.version, o.weights);
   if (o.opt === undefined) return mean;
   const delta = trainer.math.sub(x0.params, mean.params);

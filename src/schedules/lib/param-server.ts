@@ -68,7 +68,11 @@ export interface PsRead {
 }
 
 /** The ranks that train and the ranks that serve, for `workers` ranks in all. */
-export function serverLayout(workers: number, shards: number, placement: ServerPlacement): { trainers: number[]; servers: number[] } {
+export function serverLayout(
+  workers: number,
+  shards: number,
+  placement: ServerPlacement,
+): { trainers: number[]; servers: number[] } {
   const all = Array.from({ length: workers }, (_, i) => i);
   if (placement === 'colocated') return { trainers: all, servers: all.slice(0, shards) };
   return { trainers: all.slice(0, workers - shards), servers: all.slice(workers - shards) };
@@ -80,7 +84,9 @@ export function serverLayoutProblems(workers: number, shards: number, placement:
     return [`shards must be an integer in [1, ${workers}] (servers are co-located on ranks 0..k-1), got ${shards}`];
   }
   if (placement === 'dedicated' && shards >= workers) {
-    return [`shards must be an integer in [1, ${workers - 1}] (dedicated servers take the last k of the ${workers} ranks and one must train), got ${shards}`];
+    return [
+      `shards must be an integer in [1, ${workers - 1}] (dedicated servers take the last k of the ${workers} ranks and one must train), got ${shards}`,
+    ];
   }
   return [];
 }
@@ -107,7 +113,10 @@ export class ParamServer {
     this.servers = servers;
     this.model = ctx.progress.current;
     this.versions = new Int32Array(k);
-    this.ranges = Array.from({ length: k }, (_, j) => [Math.floor((j * p) / k), Math.floor(((j + 1) * p) / k)] as const);
+    this.ranges = Array.from(
+      { length: k },
+      (_, j) => [Math.floor((j * p) / k), Math.floor(((j + 1) * p) / k)] as const,
+    );
     this.opts = this.ranges.map(() => ctx.trainer.optimizer());
     this.shardBytes = ctx.compute.gradBytes / k;
   }
@@ -177,7 +186,14 @@ export class ParamServer {
     const g: GradientRef | Vec =
       policy.transform === undefined
         ? grad
-        : policy.transform(grad.value().grad, { worker: w, shard: j, tau, read: from.snapshot, current: this.model, range });
+        : policy.transform(grad.value().grad, {
+            worker: w,
+            shard: j,
+            tau,
+            read: from.snapshot,
+            current: this.model,
+            range,
+          });
     this.model = ctx.trainer.apply(this.opts[j]!, this.model, g, this.model.version + 1, { range, lrScale });
     this.versions[j] = at + 1;
     return { worker: w, stage: j, versionRead: read, versionApplied: at, grad, timeS: crew.nowS };

@@ -103,7 +103,8 @@ export class Progress {
     }
     const s = this.stop;
     if (s.updates !== undefined && this.updates >= s.updates) this.finish(`updates reached ${s.updates}`);
-    else if (s.samples !== undefined && this.samples >= s.samples) this.finish(`samples reached ${this.samples} (target ${s.samples})`);
+    else if (s.samples !== undefined && this.samples >= s.samples)
+      this.finish(`samples reached ${this.samples} (target ${s.samples})`);
     if (this.onProgress !== undefined) this.onProgress(f);
   }
 
@@ -120,7 +121,14 @@ export class Progress {
     this.lastEvalUpdates = this.updates;
     this.lastEvalTimeS = now;
     const size = this.trainer.trainSize();
-    this.recorder.eval({ timeS: now, updates: this.updates, samples: this.samples, epoch: this.samples / size, loss: r.loss, accuracy: r.accuracy });
+    this.recorder.eval({
+      timeS: now,
+      updates: this.updates,
+      samples: this.samples,
+      epoch: this.samples / size,
+      loss: r.loss,
+      accuracy: r.accuracy,
+    });
     // Between evaluations only batch losses are checked (see DivergenceWatch); here the parameters
     // themselves are scanned. O(P) against the evaluation's O(test samples × P), so it is free, and
     // it makes the check exact at every evaluation, the final one included: a run never ends on
@@ -132,7 +140,8 @@ export class Progress {
     } else {
       this.collapse = undefined;
     }
-    if (Number.isFinite(r.accuracy) && (this.bestAccuracy === undefined || r.accuracy > this.bestAccuracy)) this.bestAccuracy = r.accuracy;
+    if (Number.isFinite(r.accuracy) && (this.bestAccuracy === undefined || r.accuracy > this.bestAccuracy))
+      this.bestAccuracy = r.accuracy;
     for (const t of this.thresholds) if (t.timeS === undefined && r.accuracy >= t.accuracy) t.timeS = now;
     const target = this.stop.targetAccuracy;
     if (target !== undefined && r.accuracy >= target && this.timeToTargetS === undefined) {

@@ -91,7 +91,8 @@ export class SyncStep {
       const out = yield* crew.allReduce(bytes, { algorithm: this.sync.algorithm, record: false });
       commStart[k] = out.startS - t0;
       commEnd[k] = out.startS + out.timeS - t0;
-      for (const r of crew.ranks) crew.commSpan(r, () => `all-reduce ${out.algorithm} ${(bytes / 1e6).toFixed(1)} MB`, out.startS, out.timeS);
+      for (const r of crew.ranks)
+        crew.commSpan(r, () => `all-reduce ${out.algorithm} ${(bytes / 1e6).toFixed(1)} MB`, out.startS, out.timeS);
     }
     // Communication that did not overlap a member's own compute counts as busy on top of it.
     for (let i = 0; i < n; i++) {

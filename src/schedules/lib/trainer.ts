@@ -134,11 +134,20 @@ export interface Trainer {
    * A new snapshot with version `version`: `snapshot` stepped by `opt` along `grad` (a gradient
    * handle, or any vector: a pseudo-gradient, a compensated or compressed gradient).
    */
-  apply(opt: OptimizerState, snapshot: ParamSnapshot, grad: GradientRef | Vec, version: number, o?: ApplyOptions): ParamSnapshot;
+  apply(
+    opt: OptimizerState,
+    snapshot: ParamSnapshot,
+    grad: GradientRef | Vec,
+    version: number,
+    o?: ApplyOptions,
+  ): ParamSnapshot;
   /** A snapshot that owns `params` (the caller must not write into it afterwards). */
   snapshot(params: Vec, version: number): ParamSnapshot;
   /** One snapshot made of ranges of others (sharded servers, torn reads); ranges must tile [0, P). */
-  compose(parts: readonly { readonly snapshot: ParamSnapshot; readonly range: ParamRange }[], version: number): ParamSnapshot;
+  compose(
+    parts: readonly { readonly snapshot: ParamSnapshot; readonly range: ParamRange }[],
+    version: number,
+  ): ParamSnapshot;
   /** The (weighted) element-wise mean of the snapshots, rank order, float64 sums, as version `version`. */
   average(snapshots: readonly ParamSnapshot[], version: number, weights?: readonly number[]): ParamSnapshot;
   /** Test loss, accuracy and distinct classes predicted for `snapshot`, or null in timing-only mode. */

@@ -61,7 +61,8 @@ export class BatchSampler {
    * @throws RangeError unless batchSize is an integer >= 1.
    */
   next(batchSize: number): Int32Array {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
     const out = new Int32Array(batchSize);
     this.nextInto(out);
     return out;

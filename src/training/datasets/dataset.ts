@@ -85,7 +85,8 @@ export function validateDataset<D extends Dataset>(ds: D): D {
  * @throws TypeError if `ds` is a regression set (e.g. a label-based split was asked of it).
  */
 export function asClassification(ds: Dataset, why = 'this operation'): ClassificationDataset {
-  if (ds.task !== 'classification') throw new TypeError(`${ds.name}: ${why} needs a classification dataset, got regression`);
+  if (ds.task !== 'classification')
+    throw new TypeError(`${ds.name}: ${why} needs a classification dataset, got regression`);
   return ds;
 }
 
@@ -100,13 +101,22 @@ export function subsetDataset<D extends Dataset>(ds: D, indices: ArrayLike<numbe
   const x = new Float32Array(m * d);
   for (let r = 0; r < m; r++) {
     const i = indices[r]!;
-    if (!(i >= 0 && i < ds.n && Number.isInteger(i))) throw new RangeError(`${ds.name}: index ${i} outside [0, ${ds.n})`);
+    if (!(i >= 0 && i < ds.n && Number.isInteger(i)))
+      throw new RangeError(`${ds.name}: index ${i} outside [0, ${ds.n})`);
     x.set(ds.x.subarray(i * d, i * d + d), r * d);
   }
   if (ds.task === 'classification') {
     const y = new Int32Array(m);
     for (let r = 0; r < m; r++) y[r] = ds.y[indices[r]!]!;
-    return { name, task: 'classification', x, y, n: m, d, numClasses: ds.numClasses } satisfies ClassificationDataset as D;
+    return {
+      name,
+      task: 'classification',
+      x,
+      y,
+      n: m,
+      d,
+      numClasses: ds.numClasses,
+    } satisfies ClassificationDataset as D;
   }
   const targets = new Float32Array(m);
   for (let r = 0; r < m; r++) targets[r] = ds.targets[indices[r]!]!;

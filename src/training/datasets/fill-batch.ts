@@ -6,7 +6,8 @@
 import type { ClassificationDataset, Dataset, RegressionDataset } from './dataset.ts';
 
 function checkOut(ds: Dataset, m: number, xOut: Float32Array, yOut: { length: number }): void {
-  if (xOut.length < m * ds.d) throw new RangeError(`xOut holds ${xOut.length} values, batch needs ${m}×${ds.d} = ${m * ds.d}`);
+  if (xOut.length < m * ds.d)
+    throw new RangeError(`xOut holds ${xOut.length} values, batch needs ${m}×${ds.d} = ${m * ds.d}`);
   if (yOut.length < m) throw new RangeError(`yOut holds ${yOut.length} values, batch needs ${m}`);
 }
 
@@ -17,10 +18,30 @@ function checkOut(ds: Dataset, m: number, xOut: Float32Array, yOut: { length: nu
  * @throws RangeError if a buffer is too short or an index is out of range; TypeError if `yOut`'s type
  *   does not match the task (Int32Array for classification, Float32Array for regression).
  */
-export function fillBatch(ds: ClassificationDataset, indices: ArrayLike<number>, xOut: Float32Array, yOut: Int32Array): number;
-export function fillBatch(ds: RegressionDataset, indices: ArrayLike<number>, xOut: Float32Array, yOut: Float32Array): number;
-export function fillBatch(ds: Dataset, indices: ArrayLike<number>, xOut: Float32Array, yOut: Int32Array | Float32Array): number;
-export function fillBatch(ds: Dataset, indices: ArrayLike<number>, xOut: Float32Array, yOut: Int32Array | Float32Array): number {
+export function fillBatch(
+  ds: ClassificationDataset,
+  indices: ArrayLike<number>,
+  xOut: Float32Array,
+  yOut: Int32Array,
+): number;
+export function fillBatch(
+  ds: RegressionDataset,
+  indices: ArrayLike<number>,
+  xOut: Float32Array,
+  yOut: Float32Array,
+): number;
+export function fillBatch(
+  ds: Dataset,
+  indices: ArrayLike<number>,
+  xOut: Float32Array,
+  yOut: Int32Array | Float32Array,
+): number;
+export function fillBatch(
+  ds: Dataset,
+  indices: ArrayLike<number>,
+  xOut: Float32Array,
+  yOut: Int32Array | Float32Array,
+): number {
   const m = indices.length;
   const d = ds.d;
   checkOut(ds, m, xOut, yOut);

@@ -28,4 +28,12 @@ export {
 } from './sharding.ts';
 export { BatchSampler, createWorkerSamplers } from './batch-sampler.ts';
 export { fillBatch, fillOneHot, makeBatch } from './fill-batch.ts';
-export { DATASETS, MAX_DATASET_VALUES, getDataset, resolveDatasetOptions, type DatasetEntry, type DatasetOptionSpec, type DatasetShape } from './registry.ts';
+export {
+  DATASETS,
+  MAX_DATASET_VALUES,
+  getDataset,
+  resolveDatasetOptions,
+  type DatasetEntry,
+  type DatasetOptionSpec,
+  type DatasetShape,
+} from './registry.ts';

@@ -20,7 +20,9 @@ export const MNIST_SIZE = 10_000;
  * package (0.4 s, 100 MB): validation sizes batches against shards with them. A test checks them
  * against the package.
  */
-export const MNIST_CLASS_COUNTS: readonly number[] = Object.freeze([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
+export const MNIST_CLASS_COUNTS: readonly number[] = Object.freeze([
+  1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978,
+]);
 
 /** Options of `loadMnist`. */
 export interface MnistOptions {
@@ -48,7 +50,8 @@ export function loadMnistFull(): ClassificationDataset {
   if (digits.length !== 10) throw new Error(`mnist package: expected 10 digit classes, got ${digits.length}`);
   let n = 0;
   for (const dg of digits) {
-    if (dg.raw.length % MNIST_PIXELS !== 0) throw new Error(`mnist package: raw length ${dg.raw.length} is not a multiple of 784`);
+    if (dg.raw.length % MNIST_PIXELS !== 0)
+      throw new Error(`mnist package: raw length ${dg.raw.length} is not a multiple of 784`);
     n += dg.raw.length / MNIST_PIXELS;
   }
   const x = new Float32Array(n * MNIST_PIXELS);
@@ -75,7 +78,8 @@ export function loadMnistFull(): ClassificationDataset {
  */
 export function loadMnist(opts: MnistOptions, rng: Rng): DatasetSplit<ClassificationDataset> {
   const testFraction = opts.testFraction ?? 0.15;
-  if (!(testFraction >= 0 && testFraction < 1)) throw new RangeError(`mnist testFraction must be in [0, 1), got ${testFraction}`);
+  if (!(testFraction >= 0 && testFraction < 1))
+    throw new RangeError(`mnist testFraction must be in [0, 1), got ${testFraction}`);
   const key = `${rng.seedPath}|${testFraction}`;
   const hit = splits.get(key);
   if (hit !== undefined) return hit;

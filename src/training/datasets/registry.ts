@@ -67,19 +67,40 @@ export interface DatasetEntry {
 }
 
 /** Splits per-class counts as `splitIndices` does (stratified, `testCountOf` per class). */
-function classificationShape(name: string, classCounts: readonly number[], features: number, testFraction: number): DatasetShape {
+function classificationShape(
+  name: string,
+  classCounts: readonly number[],
+  features: number,
+  testFraction: number,
+): DatasetShape {
   const trainClassCounts = classCounts.map((c) => c - testCountOf(c, testFraction));
   const trainSize = trainClassCounts.reduce((a, b) => a + b, 0);
   const total = classCounts.reduce((a, b) => a + b, 0);
-  return { task: 'classification', trainName: `${name}/train`, trainSize, testSize: total - trainSize, features, numClasses: classCounts.length, trainClassCounts };
+  return {
+    task: 'classification',
+    trainName: `${name}/train`,
+    trainSize,
+    testSize: total - trainSize,
+    features,
+    numClasses: classCounts.length,
+    trainClassCounts,
+  };
 }
 
 /** Refuses a synthetic set of more than `MAX_DATASET_VALUES` values before it is generated. */
 function checkValues(name: string, n: number, d: number): void {
-  if (n * d > MAX_DATASET_VALUES) throw new RangeError(`dataset '${name}': n × d = ${n} × ${d} = ${n * d} values; at most ${MAX_DATASET_VALUES} are allowed`);
+  if (n * d > MAX_DATASET_VALUES)
+    throw new RangeError(
+      `dataset '${name}': n × d = ${n} × ${d} = ${n * d} values; at most ${MAX_DATASET_VALUES} are allowed`,
+    );
 }
 
-const testFraction: DatasetOptionSpec = { description: 'fraction held out for test', default: 0.15, min: 0, maxExclusive: 1 };
+const testFraction: DatasetOptionSpec = {
+  description: 'fraction held out for test',
+  default: 0.15,
+  min: 0,
+  maxExclusive: 1,
+};
 
 /**
  * Fills defaults and checks option names, integrality and bounds.
@@ -100,7 +121,8 @@ export function resolveDatasetOptions(
     if (typeof v !== 'number' || Number.isNaN(v)) errors.push(`${key} must be a number, got ${String(v)}`);
     else if (spec.integer === true && !Number.isInteger(v)) errors.push(`${key} must be an integer, got ${v}`);
     else if (spec.min !== undefined && v < spec.min) errors.push(`${key} must be >= ${spec.min}, got ${v}`);
-    else if (spec.maxExclusive !== undefined && v >= spec.maxExclusive) errors.push(`${key} must be < ${spec.maxExclusive}, got ${v}`);
+    else if (spec.maxExclusive !== undefined && v >= spec.maxExclusive)
+      errors.push(`${key} must be < ${spec.maxExclusive}, got ${v}`);
     else if (spec.max !== undefined && v > spec.max) errors.push(`${key} must be <= ${spec.max}, got ${v}`);
     out[key] = v;
   }
@@ -118,7 +140,8 @@ function entry(
   shape: (o: Record<string, number>) => DatasetShape,
   make: (o: Record<string, number>, rng: Rng) => DatasetSplit,
 ): DatasetEntry {
-  const describe = (opts: Readonly<Record<string, number>>): DatasetShape => shape(resolveDatasetOptions(name, options, opts));
+  const describe = (opts: Readonly<Record<string, number>>): DatasetShape =>
+    shape(resolveDatasetOptions(name, options, opts));
   return {
     description,
     task,
@@ -152,7 +175,13 @@ export const DATASETS: Readonly<Record<string, DatasetEntry>> = {
     'synthetic classification: isotropic Gaussian clusters with centers on a sphere of radius `separation`',
     'classification',
     {
-      n: { description: 'samples before the split (n × d at most 2^24)', default: 4000, integer: true, min: 1, max: 1_000_000 },
+      n: {
+        description: 'samples before the split (n × d at most 2^24)',
+        default: 4000,
+        integer: true,
+        min: 1,
+        max: 1_000_000,
+      },
       d: { description: 'features', default: 20, integer: true, min: 1, max: 65_536 },
       numClasses: { description: 'classes', default: 4, integer: true, min: 1, max: 1000 },
       separation: { description: 'norm of each class center', default: 3, min: 0 },
@@ -161,11 +190,23 @@ export const DATASETS: Readonly<Record<string, DatasetEntry>> = {
     },
     (o) => {
       checkValues('gaussian-mixture', o['n']!, o['d']!);
-      return classificationShape('gaussian-mixture', mixtureClassCounts(o['n']!, o['numClasses']!), o['d']!, o['testFraction']!);
+      return classificationShape(
+        'gaussian-mixture',
+        mixtureClassCounts(o['n']!, o['numClasses']!),
+        o['d']!,
+        o['testFraction']!,
+      );
     },
     (o, rng) =>
       makeGaussianMixture(
-        { n: o['n']!, d: o['d']!, numClasses: o['numClasses']!, separation: o['separation']!, noise: o['noise']!, testFraction: o['testFraction']! },
+        {
+          n: o['n']!,
+          d: o['d']!,
+          numClasses: o['numClasses']!,
+          separation: o['separation']!,
+          noise: o['noise']!,
+          testFraction: o['testFraction']!,
+        },
         rng,
       ),
   ),
@@ -174,7 +215,13 @@ export const DATASETS: Readonly<Record<string, DatasetEntry>> = {
     'synthetic regression: y = x·w + b + noise, x ~ N(0, I), w ~ N(0, 1/d)',
     'regression',
     {
-      n: { description: 'samples before the split (n × d at most 2^24)', default: 4000, integer: true, min: 1, max: 1_000_000 },
+      n: {
+        description: 'samples before the split (n × d at most 2^24)',
+        default: 4000,
+        integer: true,
+        min: 1,
+        max: 1_000_000,
+      },
       d: { description: 'features', default: 20, integer: true, min: 1, max: 65_536 },
       noise: { description: 'standard deviation of the target noise', default: 0.1, min: 0 },
       testFraction,
@@ -182,9 +229,18 @@ export const DATASETS: Readonly<Record<string, DatasetEntry>> = {
     (o) => {
       checkValues('linear-regression', o['n']!, o['d']!);
       const test = testCountOf(o['n']!, o['testFraction']!);
-      return { task: 'regression', trainName: 'linear-regression/train', trainSize: o['n']! - test, testSize: test, features: o['d']!, numClasses: 0, trainClassCounts: [] };
+      return {
+        task: 'regression',
+        trainName: 'linear-regression/train',
+        trainSize: o['n']! - test,
+        testSize: test,
+        features: o['d']!,
+        numClasses: 0,
+        trainClassCounts: [],
+      };
     },
-    (o, rng) => makeLinearRegression({ n: o['n']!, d: o['d']!, noise: o['noise']!, testFraction: o['testFraction']! }, rng),
+    (o, rng) =>
+      makeLinearRegression({ n: o['n']!, d: o['d']!, noise: o['noise']!, testFraction: o['testFraction']! }, rng),
   ),
 };
 

@@ -18,7 +18,8 @@ export type ShardSpec =
   | { readonly kind: 'classes'; readonly shardsPerWorker?: number };
 
 function checkWorkers(workers: number, n: number): void {
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
   if (n < 0) throw new RangeError(`n must be >= 0, got ${n}`);
 }
 
@@ -70,7 +71,8 @@ export function shardDirichlet(
   opts: DirichletShardOptions = {},
 ): Int32Array[] {
   checkWorkers(workers, labels.length);
-  if (!(alpha > 0) || !Number.isFinite(alpha)) throw new RangeError(`dirichlet alpha must be a finite number > 0, got ${alpha}`);
+  if (!(alpha > 0) || !Number.isFinite(alpha))
+    throw new RangeError(`dirichlet alpha must be a finite number > 0, got ${alpha}`);
   const minPerWorker = opts.minPerWorker ?? 1;
   const maxTries = opts.maxTries ?? 100;
   if (minPerWorker * workers > labels.length) {

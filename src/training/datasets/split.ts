@@ -23,7 +23,8 @@ export function testCountOf(n: number, testFraction: number): number {
  * @throws RangeError unless 0 <= testFraction < 1.
  */
 export function splitIndices(ds: Dataset, testFraction: number, rng: Rng): { train: number[]; test: number[] } {
-  if (!(testFraction >= 0 && testFraction < 1)) throw new RangeError(`testFraction must be in [0, 1), got ${testFraction}`);
+  if (!(testFraction >= 0 && testFraction < 1))
+    throw new RangeError(`testFraction must be in [0, 1), got ${testFraction}`);
   const train: number[] = [];
   const test: number[] = [];
   if (ds.task === 'classification') {
@@ -49,7 +50,12 @@ export function splitIndices(ds: Dataset, testFraction: number, rng: Rng): { tra
  * `<name>/train` and `<name>/test`.
  * @throws RangeError unless 0 <= testFraction < 1.
  */
-export function splitTrainTest<D extends Dataset>(ds: D, testFraction: number, rng: Rng, name = ds.name): DatasetSplit<D> {
+export function splitTrainTest<D extends Dataset>(
+  ds: D,
+  testFraction: number,
+  rng: Rng,
+  name = ds.name,
+): DatasetSplit<D> {
   const { train, test } = splitIndices(ds, testFraction, rng);
   return { train: subsetDataset(ds, train, `${name}/train`), test: subsetDataset(ds, test, `${name}/test`) };
 }

@@ -77,7 +77,15 @@ export function makeGaussianMixture(opts: GaussianMixtureOptions, rng: Rng): Dat
     const c = y[i]!;
     for (let j = 0; j < d; j++) x[i * d + j] = centers[c * d + j]! + noise * sr.normal();
   }
-  const all = validateDataset<ClassificationDataset>({ name: 'gaussian-mixture', task: 'classification', x, y, n, d, numClasses });
+  const all = validateDataset<ClassificationDataset>({
+    name: 'gaussian-mixture',
+    task: 'classification',
+    x,
+    y,
+    n,
+    d,
+    numClasses,
+  });
   return splitTrainTest(all, opts.testFraction ?? 0.15, rng.fork('split'));
 }
 
@@ -107,6 +115,14 @@ export function makeLinearRegression(opts: LinearRegressionOptions, rng: Rng): D
     }
     targets[i] = t + noise * sr.normal();
   }
-  const all = validateDataset<RegressionDataset>({ name: 'linear-regression', task: 'regression', x, targets, n, d, trueWeights });
+  const all = validateDataset<RegressionDataset>({
+    name: 'linear-regression',
+    task: 'regression',
+    x,
+    targets,
+    n,
+    d,
+    trueWeights,
+  });
   return splitTrainTest(all, opts.testFraction ?? 0.15, rng.fork('split'));
 }

@@ -49,7 +49,11 @@ export function denseForward(weights: readonly TF.Tensor[], x: TF.Tensor2D, relu
  * weight: `dz_i = w_i·(softmax(z_i) − onehot(y_i))`. With w_i = 1/n this is the gradient of the mean loss.
  * @returns per-row unweighted losses [n] and the weighted logit gradient [n, C].
  */
-export function softmaxCrossEntropyGrad(logits: TF.Tensor2D, labels: TF.Tensor1D, rowWeights: TF.Tensor2D): { rowLoss: TF.Tensor1D; dLogits: TF.Tensor2D } {
+export function softmaxCrossEntropyGrad(
+  logits: TF.Tensor2D,
+  labels: TF.Tensor1D,
+  rowWeights: TF.Tensor2D,
+): { rowLoss: TF.Tensor1D; dLogits: TF.Tensor2D } {
   const tf = tfjs();
   const onehot = tf.oneHot(labels, logits.shape[1]).toFloat() as TF.Tensor2D;
   const logp = tf.logSoftmax(logits);

@@ -102,7 +102,12 @@ export const CHUNK_ROWS = 512;
  * own tf.tidy and copies results out inside it (never returns arrays from tidy, spec/tooling.md).
  * @param weights the stack's weight tensors, e.g. from `uploadPartWeights`.
  */
-export function densePartGrad(model: PartModel, weights: readonly TF.Tensor[], input: PartInput, out: PartOutput): void {
+export function densePartGrad(
+  model: PartModel,
+  weights: readonly TF.Tensor[],
+  input: PartInput,
+  out: PartOutput,
+): void {
   const tf = tfjs();
   const { rows } = input;
   const d = model.inputSize;

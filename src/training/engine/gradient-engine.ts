@@ -45,7 +45,10 @@ interface Job {
 }
 
 class Handle implements GradHandle {
-  constructor(private readonly engine: GradientEngine, readonly job: Job) {}
+  constructor(
+    private readonly engine: GradientEngine,
+    readonly job: Job,
+  ) {}
   get snapshot(): ParamSnapshot {
     return this.job.snapshot;
   }
@@ -76,7 +79,8 @@ export class GradientEngine {
    */
   constructor(model: Model, options: GradientEngineOptions = {}) {
     const mode = options.backprop ?? 'auto';
-    if (mode === 'dense' && model.dense === null) throw new Error(`${model.name} has no dense stack; use backprop 'auto' or 'autograd'`);
+    if (mode === 'dense' && model.dense === null)
+      throw new Error(`${model.name} has no dense stack; use backprop 'auto' or 'autograd'`);
     this.model = model;
     this.dense = mode !== 'autograd' && model.dense !== null;
     this.mergeRows = options.mergeRows ?? false;
@@ -157,7 +161,9 @@ export class GradientEngine {
   private enqueue(snapshot: ParamSnapshot, batches: readonly GradBatch[]): GradHandle {
     const { layout, inputSize, numClasses } = this.model;
     if (snapshot.params.length !== layout.size) {
-      throw new RangeError(`snapshot v${snapshot.version} has ${snapshot.params.length} parameters, ${this.model.name} needs ${layout.size}`);
+      throw new RangeError(
+        `snapshot v${snapshot.version} has ${snapshot.params.length} parameters, ${this.model.name} needs ${layout.size}`,
+      );
     }
     let samples = 0;
     for (const b of batches) {
@@ -231,7 +237,11 @@ export class GradientEngine {
     const losses = rowLoss.dataSync();
     jobs.forEach((job, i) => {
       const r = ranges[i]!;
-      job.result = { grad: readFlat(this.model.layout, grads[i]!), loss: weightedLoss(w, losses, r.start, r.end), samples: job.samples };
+      job.result = {
+        grad: readFlat(this.model.layout, grads[i]!),
+        loss: weightedLoss(w, losses, r.start, r.end),
+        samples: job.samples,
+      };
     });
   }
 

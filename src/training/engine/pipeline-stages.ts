@@ -82,13 +82,15 @@ export interface StageBackward {
  * at least one layer per stage.
  */
 export function splitDenseModel(model: Model, layersPerStage: number | readonly number[]): StagedModel {
-  if (model.dense === null) throw new RangeError(`${model.name} is not a dense stack; only MLPs and logistic regression split into stages`);
+  if (model.dense === null)
+    throw new RangeError(`${model.name} is not a dense stack; only MLPs and logistic regression split into stages`);
   const widths = model.dense.widths;
   const total = widths.length - 1;
   let counts: number[];
   if (typeof layersPerStage === 'number') {
     const s = layersPerStage;
-    if (!Number.isInteger(s) || s < 1 || s > total) throw new RangeError(`${model.name} has ${total} layers; cannot make ${s} stages`);
+    if (!Number.isInteger(s) || s < 1 || s > total)
+      throw new RangeError(`${model.name} has ${total} layers; cannot make ${s} stages`);
     counts = Array.from({ length: s }, (_, i) => Math.floor(total / s) + (i < total % s ? 1 : 0));
   } else {
     counts = [...layersPerStage];
@@ -121,7 +123,8 @@ export function splitDenseModel(model: Model, layersPerStage: number | readonly 
       const out = new Float32Array(model.layout.size);
       stages.forEach((s, i) => {
         const p = parts[i];
-        if (p === undefined || p.length !== s.layout.size) throw new RangeError(`stage ${i} needs ${s.layout.size} parameters`);
+        if (p === undefined || p.length !== s.layout.size)
+          throw new RangeError(`stage ${i} needs ${s.layout.size} parameters`);
         out.set(p, s.offset);
       });
       return out;
@@ -130,7 +133,8 @@ export function splitDenseModel(model: Model, layersPerStage: number | readonly 
 }
 
 function checkWeights(stage: PipelineStage, w: Float32Array, what: string): void {
-  if (w.length !== stage.layout.size) throw new RangeError(`stage ${stage.index} ${what} has ${w.length} values, needs ${stage.layout.size}`);
+  if (w.length !== stage.layout.size)
+    throw new RangeError(`stage ${stage.index} ${what} has ${w.length} values, needs ${stage.layout.size}`);
 }
 
 /**
@@ -139,11 +143,16 @@ function checkWeights(stage: PipelineStage, w: Float32Array, what: string): void
  */
 export function stageForward(stage: PipelineStage, wF: Float32Array, x: Float32Array, n: number): StageForward {
   checkWeights(stage, wF, 'W_f');
-  if (!Number.isInteger(n) || n <= 0 || x.length < n * stage.inputSize) throw new RangeError(`stage ${stage.index} input needs n·${stage.inputSize} values for n = ${n}`);
+  if (!Number.isInteger(n) || n <= 0 || x.length < n * stage.inputSize)
+    throw new RangeError(`stage ${stage.index} input needs n·${stage.inputSize} values for n = ${n}`);
   const tf = tfjs();
   let result: StageForward | null = null;
   tf.tidy(() => {
-    const acts = denseForward(uploadWeights(stage.layout, wF), tf.tensor2d(x.subarray(0, n * stage.inputSize), [n, stage.inputSize]), !stage.last);
+    const acts = denseForward(
+      uploadWeights(stage.layout, wF),
+      tf.tensor2d(x.subarray(0, n * stage.inputSize), [n, stage.inputSize]),
+      !stage.last,
+    );
     const output = acts.out.dataSync() as Float32Array;
     result = { output, stash: { n, inputs: acts.inputs.map((a) => a.dataSync() as Float32Array), output } };
   });
@@ -155,10 +164,17 @@ export function stageForward(stage: PipelineStage, wF: Float32Array, x: Float32A
  * logit gradient from `lossGradient`). Error propagation uses `wB`; the weight gradient uses the stash.
  * @throws RangeError on mismatched sizes.
  */
-export function stageBackward(stage: PipelineStage, wB: Float32Array, stash: StageStash, dOut: Float32Array, needInputGrad = true): StageBackward {
+export function stageBackward(
+  stage: PipelineStage,
+  wB: Float32Array,
+  stash: StageStash,
+  dOut: Float32Array,
+  needInputGrad = true,
+): StageBackward {
   checkWeights(stage, wB, 'W_b');
   const n = stash.n;
-  if (dOut.length < n * stage.outputSize) throw new RangeError(`stage ${stage.index} upstream gradient needs n·${stage.outputSize} values`);
+  if (dOut.length < n * stage.outputSize)
+    throw new RangeError(`stage ${stage.index} upstream gradient needs n·${stage.outputSize} values`);
   const tf = tfjs();
   let result: StageBackward | null = null;
   tf.tidy(() => {
@@ -168,8 +184,17 @@ export function stageBackward(stage: PipelineStage, wB: Float32Array, stash: Sta
     let dz = tf.tensor2d(dOut.subarray(0, n * stage.outputSize), [n, stage.outputSize]);
     // A non-last stage ends in a ReLU; its derivative comes from the stored output.
     if (!stage.last) dz = tf.mul(dz, tf.step(out));
-    const { grads, inputGrad } = denseBackward(uploadWeights(stage.layout, wB), { inputs, out }, dz, [{ start: 0, end: n }], needInputGrad);
-    result = { inputGrad: inputGrad === null ? null : (inputGrad.dataSync() as Float32Array), grad: readFlat(stage.layout, grads[0]!) };
+    const { grads, inputGrad } = denseBackward(
+      uploadWeights(stage.layout, wB),
+      { inputs, out },
+      dz,
+      [{ start: 0, end: n }],
+      needInputGrad,
+    );
+    result = {
+      inputGrad: inputGrad === null ? null : (inputGrad.dataSync() as Float32Array),
+      grad: readFlat(stage.layout, grads[0]!),
+    };
   });
   return result!;
 }
@@ -178,7 +203,12 @@ export function stageBackward(stage: PipelineStage, wB: Float32Array, stash: Sta
  * Mean softmax cross-entropy of `logits` (n × C) against labels `y`, and its gradient with respect to
  * the logits: (softmax − onehot)/n, the last stage's upstream gradient.
  */
-export function lossGradient(logits: Float32Array, y: Int32Array, n: number, numClasses: number): { loss: number; dLogits: Float32Array } {
+export function lossGradient(
+  logits: Float32Array,
+  y: Int32Array,
+  n: number,
+  numClasses: number,
+): { loss: number; dLogits: Float32Array } {
   const tf = tfjs();
   let result: { loss: number; dLogits: Float32Array } | null = null;
   tf.tidy(() => {

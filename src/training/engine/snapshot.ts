@@ -18,6 +18,7 @@ export interface ParamSnapshot {
  * @throws RangeError if version is not a non-negative integer.
  */
 export function makeSnapshot(version: number, params: Float32Array): ParamSnapshot {
-  if (!Number.isInteger(version) || version < 0) throw new RangeError(`snapshot version must be an integer >= 0, got ${version}`);
+  if (!Number.isInteger(version) || version < 0)
+    throw new RangeError(`snapshot version must be an integer >= 0, got ${version}`);
   return Object.freeze({ version, params });
 }

@@ -21,7 +21,12 @@ export interface SplitResult {
 }
 
 function rowsOf(input: PartInput, d: number, start: number, end: number): PartInput {
-  return { x: input.x.subarray(start * d, end * d), y: input.y.subarray(start, end), w: input.w.subarray(start, end), rows: end - start };
+  return {
+    x: input.x.subarray(start * d, end * d),
+    y: input.y.subarray(start, end),
+    w: input.w.subarray(start, end),
+    rows: end - start,
+  };
 }
 
 /**
@@ -30,7 +35,13 @@ function rowsOf(input: PartInput, d: number, start: number, end: number): PartIn
  * @param params the flat parameters, copied to the helper if it takes a part.
  * @param pool helper threads, or null to compute every part here.
  */
-export function splitPass(model: PartModel, weights: readonly TF.Tensor[], params: Float32Array, input: PartInput, pool: GradThreadPool | null): SplitResult {
+export function splitPass(
+  model: PartModel,
+  weights: readonly TF.Tensor[],
+  params: Float32Array,
+  input: PartInput,
+  pool: GradThreadPool | null,
+): SplitResult {
   const d = model.inputSize;
   const ranges = splitRows(input.rows);
   const rowLoss = new Float32Array(input.rows);
@@ -38,10 +49,14 @@ export function splitPass(model: PartModel, weights: readonly TF.Tensor[], param
   const last = ranges.length - 1;
   const lastRange = ranges[last]!;
   // Post the last part first so the helper works while this thread computes the rest.
-  const ticket = last > 0 && pool !== null ? pool.submit(model, params, rowsOf(input, d, lastRange.start, lastRange.end)) : null;
+  const ticket =
+    last > 0 && pool !== null ? pool.submit(model, params, rowsOf(input, d, lastRange.start, lastRange.end)) : null;
   ranges.forEach((r, p) => {
     if (p === last && ticket !== null) return;
-    densePartGrad(model, weights, rowsOf(input, d, r.start, r.end), { grad: grads[p]!, rowLoss: rowLoss.subarray(r.start, r.end) });
+    densePartGrad(model, weights, rowsOf(input, d, r.start, r.end), {
+      grad: grads[p]!,
+      rowLoss: rowLoss.subarray(r.start, r.end),
+    });
   });
   let helperParts = 0;
   if (ticket !== null) {

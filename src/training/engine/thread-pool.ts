@@ -46,14 +46,22 @@ export interface ThreadChoice {
  * capped at `SPLIT_PARTS − 1`: a pass never has more parts than that, so more helpers would idle.
  * @throws RangeError for a negative or non-integer count.
  */
-export function resolveThreads(setting: ThreadSetting, backend: BackendChoice | null, cores = availableParallelism()): ThreadChoice {
+export function resolveThreads(
+  setting: ThreadSetting,
+  backend: BackendChoice | null,
+  cores = availableParallelism(),
+): ThreadChoice {
   if (setting === 'auto') {
-    if (backend !== 'wasm') return { threads: 0, note: `auto: no helper threads on the ${backend ?? 'unstarted'} backend` };
+    if (backend !== 'wasm')
+      return { threads: 0, note: `auto: no helper threads on the ${backend ?? 'unstarted'} backend` };
     const n = Math.min(2, cores) - 1;
     return n > 0 ? { threads: n, note: null } : { threads: 0, note: 'auto: one core only' };
   }
-  if (!Number.isInteger(setting) || setting < 0) throw new RangeError(`threads must be 'auto' or an integer >= 0, got ${setting}`);
-  return setting === 0 ? { threads: 0, note: 'disabled (threads: 0)' } : { threads: Math.min(setting, SPLIT_PARTS - 1), note: null };
+  if (!Number.isInteger(setting) || setting < 0)
+    throw new RangeError(`threads must be 'auto' or an integer >= 0, got ${setting}`);
+  return setting === 0
+    ? { threads: 0, note: 'disabled (threads: 0)' }
+    : { threads: Math.min(setting, SPLIT_PARTS - 1), note: null };
 }
 
 /** Where a pool stands. */
@@ -95,7 +103,10 @@ export class GradThreadPool {
    * @param timeoutMs how long `collect` waits before it gives the helper up (it only expires if the
    *   helper thread died mid-task, since a failing part is reported at once).
    */
-  constructor(readonly backend: BackendChoice, private readonly timeoutMs = 60_000) {}
+  constructor(
+    readonly backend: BackendChoice,
+    private readonly timeoutMs = 60_000,
+  ) {}
 
   /** Starts the helper thread if it is not started; returns at once (the thread boots in the background). */
   start(): void {
@@ -107,7 +118,10 @@ export class GradThreadPool {
       this.port = channel.port1;
       this.port.unref();
       const workerData: HelperData = { ctrl: sab, port: channel.port2, backend: this.backend };
-      this.worker = new Worker(new URL('./grad-worker-boot.mjs', import.meta.url), { workerData, transferList: [channel.port2] });
+      this.worker = new Worker(new URL('./grad-worker-boot.mjs', import.meta.url), {
+        workerData,
+        transferList: [channel.port2],
+      });
       this.worker.unref();
       // Only seen when the main thread is idle; a blocked main thread learns of a crash by timeout.
       this.worker.on('error', (err: Error) => this.fail(`helper thread error: ${err.message}`));
@@ -212,7 +226,11 @@ export class GradThreadPool {
   private fail(why: string): void {
     if (this.failure !== null || this.closed) return;
     const posted: string[] = [];
-    for (let m = this.port === null ? undefined : receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port!)) {
+    for (
+      let m = this.port === null ? undefined : receiveMessageOnPort(this.port);
+      m !== undefined;
+      m = receiveMessageOnPort(this.port!)
+    ) {
       posted.push(String(m.message));
     }
     this.failure = posted.length > 0 ? `${why}: ${posted.join('; ')}` : why;
@@ -236,7 +254,11 @@ export class GradThreadPool {
     return b;
   }
 
-  private fill<T extends Float32Array | Int32Array>(name: BufferName, src: T, kind: { new (b: SharedArrayBuffer): T }): SharedArrayBuffer {
+  private fill<T extends Float32Array | Int32Array>(
+    name: BufferName,
+    src: T,
+    kind: { new (b: SharedArrayBuffer): T },
+  ): SharedArrayBuffer {
     const b = this.buffer(name, src.byteLength);
     new kind(b).set(src);
     return b;

@@ -35,7 +35,8 @@ export function cnn(options: CnnOptions = {}): Model {
   const [f1, f2] = options.filters ?? [8, 16];
   const k = options.kernel ?? 5;
   const classes = options.numClasses ?? 10;
-  if (!Number.isInteger(s) || s <= 0 || s % 4 !== 0) throw new RangeError(`cnn imageSize must be a positive multiple of 4, got ${s}`);
+  if (!Number.isInteger(s) || s <= 0 || s % 4 !== 0)
+    throw new RangeError(`cnn imageSize must be a positive multiple of 4, got ${s}`);
   const flat = (s / 4) * (s / 4) * f2;
   const layout = buildLayout([
     { name: 'conv0/filter', shape: [k, k, c, f1], init: 'he-uniform', fanIn: k * k * c, fanOut: k * k * f1 },

@@ -8,7 +8,13 @@ import type { WeightInit } from './layout.ts';
 /** A model description: the scenario's `workload.model` after validation. */
 export type ModelConfig = (
   | { readonly kind: 'logistic-regression'; readonly inputSize?: number; readonly numClasses?: number }
-  | { readonly kind: 'mlp'; readonly preset?: '2nn'; readonly hidden?: readonly number[]; readonly inputSize?: number; readonly numClasses?: number }
+  | {
+      readonly kind: 'mlp';
+      readonly preset?: '2nn';
+      readonly hidden?: readonly number[];
+      readonly inputSize?: number;
+      readonly numClasses?: number;
+    }
   | ({ readonly kind: 'cnn' } & CnnOptions)
 ) & {
   /** How the weights are initialised (default `relu-he`); see `WeightInit`. The model's shape does not depend on it. */

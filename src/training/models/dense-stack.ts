@@ -14,13 +14,20 @@ import { matMul } from './tensor-ops.ts';
  * @throws RangeError with fewer than two widths or a non-positive width.
  */
 export function denseLayout(widths: readonly number[]): ParamLayout {
-  if (widths.length < 2) throw new RangeError(`a dense stack needs at least input and output widths, got [${widths.join(', ')}]`);
+  if (widths.length < 2)
+    throw new RangeError(`a dense stack needs at least input and output widths, got [${widths.join(', ')}]`);
   const specs: EntrySpec[] = [];
   for (let l = 0; l + 1 < widths.length; l++) {
     const fanIn = widths[l]!;
     const fanOut = widths[l + 1]!;
     const last = l + 2 === widths.length;
-    specs.push({ name: `dense${l}/kernel`, shape: [fanIn, fanOut], init: last ? 'glorot-uniform' : 'he-uniform', fanIn, fanOut });
+    specs.push({
+      name: `dense${l}/kernel`,
+      shape: [fanIn, fanOut],
+      init: last ? 'glorot-uniform' : 'he-uniform',
+      fanIn,
+      fanOut,
+    });
     specs.push({ name: `dense${l}/bias`, shape: [fanOut], init: 'zeros', fanIn, fanOut });
   }
   return buildLayout(specs);

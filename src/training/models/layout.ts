@@ -19,7 +19,13 @@ export type InitScheme = 'glorot-uniform' | 'he-uniform' | 'lecun-uniform' | 'ze
 export type WeightInit = 'relu-he' | 'he-uniform' | 'glorot-uniform' | 'lecun-uniform' | 'pytorch-uniform';
 
 /** Every `WeightInit`, default first. */
-export const WEIGHT_INITS: readonly WeightInit[] = Object.freeze(['relu-he', 'he-uniform', 'glorot-uniform', 'lecun-uniform', 'pytorch-uniform']);
+export const WEIGHT_INITS: readonly WeightInit[] = Object.freeze([
+  'relu-he',
+  'he-uniform',
+  'glorot-uniform',
+  'lecun-uniform',
+  'pytorch-uniform',
+]);
 
 /** One named tensor inside a flat parameter vector. */
 export interface LayoutEntry {
@@ -63,7 +69,8 @@ export function buildLayout(specs: readonly EntrySpec[]): ParamLayout {
     names.add(s.name);
     let size = 1;
     for (const d of s.shape) {
-      if (!Number.isInteger(d) || d <= 0) throw new RangeError(`${s.name}: bad dimension ${d} in [${s.shape.join(', ')}]`);
+      if (!Number.isInteger(d) || d <= 0)
+        throw new RangeError(`${s.name}: bad dimension ${d} in [${s.shape.join(', ')}]`);
       size *= d;
     }
     entries.push({ ...s, offset, size });

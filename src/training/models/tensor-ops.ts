@@ -57,7 +57,12 @@ export function conv2dSame(x: TF.Tensor4D, filter: TF.Tensor4D): TF.Tensor4D {
   if (tfjs().getBackend() !== 'wasm') return tf.conv2d(x, filter, 1, 'same');
   const [n, h, w, c] = x.shape;
   const [kh, kw, , f] = filter.shape;
-  const y = tf.conv3d(tf.reshape(x, [n, 1, h, w, c]) as TF.Tensor5D, tf.reshape(filter, [1, kh, kw, c, f]) as TF.Tensor5D, 1, 'same');
+  const y = tf.conv3d(
+    tf.reshape(x, [n, 1, h, w, c]) as TF.Tensor5D,
+    tf.reshape(filter, [1, kh, kw, c, f]) as TF.Tensor5D,
+    1,
+    'same',
+  );
   return tf.reshape(y, [n, h, w, f]);
 }
 

@@ -27,7 +27,8 @@ export function constantLr(lr: number): LrSchedule {
  */
 export function stepLr(lr: number, everySteps: number, gamma: number): LrSchedule {
   checkHyper('lr', lr, 0);
-  if (!Number.isInteger(everySteps) || everySteps < 1) throw new RangeError(`everySteps must be an integer >= 1, got ${everySteps}`);
+  if (!Number.isInteger(everySteps) || everySteps < 1)
+    throw new RangeError(`everySteps must be an integer >= 1, got ${everySteps}`);
   checkHyper('gamma', gamma, Number.MIN_VALUE);
   return (t) => {
     checkStep(t);
@@ -43,7 +44,8 @@ export function stepLr(lr: number, everySteps: number, gamma: number): LrSchedul
  */
 export function cosineLr(lr: number, totalSteps: number, floor = 0): LrSchedule {
   checkHyper('lr', lr, 0);
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new RangeError(`totalSteps must be an integer >= 1, got ${totalSteps}`);
+  if (!Number.isInteger(totalSteps) || totalSteps < 1)
+    throw new RangeError(`totalSteps must be an integer >= 1, got ${totalSteps}`);
   if (!(floor >= 0 && floor <= lr)) throw new RangeError(`floor must be in [0, lr = ${lr}], got ${floor}`);
   return (t) => {
     checkStep(t);
@@ -60,7 +62,8 @@ export function cosineLr(lr: number, totalSteps: number, floor = 0): LrSchedule 
  * @throws RangeError unless warmupSteps is an integer >= 0.
  */
 export function withWarmup(inner: LrSchedule, warmupSteps: number): LrSchedule {
-  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) throw new RangeError(`warmupSteps must be an integer >= 0, got ${warmupSteps}`);
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0)
+    throw new RangeError(`warmupSteps must be an integer >= 0, got ${warmupSteps}`);
   if (warmupSteps === 0) return inner;
   return (t) => inner(t) * Math.min(1, (t + 1) / warmupSteps);
 }

@@ -49,8 +49,10 @@ export abstract class BaseOptimizer implements Optimizer {
   }
 
   stepInPlace(params: Float32Array, grad: Float32Array, lr: number): void {
-    if (params.length !== grad.length) throw new RangeError(`${this.name}: params has ${params.length} values, grad ${grad.length}`);
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new RangeError(`${this.name}: lr must be a finite number >= 0, got ${lr}`);
+    if (params.length !== grad.length)
+      throw new RangeError(`${this.name}: params has ${params.length} values, grad ${grad.length}`);
+    if (!(lr >= 0) || !Number.isFinite(lr))
+      throw new RangeError(`${this.name}: lr must be a finite number >= 0, got ${lr}`);
     if (this.state.length === 0) {
       this.state = Array.from({ length: this.stateSlots }, () => new Float32Array(params.length));
     } else if (this.state[0]!.length !== params.length) {

@@ -44,7 +44,8 @@ export function resolveOptions(
 ): Record<string, number> {
   const errors: string[] = [];
   for (const key of Object.keys(opts)) {
-    if (!Object.hasOwn(specs, key)) errors.push(`unknown option '${key}' (known: ${Object.keys(specs).join(', ') || 'none'})`);
+    if (!Object.hasOwn(specs, key))
+      errors.push(`unknown option '${key}' (known: ${Object.keys(specs).join(', ') || 'none'})`);
   }
   const out: Record<string, number> = {};
   for (const [key, spec] of Object.entries(specs)) {
@@ -63,7 +64,11 @@ function make<T>(
   description: string,
   options: Record<string, OptimizerOptionSpec>,
   build: (o: Record<string, number>) => T,
-): { description: string; options: Record<string, OptimizerOptionSpec>; create(opts?: Readonly<Record<string, number>>): T } {
+): {
+  description: string;
+  options: Record<string, OptimizerOptionSpec>;
+  create(opts?: Readonly<Record<string, number>>): T;
+} {
   return { description, options, create: (opts) => build(resolveOptions(what, options, opts)) };
 }
 
@@ -111,15 +116,16 @@ export const OPTIMIZERS: Readonly<Record<string, OptimizerEntry>> = {
 };
 
 const lr: OptimizerOptionSpec = { description: 'base learning rate', default: 0.1 };
-const warmupSteps: OptimizerOptionSpec = { description: 'linear warm-up steps (0 = none), multiplied onto the schedule', default: 0, integer: true };
+const warmupSteps: OptimizerOptionSpec = {
+  description: 'linear warm-up steps (0 = none), multiplied onto the schedule',
+  default: 0,
+  integer: true,
+};
 
 /** Every learning-rate schedule, by name; all compose with linear warm-up via `warmupSteps`. */
 export const LR_SCHEDULES: Readonly<Record<string, LrScheduleEntry>> = {
-  constant: make(
-    'lr schedule constant',
-    'lr(t) = lr',
-    { lr, warmupSteps },
-    (o) => withWarmup(constantLr(o['lr']!), o['warmupSteps']!),
+  constant: make('lr schedule constant', 'lr(t) = lr', { lr, warmupSteps }, (o) =>
+    withWarmup(constantLr(o['lr']!), o['warmupSteps']!),
   ),
   step: make(
     'lr schedule step',
@@ -148,13 +154,15 @@ export const LR_SCHEDULES: Readonly<Record<string, LrScheduleEntry>> = {
 /** @throws RangeError listing the known names when `name` is unknown. */
 export function getOptimizer(name: string): OptimizerEntry {
   const e = Object.hasOwn(OPTIMIZERS, name) ? OPTIMIZERS[name] : undefined;
-  if (e === undefined) throw new RangeError(`unknown optimizer '${name}' (known: ${Object.keys(OPTIMIZERS).join(', ')})`);
+  if (e === undefined)
+    throw new RangeError(`unknown optimizer '${name}' (known: ${Object.keys(OPTIMIZERS).join(', ')})`);
   return e;
 }
 
 /** @throws RangeError listing the known names when `name` is unknown. */
 export function getLrSchedule(name: string): LrScheduleEntry {
   const e = Object.hasOwn(LR_SCHEDULES, name) ? LR_SCHEDULES[name] : undefined;
-  if (e === undefined) throw new RangeError(`unknown lr schedule '${name}' (known: ${Object.keys(LR_SCHEDULES).join(', ')})`);
+  if (e === undefined)
+    throw new RangeError(`unknown lr schedule '${name}' (known: ${Object.keys(LR_SCHEDULES).join(', ')})`);
   return e;
 }

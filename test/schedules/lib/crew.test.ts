@@ -48,7 +48,12 @@ describe('Crew', () => {
     });
     expect(end).toBeCloseTo(ringTime(3e6, 3), 15);
     const t = ringTime(3e6, 3);
-    expect(Array.from(setup.stats.commS)).toEqual([expect.closeTo(t, 15), expect.closeTo(t, 15), expect.closeTo(t, 15), 0]);
+    expect(Array.from(setup.stats.commS)).toEqual([
+      expect.closeTo(t, 15),
+      expect.closeTo(t, 15),
+      expect.closeTo(t, 15),
+      0,
+    ]);
   });
 
   it('sends point to point through the communicator, so the bytes are counted per rank and per link', () => {
@@ -67,7 +72,9 @@ describe('Crew', () => {
   it('writes update rows only for updates that have landed', () => {
     const setup = tinySetup();
     const crew = new Crew(setup.ctx);
-    expect(() => crew.row({ worker: 0, versionRead: 0, versionApplied: 0, grad: EMPTY_GRAD, timeS: 0.01 })).toThrow(/when updates land/);
+    expect(() => crew.row({ worker: 0, versionRead: 0, versionApplied: 0, grad: EMPTY_GRAD, timeS: 0.01 })).toThrow(
+      /when updates land/,
+    );
     crew.row({ worker: 0, versionRead: 0, versionApplied: 2, grad: EMPTY_GRAD });
     const rows = [...setup.recorder.updateRows()];
     // Timing-only: no loss (an empty cell), never the empty gradient's NaN.

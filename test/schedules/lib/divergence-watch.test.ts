@@ -13,7 +13,14 @@ function watched(): { watch: DivergenceWatch; progress: Progress; inner: MemoryR
   return { watch: new DivergenceWatch(inner, progress), progress, inner, sim };
 }
 
-const row = (versionApplied: number, loss: number | undefined, timeS = 0.5): UpdateRecord => ({ timeS, worker: 1, stage: 0, versionRead: versionApplied - 1, versionApplied, loss });
+const row = (versionApplied: number, loss: number | undefined, timeS = 0.5): UpdateRecord => ({
+  timeS,
+  worker: 1,
+  stage: 0,
+  versionRead: versionApplied - 1,
+  versionApplied,
+  loss,
+});
 
 describe('DivergenceWatch', () => {
   it('passes every record on unchanged', () => {
@@ -49,7 +56,7 @@ describe('DivergenceWatch', () => {
     }
   });
 
-  it('stops at the record\'s time when it lies ahead (a local step that ends later), so the run covers that step', () => {
+  it("stops at the record's time when it lies ahead (a local step that ends later), so the run covers that step", () => {
     const { watch, progress, sim } = watched();
     watch.update(row(3, Number.NaN, 0.375));
     expect(progress.divergence).toBe('diverged at update 4 (t = 0.375 s): non-finite training loss (NaN)');

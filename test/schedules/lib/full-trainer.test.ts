@@ -188,7 +188,12 @@ describe('FullTrainer.apply', () => {
     const g = vec(t, () => 1);
     const foreign = { steps: 0, stateSlots: 0, clone: () => foreign, reset: () => undefined };
     expect(() => t.apply(foreign, s, g, 1)).toThrow(TypeError);
-    for (const range of [[-1, 3], [3, 2], [0, 19], [0.5, 3]] as ParamRange[]) {
+    for (const range of [
+      [-1, 3],
+      [3, 2],
+      [0, 19],
+      [0.5, 3],
+    ] as ParamRange[]) {
       expect(() => t.apply(t.optimizer(), s, g, 1, { range })).toThrow(RangeError);
     }
     expect(() => t.apply(t.optimizer(), s, new Float32Array(17), 1)).toThrow(RangeError);
@@ -260,9 +265,18 @@ describe('FullTrainer snapshots', () => {
 
   it('composes ranges given in any order that tile the vector', () => {
     const t = tinyTrainer();
-    const a = t.snapshot(vec(t, () => 1), 1);
-    const b = t.snapshot(vec(t, () => 2), 2);
-    const c = t.snapshot(vec(t, () => 3), 3);
+    const a = t.snapshot(
+      vec(t, () => 1),
+      1,
+    );
+    const b = t.snapshot(
+      vec(t, () => 2),
+      2,
+    );
+    const c = t.snapshot(
+      vec(t, () => 3),
+      3,
+    );
     const s = t.compose(
       [
         { snapshot: c, range: [12, 18] },
@@ -280,23 +294,53 @@ describe('FullTrainer snapshots', () => {
   it('rejects gaps, overlaps and ranges outside the vector', () => {
     const t = tinyTrainer();
     const a = t.initial();
-    const compose = (ranges: ParamRange[]): unknown => t.compose(ranges.map((range) => ({ snapshot: a, range })), 1);
-    expect(() => compose([[0, 5], [6, 18]])).toThrow(/uncovered/);
+    const compose = (ranges: ParamRange[]): unknown =>
+      t.compose(
+        ranges.map((range) => ({ snapshot: a, range })),
+        1,
+      );
+    expect(() =>
+      compose([
+        [0, 5],
+        [6, 18],
+      ]),
+    ).toThrow(/uncovered/);
     expect(() => compose([[0, 17]])).toThrow(/uncovered/);
     expect(() => compose([[1, 18]])).toThrow(/uncovered/);
     expect(() => compose([])).toThrow(/uncovered/);
-    expect(() => compose([[0, 6], [5, 18]])).toThrow(/overlaps/);
-    expect(() => compose([[0, 18], [0, 18]])).toThrow(/overlaps/);
+    expect(() =>
+      compose([
+        [0, 6],
+        [5, 18],
+      ]),
+    ).toThrow(/overlaps/);
+    expect(() =>
+      compose([
+        [0, 18],
+        [0, 18],
+      ]),
+    ).toThrow(/overlaps/);
     expect(() => compose([[0, 19]])).toThrow(RangeError);
-    expect(() => compose([[3, 2], [0, 18]])).toThrow(RangeError);
+    expect(() =>
+      compose([
+        [3, 2],
+        [0, 18],
+      ]),
+    ).toThrow(RangeError);
     const short = makeSnapshot(0, new Float32Array(3));
     expect(() => t.compose([{ snapshot: short, range: [0, 18] }], 1)).toThrow(RangeError);
   });
 
   it('averages in rank order, with or without weights', () => {
     const t = tinyTrainer();
-    const a = t.snapshot(vec(t, (i) => i), 3);
-    const b = t.snapshot(vec(t, (i) => 2 * i + 1), 5);
+    const a = t.snapshot(
+      vec(t, (i) => i),
+      3,
+    );
+    const b = t.snapshot(
+      vec(t, (i) => 2 * i + 1),
+      5,
+    );
     const plain = t.average([a, b], 6);
     expect(plain.version).toBe(6);
     expect(plain.params).toEqual(vec(t, (i) => (3 * i + 1) / 2));

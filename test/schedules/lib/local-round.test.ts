@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Crew } from '../../../src/schedules/lib/crew.ts';
-import { localRound, type Replica } from '../../../src/schedules/lib/local-round.ts';
+import { localRound } from '../../../src/schedules/lib/local-round.ts';
 import { initBackend } from '../../../src/training/tensor-backend.ts';
 import { drive, tinySetup } from './setup.ts';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
 
 describe('localRound', () => {
   it('takes H steps per member back to back, then writes the rows at the times the steps ended', () => {

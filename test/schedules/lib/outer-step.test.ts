@@ -17,7 +17,9 @@ describe('outerStep', () => {
     const b = trainer.snapshot(new Float32Array(p).fill(3), 1);
     const x0 = trainer.snapshot(new Float32Array(p), 0);
     expect(Array.from(outerStep(trainer, x0, [a, b], { version: 4 }).params)).toEqual(new Array(p).fill(2));
-    expect(Array.from(outerStep(trainer, x0, [a, b], { version: 4, weights: [3, 1] }).params)).toEqual(new Array(p).fill(1.5));
+    expect(Array.from(outerStep(trainer, x0, [a, b], { version: 4, weights: [3, 1] }).params)).toEqual(
+      new Array(p).fill(1.5),
+    );
     expect(outerStep(trainer, x0, [a, b], { version: 4 }).version).toBe(4);
   });
 

@@ -10,9 +10,7 @@ const f32 = fc.float(f32Opts);
 const vec = (n: number): fc.Arbitrary<Float32Array> => fc.float32Array({ ...f32Opts, minLength: n, maxLength: n });
 /** Between `kMin` and `kMax` vectors of one common length (1..12). */
 const vecs = (kMin: number, kMax: number): fc.Arbitrary<Float32Array[]> =>
-  fc
-    .integer({ min: 1, max: 12 })
-    .chain((n) => fc.array(vec(n), { minLength: kMin, maxLength: kMax }));
+  fc.integer({ min: 1, max: 12 }).chain((n) => fc.array(vec(n), { minLength: kMin, maxLength: kMax }));
 const pair = vecs(2, 2) as fc.Arbitrary<[Float32Array, Float32Array]>;
 
 /** Element-wise float64 reference, rounded once to float32 (the contract's definition). */
@@ -124,7 +122,12 @@ describe('PARAM_MATH sum and mean', () => {
   it('a weighted mean with equal weights is the unweighted mean bit for bit', () => {
     fc.assert(
       fc.property(vecs(1, 7), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (xs, w) => {
-        expect(m.mean(xs, xs.map(() => w))).toEqual(m.mean(xs));
+        expect(
+          m.mean(
+            xs,
+            xs.map(() => w),
+          ),
+        ).toEqual(m.mean(xs));
       }),
     );
   });

@@ -36,7 +36,10 @@ function scriptedTrainer(evals: readonly TrainerEval[]): Trainer {
 const ok = (accuracy: number): TrainerEval => ({ loss: 1, accuracy, predictedClasses: 3 });
 const oneClass = (accuracy: number): TrainerEval => ({ loss: 2.3, accuracy, predictedClasses: 1 });
 
-function progressWith(evals: readonly TrainerEval[], updates = 100): { p: Progress; sim: Simulator; rec: MemoryRecorder } {
+function progressWith(
+  evals: readonly TrainerEval[],
+  updates = 100,
+): { p: Progress; sim: Simulator; rec: MemoryRecorder } {
   const sim = new Simulator();
   const rec = new MemoryRecorder({ updates: false, spans: false, traceLimit: 0 });
   return { p: new Progress(sim, scriptedTrainer(evals), rec, { updates }, undefined), sim, rec };
@@ -107,8 +110,20 @@ describe('a diverging full run', () => {
 
   for (const schedule of cases) {
     it(`${schedule}: stops at the first non-finite value with "diverged at update K (t = … s)"`, () => {
-      const r = runScenario(tinyScenario({ schedule, model: mlp, lr: 1e10, updates: 40, optimizer: 'momentum', optimizerOptions: { momentum: 0.9 } }), 0);
-      expect(r.stopReason).toMatch(/^diverged at update \d+ \(t = [0-9.e-]+ s\): non-finite (training loss|test loss|parameters)/);
+      const r = runScenario(
+        tinyScenario({
+          schedule,
+          model: mlp,
+          lr: 1e10,
+          updates: 40,
+          optimizer: 'momentum',
+          optimizerOptions: { momentum: 0.9 },
+        }),
+        0,
+      );
+      expect(r.stopReason).toMatch(
+        /^diverged at update \d+ \(t = [0-9.e-]+ s\): non-finite (training loss|test loss|parameters)/,
+      );
       expect(r.divergence).toBe(r.stopReason);
       const k = Number(/update (\d+)/.exec(r.stopReason)![1]);
       expect(k).toBeGreaterThan(0);
@@ -125,8 +140,20 @@ describe('a diverging full run', () => {
   }
 
   it('writes the non-finite losses that stopped it as NaN or Infinity in updates.csv, never as empty cells', () => {
-    const r = runScenario(tinyScenario({ schedule: 'sync-allreduce', model: mlp, lr: 1e10, updates: 40, optimizer: 'momentum', optimizerOptions: { momentum: 0.9 } }), 0);
-    const losses = parseCsv(updatesCsv([r])).slice(1).map((row) => row[7]!);
+    const r = runScenario(
+      tinyScenario({
+        schedule: 'sync-allreduce',
+        model: mlp,
+        lr: 1e10,
+        updates: 40,
+        optimizer: 'momentum',
+        optimizerOptions: { momentum: 0.9 },
+      }),
+      0,
+    );
+    const losses = parseCsv(updatesCsv([r]))
+      .slice(1)
+      .map((row) => row[7]!);
     expect(losses).not.toContain('');
     expect(losses.at(-1)).toMatch(/^(NaN|-?Infinity)$/);
     expect(r.finalLoss).toBeNaN();
@@ -143,7 +170,9 @@ describe('a diverging full run', () => {
     const r = runScenario(tinyScenario({ schedule: 'async-ps', mode: 'timing-only', lr: 1e10, updates: 20 }), 0);
     expect(r.divergence).toBeUndefined();
     expect(r.finalAccuracy).toBeUndefined();
-    const losses = parseCsv(updatesCsv([r])).slice(1).map((row) => row[7]!);
+    const losses = parseCsv(updatesCsv([r]))
+      .slice(1)
+      .map((row) => row[7]!);
     expect(new Set(losses)).toEqual(new Set(['']));
   });
 });

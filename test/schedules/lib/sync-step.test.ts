@@ -40,10 +40,19 @@ describe('SyncStep', () => {
     // A profile timing (layers) so that there is more than one bucket.
     const timing = { kind: 'profile' as const, name: 'resnet50' };
     const base = tinySetup({ workers: 4, timing });
-    const plain = drive(base, () => new SyncStep(base.ctx, new Crew(base.ctx), base.trainer.optimizer(), { kind: 'all-reduce', algorithm: 'ring' }).step());
+    const plain = drive(base, () =>
+      new SyncStep(base.ctx, new Crew(base.ctx), base.trainer.optimizer(), {
+        kind: 'all-reduce',
+        algorithm: 'ring',
+      }).step(),
+    );
     const b = tinySetup({ workers: 4, timing });
     const bucketed = drive(b, () =>
-      new SyncStep(b.ctx, new Crew(b.ctx), b.trainer.optimizer(), { kind: 'all-reduce', algorithm: 'ring', bucketBytes: 25e6 }).step(),
+      new SyncStep(b.ctx, new Crew(b.ctx), b.trainer.optimizer(), {
+        kind: 'all-reduce',
+        algorithm: 'ring',
+        bucketBytes: 25e6,
+      }).step(),
     );
     expect(bucketed).toBeLessThan(plain);
     const computeS = b.stats.computeS[0]!;

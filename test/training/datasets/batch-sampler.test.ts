@@ -6,23 +6,32 @@ import { BatchSampler, createWorkerSamplers } from '../../../src/training/datase
 describe('BatchSampler', () => {
   it('shows each shard sample exactly once per epoch, wrapping batches across boundaries (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 25 }), fc.integer({ min: 1, max: 4 }), fc.integer(), (size, b, epochs, seed) => {
-        const shard = Array.from({ length: size }, (_, i) => 1000 + 3 * i);
-        const s = new BatchSampler(shard, new Rng(seed));
-        const stream: number[] = [];
-        while (stream.length < epochs * size) stream.push(...s.next(b));
-        for (let e = 0; e < epochs; e++) {
-          expect(stream.slice(e * size, (e + 1) * size).sort((x, y) => x - y)).toEqual(shard);
-        }
-        expect(s.samplesSeen).toBe(stream.length);
-        expect(s.epoch).toBe(Math.floor(stream.length / size));
-        expect(s.epochProgress).toBeCloseTo(stream.length / size, 12);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer(),
+        (size, b, epochs, seed) => {
+          const shard = Array.from({ length: size }, (_, i) => 1000 + 3 * i);
+          const s = new BatchSampler(shard, new Rng(seed));
+          const stream: number[] = [];
+          while (stream.length < epochs * size) stream.push(...s.next(b));
+          for (let e = 0; e < epochs; e++) {
+            expect(stream.slice(e * size, (e + 1) * size).sort((x, y) => x - y)).toEqual(shard);
+          }
+          expect(s.samplesSeen).toBe(stream.length);
+          expect(s.epoch).toBe(Math.floor(stream.length / size));
+          expect(s.epochProgress).toBeCloseTo(stream.length / size, 12);
+        },
+      ),
     );
   });
 
   it('counts epochs and remaining samples: shard 10, batch 4 → 4, 8, 12 (wrapped) seen', () => {
-    const s = new BatchSampler(Array.from({ length: 10 }, (_, i) => i), new Rng(1));
+    const s = new BatchSampler(
+      Array.from({ length: 10 }, (_, i) => i),
+      new Rng(1),
+    );
     s.next(4);
     s.next(4);
     expect([s.epoch, s.remainingInEpoch]).toEqual([0, 2]);
@@ -45,7 +54,11 @@ describe('BatchSampler', () => {
 
   it('gives each worker its own stream: a worker’s batches do not depend on the others', () => {
     const rng = new Rng('root');
-    const shards = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]];
+    const shards = [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 10, 11],
+    ];
     const three = createWorkerSamplers(shards, rng);
     const one = createWorkerSamplers(shards.slice(0, 1), rng);
     expect(Array.from(three[0]!.next(8))).toEqual(Array.from(one[0]!.next(8)));

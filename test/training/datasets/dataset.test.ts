@@ -17,7 +17,14 @@ const cls: ClassificationDataset = {
   d: 2,
   numClasses: 2,
 };
-const reg: RegressionDataset = { name: 'r', task: 'regression', x: Float32Array.from([1, 2]), targets: Float32Array.from([5, 6]), n: 2, d: 1 };
+const reg: RegressionDataset = {
+  name: 'r',
+  task: 'regression',
+  x: Float32Array.from([1, 2]),
+  targets: Float32Array.from([5, 6]),
+  n: 2,
+  d: 1,
+};
 
 describe('Dataset', () => {
   it('accepts consistent datasets and rejects wrong sizes or labels', () => {

@@ -31,7 +31,14 @@ describe('fillBatch', () => {
   });
 
   it('fills regression targets into a Float32Array and rejects a mismatched label buffer', () => {
-    const reg: RegressionDataset = { name: 'r', task: 'regression', x: Float32Array.from([1, 2, 3]), targets: Float32Array.from([0.5, 1.5, 2.5]), n: 3, d: 1 };
+    const reg: RegressionDataset = {
+      name: 'r',
+      task: 'regression',
+      x: Float32Array.from([1, 2, 3]),
+      targets: Float32Array.from([0.5, 1.5, 2.5]),
+      n: 3,
+      d: 1,
+    };
     const x = new Float32Array(2);
     const t = new Float32Array(2);
     fillBatch(reg, [2, 0], x, t);

@@ -20,8 +20,12 @@ describe('DATASETS registry', () => {
     expect(() => getDataset('gaussian-mixture').load({ n: 0.5, bogus: 1 }, new Rng(1))).toThrow(
       /unknown option 'bogus' \(known: n, d, numClasses, separation, noise, testFraction\); n must be an integer/,
     );
-    expect(() => getDataset('linear-regression').load({ testFraction: 1 }, new Rng(1))).toThrow(/testFraction must be < 1/);
-    expect(() => getDataset('cifar')).toThrow(/unknown dataset 'cifar' \(known: mnist, gaussian-mixture, linear-regression\)/);
+    expect(() => getDataset('linear-regression').load({ testFraction: 1 }, new Rng(1))).toThrow(
+      /testFraction must be < 1/,
+    );
+    expect(() => getDataset('cifar')).toThrow(
+      /unknown dataset 'cifar' \(known: mnist, gaussian-mixture, linear-regression\)/,
+    );
   });
 });
 
@@ -62,11 +66,15 @@ describe('DatasetEntry.describe', () => {
     const msg = /dataset 'gaussian-mixture': n × d = 1000000 × 17 = 17000000 values; at most 16777216 are allowed/;
     expect(() => getDataset('gaussian-mixture').describe(opts)).toThrow(msg);
     expect(() => getDataset('gaussian-mixture').load(opts, new Rng(1))).toThrow(msg);
-    expect(() => getDataset('linear-regression').load({ n: 20_000, d: 65_536 }, new Rng(1))).toThrow(/at most 16777216/);
+    expect(() => getDataset('linear-regression').load({ n: 20_000, d: 65_536 }, new Rng(1))).toThrow(
+      /at most 16777216/,
+    );
   });
 
   it('bounds n, d and numClasses one by one', () => {
-    expect(() => getDataset('gaussian-mixture').describe({ n: 1_000_001 })).toThrow(/n must be <= 1000000, got 1000001/);
+    expect(() => getDataset('gaussian-mixture').describe({ n: 1_000_001 })).toThrow(
+      /n must be <= 1000000, got 1000001/,
+    );
     expect(() => getDataset('gaussian-mixture').describe({ numClasses: 1001 })).toThrow(/numClasses must be <= 1000/);
     expect(() => getDataset('linear-regression').describe({ d: 65_537 })).toThrow(/d must be <= 65536/);
   });

@@ -8,7 +8,9 @@ function isPartition(shards: Int32Array[], n: number): boolean {
   const all = shards.flatMap((s) => Array.from(s)).sort((a, b) => a - b);
   return all.length === n && all.every((v, i) => v === i);
 }
-const labelsArb = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 300 }).map((l) => Int32Array.from(l));
+const labelsArb = fc
+  .array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 300 })
+  .map((l) => Int32Array.from(l));
 
 describe('sharding', () => {
   it('iid: a partition with sizes differing by at most 1 (property)', () => {
@@ -25,11 +27,17 @@ describe('sharding', () => {
 
   it('dirichlet: a partition for any α, worker count and seed (property)', () => {
     fc.assert(
-      fc.property(labelsArb, fc.integer({ min: 1, max: 20 }), fc.double({ min: 0.01, max: 100, noNaN: true }), fc.integer(), (y, w, alpha, seed) => {
-        const s = shardDirichlet(y, 10, w, alpha, new Rng(seed), { minPerWorker: 0 });
-        expect(s).toHaveLength(w);
-        expect(isPartition(s, y.length)).toBe(true);
-      }),
+      fc.property(
+        labelsArb,
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        fc.integer(),
+        (y, w, alpha, seed) => {
+          const s = shardDirichlet(y, 10, w, alpha, new Rng(seed), { minPerWorker: 0 });
+          expect(s).toHaveLength(w);
+          expect(isPartition(s, y.length)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -55,19 +63,26 @@ describe('sharding', () => {
 
   it('dirichlet: redraws until every worker has minPerWorker samples, else says what to change', () => {
     const y = Int32Array.from({ length: 1000 }, (_, i) => i % 10);
-    for (const s of shardDirichlet(y, 10, 50, 0.3, new Rng(4), { minPerWorker: 2 })) expect(s.length).toBeGreaterThanOrEqual(2);
+    for (const s of shardDirichlet(y, 10, 50, 0.3, new Rng(4), { minPerWorker: 2 }))
+      expect(s.length).toBeGreaterThanOrEqual(2);
     expect(() => shardDirichlet(y, 10, 100, 0.001, new Rng(4), { maxTries: 3 })).toThrow(/raise alpha/);
     expect(() => shardDirichlet(y, 10, 3, 0, new Rng(4))).toThrow(RangeError);
   });
 
   it('classes: a partition into k near-equal shards per worker, each shard mostly one label (property)', () => {
     fc.assert(
-      fc.property(labelsArb, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (y, w, k, seed) => {
-        fc.pre(y.length >= w * k);
-        const s = shardByClasses(y, w, new Rng(seed), k);
-        expect(s).toHaveLength(w);
-        expect(isPartition(s, y.length)).toBe(true);
-      }),
+      fc.property(
+        labelsArb,
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer(),
+        (y, w, k, seed) => {
+          fc.pre(y.length >= w * k);
+          const s = shardByClasses(y, w, new Rng(seed), k);
+          expect(s).toHaveLength(w);
+          expect(isPartition(s, y.length)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -83,11 +98,26 @@ describe('sharding', () => {
   });
 
   it('shardDataset dispatches by spec and refuses label splits of regression sets', () => {
-    const ds: ClassificationDataset = { name: 'c', task: 'classification', x: new Float32Array(40), y: Int32Array.from({ length: 40 }, (_, i) => i % 4), n: 40, d: 1, numClasses: 4 };
+    const ds: ClassificationDataset = {
+      name: 'c',
+      task: 'classification',
+      x: new Float32Array(40),
+      y: Int32Array.from({ length: 40 }, (_, i) => i % 4),
+      n: 40,
+      d: 1,
+      numClasses: 4,
+    };
     expect(isPartition(shardDataset(ds, 4, { kind: 'iid' }, new Rng(1)), 40)).toBe(true);
     expect(isPartition(shardDataset(ds, 4, { kind: 'dirichlet', alpha: 1 }, new Rng(1)), 40)).toBe(true);
     expect(isPartition(shardDataset(ds, 4, { kind: 'classes', shardsPerWorker: 2 }, new Rng(1)), 40)).toBe(true);
-    const reg: RegressionDataset = { name: 'r', task: 'regression', x: new Float32Array(4), targets: new Float32Array(4), n: 4, d: 1 };
+    const reg: RegressionDataset = {
+      name: 'r',
+      task: 'regression',
+      x: new Float32Array(4),
+      targets: new Float32Array(4),
+      n: 4,
+      d: 1,
+    };
     expect(shardDataset(reg, 2, { kind: 'iid' }, new Rng(1))).toHaveLength(2);
     expect(() => shardDataset(reg, 2, { kind: 'dirichlet', alpha: 1 }, new Rng(1))).toThrow(TypeError);
   });

@@ -5,17 +5,24 @@ import { classCounts } from '../../../src/training/datasets/dataset.ts';
 
 describe('synthetic datasets', () => {
   it('makes a balanced, seeded Gaussian mixture whose classes a nearest-center rule separates', () => {
-    const s = makeGaussianMixture({ n: 1000, d: 10, numClasses: 4, separation: 6, noise: 1, testFraction: 0.2 }, new Rng(3));
+    const s = makeGaussianMixture(
+      { n: 1000, d: 10, numClasses: 4, separation: 6, noise: 1, testFraction: 0.2 },
+      new Rng(3),
+    );
     expect([s.train.n, s.test.n, s.train.d, s.train.numClasses]).toEqual([800, 200, 10, 4]);
     expect(classCounts(s.test)).toEqual([50, 50, 50, 50]);
-    const again = makeGaussianMixture({ n: 1000, d: 10, numClasses: 4, separation: 6, noise: 1, testFraction: 0.2 }, new Rng(3));
+    const again = makeGaussianMixture(
+      { n: 1000, d: 10, numClasses: 4, separation: 6, noise: 1, testFraction: 0.2 },
+      new Rng(3),
+    );
     expect(Array.from(again.train.x)).toEqual(Array.from(s.train.x));
     // Class means from train, nearest-mean accuracy on test. Centers are 6 apart in norm with unit noise:
     // pairwise center distance ≈ 6√2 ≈ 8.5 (random directions in 10-d are nearly orthogonal), far above
     // the noise, so accuracy should be near 1.
     const { d, numClasses } = s.train;
     const mean = new Float64Array(numClasses * d);
-    for (let i = 0; i < s.train.n; i++) for (let j = 0; j < d; j++) mean[s.train.y[i]! * d + j]! += s.train.x[i * d + j]! / 200;
+    for (let i = 0; i < s.train.n; i++)
+      for (let j = 0; j < d; j++) mean[s.train.y[i]! * d + j]! += s.train.x[i * d + j]! / 200;
     let correct = 0;
     for (let i = 0; i < s.test.n; i++) {
       let best = -1;

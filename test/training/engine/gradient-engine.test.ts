@@ -50,7 +50,15 @@ describe('GradientEngine gradients', () => {
     const v = randomParams(model, 'cnn-v', 1);
     const h = 1e-2;
     const shifted = (sign: number): number =>
-      engine.request(makeSnapshot(1, params.map((w, i) => w + sign * h * v[i]!)), batch).value().loss;
+      engine
+        .request(
+          makeSnapshot(
+            1,
+            params.map((w, i) => w + sign * h * v[i]!),
+          ),
+          batch,
+        )
+        .value().loss;
     const fd = (shifted(1) - shifted(-1)) / (2 * h);
     let dot = 0;
     for (let i = 0; i < g.length; i++) dot += g[i]! * v[i]!;
@@ -100,32 +108,41 @@ describe('GradientEngine batching', () => {
 
   it('computes lazily batched requests (with and without merged rows) equal to eager one-at-a-time requests', () => {
     const snaps = [0, 1, 2].map((v) => makeSnapshot(v, randomParams(model, `snap${v}`)));
-    const req = fc.record({ snap: fc.integer({ min: 0, max: 2 }), n: fc.integer({ min: 1, max: 8 }), mean: fc.integer({ min: 0, max: 3 }) });
+    const req = fc.record({
+      snap: fc.integer({ min: 0, max: 2 }),
+      n: fc.integer({ min: 1, max: 8 }),
+      mean: fc.integer({ min: 0, max: 3 }),
+    });
     fc.assert(
-      fc.property(fc.array(req, { minLength: 1, maxLength: 10 }), fc.integer(), fc.boolean(), (reqs, seed, mergeRows) => {
-        const batchesOf = (k: number, r: { n: number; mean: number }): GradBatch[] =>
-          Array.from({ length: Math.max(1, r.mean) }, (_, j) => randomBatch(model, r.n + j, `${seed}/${k}/${j}`));
-        const lazy = new GradientEngine(model, { mergeRows });
-        const eager = new GradientEngine(model);
-        const handles: GradHandle[] = [];
-        const expected = reqs.map((r, k) => {
-          const snap = snaps[r.snap]!;
-          const bs = batchesOf(k, r);
-          handles.push(r.mean === 0 ? lazy.request(snap, bs[0]!) : lazy.requestMean(snap, bs));
-          return (r.mean === 0 ? eager.request(snap, bs[0]!) : eager.requestMean(snap, bs)).value();
-        });
-        expect(lazy.pending).toBe(reqs.length);
-        expect(handles.every((h) => !h.ready)).toBe(true);
-        // Reading the last handle computes every pending request, one group per distinct snapshot.
-        handles[handles.length - 1]!.value();
-        expect(lazy.pending).toBe(0);
-        expect(handles.every((h) => h.ready)).toBe(true);
-        expect(lazy.stats().groups).toBe(new Set(reqs.map((r) => r.snap)).size);
-        handles.forEach((h, k) => {
-          expect(maxRelDiff(h.value().grad, expected[k]!.grad)).toBeLessThan(1e-6);
-          expect(h.value().loss).toBeCloseTo(expected[k]!.loss, 6);
-        });
-      }),
+      fc.property(
+        fc.array(req, { minLength: 1, maxLength: 10 }),
+        fc.integer(),
+        fc.boolean(),
+        (reqs, seed, mergeRows) => {
+          const batchesOf = (k: number, r: { n: number; mean: number }): GradBatch[] =>
+            Array.from({ length: Math.max(1, r.mean) }, (_, j) => randomBatch(model, r.n + j, `${seed}/${k}/${j}`));
+          const lazy = new GradientEngine(model, { mergeRows });
+          const eager = new GradientEngine(model);
+          const handles: GradHandle[] = [];
+          const expected = reqs.map((r, k) => {
+            const snap = snaps[r.snap]!;
+            const bs = batchesOf(k, r);
+            handles.push(r.mean === 0 ? lazy.request(snap, bs[0]!) : lazy.requestMean(snap, bs));
+            return (r.mean === 0 ? eager.request(snap, bs[0]!) : eager.requestMean(snap, bs)).value();
+          });
+          expect(lazy.pending).toBe(reqs.length);
+          expect(handles.every((h) => !h.ready)).toBe(true);
+          // Reading the last handle computes every pending request, one group per distinct snapshot.
+          handles[handles.length - 1]!.value();
+          expect(lazy.pending).toBe(0);
+          expect(handles.every((h) => h.ready)).toBe(true);
+          expect(lazy.stats().groups).toBe(new Set(reqs.map((r) => r.snap)).size);
+          handles.forEach((h, k) => {
+            expect(maxRelDiff(h.value().grad, expected[k]!.grad)).toBeLessThan(1e-6);
+            expect(h.value().loss).toBeCloseTo(expected[k]!.loss, 6);
+          });
+        },
+      ),
       { numRuns: 30, seed: 7 },
     );
   });
@@ -154,7 +171,12 @@ describe('GradientEngine batching', () => {
       const e = new GradientEngine(model);
       const s: ParamSnapshot = makeSnapshot(0, randomParams(model, 'leak'));
       const hs = [1, 2, 3].map((n) => e.request(s, randomBatch(model, n, n)));
-      hs.push(e.requestMean(makeSnapshot(1, randomParams(model, 'leak2')), [randomBatch(model, 4, 'm1'), randomBatch(model, 4, 'm2')]));
+      hs.push(
+        e.requestMean(makeSnapshot(1, randomParams(model, 'leak2')), [
+          randomBatch(model, 4, 'm1'),
+          randomBatch(model, 4, 'm2'),
+        ]),
+      );
       hs.forEach((h) => h.value());
       new GradientEngine(small).request(makeSnapshot(0, randomParams(small, 'c')), randomBatch(small, 2, 'c')).value();
     };

@@ -27,7 +27,10 @@ describe('2NN on MNIST', () => {
     const { train, test } = loadMnist({}, root.fork('data'));
     const model = mlp2nn();
     const engine = new GradientEngine(model);
-    const sampler = new BatchSampler(Int32Array.from({ length: train.n }, (_, i) => i), root.fork('sampler'));
+    const sampler = new BatchSampler(
+      Int32Array.from({ length: train.n }, (_, i) => i),
+      root.fork('sampler'),
+    );
     const opt = new Sgd({ momentum: 0.9 });
     const b = 64;
     const idx = new Int32Array(b);

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { initBackend, liveTensors } from '../../../src/training/tensor-backend.ts';
 import { GradientEngine } from '../../../src/training/engine/gradient-engine.ts';
 import { makeSnapshot } from '../../../src/training/engine/snapshot.ts';
-import { lossGradient, splitDenseModel, stageBackward, stageForward } from '../../../src/training/engine/pipeline-stages.ts';
+import {
+  lossGradient,
+  splitDenseModel,
+  stageBackward,
+  stageForward,
+} from '../../../src/training/engine/pipeline-stages.ts';
 import { mlp } from '../../../src/training/models/mlp.ts';
 import { cnn } from '../../../src/training/models/cnn.ts';
 import { maxRelDiff, randomBatch, randomParams } from './fixtures.ts';
@@ -39,7 +44,9 @@ describe('pipeline stages', () => {
           else expect(b.inputGrad).toBeNull();
         }
         // Independent reference: tfjs autograd through the whole model.
-        const whole = new GradientEngine(model, { backprop: 'autograd' }).request(makeSnapshot(0, params), batch).value();
+        const whole = new GradientEngine(model, { backprop: 'autograd' })
+          .request(makeSnapshot(0, params), batch)
+          .value();
         expect(maxRelDiff(staged.join(grads), whole.grad)).toBeLessThan(1e-6);
         expect(loss).toBeCloseTo(whole.loss, 5);
       }),
@@ -79,7 +86,11 @@ describe('pipeline stages', () => {
   it('splits layers evenly or as listed, and split/join round-trips', () => {
     const staged = splitDenseModel(model, 3);
     expect(staged.stages.map((s) => s.layers)).toEqual([2, 1, 1]);
-    expect(staged.stages.map((s) => [s.inputSize, s.outputSize])).toEqual([[7, 5], [5, 4], [4, 3]]);
+    expect(staged.stages.map((s) => [s.inputSize, s.outputSize])).toEqual([
+      [7, 5],
+      [5, 4],
+      [4, 3],
+    ]);
     expect(staged.stages.map((s) => s.last)).toEqual([false, false, true]);
     expect(staged.stages[1]!.layout.entries.map((e) => e.name)).toEqual(['dense2/kernel', 'dense2/bias']);
     const p = randomParams(model, 'rt');

@@ -10,7 +10,12 @@ import { makeSnapshot } from '../../../src/training/engine/snapshot.ts';
 import type { GradBatch } from '../../../src/training/engine/batch.ts';
 import { CHUNK_ROWS, partModel, SPLIT_MIN_ROWS, splitRows } from '../../../src/training/engine/dense-part.ts';
 import { GradThreadPool, resolveThreads } from '../../../src/training/engine/thread-pool.ts';
-import { closeSharedThreadPool, engineHelpers, engineThreads, sharedThreadPool } from '../../../src/training/engine/shared-pool.ts';
+import {
+  closeSharedThreadPool,
+  engineHelpers,
+  engineThreads,
+  sharedThreadPool,
+} from '../../../src/training/engine/shared-pool.ts';
 import { mlp } from '../../../src/training/models/mlp.ts';
 import { maxRelDiff, randomBatch, randomParams } from './fixtures.ts';
 
@@ -29,7 +34,13 @@ afterAll(async () => {
 });
 
 function sameBytes(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    a.length === b.length &&
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
 }
 
 describe('row parts', () => {
@@ -37,8 +48,14 @@ describe('row parts', () => {
     expect(2 * CHUNK_ROWS).toBeLessThan(1100); // the tests below cover chunked parts
     expect(SPLIT_MIN_ROWS).toBeLessThanOrEqual(600);
     expect(splitRows(SPLIT_MIN_ROWS - 1)).toEqual([{ start: 0, end: SPLIT_MIN_ROWS - 1 }]);
-    expect(splitRows(SPLIT_MIN_ROWS)).toEqual([{ start: 0, end: SPLIT_MIN_ROWS / 2 }, { start: SPLIT_MIN_ROWS / 2, end: SPLIT_MIN_ROWS }]);
-    expect(splitRows(2049)).toEqual([{ start: 0, end: 1025 }, { start: 1025, end: 2049 }]);
+    expect(splitRows(SPLIT_MIN_ROWS)).toEqual([
+      { start: 0, end: SPLIT_MIN_ROWS / 2 },
+      { start: SPLIT_MIN_ROWS / 2, end: SPLIT_MIN_ROWS },
+    ]);
+    expect(splitRows(2049)).toEqual([
+      { start: 0, end: 1025 },
+      { start: 1025, end: 2049 },
+    ]);
   });
 
   it('resolves thread settings: auto means one helper per spare core on wasm only, counts are capped', () => {
@@ -142,7 +159,10 @@ describe('GradThreadPool', () => {
   it('gives up a helper that does not start in time', async () => {
     const pool = new GradThreadPool(backendName()!, 0);
     expect(await pool.whenReady()).toBe(false);
-    expect(pool.status()).toMatchObject({ state: 'failed', reason: expect.stringMatching(/did not start within 0 ms/) });
+    expect(pool.status()).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/did not start within 0 ms/),
+    });
     expect(pool.submit(pm, snap.params, input)).toBeNull();
     await pool.close();
   });

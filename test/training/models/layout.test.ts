@@ -16,9 +16,12 @@ describe('parameter layouts', () => {
     expect(m.layout.size).toBe(199_210);
     expect(m.name).toBe('mlp 784-200-200-10');
     expect(m.layout.entries.map((e) => [e.name, e.shape])).toEqual([
-      ['dense0/kernel', [784, 200]], ['dense0/bias', [200]],
-      ['dense1/kernel', [200, 200]], ['dense1/bias', [200]],
-      ['dense2/kernel', [200, 10]], ['dense2/bias', [10]],
+      ['dense0/kernel', [784, 200]],
+      ['dense0/bias', [200]],
+      ['dense1/kernel', [200, 200]],
+      ['dense1/bias', [200]],
+      ['dense2/kernel', [200, 10]],
+      ['dense2/bias', [10]],
     ]);
     expect(createModel({ kind: 'mlp', preset: '2nn' }).layout.size).toBe(199_210);
   });
@@ -61,7 +64,7 @@ describe('parameter layouts', () => {
     expect(entryView(a, layoutEntry(m.layout, 'dense0/bias')).every((v) => v === 0)).toBe(true);
   });
 
-  it('applies a weight-init scheme by scale only: the same draws, each tensor within its scheme\'s limit', () => {
+  it("applies a weight-init scheme by scale only: the same draws, each tensor within its scheme's limit", () => {
     const m = mlp([20], 30, 5);
     const rng = (): Rng => new Rng(9).fork('init');
     const base = initParams(m.layout, rng());
@@ -88,7 +91,12 @@ describe('parameter layouts', () => {
   });
 
   it('rejects bad layouts and configs with clear messages', () => {
-    expect(() => buildLayout([{ name: 'a', shape: [2], init: 'zeros', fanIn: 1, fanOut: 1 }, { name: 'a', shape: [1], init: 'zeros', fanIn: 1, fanOut: 1 }])).toThrow(/duplicate/);
+    expect(() =>
+      buildLayout([
+        { name: 'a', shape: [2], init: 'zeros', fanIn: 1, fanOut: 1 },
+        { name: 'a', shape: [1], init: 'zeros', fanIn: 1, fanOut: 1 },
+      ]),
+    ).toThrow(/duplicate/);
     expect(() => denseLayout([3, 0])).toThrow(/bad dimension 0/);
     expect(() => denseLayout([3])).toThrow(/at least/);
     expect(() => layoutEntry(mlp2nn().layout, 'nope')).toThrow(/known: dense0\/kernel/);

@@ -23,7 +23,9 @@ describe('OPTIMIZERS and LR_SCHEDULES', () => {
 
   it('rejects unknown names and options, listing the known ones', () => {
     expect(() => getOptimizer('lamb')).toThrow(/known: sgd, momentum, nesterov, adam, adamw/);
-    expect(() => getOptimizer('sgd').create({ momentum: 0.9 })).toThrow(/unknown option 'momentum' \(known: weightDecay\)/);
+    expect(() => getOptimizer('sgd').create({ momentum: 0.9 })).toThrow(
+      /unknown option 'momentum' \(known: weightDecay\)/,
+    );
     expect(() => getLrSchedule('step').create({ everySteps: 2.5 })).toThrow(/everySteps must be an integer/);
     expect(getLrSchedule('cosine').create({ lr: 1, totalSteps: 10, warmupSteps: 2 })(0)).toBeCloseTo(0.5, 12);
   });
@@ -56,24 +58,30 @@ describe('OPTIMIZERS and LR_SCHEDULES', () => {
   it('never mutates params or grad, and step equals stepInPlace on a copy (property)', () => {
     const vec = fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 16 });
     fc.assert(
-      fc.property(fc.constantFrom(...names), vec, fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 3 }), (name, xs, lr, steps) => {
-        const a = getOptimizer(name).create();
-        const b = a.clone();
-        let p = Float32Array.from(xs);
-        const q = Float32Array.from(xs);
-        for (let k = 0; k < steps; k++) {
-          const g = Float32Array.from(xs, (x, i) => x * 0.5 - i);
-          const pBefore = p.slice();
-          const gBefore = g.slice();
-          const next = a.step(p, g, lr);
-          expect(next).not.toBe(p);
-          expect(p).toEqual(pBefore);
-          expect(g).toEqual(gBefore);
-          b.stepInPlace(q, g, lr);
-          expect(q).toEqual(next);
-          p = next;
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...names),
+        vec,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 3 }),
+        (name, xs, lr, steps) => {
+          const a = getOptimizer(name).create();
+          const b = a.clone();
+          let p = Float32Array.from(xs);
+          const q = Float32Array.from(xs);
+          for (let k = 0; k < steps; k++) {
+            const g = Float32Array.from(xs, (x, i) => x * 0.5 - i);
+            const pBefore = p.slice();
+            const gBefore = g.slice();
+            const next = a.step(p, g, lr);
+            expect(next).not.toBe(p);
+            expect(p).toEqual(pBefore);
+            expect(g).toEqual(gBefore);
+            b.stepInPlace(q, g, lr);
+            expect(q).toEqual(next);
+            p = next;
+          }
+        },
+      ),
     );
   });
 });

@@ -11,12 +11,16 @@ function run(opt: Sgd, p0: number[], g: number[], lr: number, steps: number): nu
   }
   return out;
 }
-const close = (a: number[][], b: number[][]): void => a.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(b[i]![j]!, 6)));
+const close = (a: number[][], b: number[][]): void =>
+  a.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(b[i]![j]!, 6)));
 
 describe('Sgd (PyTorch semantics)', () => {
   it('plain SGD: p ← p − lr·g', () => {
     // p = [1, −2], g = [0.5, 1], lr 0.1: each step subtracts [0.05, 0.1].
-    close(run(new Sgd(), [1, -2], [0.5, 1], 0.1, 2), [[0.95, -2.1], [0.9, -2.2]]);
+    close(run(new Sgd(), [1, -2], [0.5, 1], 0.1, 2), [
+      [0.95, -2.1],
+      [0.9, -2.2],
+    ]);
   });
 
   it('L2 weight decay adds λ·p to the gradient', () => {
