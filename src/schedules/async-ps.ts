@@ -37,7 +37,8 @@ export const asyncPs = defineSchedule({
   semantics: 'asynchronous',
   retiredOptions: {
     maxStaleness:
-      '"maxStaleness" was renamed clockBound: it bounds SSP clocks (iterations a worker may run ahead of the slowest), ' +
+      '"maxStaleness" was renamed clockBound: it bounds SSP clocks ' +
+      '(iterations a worker may run ahead of the slowest), ' +
       'not the staleness τ = version_applied − version_read that the staleness columns count in model versions; ' +
       'even clockBound: 0 (lock-step) gives τ up to workers − 1',
   },

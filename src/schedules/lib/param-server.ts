@@ -85,7 +85,8 @@ export function serverLayoutProblems(workers: number, shards: number, placement:
   }
   if (placement === 'dedicated' && shards >= workers) {
     return [
-      `shards must be an integer in [1, ${workers - 1}] (dedicated servers take the last k of the ${workers} ranks and one must train), got ${shards}`,
+      `shards must be an integer in [1, ${workers - 1}] ` +
+        `(dedicated servers take the last k of the ${workers} ranks and one must train), got ${shards}`,
     ];
   }
   return [];
