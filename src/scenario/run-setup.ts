@@ -62,6 +62,16 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
   const comm = new Communicator(sim, network);
   const slowdown = new Slowdown(buildStragglers(s.cluster.stragglers), root.fork('stragglers'));
 
+  const schedule = getSchedule(s.training.schedule.kind);
+  const options = s.training.schedule.options;
+  const shape = runShape(s.cluster.nodes);
+  // The schedule's check, as validation made it: a scenario forced past validation fails here, before
+  // anything is built, with the same words.
+  const problems = scheduleProblems(schedule, options, shape);
+  if (problems.length > 0) throw new RangeError(`${schedule.name}: ${problems.map((p) => p.message).join('; ')}`);
+  // Data shards: one per worker unless the schedule keys data otherwise (FedAvg's clients).
+  const dataKeys = schedule.dataKeys?.(options, shape) ?? workers;
+
   // The math half (or its null object), and the data shape the proxy-model timing needs.
   let trainer: Trainer;
   let inputSize = 784;
@@ -70,7 +80,7 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
   // the scenario's data seed (run-trainer.ts), so every run seed sees the same split.
   const mathRng = root.fork('data');
   if (s.mode === 'full') {
-    const built = buildFullTrainer(s, workers, mathRng);
+    const built = buildFullTrainer(s, workers, mathRng, dataKeys);
     trainer = built.trainer;
     inputSize = built.model.inputSize;
     numClasses = built.model.numClasses;
@@ -84,7 +94,7 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
       inputSize = m.inputSize;
       numClasses = m.numClasses;
     }
-    trainer = new NullTrainer(size);
+    trainer = new NullTrainer(size, dataKeys);
   }
 
   const timing = resolveTiming(s.workload.timing, s.workload.model, s.workload.precision, inputSize, numClasses);
@@ -127,12 +137,6 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
   progress.watchThresholds(ev.thresholds ?? []);
 
   const stats = new WorkerStats(workers, () => sim.now as number);
-  const schedule = getSchedule(s.training.schedule.kind);
-  const options = s.training.schedule.options;
-  // The schedule's check, as validation made it: a scenario forced past validation fails here, before
-  // anything is scheduled, with the same words.
-  const problems = scheduleProblems(schedule, options, runShape(s.cluster.nodes));
-  if (problems.length > 0) throw new RangeError(`${schedule.name}: ${problems.map((p) => p.message).join('; ')}`);
   const ctx: ScheduleContext = {
     sim,
     workers,

@@ -80,6 +80,12 @@ export interface ScheduleDefinition<O extends OptionSpecs = OptionSpecs> {
    */
   check?(o: OptionsOf<O>, shape: RunShape): readonly string[];
   /**
+   * Data shards the training set is split into (`workload.sharding` decides how), when the schedule
+   * keys data by something other than workers: FedAvg's clients, Crossbow's learners. Absent: one
+   * per worker, key = rank.
+   */
+  dataKeys?(o: OptionsOf<O>, shape: RunShape): number;
+  /**
    * The schedule's driver process. It runs until `ctx.progress.done` fires (the runner stops the
    * simulation there) or returns when it has nothing left to do. Options arrive parsed, defaults
    * filled, and `check` has passed.
