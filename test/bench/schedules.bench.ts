@@ -1,0 +1,21 @@
+/**
+ * Every registered schedule at scale (issue 11): 1,024 GPUs of two generations with stragglers,
+ * 1,000 global updates, timing-only, in process. Target: under 5 s each. A schedule added to the
+ * registry is benchmarked here without another line.
+ */
+import { bench, describe } from 'vitest';
+import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { SCHEDULES } from '../../src/schedules/index.ts';
+import { familyScenario } from './family-scenario.ts';
+
+describe('every schedule, timing-only, 1,024 GPUs × 1,000 updates', () => {
+  for (const name of Object.keys(SCHEDULES)) {
+    bench(
+      name,
+      () => {
+        runScenario(familyScenario(name), 0);
+      },
+      { iterations: 3, warmupIterations: 1 },
+    );
+  }
+});
