@@ -74,6 +74,20 @@ describe('slowmo', () => {
     expect(maxAbsDiff(a2.finalParams!, b2.finalParams!)).toBeGreaterThan(1e-4);
   });
 
+  it('steps from the model at the start of the τ steps, not from the last Local SGD average', async () => {
+    await initBackend('wasm');
+    // τ = 6, H = 3: the averages after steps 3 and 6 are local-sgd's (x₃, x₆); the slow step is
+    // x₀ − α·(x₀ − x₆) with x₀ the initial model (read as a run at learning rate 0), so with α = 2 it is
+    // 2·x₆ − x₀; stepping from x₃ instead would give 2·x₆ − x₃.
+    const common = { workers: 3, optimizer: 'sgd', lr: 0.2, updates: 6 };
+    const x0 = runScenario(tinyScenario({ ...common, lr: 0, schedule: 'sync-allreduce' }), 0).finalParams!;
+    const x6 = localSgd(common, 3).finalParams!;
+    const s = slowmo(common, { slowmoFrequency: 6, localsgdFrequency: 3, momentum: 0.5, lr: 2 }).finalParams!;
+    const expected = x6.map((v, i) => 2 * v - x0[i]!);
+    expect(maxAbsDiff(s, expected)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(x0, localSgd({ ...common, updates: 3 }, 3).finalParams!)).toBeGreaterThan(1e-3);
+  });
+
   it('communicates as its base algorithm: one model all-reduce per localsgdFrequency steps', () => {
     // Timing-only, 4 workers, 10 ms steps, τ = 8, H = 2, U = 16: 8 rounds of 2 steps and a ring
     // all-reduce (2(N − 1)α + 2(N − 1)/N · n/B); the slow step adds no message of its own.
