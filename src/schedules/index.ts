@@ -3,7 +3,10 @@
  * from it, so a new schedule appears everywhere by adding one file and one line here.
  */
 import { asyncPs } from './async-ps.ts';
+import { diloco } from './diloco.ts';
 import { localSgd } from './local-sgd.ts';
+import { postLocalSgd } from './post-local-sgd.ts';
+import { slowmo } from './slowmo.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
 
@@ -12,6 +15,9 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [syncAllreduce.name]: syncAllreduce,
   [asyncPs.name]: asyncPs,
   [localSgd.name]: localSgd,
+  [postLocalSgd.name]: postLocalSgd,
+  [diloco.name]: diloco,
+  [slowmo.name]: slowmo,
 });
 
 /**

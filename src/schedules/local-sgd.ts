@@ -5,7 +5,8 @@
  * Timeline of one round:
  *   every worker starts from the averaged model x₀ ─ H local steps on its own replica, its own
  *   optimizer state (local momentum stays local) and its own data (lib/local-round.ts) ─ the slowest
- *   finishes ─ one all-reduce of the full model ─ x₀ ← the mean of the replicas (lib/outer-step.ts).
+ *   finishes ─ one all-reduce of the full model ─ x₀ ← the mean of the replicas (lib/outer-step.ts);
+ *   the round is lib/averaging-round.ts, shared with post-local-sgd, DiLoCo and SlowMo.
  * Communication is one all-reduce per H steps instead of one per step.
  *
  * The global model advances H versions per round, so `updates` counts steps as for sync-allreduce, and
@@ -15,8 +16,8 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
-import { localRound, type Replica } from './lib/local-round.ts';
-import { outerStep } from './lib/outer-step.ts';
+import { averagingRound } from './lib/averaging-round.ts';
+import type { Replica } from './lib/local-round.ts';
 import { defineSchedule } from './types.ts';
 
 /** Local SGD with periodic model averaging. */
@@ -48,24 +49,6 @@ export const localSgd = defineSchedule({
       opt: trainer.optimizer(),
       data: r,
     }));
-    while (progress.running) {
-      const x0 = progress.current;
-      for (const r of replicas) r.snapshot = x0;
-      const round = yield* localRound(ctx, crew, replicas, o.localSteps, x0.version);
-      yield* crew.allReduce(ctx.compute.gradBytes, {
-        algorithm: o.algorithm,
-        label: (out) => `average (all-reduce ${out.algorithm})`,
-      });
-      const version = x0.version + round.steps;
-      crew.commit(
-        outerStep(
-          trainer,
-          x0,
-          replicas.map((r) => r.snapshot),
-          { version },
-        ),
-        round.steps,
-      );
-    }
+    while (progress.running) yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm });
   },
 });

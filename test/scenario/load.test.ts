@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SCHEDULES } from '../../src/schedules/index.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,9 @@ import { formatPath, parsePath } from '../../src/scenario/paths.ts';
 import { sweepPoints } from '../../src/scenario/sweep.ts';
 import type { SweepAxis } from '../../src/scenario/sweep.ts';
 import { scenarioProblems } from './helpers.ts';
+
+/** The registry's schedule names, as an unknown-schedule error lists them. */
+const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 const BASE = 'name: base\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 
@@ -51,7 +55,7 @@ describe('overrides (--set, --seed, --timing-only)', () => {
     ]);
     expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild'] })).toEqual([
       '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576',
-      '--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
+      `--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: ${KNOWN_SCHEDULES}`,
     ]);
   });
 });

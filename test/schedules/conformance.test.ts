@@ -67,6 +67,11 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'local-sgd': { localSteps: 16 },
   'sync-allreduce': { bucketSize: 1e6 },
   'async-ps': { shards: 2, clockBound: 1 },
+  // The switch (after one step) and a Local SGD round both inside the run; the stop lands in the round.
+  'post-local-sgd': { switchAt: 1, localSteps: 2 },
+  diloco: { localSteps: 2 },
+  // The stop lands in the second round, the one that ends with the slow-momentum step.
+  slowmo: { slowmoFrequency: 4, localsgdFrequency: 2, momentum: 0.9, lr: 1.5 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */

@@ -48,6 +48,21 @@ describe('outerStep', () => {
     expect(x2.params[0]).toBeCloseTo(-0.95, 6);
   });
 
+  it('with a scale is SlowMo’s slow step: u ← β·u + Δ/γ, x ← x₀ − α·γ·u', () => {
+    const { trainer } = setup();
+    const p = trainer.paramCount;
+    const x0 = trainer.snapshot(new Float32Array(p).fill(1), 0);
+    const r = [trainer.snapshot(new Float32Array(p).fill(0.5), 1)]; // Δ = 0.5
+    const gamma = 0.25;
+    const alpha = 2;
+    const beta = 0.5;
+    const slow = trainer.optimizer({ kind: 'momentum', options: { momentum: beta } });
+    const o = { opt: slow, lr: alpha * gamma, scale: 1 / gamma };
+    // u = 0.5/0.25 = 2: x = 1 − 2·0.25·2 = 0; again from x₀ = 1: u = 0.5·2 + 2 = 3: x = 1 − 0.5·3 = −0.5.
+    expect(outerStep(trainer, x0, r, { version: 1, ...o }).params[0]).toBeCloseTo(0, 6);
+    expect(outerStep(trainer, x0, r, { version: 2, ...o }).params[0]).toBeCloseTo(-0.5, 6);
+  });
+
   it('costs nothing in timing-only mode', () => {
     const { trainer, progress } = tinySetup();
     const x = outerStep(trainer, progress.current, [progress.current, progress.current], { version: 7 });
