@@ -182,6 +182,14 @@ export class Crew {
   }
 
   /**
+   * Reports a named measurement at the current time (metrics.csv: `conflicts`, `lost_updates`), for
+   * `worker` or, without one, for the run.
+   */
+  metric(name: string, value: number, worker?: number): void {
+    this.ctx.recorder.metric({ timeS: this.nowS, worker, name, value });
+  }
+
+  /**
    * Publishes `snapshot` as the global model after `updates` more global updates, crediting
    * `gradientsEach` applied gradients (one batch each) to every worker in `workers` (default: the
    * whole crew, `updates` each). Samples are counted here, so work that never lands is never counted.
