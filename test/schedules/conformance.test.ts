@@ -67,6 +67,7 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'local-sgd': { localSteps: 16 },
   'sync-allreduce': { bucketSize: 1e6 },
   'async-ps': { shards: 2, clockBound: 1 },
+  hogwild: { writes: 'racy', granule: 3, writeShare: 0.9 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
@@ -75,6 +76,8 @@ function optionSets(def: ScheduleDefinition): OptionValues[] {
   const sets: OptionValues[] = stress === undefined ? [{}] : [{}, stress];
   // Dedicated parameter-server ranks are a layout of their own: servers that do not train.
   if (def.name === 'async-ps') sets.push({ shards: 2, servers: 'dedicated' });
+  // Hogwild!'s lock: threads queue for it, so a stop lands while some wait.
+  if (def.name === 'hogwild') sets.push({ locking: 'lock', writeShare: 0.9 });
   return sets;
 }
 

@@ -114,6 +114,15 @@ export class Crew {
     return c;
   }
 
+  /**
+   * Books `durationS` of compute on `rank` from `startS` without an event (a part of a step whose
+   * length the caller took from `stepTime`: Hogwild!'s gradient and write phases). The caller waits.
+   */
+  book(rank: number, startS: number, durationS: number, label: string): void {
+    this.ctx.stats.compute(rank, startS, durationS);
+    if (this.spans) this.ctx.recorder.span({ worker: rank, kind: 'compute', name: label, startS, durationS });
+  }
+
   /** Waits until `timeS` (no event when it has passed). */
   *until(timeS: number): ProcessGenerator<void> {
     const now = this.nowS;
