@@ -11,11 +11,12 @@
  * Timeline of one thread, with no barrier (step time c from the compute model, straggler included;
  * f = `writeShare`):
  *   read x (instant; `lock`: under the lock) ─ gradient on that read, (1 − f)·c ─ (`lock`: acquire)
- *   ─ write, f·c: the gradient's support granules are stored one after another, evenly spaced over
- *   the write, in index order ─ (`lock`: release) ─ the update counts ─ read again …
+ *   ─ write, f·c: the gradient's support granules are stored one after another in index order,
+ *   store i of m at the middle of the i-th m-th of the write ─ (`lock`: release) ─ the update counts
+ *   ─ read again …
  * A read taken while another thread's write is under way is torn: it holds the granules that write
  * has stored so far and not the rest. `writes: racy` makes each store a non-atomic read-modify-write:
- * the granule is loaded when the write begins and stored later, overwriting (losing) whatever other
+ * all the granules are loaded when the write begins and each stored later, overwriting (losing) whatever other
  * threads stored on it in between. `locking: lock` serialises reads and writes behind one lock (a
  * `core/Resource`): no torn reads, no lost updates, and at most one write at a time, which is what
  * caps its throughput at 1/(f·c) whatever the thread count.
@@ -26,13 +27,15 @@
  *
  * Versions: the model's version counts updates that have finished their write. An update's row has
  * versionRead = the version at its read and versionApplied = the version just before it counts, so
- * τ = updates finished by other threads in between (about threads − 1 in steady state). Per store,
+ * τ = updates finished by other threads in between (about threads − 1 in steady state). A read
+ * is taken after every update that finishes at the same instant (ties go to the writers). Per store,
  * a `conflict` is a granule another thread stored to since this thread read it; metrics.csv gets each
  * update's `conflicts` (and `lost_updates` with racy writes) per worker, in full mode only (timing-only
  * mode has no gradients, so no support).
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import { Resource, type Request } from '../core/resource.ts';
+import { seconds } from '../core/units.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
 import { SharedVector } from './lib/shared-vector.ts';
@@ -60,7 +63,7 @@ export const hogwild = defineSchedule({
       default: 'atomic',
       description:
         "'atomic': each granule store adds to the value held at the store (no update lost); 'racy': " +
-        'the granule is loaded when the write begins and stored later, losing stores that landed in between',
+        'all the granules are loaded when the write begins and each stored later, losing stores that landed in between',
     },
     locking: {
       type: 'enum',
@@ -109,6 +112,8 @@ export const hogwild = defineSchedule({
       if (o.stagger)
         yield* crew.until(crew.nowS + ctx.rng.fork('stagger').fork(`thread-${w}`).uniform() * ctx.compute.stepS(w));
       while (progress.running) {
+        // A read sees every update that finished at this instant: it waits behind them (zero time).
+        yield sim.timeout(seconds(0));
         const readLock = yield* acquire(w);
         const read = shared.read();
         const versionRead = version;
@@ -129,7 +134,7 @@ export const hogwild = defineSchedule({
           const support = shared.support(g);
           const loaded = o.writes === 'racy' ? support.map((j) => shared.load(j)) : undefined;
           for (let i = 0; i < support.length; i++) {
-            yield* crew.until(t1 + (f * c * (i + 1)) / support.length);
+            yield* crew.until(t1 + (f * c * (i + 0.5)) / support.length);
             const out = shared.store(support[i]!, g, lr, read, crew.nowS, loaded?.[i]);
             if (out.conflict) conflicts++;
             lost += out.lost;
