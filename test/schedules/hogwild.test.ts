@@ -13,7 +13,9 @@ const P = 8 * 3 + 3;
 function run(o: TinyOptions, simTimeS?: number): RunResult {
   const s: Scenario = tinyScenario({ stepTimeS: C, ...o });
   const scenario =
-    simTimeS === undefined ? s : { ...s, training: { ...s.training, stop: { simTimeS } as Scenario['training']['stop'] } };
+    simTimeS === undefined
+      ? s
+      : { ...s, training: { ...s.training, stop: { simTimeS } as Scenario['training']['stop'] } };
   return runScenario(scenario, 0);
 }
 

@@ -236,7 +236,8 @@ export const DATASETS: Readonly<Record<string, DatasetEntry>> = {
     },
     (o) => {
       checkValues('sparse-synthetic', o['n']!, o['d']!);
-      if (o['k']! > o['d']!) throw new RangeError(`dataset 'sparse-synthetic': k must be <= d (${o['d']!}), got ${o['k']!}`);
+      if (o['k']! > o['d']!)
+        throw new RangeError(`dataset 'sparse-synthetic': k must be <= d (${o['d']!}), got ${o['k']!}`);
       return classificationShape('sparse-synthetic', mixtureClassCounts(o['n']!, 2), o['d']!, o['testFraction']!);
     },
     (o, rng) =>

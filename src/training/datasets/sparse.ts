@@ -35,7 +35,8 @@ export interface SparseSyntheticOptions {
 export function makeSparseSynthetic(o: SparseSyntheticOptions, rng: Rng): DatasetSplit<ClassificationDataset> {
   const { n, d, k, labelNoise } = o;
   if (!Number.isInteger(k) || k < 1 || k > d) throw new RangeError(`k must be an integer in [1, ${d}], got ${k}`);
-  if (!(labelNoise >= 0 && labelNoise <= 0.5)) throw new RangeError(`labelNoise must be in [0, 0.5], got ${labelNoise}`);
+  if (!(labelNoise >= 0 && labelNoise <= 0.5))
+    throw new RangeError(`labelNoise must be in [0, 0.5], got ${labelNoise}`);
   const wr = rng.fork('planted');
   const w = new Float64Array(d);
   for (let j = 0; j < d; j++) w[j] = wr.normal();
