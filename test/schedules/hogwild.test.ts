@@ -116,4 +116,10 @@ describe('hogwild', () => {
     const dense = run({ workers: 4, schedule: 'hogwild', batchSize: 1, updates: 200 });
     expect(total(dense, 'conflicts') / dense.updates).toBeGreaterThan(0.5 * P);
   });
+
+  it('refuses an optimizer with state: Hogwild! is plain SGD on the support', () => {
+    expect(() =>
+      run({ workers: 2, schedule: 'hogwild', optimizer: 'momentum', optimizerOptions: { momentum: 0.9 } }),
+    ).toThrow(/hogwild applies plain SGD/);
+  });
 });
