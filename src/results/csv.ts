@@ -48,6 +48,9 @@ export const UPDATES_COLUMNS = [
   'loss',
 ] as const;
 
+/** Columns of metrics.csv, in order. */
+export const METRICS_COLUMNS = ['run_id', 'sim_time_s', 'worker', 'name', 'value'] as const;
+
 /** Columns of workers.csv, in order. */
 export const WORKERS_COLUMNS = [
   'run_id',
@@ -179,6 +182,20 @@ export function workersCsv(results: readonly RunResult[]): string {
   return joinCsvLines(workersLines(results));
 }
 
+/** Lines of metrics.csv (header first): one row per named measurement a schedule reported. */
+export function* metricsLines(results: readonly RunResult[]): Generator<string, void, undefined> {
+  yield METRICS_COLUMNS.join(',');
+  for (const r of results) {
+    const id = num(r.runId);
+    for (const m of r.metrics) yield `${id},${num(m.timeS)},${num(m.worker)},${text(m.name)},${num(m.value)}`;
+  }
+}
+
+/** metrics.csv as one string. */
+export function metricsCsv(results: readonly RunResult[]): string {
+  return joinCsvLines(metricsLines(results));
+}
+
 /**
  * All four tables keyed by file name, ready for `writeResultsAtomic`. updates.csv is left out when no
  * run kept update rows and `alwaysUpdates` is not set, so a timing-only sweep does not write an empty
@@ -191,5 +208,7 @@ export function csvFiles(results: readonly RunResult[], alwaysUpdates = false): 
     'workers.csv': workersCsv(results),
   };
   if (alwaysUpdates || results.some((r) => r.updateRows.length > 0)) files['updates.csv'] = updatesCsv(results);
+  // metrics.csv only when some schedule reported a measurement (Hogwild!'s conflicts).
+  if (results.some((r) => r.metrics.length > 0)) files['metrics.csv'] = metricsCsv(results);
   return files;
 }

@@ -1,5 +1,14 @@
 /** The results layer's public surface: the recorder, the CSV/trace/manifest writers and the summary table. */
-export type { Recorder, UpdateRecord, EvalRecord, SpanRecord, WorkerRow, RunResult, CollapseInfo } from './recorder.ts';
+export type {
+  Recorder,
+  UpdateRecord,
+  EvalRecord,
+  SpanRecord,
+  MetricRecord,
+  WorkerRow,
+  RunResult,
+  CollapseInfo,
+} from './recorder.ts';
 export { MemoryRecorder } from './memory-recorder.ts';
 export type { MemoryRecorderOptions, StalenessStats } from './memory-recorder.ts';
 export { csvNumber, csvText, csvChunks, joinCsvLines } from './csv-cells.ts';
@@ -16,6 +25,9 @@ export {
   throughputSamplesPerS,
   summaryLines,
   evalsLines,
+  metricsCsv,
+  metricsLines,
+  METRICS_COLUMNS,
   updatesLines,
   workersLines,
 } from './csv.ts';

@@ -4,7 +4,7 @@
  * update would dominate both memory and GC time. Staleness statistics are accumulated on every update
  * whether or not rows are kept, because summary.csv and workers.csv need them in every run.
  */
-import type { EvalRecord, Recorder, RowList, SpanRecord, UpdateRecord } from './recorder.ts';
+import type { EvalRecord, MetricRecord, Recorder, RowList, SpanRecord, UpdateRecord } from './recorder.ts';
 
 /** What a `MemoryRecorder` keeps. */
 export interface MemoryRecorderOptions {
@@ -90,6 +90,7 @@ export class MemoryRecorder implements Recorder {
   private wMax: Float64Array;
 
   private readonly evalRows: EvalRecord[] = [];
+  private readonly metricRows: MetricRecord[] = [];
 
   // Span columns; names are kept as string references (schedules reuse a few labels).
   private nSpans = 0;
@@ -182,6 +183,24 @@ export class MemoryRecorder implements Recorder {
     this.sDuration[i] = s.durationS;
     this.sName.push(s.name);
     this.nSpans = i + 1;
+  }
+
+  /**
+   * Keeps one named measurement (always: schedules report few, e.g. one per update).
+   * @throws RangeError for an empty name, a non-number value or a bad worker index.
+   */
+  metric(m: MetricRecord): void {
+    if (!/^[a-z][a-z0-9_]*$/.test(m.name)) throw new RangeError(`metric name must be snake_case, got '${m.name}'`);
+    if (typeof m.value !== 'number') throw new RangeError(`metric '${m.name}': value must be a number`);
+    if (m.worker !== undefined && (!Number.isInteger(m.worker) || m.worker < 0)) {
+      throw new RangeError(`metric '${m.name}': worker must be a non-negative integer, got ${String(m.worker)}`);
+    }
+    this.metricRows.push({ timeS: m.timeS, worker: m.worker, name: m.name, value: m.value });
+  }
+
+  /** The measurements in record order (a copy); with `endS`, those after the run's end are left out. */
+  metrics(endS = Infinity): MetricRecord[] {
+    return this.metricRows.filter((m) => m.timeS <= endS);
   }
 
   /** Spans that arrived after `traceLimit` were reached (0 when spans are not wanted). */

@@ -53,6 +53,20 @@ export interface SpanRecord {
   readonly durationS: number;
 }
 
+/**
+ * One named measurement a schedule reports beyond the fixed columns (Hogwild!'s `conflicts` and
+ * `lost_updates`): metrics.csv, one row each.
+ */
+export interface MetricRecord {
+  /** Simulated time it was measured, seconds. */
+  readonly timeS: number;
+  /** The worker it belongs to; undefined for a run-wide measurement (an empty cell). */
+  readonly worker: number | undefined;
+  /** snake_case name, with its unit as a suffix when it has one (`wait_s`); counts have none. */
+  readonly name: string;
+  readonly value: number;
+}
+
 /** The sink a schedule writes to. Implementations keep rows compactly; `wants*` let callers skip work. */
 export interface Recorder {
   /** Whether per-update rows are kept (staleness statistics are kept regardless). */
@@ -62,6 +76,8 @@ export interface Recorder {
   update(r: UpdateRecord): void;
   eval(r: EvalRecord): void;
   span(s: SpanRecord): void;
+  /** A named measurement (metrics.csv). Schedules call it through `Crew.metric`, which stamps the time. */
+  metric(m: MetricRecord): void;
 }
 
 /**
@@ -171,6 +187,8 @@ export interface RunResult {
   /** Trace spans (empty when not kept); `traceDropped` counts spans beyond the limit. */
   readonly spans: readonly SpanRecord[];
   readonly traceDropped: number;
+  /** Named measurements in record order (metrics.csv); empty when the schedule reports none. */
+  readonly metrics: readonly MetricRecord[];
   /** Wall-clock seconds the run took on this machine (manifest only; never in the CSVs). */
   readonly wallS: number;
   /** The final global parameters (full mode; for tests and library users, never written to CSV). */

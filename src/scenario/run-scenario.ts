@@ -6,7 +6,7 @@
  */
 import { seconds } from '../core/units.ts';
 import { outputNotes } from '../results/output-defaults.ts';
-import type { RunResult, WorkerRow } from '../results/recorder.ts';
+import type { MetricRecord, RunResult, WorkerRow } from '../results/recorder.ts';
 import { setUpRun } from './run-setup.ts';
 import type { Scenario } from './types.ts';
 
@@ -83,6 +83,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   const stale = recorder.stalenessStats();
   const updateRows = recorder.updateRows();
   const spans = recorder.spans(simTimeS);
+  const metrics = recorder.metrics(simTimeS);
   const label = s.point === '' ? s.name : s.point;
   return {
     runId,
@@ -122,11 +123,24 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
       traceLimit: s.output.traceLimit,
       spansKept: spans.length,
       spansDropped: recorder.traceDropped,
-    }),
+    }).concat(metricNotes(metrics)),
     workerRows: rows,
     spans,
     traceDropped: recorder.traceDropped,
+    metrics,
     wallS: (hooks.wallClock?.() ?? NaN) - wall0,
     ...(trainer.full ? { finalParams: progress.current.params } : {}),
   };
+}
+
+/** One note per metric name: its total over the run (metrics.csv has the rows). */
+function metricNotes(metrics: readonly MetricRecord[]): string[] {
+  const totals = new Map<string, { sum: number; rows: number }>();
+  for (const m of metrics) {
+    const t = totals.get(m.name) ?? { sum: 0, rows: 0 };
+    t.sum += m.value;
+    t.rows += 1;
+    totals.set(m.name, t);
+  }
+  return [...totals].map(([name, t]) => `metrics.csv: ${name} total ${String(t.sum)} over ${String(t.rows)} rows`);
 }

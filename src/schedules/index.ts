@@ -4,6 +4,7 @@
  */
 import { asyncPs } from './async-ps.ts';
 import { diloco } from './diloco.ts';
+import { hogwild } from './hogwild.ts';
 import { localSgd } from './local-sgd.ts';
 import { postLocalSgd } from './post-local-sgd.ts';
 import { slowmo } from './slowmo.ts';
@@ -18,6 +19,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [postLocalSgd.name]: postLocalSgd,
   [diloco.name]: diloco,
   [slowmo.name]: slowmo,
+  [hogwild.name]: hogwild,
 });
 
 /**

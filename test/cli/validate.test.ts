@@ -46,7 +46,7 @@ describe('dtsim validate', () => {
   it('prints every problem of every bad file with file:line:col and sets exit code 1', async () => {
     const bad = file(
       'bad.yaml',
-      'name: bad\ncluster: { nodes: [{ gpu: A100 }] }\ntraining: { schedule: { kind: hogwild } }\n',
+      'name: bad\ncluster: { nodes: [{ gpu: A100 }] }\ntraining: { schedule: { kind: teleport } }\n',
     );
     const good = file('good2.yaml', GOOD);
     const r = await run([bad, good]);
@@ -55,7 +55,7 @@ describe('dtsim validate', () => {
     expect(r.err).toContain(`invalid scenario ${bad} (2 problems):`);
     expect(r.err).toContain(`${bad}:2:27: cluster.nodes[0].gpu: unknown GPU "A100"`);
     expect(r.err).toContain(
-      `${bad}:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd`,
+      `${bad}:3:31: training.schedule.kind: unknown schedule "teleport"; known: sync-allreduce, async-ps, local-sgd, hogwild`,
     );
   });
 

@@ -4,6 +4,8 @@ import {
   csvFiles,
   evalsCsv,
   EVALS_COLUMNS,
+  metricsCsv,
+  METRICS_COLUMNS,
   summaryCsv,
   SUMMARY_COLUMNS,
   updatesCsv,
@@ -131,6 +133,23 @@ describe('csv tables', () => {
   it('gives byte-identical text for the same input', () => {
     const runs = [makeRun(), makeRun({ runId: 1, seed: 8 })];
     expect(csvFiles(runs)).toEqual(csvFiles(runs.map((r) => ({ ...r }))));
+  });
+
+  it('writes metrics.csv, one row per measurement, only when some run reported one', () => {
+    const runs = [
+      makeRun(),
+      makeRun({
+        runId: 1,
+        metrics: [
+          { timeS: 0.5, worker: 2, name: 'conflicts', value: 3 },
+          { timeS: 0.75, worker: undefined, name: 'lost_updates', value: 0 },
+        ],
+      }),
+    ];
+    expect(METRICS_COLUMNS).toEqual(['run_id', 'sim_time_s', 'worker', 'name', 'value']);
+    expect(metricsCsv(runs)).toBe('run_id,sim_time_s,worker,name,value\n1,0.5,2,conflicts,3\n1,0.75,,lost_updates,0\n');
+    expect(csvFiles(runs)['metrics.csv']).toBe(metricsCsv(runs));
+    expect(Object.keys(csvFiles([makeRun()]))).not.toContain('metrics.csv');
   });
 
   it('leaves updates.csv out when no run kept update rows, unless asked', () => {

@@ -63,6 +63,7 @@ export function makeRun(over: Partial<RunResult> = {}): RunResult {
       { worker: 1, kind: 'wait', name: 'wait', startS: 0.45, durationS: 0.05 },
     ],
     traceDropped: 0,
+    metrics: [],
     wallS: 1.25,
     ...over,
   };

@@ -47,15 +47,15 @@ describe('overrides (--set, --seed, --timing-only)', () => {
   it('attributes a bad override to its --set argument', () => {
     expect(
       issues(BASE, {
-        overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild', 'oops', 'cluster.nodes[3].gpu=T4'],
+        overrides: ['workload.batchSize=0', 'training.schedule.kind=teleport', 'oops', 'cluster.nodes[3].gpu=T4'],
       }),
     ).toEqual([
       '--set oops: expected path=value, e.g. --set training.schedule.kind=async-ps',
       '--set cluster.nodes[3].gpu=T4: cluster.nodes[3].gpu: cluster.nodes[3] is past the end of cluster.nodes (1 item(s))',
     ]);
-    expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild'] })).toEqual([
+    expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=teleport'] })).toEqual([
       '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576',
-      `--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: ${KNOWN_SCHEDULES}`,
+      `--set training.schedule.kind=teleport: training.schedule.kind: unknown schedule "teleport"; known: ${KNOWN_SCHEDULES}`,
     ]);
   });
 });

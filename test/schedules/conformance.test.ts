@@ -72,6 +72,7 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   diloco: { localSteps: 2 },
   // The stop lands in the second round, the one that ends with the slow-momentum step.
   slowmo: { slowmoFrequency: 4, localsgdFrequency: 2, momentum: 0.9, lr: 1.5 },
+  hogwild: { writes: 'racy', granule: 3, writeShare: 0.9 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
@@ -80,6 +81,8 @@ function optionSets(def: ScheduleDefinition): OptionValues[] {
   const sets: OptionValues[] = stress === undefined ? [{}] : [{}, stress];
   // Dedicated parameter-server ranks are a layout of their own: servers that do not train.
   if (def.name === 'async-ps') sets.push({ shards: 2, servers: 'dedicated' });
+  // Hogwild!'s lock: threads queue for it, so a stop lands while some wait.
+  if (def.name === 'hogwild') sets.push({ locking: 'lock', writeShare: 0.9 });
   return sets;
 }
 

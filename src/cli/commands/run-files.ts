@@ -3,7 +3,7 @@
  * streams (so none is ever one string, whatever the run's size), and the manifest, made last from the
  * sizes and hashes the writer measured.
  */
-import { evalsLines, summaryLines, updatesLines, workersLines } from '../../results/csv.ts';
+import { evalsLines, metricsLines, summaryLines, updatesLines, workersLines } from '../../results/csv.ts';
 import { csvChunks } from '../../results/csv-cells.ts';
 import { manifestJson } from '../../results/manifest.ts';
 import { traceChunks } from '../../results/trace.ts';
@@ -26,7 +26,7 @@ export interface ResultInputs {
 
 /** The result files and the manifest that lists them. */
 export interface ResultFiles {
-  /** summary.csv, evals.csv, workers.csv, updates.csv (when any run kept rows), trace.json (when any run traces). */
+  /** summary.csv, evals.csv, workers.csv, updates.csv (when any run kept rows), metrics.csv (when a schedule reported measurements), trace.json (when any run traces). */
   readonly files: Record<string, FileSource>;
   /** manifest.json, from the files as written. */
   readonly finalFiles: (written: readonly WrittenFile[]) => Record<string, FileContent>;
@@ -42,6 +42,8 @@ export function resultFiles(i: ResultInputs): ResultFiles {
   };
   // updates.csv only when some run kept its rows, so an empty file never misleads.
   if (results.some((r) => r.updatesKept)) files['updates.csv'] = () => csvChunks(updatesLines(results));
+  // metrics.csv only when some schedule reported a measurement (Hogwild!'s conflicts).
+  if (results.some((r) => r.metrics.length > 0)) files['metrics.csv'] = () => csvChunks(metricsLines(results));
   if (i.runs.some((r) => r.output.trace)) files['trace.json'] = () => traceChunks(results);
   const finalFiles = (written: readonly WrittenFile[]): Record<string, FileContent> => ({
     'manifest.json': manifestJson({

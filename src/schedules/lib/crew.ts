@@ -114,6 +114,15 @@ export class Crew {
     return c;
   }
 
+  /**
+   * Books `durationS` of compute on `rank` from `startS` without an event (a part of a step whose
+   * length the caller took from `stepTime`: Hogwild!'s gradient and write phases). The caller waits.
+   */
+  book(rank: number, startS: number, durationS: number, label: string): void {
+    this.ctx.stats.compute(rank, startS, durationS);
+    if (this.spans) this.ctx.recorder.span({ worker: rank, kind: 'compute', name: label, startS, durationS });
+  }
+
   /** Waits until `timeS` (no event when it has passed). */
   *until(timeS: number): ProcessGenerator<void> {
     const now = this.nowS;
@@ -179,6 +188,14 @@ export class Crew {
       versionApplied: r.versionApplied,
       loss,
     });
+  }
+
+  /**
+   * Reports a named measurement at the current time (metrics.csv: `conflicts`, `lost_updates`), for
+   * `worker` or, without one, for the run.
+   */
+  metric(name: string, value: number, worker?: number): void {
+    this.ctx.recorder.metric({ timeS: this.nowS, worker, name, value });
   }
 
   /**

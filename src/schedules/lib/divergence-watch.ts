@@ -11,7 +11,7 @@
  * went bad in the last updates before the run stopped) is caught by `Progress.evaluate`, which scans the
  * parameters at every evaluation, the final one included.
  */
-import type { EvalRecord, Recorder, SpanRecord, UpdateRecord } from '../../results/recorder.ts';
+import type { EvalRecord, MetricRecord, Recorder, SpanRecord, UpdateRecord } from '../../results/recorder.ts';
 import type { Progress } from './progress.ts';
 
 /** A `Recorder` that passes everything on to `inner` and stops `progress` at a non-finite batch loss. */
@@ -49,5 +49,9 @@ export class DivergenceWatch implements Recorder {
 
   span(s: SpanRecord): void {
     this.inner.span(s);
+  }
+
+  metric(m: MetricRecord): void {
+    this.inner.metric(m);
   }
 }

@@ -7,6 +7,7 @@ import type { Rng } from '../../core/rng.ts';
 import type { DatasetSplit } from './dataset.ts';
 import { MNIST_CLASS_COUNTS, MNIST_PIXELS, loadMnist } from './mnist.ts';
 import { testCountOf } from './split.ts';
+import { makeSparseSynthetic } from './sparse.ts';
 import { makeGaussianMixture, makeLinearRegression } from './synthetic.ts';
 
 /**
@@ -207,6 +208,41 @@ export const DATASETS: Readonly<Record<string, DatasetEntry>> = {
           noise: o['noise']!,
           testFraction: o['testFraction']!,
         },
+        rng,
+      ),
+  ),
+  'sparse-synthetic': entry(
+    'sparse-synthetic',
+    'synthetic sparse binary classification: k of d features non-zero per sample, labels from a planted ' +
+      'linear classifier (Hogwild!, spec §5); stored dense, gradient support = the non-zero features',
+    'classification',
+    {
+      n: {
+        description: 'samples before the split (n × d at most 2^24)',
+        default: 4000,
+        integer: true,
+        min: 2,
+        max: 1_000_000,
+      },
+      d: { description: 'features', default: 1000, integer: true, min: 1, max: 65_536 },
+      k: { description: 'non-zero features per sample (at most d)', default: 10, integer: true, min: 1, max: 65_536 },
+      labelNoise: {
+        description: 'probability that a sample lies on the wrong side of the planted classifier',
+        default: 0.05,
+        min: 0,
+        max: 0.5,
+      },
+      testFraction,
+    },
+    (o) => {
+      checkValues('sparse-synthetic', o['n']!, o['d']!);
+      if (o['k']! > o['d']!)
+        throw new RangeError(`dataset 'sparse-synthetic': k must be <= d (${o['d']!}), got ${o['k']!}`);
+      return classificationShape('sparse-synthetic', mixtureClassCounts(o['n']!, 2), o['d']!, o['testFraction']!);
+    },
+    (o, rng) =>
+      makeSparseSynthetic(
+        { n: o['n']!, d: o['d']!, k: o['k']!, labelNoise: o['labelNoise']!, testFraction: o['testFraction']! },
         rng,
       ),
   ),

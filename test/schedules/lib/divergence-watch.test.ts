@@ -33,6 +33,8 @@ describe('DivergenceWatch', () => {
     expect([...inner.updateRows()]).toEqual([row(1, 0.7)]);
     expect(inner.evals()).toHaveLength(1);
     expect(inner.spans()).toHaveLength(1);
+    watch.metric({ timeS: 0.5, worker: 1, name: 'conflicts', value: 3 });
+    expect(inner.metrics()).toEqual([{ timeS: 0.5, worker: 1, name: 'conflicts', value: 3 }]);
   });
 
   it('ignores finite and missing losses', () => {

@@ -6,7 +6,12 @@ import { DATASETS, MAX_DATASET_VALUES, getDataset } from '../../../src/training/
 
 describe('DATASETS registry', () => {
   it('describes every dataset and its options with defaults', () => {
-    expect(Object.keys(DATASETS).sort()).toEqual(['gaussian-mixture', 'linear-regression', 'mnist']);
+    expect(Object.keys(DATASETS).sort()).toEqual([
+      'gaussian-mixture',
+      'linear-regression',
+      'mnist',
+      'sparse-synthetic',
+    ]);
     for (const e of Object.values(DATASETS)) {
       expect(e.description.length).toBeGreaterThan(10);
       for (const o of Object.values(e.options)) expect(typeof o.default).toBe('number');
@@ -24,7 +29,7 @@ describe('DATASETS registry', () => {
       /testFraction must be < 1/,
     );
     expect(() => getDataset('cifar')).toThrow(
-      /unknown dataset 'cifar' \(known: mnist, gaussian-mixture, linear-regression\)/,
+      /unknown dataset 'cifar' \(known: mnist, gaussian-mixture, sparse-synthetic, linear-regression\)/,
     );
   });
 });
@@ -39,6 +44,7 @@ describe('DatasetEntry.describe', () => {
     ['gaussian-mixture', { n: 103, numClasses: 7, testFraction: 0.3 }],
     ['gaussian-mixture', { n: 5, numClasses: 9 }],
     ['linear-regression', { n: 77, d: 3, testFraction: 0.25 }],
+    ['sparse-synthetic', { n: 61, d: 30, k: 4, testFraction: 0.3 }],
   ];
 
   it.each(CASES)('%s %j: predicts the loaded split’s sizes, features, classes and class counts', (name, opts) => {
