@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateCommand } from '../../src/cli/commands/validate.ts';
+import { SCHEDULES } from '../../src/schedules/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtsim-validate-'));
 const file = (name: string, text: string): string => {
@@ -55,7 +56,7 @@ describe('dtsim validate', () => {
     expect(r.err).toContain(`invalid scenario ${bad} (2 problems):`);
     expect(r.err).toContain(`${bad}:2:27: cluster.nodes[0].gpu: unknown GPU "A100"`);
     expect(r.err).toContain(
-      `${bad}:3:31: training.schedule.kind: unknown schedule "teleport"; known: sync-allreduce, async-ps, local-sgd, hogwild`,
+      `${bad}:3:31: training.schedule.kind: unknown schedule "teleport"; known: ${Object.keys(SCHEDULES).join(', ')}`,
     );
   });
 
