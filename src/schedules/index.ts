@@ -5,6 +5,7 @@
 import { asyncPs } from './async-ps.ts';
 import { diloco } from './diloco.ts';
 import { hogwild } from './hogwild.ts';
+import { crossbow } from './crossbow.ts';
 import { localSgd } from './local-sgd.ts';
 import { postLocalSgd } from './post-local-sgd.ts';
 import { slowmo } from './slowmo.ts';
@@ -20,6 +21,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [diloco.name]: diloco,
   [slowmo.name]: slowmo,
   [hogwild.name]: hogwild,
+  [crossbow.name]: crossbow,
 });
 
 /**

@@ -115,8 +115,10 @@ export class Crew {
   }
 
   /**
-   * Books `durationS` of compute on `rank` from `startS` without an event (a part of a step whose
-   * length the caller took from `stepTime`: Hogwild!'s gradient and write phases). The caller waits.
+   * Books `durationS` of compute on `rank` from `startS` that the caller timed itself, without an event:
+   * a part of a step whose length the caller took from `stepTime` (Hogwild!'s gradient and write
+   * phases), or tasks sharing a GPU through `GpuShare` (the rank is busy from the first start to the
+   * last end). The caller waits.
    */
   book(rank: number, startS: number, durationS: number, label: string): void {
     this.ctx.stats.compute(rank, startS, durationS);
