@@ -6,12 +6,14 @@ import { asyncPs } from './async-ps.ts';
 import { localSgd } from './local-sgd.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
+import { wavelet } from './wavelet.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
   [syncAllreduce.name]: syncAllreduce,
   [asyncPs.name]: asyncPs,
   [localSgd.name]: localSgd,
+  [wavelet.name]: wavelet,
 });
 
 /**

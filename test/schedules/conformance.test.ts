@@ -67,6 +67,7 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'local-sgd': { localSteps: 16 },
   'sync-allreduce': { bucketSize: 1e6 },
   'async-ps': { shards: 2, clockBound: 1 },
+  wavelet: { sync: 'alternating' },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
