@@ -31,7 +31,8 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
-import { pairSpeedup, waveAllReduce, waveTasks, WaveShare } from './lib/tick-tock.ts';
+import type { MemoryLedger } from '../hardware/memory-ledger.ts';
+import { activationLives, activationPeak, pairSpeedup, waveAllReduce, waveTasks, WaveShare } from './lib/tick-tock.ts';
 import type { GradientRef, OptimizerState } from './lib/trainer.ts';
 import { defineSchedule } from './types.ts';
 
@@ -84,6 +85,7 @@ export const wavelet = defineSchedule({
     const offsetS = o.offset * cycle;
     const bytes = ctx.compute.gradBytes;
     const opt = ctx.trainer.optimizer();
+    bookSecondWave(ctx, o.offset, o.sync === 'alternating');
     if (o.sync === 'merged') {
       const tockWave = function* (): ProcessGenerator<void> {
         yield* crew.until(crew.nowS + offsetS);
@@ -130,6 +132,21 @@ export const wavelet = defineSchedule({
     yield ctx.sim.allOf([ctx.sim.process(wave(0)), ctx.sim.process(wave(1))]);
   },
 });
+
+/**
+ * GPU memory: the run books one replica's state and one batch of activations on every rank
+ * (\`ScheduleContext.memory\`, branch fam-mem); the second wave adds what the two waves' interleaved
+ * activations need beyond one batch at their peak (lib/tick-tock.ts \`activationPeak\`, tasks at 0 and
+ * at the offset, and for alternating also the tick wave's next task at 1, which may start before the
+ * tock task ends). Until the context carries the ledger, nothing is booked.
+ */
+function bookSecondWave(ctx: ScheduleContext, offset: number, alternating: boolean): void {
+  const memory = (ctx as { readonly memory?: MemoryLedger }).memory;
+  if (memory === undefined) return;
+  const lives = activationLives(ctx.compute.profile.layers, ctx.batchSize);
+  const extra = activationPeak(lives, alternating ? [0, offset, 1] : [0, offset]) - activationPeak(lives, [0]);
+  for (let r = 0; r < ctx.workers; r++) memory.alloc(r, extra, 'activations');
+}
 
 /** Applies one wave's mean gradient (read at `read`) to the current model: N rows, N gradients. */
 function applyWave(ctx: ScheduleContext, crew: Crew, opt: OptimizerState, read: number, grad: GradientRef): void {

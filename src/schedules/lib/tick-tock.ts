@@ -1,57 +1,47 @@
 /**
  * Tick-tock pieces for schedules that run two waves of tasks on the same GPUs (Wavelet, spec §13):
  *
- * - `WaveShare`: processor sharing of one GPU by the tasks that run on it now, on core events. k tasks
- *   on a GPU each progress at speedup(k)/k of their solo rate; when a task starts or ends, the others'
- *   remaining work is re-timed. It books the GPU's busy time (the union of its tasks, so two tasks at
- *   once never count twice) as compute on the rank, segment by segment as the task count changes, so
- *   a run stopped mid-task keeps only what happened before the stop.
- *   This is a minimal private stand-in for `hardware/gpu-share.ts` (being written on branch fam-mem,
- *   same `run(rank, soloS)` / `running(rank)` surface); it adds the stats booking a schedule needs.
- * - `waveMemory`: the activation memory of one task as it runs (grows layer by layer through the
- *   forward pass, falls in reverse through the backward pass) and the per-GPU peak of two such tasks
- *   offset by a fraction of the cycle, against one task and against two tasks started together.
+ * - `WaveShare`: `hardware/gpu-share.ts` (processor sharing: k tasks on a GPU each progress at
+ *   speedup(k)/k of their solo rate, re-timed when a task starts or ends) plus the booking a schedule
+ *   needs: the GPU's busy time (the union of its tasks, so two tasks at once never count twice) is
+ *   booked as compute on the rank, segment by segment as the task count changes, so a run stopped
+ *   mid-task keeps only what happened before the stop.
+ * - Activation lifetimes: one task's activations grow layer by layer through the forward pass and
+ *   fall in reverse through the backward pass; `activationPeak` sweeps several such tasks started at
+ *   given fractions of a cycle (tick at 0, tock at the offset) and returns the per-GPU peak, and
+ *   `bookActivationSweep` books the same sweep in a `MemoryLedger`.
  */
 import type { Event } from '../../core/events.ts';
 import { wait, type ProcessGenerator } from '../../core/process.ts';
-import { seconds } from '../../core/units.ts';
+import { GpuShare, type SpeedupCurve } from '../../hardware/gpu-share.ts';
+import type { Allocation, MemoryLedger } from '../../hardware/memory-ledger.ts';
 import type { LayerProfile } from '../../workload/types.ts';
 import type { ScheduleContext } from '../context.ts';
 import type { Crew } from './crew.ts';
 
-/** Aggregate throughput of k co-running tasks relative to one (speedup(1) = 1, non-decreasing, ≤ k). */
-export type SpeedupCurve = (k: number) => number;
-
-/** k ↦ min(k, s)·… : 1 for one task, `pair` for two or more (a GPU gains nothing beyond two waves). */
+/** k ↦ 1 for one task, `pair` for two or more (a GPU gains nothing beyond two waves). */
 export function pairSpeedup(pair: number): SpeedupCurve {
   if (!(pair >= 1 && pair <= 2)) throw new RangeError(`pair speedup must be in [1, 2], got ${pair}`);
-  return (k) => (k <= 1 ? 1 : pair);
+  return (k) => (k <= 0 ? 0 : k === 1 ? 1 : pair);
 }
 
-interface Task {
-  /** Solo seconds of work left at `WaveShare.last[rank]`. */
-  left: number;
-  readonly done: Event<void>;
-}
-
-/** Processor sharing of each rank's GPU by its running tasks (see the file header). */
+/** Processor sharing of each rank's GPU with its busy time booked as compute (see the file header). */
 export class WaveShare {
-  private readonly tasks: Task[][];
-  /** When each rank's remaining work was last brought up to date. */
+  private readonly gpus: GpuShare;
+  private readonly count: Int32Array;
+  /** When each rank's busy time was last brought up to date. */
   private readonly last: Float64Array;
-  /** Bumped on every change of a rank's task set: a completion timer of an older generation is void. */
-  private readonly gen: Int32Array;
   /** Busy seconds booked per rank so far (up to `last`). */
   private readonly busy: Float64Array;
 
   constructor(
     private readonly ctx: ScheduleContext,
-    private readonly curve: SpeedupCurve,
+    curve: SpeedupCurve,
   ) {
     const n = ctx.workers;
-    this.tasks = Array.from({ length: n }, () => []);
+    this.gpus = new GpuShare(ctx.sim, n, curve);
+    this.count = new Int32Array(n);
     this.last = new Float64Array(n);
-    this.gen = new Int32Array(n);
     this.busy = new Float64Array(n);
   }
 
@@ -61,55 +51,35 @@ export class WaveShare {
 
   /** Tasks running on `rank` now. */
   running(rank: number): number {
-    return this.tasks[rank]!.length;
+    return this.gpus.running(rank);
   }
 
   /** Busy seconds of `rank`'s GPU from the start of the run until now (tasks still running included). */
   busyS(rank: number): number {
-    return this.busy[rank]! + (this.tasks[rank]!.length > 0 ? this.now - this.last[rank]! : 0);
+    return this.busy[rank]! + (this.count[rank]! > 0 ? this.now - this.last[rank]! : 0);
   }
 
   /** Runs `soloS` seconds of work on `rank`'s GPU, sharing it with whatever else runs there. */
   run(rank: number, soloS: number): Event<void> {
     this.advance(rank);
-    const done = this.ctx.sim.event<void>();
-    this.tasks[rank]!.push({ left: soloS, done });
-    this.reschedule(rank);
+    this.count[rank]!++;
+    const done = this.gpus.run(rank, soloS);
+    done.onProcessed(() => {
+      this.advance(rank);
+      this.count[rank]!--;
+    });
     return done;
   }
 
-  /** Brings the remaining work of `rank`'s tasks and its busy time up to now. */
+  /** Books `rank`'s busy time since the last change of its task count. */
   private advance(rank: number): void {
     const now = this.now;
-    const ts = this.tasks[rank]!;
     const dt = now - this.last[rank]!;
-    if (ts.length > 0 && dt > 0) {
-      const rate = this.curve(ts.length) / ts.length;
-      for (const t of ts) t.left -= dt * rate;
+    if (this.count[rank]! > 0 && dt > 0) {
       this.ctx.stats.compute(rank, this.last[rank]!, dt);
       this.busy[rank]! += dt;
     }
     this.last[rank] = now;
-  }
-
-  /** Sets a timer for the first task of `rank` to finish at the current rate. */
-  private reschedule(rank: number): void {
-    const g = ++this.gen[rank]!;
-    const ts = this.tasks[rank]!;
-    if (ts.length === 0) return;
-    let least = Infinity;
-    for (const t of ts) least = Math.min(least, t.left);
-    const rate = this.curve(ts.length) / ts.length;
-    this.ctx.sim.schedule(seconds(Math.max(0, least / rate)), () => {
-      if (this.gen[rank] !== g) return;
-      this.advance(rank);
-      // Finish every task whose work is (to rounding) done, in start order.
-      const eps = 1e-12 * Math.max(1, least);
-      const finished = ts.filter((t) => t.left <= eps);
-      this.tasks[rank] = ts.filter((t) => t.left > eps);
-      this.reschedule(rank);
-      for (const t of finished) t.done.succeed();
-    });
   }
 }
 
@@ -144,68 +114,74 @@ export function* waveAllReduce(
   }
 }
 
-/** Activation memory of one task of batch `batch` over its step, at each layer boundary. */
-export interface ActivationTimeline {
-  /** Times in [0, 1] of the step (fraction of its solo fwd+bwd time), increasing. */
-  readonly at: readonly number[];
-  /** Activation bytes held from `at[i]` to `at[i + 1]`. */
-  readonly bytes: readonly number[];
+/** When one layer's activations are held, as fractions of one task's solo fwd+bwd time. */
+export interface LayerLife {
+  readonly allocAt: number;
+  readonly freeAt: number;
+  readonly bytes: number;
 }
 
 /**
- * One task's activations: each forward layer keeps its output (activationBytesPerSample × batch) until
- * the backward pass has gone back through that layer; the backward takes twice the forward per layer
- * (spec §0.4). Layer times are in proportion to the layer's FLOPs (equal shares when no FLOPs).
+ * One task's activations: each forward layer keeps its activations (activationBytesPerSample × batch)
+ * from its forward until the backward pass has gone back through it; the backward takes twice the
+ * forward per layer (spec §0.4). Layer times are in proportion to the layer's forward FLOPs (equal
+ * shares when the profile has none). The peak, at the end of the forward pass, is Σ layers'
+ * activations, what workload/memory.ts's `activationBytes` books for one batch.
  */
-export function activationTimeline(layers: readonly LayerProfile[], batch: number): ActivationTimeline {
+export function activationLives(layers: readonly LayerProfile[], batch: number): LayerLife[] {
   const flops = layers.reduce((s, l) => s + l.forwardFlopsPerSample, 0);
   const L = layers.length;
   const fwd = layers.map((l) => (flops > 0 ? l.forwardFlopsPerSample / flops : 1 / L) / 3);
-  const at: number[] = [];
-  const bytes: number[] = [];
+  const start: number[] = [];
   let t = 0;
-  let held = 0;
   for (let i = 0; i < L; i++) {
-    held += layers[i]!.activationBytesPerSample * batch;
-    at.push(t);
-    bytes.push(held);
+    start.push(t);
     t += fwd[i]!;
   }
+  const free: number[] = new Array<number>(L);
   for (let i = L - 1; i >= 0; i--) {
-    // The layer's activations are freed when its backward has run.
-    at.push(t);
-    bytes.push(held);
     t += 2 * fwd[i]!;
-    held -= layers[i]!.activationBytesPerSample * batch;
+    free[i] = i === 0 ? 1 : t;
   }
-  return { at, bytes };
-}
-
-/** Activation bytes of the timeline at fraction `x` of the step (x mod 1: a wave repeats its step). */
-function heldAt(tl: ActivationTimeline, x: number): number {
-  const f = x - Math.floor(x);
-  let b = 0;
-  for (let i = 0; i < tl.at.length && tl.at[i]! <= f + 1e-12; i++) b = tl.bytes[i]!;
-  return b;
+  return layers.map((l, i) => ({ allocAt: start[i]!, freeAt: free[i]!, bytes: l.activationBytesPerSample * batch }));
 }
 
 /**
- * Peak activation bytes on one GPU of two back-to-back waves of this timeline, the second offset by
- * `offset` of a step (solo timing; with processor sharing both slow down alike, so the phase relation
- * holds while they overlap). offset 0: two plain copies started together (2 × one task's peak).
+ * The alloc (+bytes) and free (−bytes) steps of tasks started at `starts` (fractions of a cycle), in
+ * time order; at a tie frees come first (a layer's memory is released before the next one claims it).
  */
-export function pairedPeak(tl: ActivationTimeline, offset: number): number {
-  const points = new Set<number>();
-  for (const a of tl.at) {
-    points.add(a);
-    points.add((((a + offset) % 1) + 1) % 1);
-  }
+function sweep(lives: readonly LayerLife[], starts: readonly number[]): { t: number; bytes: number; k: number }[] {
+  const ev: { t: number; bytes: number; k: number }[] = [];
+  starts.forEach((s, task) =>
+    lives.forEach((l, i) => {
+      ev.push({ t: s + l.allocAt, bytes: l.bytes, k: task * lives.length + i });
+      ev.push({ t: s + l.freeAt, bytes: -l.bytes, k: task * lives.length + i });
+    }),
+  );
+  return ev.sort((a, b) => a.t - b.t || a.bytes - b.bytes || a.k - b.k);
+}
+
+/** Peak activation bytes on one GPU of tasks started at `starts` (fractions of a cycle). */
+export function activationPeak(lives: readonly LayerLife[], starts: readonly number[]): number {
+  let held = 0;
   let peak = 0;
-  for (const p of points) peak = Math.max(peak, heldAt(tl, p) + heldAt(tl, p - offset));
+  for (const e of sweep(lives, starts)) peak = Math.max(peak, (held += e.bytes));
   return peak;
 }
 
-/** Peak activation bytes of one task alone. */
-export function singlePeak(tl: ActivationTimeline): number {
-  return Math.max(0, ...tl.bytes);
+/** Books the sweep of `activationPeak` on `rank` (allocs and frees in time order; nothing left held). */
+export function bookActivationSweep(
+  ledger: MemoryLedger,
+  rank: number,
+  lives: readonly LayerLife[],
+  starts: readonly number[],
+): void {
+  const live = new Map<number, Allocation>();
+  for (const e of sweep(lives, starts)) {
+    if (e.bytes >= 0) live.set(e.k, ledger.alloc(rank, e.bytes, 'activations'));
+    else {
+      ledger.free(live.get(e.k)!);
+      live.delete(e.k);
+    }
+  }
 }
