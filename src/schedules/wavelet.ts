@@ -89,13 +89,13 @@ export const wavelet = defineSchedule({
     if (o.sync === 'merged') {
       const tockWave = function* (): ProcessGenerator<void> {
         yield* crew.until(crew.nowS + offsetS);
-        yield* waveTasks(ctx, crew, share);
+        yield* waveTasks(ctx, crew, share, 'tock fwd+bwd');
       };
       while (ctx.progress.running) {
         const snap = ctx.progress.current;
         const v = snap.version;
         const tock = ctx.sim.process(tockWave());
-        yield* waveTasks(ctx, crew, share);
+        yield* waveTasks(ctx, crew, share, 'tick fwd+bwd');
         yield* waveAllReduce(crew, share, bytes, o.algorithm, 'tick');
         yield tock;
         yield* waveAllReduce(crew, share, bytes, o.algorithm, 'tock');
@@ -115,7 +115,7 @@ export const wavelet = defineSchedule({
       while (ctx.progress.running) {
         // Each task reads the model when it starts: right after its own wave's previous update.
         const snap = ctx.progress.current;
-        yield* waveTasks(ctx, crew, share);
+        yield* waveTasks(ctx, crew, share, w === 0 ? 'tick fwd+bwd' : 'tock fwd+bwd');
         yield* waveAllReduce(crew, share, bytes, o.algorithm, w === 0 ? 'tick' : 'tock');
         while (state.turn % 2 !== w) {
           const ev = ctx.sim.event<void>();

@@ -85,11 +85,20 @@ export class WaveShare {
 
 /**
  * Starts one fwd+bwd task of a wave on every rank of `crew` now (each with its straggler factor drawn
- * now) and waits for all of them. The GPU time is booked by `share`.
+ * now) and waits for all of them. The GPU time is booked by `share`; with the trace on, each task is a
+ * compute span named `label` from its start to its end (the two waves' spans overlap on a GPU).
  */
-export function* waveTasks(ctx: ScheduleContext, crew: Crew, share: WaveShare): ProcessGenerator<void> {
+export function* waveTasks(ctx: ScheduleContext, crew: Crew, share: WaveShare, label: string): ProcessGenerator<void> {
   const t0 = crew.nowS;
-  const events = crew.ranks.map((r) => share.run(r, crew.stepTime(r, t0)));
+  const spans = ctx.recorder.wantsSpans;
+  const events = crew.ranks.map((r) => {
+    const done = share.run(r, crew.stepTime(r, t0));
+    if (spans)
+      done.onProcessed(() =>
+        ctx.recorder.span({ worker: r, kind: 'compute', name: label, startS: t0, durationS: crew.nowS - t0 }),
+      );
+    return done;
+  });
   yield* wait(ctx.sim.allOf(events));
 }
 
