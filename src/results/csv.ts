@@ -31,6 +31,7 @@ export const SUMMARY_COLUMNS = [
   'stop_reason',
   'diverged',
   'collapsed',
+  'peak_memory_bytes',
 ] as const;
 
 /** Columns of evals.csv, in order. */
@@ -61,6 +62,7 @@ export const WORKERS_COLUMNS = [
   'utilization',
   'mean_staleness',
   'max_staleness',
+  'peak_memory_bytes',
 ] as const;
 
 /** Samples per simulated second; undefined (an empty cell) when no simulated time passed. */
@@ -115,6 +117,7 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
       text(r.stopReason),
       String(r.divergence !== undefined),
       String(r.collapse !== undefined),
+      num(r.peakMemoryBytes),
       ...extra.map((c) => num(r.thresholds.find((t) => t.accuracy === c.accuracy)?.timeS)),
     ].join(',');
   }
@@ -169,7 +172,7 @@ export function* workersLines(results: readonly RunResult[]): Generator<string, 
   for (const r of results) {
     const id = num(r.runId);
     for (const w of r.workerRows) {
-      yield `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)}`;
+      yield `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)},${num(w.peakMemoryBytes)}`;
     }
   }
 }

@@ -97,6 +97,8 @@ export interface WorkerRow {
   /** In versions; undefined when the worker applied no update. */
   readonly meanStaleness: number | undefined;
   readonly maxStaleness: number | undefined;
+  /** Largest GPU memory the ledger held on this worker's GPU during the run, bytes. */
+  readonly peakMemoryBytes: number;
 }
 
 /** How a run's model collapsed to one class (see `RunResult.collapse`). */
@@ -140,6 +142,8 @@ export interface RunResult {
   readonly thresholds: readonly AccuracyThreshold[];
   /** Bytes sent over the network by all ranks. */
   readonly bytesSent: number;
+  /** The largest peak GPU memory of any worker, bytes (workers.csv has each). */
+  readonly peakMemoryBytes: number;
   /** In versions; undefined when no update was applied. */
   readonly meanStaleness: number | undefined;
   readonly maxStaleness: number | undefined;

@@ -30,8 +30,21 @@ function idleTime(simTimeS: number, busyS: number): number {
  */
 export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): RunResult {
   const wall0 = hooks.wallClock?.() ?? NaN;
-  const { sim, cluster, comm, trainer, timing, recorder, updatesLimit, progress, stats, schedule, options, ctx } =
-    setUpRun(s, hooks.onProgress);
+  const {
+    sim,
+    cluster,
+    comm,
+    trainer,
+    timing,
+    recorder,
+    updatesLimit,
+    progress,
+    stats,
+    schedule,
+    options,
+    ctx,
+    memory,
+  } = setUpRun(s, hooks.onProgress);
   const workers = cluster.devices.length;
   const stop = s.training.stop;
   const ev = s.training.eval;
@@ -76,6 +89,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
       utilization: simTimeS > 0 ? computeS / simTimeS : undefined,
       meanStaleness: st.mean,
       maxStaleness: st.max,
+      peakMemoryBytes: memory.peak(w),
     };
   });
   let bytesSent = 0;
@@ -102,6 +116,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     timeToTargetS: progress.timeToTargetS,
     thresholds: progress.thresholds.map((t) => ({ accuracy: t.accuracy, timeS: t.timeS })),
     bytesSent,
+    peakMemoryBytes: memory.maxPeak(),
     meanStaleness: stale.mean,
     maxStaleness: stale.max,
     meanUtilization:

@@ -8,6 +8,7 @@ import { Rng } from '../core/rng.ts';
 import { Simulator } from '../core/simulator.ts';
 import { Communicator } from '../collectives/communicator.ts';
 import { buildCluster, type Cluster } from '../hardware/cluster.ts';
+import { MemoryLedger } from '../hardware/memory-ledger.ts';
 import { Slowdown } from '../hardware/slowdown.ts';
 import { buildTopology } from '../network/topologies.ts';
 import { createNetworkModel } from '../network/network-models.ts';
@@ -22,6 +23,7 @@ import { NullTrainer } from '../schedules/lib/null-trainer.ts';
 import type { Trainer } from '../schedules/lib/trainer.ts';
 import { WorkerStats } from '../schedules/lib/worker-stats.ts';
 import { asClassification } from '../training/datasets/dataset.ts';
+import { bookModelState, optimizerSlots } from './run-memory.ts';
 import { buildStragglers } from './run-stragglers.ts';
 import { resolveTiming } from './run-timing.ts';
 import { runShape, scheduleProblems } from './schedule-check.ts';
@@ -46,6 +48,8 @@ export interface RunSetup {
   /** The schedule's parsed options. */
   readonly options: OptionValues;
   readonly ctx: ScheduleContext;
+  /** GPU memory per rank, the model state and one batch of activations already booked. */
+  readonly memory: MemoryLedger;
 }
 
 /**
@@ -108,6 +112,16 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
   });
 
+  // Memory: every rank's model state and one batch of activations, before anything is scheduled, so
+  // a configuration that does not fit fails here with the GPU, its capacity and the breakdown.
+  const memory = new MemoryLedger(
+    cluster.devices.map((d) => d.spec.memoryBytes as number),
+    s.cluster.allowOversubscribe ?? false,
+    cluster.devices.map((d) => d.spec.name),
+  );
+  const slots = trainer.full ? trainer.optimizer().stateSlots : optimizerSlots(s.training.optimizer);
+  bookModelState(memory, timing.profile, s.workload.batchSize, slots);
+
   const updatesLimit = s.output.updatesLimit ?? DEFAULT_UPDATES_LIMIT;
   const recorder = new MemoryRecorder({
     updates: keepsUpdateRows(s.output.updates, workers),
@@ -149,8 +163,23 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     recorder: trainer.full ? new DivergenceWatch(recorder, progress) : recorder,
     stats,
     progress,
+    memory,
     batchSize: s.workload.batchSize,
     rng: root.fork(`schedule-${schedule.name}`),
   };
-  return { sim, cluster, comm, trainer, timing, recorder, updatesLimit, progress, stats, schedule, options, ctx };
+  return {
+    sim,
+    cluster,
+    comm,
+    trainer,
+    timing,
+    recorder,
+    updatesLimit,
+    progress,
+    stats,
+    schedule,
+    options,
+    ctx,
+    memory,
+  };
 }

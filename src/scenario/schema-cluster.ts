@@ -226,6 +226,8 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
       collectiveTime: quantityField('duration'),
     }).prefault({} as never),
     stragglers: z.array(stragglerSchema(sctx)).default([]),
+    // Run past a GPU's memory (the ledger records it, the peak shows it) instead of failing.
+    allowOversubscribe: z.boolean().default(false),
     failures: field((v, ctx) => {
       if (v !== undefined)
         addIssue(
@@ -269,6 +271,11 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
       model === 'fixed' && transferTime !== undefined && collectiveTime !== undefined
         ? { options: { transferS: transferTime, collectiveS: collectiveTime } }
         : {};
-    return { nodes: c.nodes, network: { model, topology, ...options }, stragglers: c.stragglers };
+    return {
+      nodes: c.nodes,
+      network: { model, topology, ...options },
+      stragglers: c.stragglers,
+      allowOversubscribe: c.allowOversubscribe,
+    };
   }) as unknown as z.ZodType<Scenario['cluster']>;
 }

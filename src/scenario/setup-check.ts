@@ -17,6 +17,7 @@ import { Rng } from '../core/rng.ts';
 import { ClusterSpecError, buildCluster } from '../hardware/cluster.ts';
 import type { Cluster, NodeGroupSpec } from '../hardware/cluster.ts';
 import { DeviceSpecError } from '../hardware/device-spec.ts';
+import { MemoryLedger, OutOfMemoryError } from '../hardware/memory-ledger.ts';
 import { UnknownGpuError } from '../hardware/gpu-catalog.ts';
 import { Slowdown } from '../hardware/slowdown.ts';
 import { buildTopology } from '../network/topologies.ts';
@@ -27,6 +28,7 @@ import type { DatasetShape } from '../training/datasets/registry.ts';
 import { shardDirichlet } from '../training/datasets/sharding.ts';
 import { addIssue, memoized } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
+import { bookModelState, optimizerSlots } from './run-memory.ts';
 import { resolveTiming } from './run-timing.ts';
 import { modelFor } from './run-model.ts';
 import type { ParsedScenario } from './schema.ts';
@@ -207,6 +209,21 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
             ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
           }),
       );
+      // Memory: every rank holds the model state and a batch of activations (run-memory.ts).
+      if (!(s.cluster.allowOversubscribe ?? false)) {
+        try {
+          const slots = optimizerSlots(s.training.optimizer);
+          const ledger = new MemoryLedger(
+            devices.map((d) => d.spec.memoryBytes as number),
+            false,
+            devices.map((d) => d.spec.name),
+          );
+          bookModelState(ledger, timing.profile, w.batchSize, slots);
+        } catch (err) {
+          if (!(err instanceof OutOfMemoryError || err instanceof RangeError)) throw err;
+          addIssue(ctx, w.batchSize, err.message.replace(/ on rank \d+/, ''), ['workload', 'batchSize']);
+        }
+      }
     }
   }
 

@@ -91,6 +91,11 @@ export interface Scenario {
       readonly topology: { readonly kind: string; readonly options: Readonly<Record<string, unknown>> };
     };
     readonly stragglers: readonly StragglerSpec[];
+    /**
+     * Run even when the memory ledger finds a GPU over its capacity (default false: the run fails
+     * before it starts, naming the GPU, its capacity and the breakdown). Absent means false.
+     */
+    readonly allowOversubscribe?: boolean;
   };
   readonly workload: {
     readonly model: ModelConfig;

@@ -9,6 +9,7 @@ import type { Rng } from '../core/rng.ts';
 import type { Simulator } from '../core/simulator.ts';
 import type { Communicator } from '../collectives/communicator.ts';
 import type { Device } from '../hardware/cluster.ts';
+import type { MemoryLedger } from '../hardware/memory-ledger.ts';
 import type { NetworkModel } from '../network/types.ts';
 import type { Recorder } from '../results/recorder.ts';
 import type { ComputeModel } from './lib/compute-model.ts';
@@ -31,6 +32,12 @@ export interface ScheduleContext {
   readonly progress: Progress;
   /** Per-worker batch size. */
   readonly batchSize: number;
+  /**
+   * GPU memory per rank. The run has already booked every rank's model state (weights, gradients,
+   * optimizer state) and one batch of activations (run-setup.ts); a schedule books what it keeps
+   * beyond that (extra replicas, stashed weights, buffers).
+   */
+  readonly memory: MemoryLedger;
   /** The schedule's own random stream (fork it per use). */
   readonly rng: Rng;
 }

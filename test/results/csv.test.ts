@@ -54,8 +54,8 @@ describe('csv tables', () => {
     });
     expect(summaryCsv([run])).toBe(
       `${SUMMARY_COLUMNS.join(',')}\n` +
-        // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed.
-        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false\n',
+        // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed; peak memory 4 GB.
+        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false,4000000000\n',
     );
   });
 
@@ -123,8 +123,9 @@ describe('csv tables', () => {
       'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss\n0,0.5,0,0,0,0,0,2.3\n0,1,1,0,0,1,1,\n',
     );
     expect(workersCsv(runs)).toBe(
-      'run_id,worker,node,gpu,compute_s,comm_s,idle_s,updates,utilization,mean_staleness,max_staleness\n' +
-        '0,0,0,A100-80GB,8,1.5,0.5,10,0.8,0,0\n0,1,0,A100-80GB,8,1.5,0.5,10,0.8,0,0\n1,0,0,"V100, 32GB",8,1.5,0.5,10,0.8,,0\n',
+      'run_id,worker,node,gpu,compute_s,comm_s,idle_s,updates,utilization,mean_staleness,max_staleness,peak_memory_bytes\n' +
+        '0,0,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000\n0,1,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000\n' +
+        '1,0,0,"V100, 32GB",8,1.5,0.5,10,0.8,,0,4000000000\n',
     );
   });
 

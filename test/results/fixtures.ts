@@ -14,6 +14,7 @@ export function workerRow(worker: number, over: Partial<WorkerRow> = {}): Worker
     utilization: 0.8,
     meanStaleness: 0,
     maxStaleness: 0,
+    peakMemoryBytes: 4e9,
     ...over,
   };
 }
@@ -37,6 +38,7 @@ export function makeRun(over: Partial<RunResult> = {}): RunResult {
     bestAccuracy: 0.91,
     timeToTargetS: undefined,
     bytesSent: 2.5e9,
+    peakMemoryBytes: 4e9,
     meanStaleness: 0,
     maxStaleness: 0,
     meanUtilization: 0.8,

@@ -21,6 +21,7 @@ describe('scenario defaults', () => {
         nodes: [{ count: 1, gpusPerNode: 1, gpu: 'A100-80GB' }],
         network: { model: 'analytical', topology: { kind: 'switch', options: {} } },
         stragglers: [],
+        allowOversubscribe: false,
       },
       workload: {
         model: { kind: 'mlp', preset: '2nn' },

@@ -114,6 +114,15 @@ export class Crew {
     return c;
   }
 
+  /**
+   * Records `durationS` of compute on `rank` from `startS` that the caller timed itself (tasks sharing
+   * a GPU through `GpuShare`: the rank is busy from the first start to the last end).
+   */
+  busy(rank: number, startS: number, durationS: number, label: string): void {
+    this.ctx.stats.compute(rank, startS, durationS);
+    if (this.spans) this.ctx.recorder.span({ worker: rank, kind: 'compute', name: label, startS, durationS });
+  }
+
   /** Waits until `timeS` (no event when it has passed). */
   *until(timeS: number): ProcessGenerator<void> {
     const now = this.nowS;
