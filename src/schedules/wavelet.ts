@@ -31,7 +31,6 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
-import type { MemoryLedger } from '../hardware/memory-ledger.ts';
 import { activationLives, activationPeak, pairSpeedup, waveAllReduce, waveTasks, WaveShare } from './lib/tick-tock.ts';
 import type { GradientRef, OptimizerState } from './lib/trainer.ts';
 import { defineSchedule } from './types.ts';
@@ -107,7 +106,7 @@ export const wavelet = defineSchedule({
       }
       return;
     }
-    // Alternating: two wave processes; \`turn\` counts updates, even = tick's, odd = tock's.
+    // Alternating: two wave processes; `turn` counts updates, even = tick's, odd = tock's.
     const state = { turn: 0, waiting: null as (() => void) | null };
     const wave = function* (w: 0 | 1): ProcessGenerator<void> {
       const keys = w === 0 ? tickKeys : tockKeys;
@@ -135,14 +134,15 @@ export const wavelet = defineSchedule({
 
 /**
  * GPU memory: the run books one replica's state and one batch of activations on every rank
- * (\`ScheduleContext.memory\`, branch fam-mem); the second wave adds what the two waves' interleaved
- * activations need beyond one batch at their peak (lib/tick-tock.ts \`activationPeak\`, tasks at 0 and
+ * (`ScheduleContext.memory`); the second wave adds what the two waves' interleaved
+ * activations need beyond one batch at their peak (lib/tick-tock.ts `activationPeak`, tasks at 0 and
  * at the offset, and for alternating also the tick wave's next task at 1, which may start before the
- * tock task ends). Until the context carries the ledger, nothing is booked.
+ * tock task ends), so the run's peak_memory_bytes shows the two-wave peak. Booked once, at the start:
+ * the pattern repeats every iteration. OutOfMemoryError when it does not fit (unless the cluster
+ * allows oversubscription).
  */
 function bookSecondWave(ctx: ScheduleContext, offset: number, alternating: boolean): void {
-  const memory = (ctx as { readonly memory?: MemoryLedger }).memory;
-  if (memory === undefined) return;
+  const memory = ctx.memory;
   const lives = activationLives(ctx.compute.profile.layers, ctx.batchSize);
   const extra = activationPeak(lives, alternating ? [0, offset, 1] : [0, offset]) - activationPeak(lives, [0]);
   for (let r = 0; r < ctx.workers; r++) memory.alloc(r, extra, 'activations');

@@ -26,6 +26,7 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { activationLives, activationPeak, bookActivationSweep } from '../../src/schedules/lib/tick-tock.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 import type { LayerProfile } from '../../src/workload/types.ts';
+import { getProfile } from '../../src/workload/registry.ts';
 import { tinyScenario } from './fixtures.ts';
 
 beforeAll(async () => {
@@ -129,6 +130,27 @@ describe('wavelet', () => {
       expect(ledger.peak(1)).toBe(state + ((5 * L) / 4 + 1) * a);
       expect(ledger.used(1)).toBe(state);
       expect(ledger.peak(0)).toBe(0);
+    }
+  });
+
+  it('books the second wave in the run: peak memory = sync-allreduce’s + two-wave peak − one batch', () => {
+    // ResNet-50 timing at batch 8: the run books one replica's state and one batch of activations on
+    // every rank (run-setup); wavelet adds the interleaved waves' peak beyond one batch.
+    const timing = { kind: 'profile', name: 'resnet50' } as const;
+    const common = { mode: 'timing-only' as const, workers: 2, batchSize: 8, updates: 4, timing };
+    const sync = runScenario(tinyScenario({ ...common, schedule: 'sync-allreduce' }), 0);
+    const lives = activationLives(getProfile('resnet50').build({ bytesPerValue: 4 }).layers, 8);
+    const one = activationPeak(lives, [0]);
+    for (const [sync_, starts] of [
+      ['merged', [0, 0.5]],
+      ['alternating', [0, 0.5, 1]],
+    ] as const) {
+      const wave = runScenario(tinyScenario({ ...common, schedule: 'wavelet', scheduleOptions: { sync: sync_ } }), 0);
+      const extra = activationPeak(lives, starts) - one;
+      expect(extra).toBeGreaterThan(0.4 * one);
+      expect(extra).toBeLessThan(one);
+      expect(wave.peakMemoryBytes).toBeCloseTo(sync.peakMemoryBytes + extra, 0);
+      for (const w of wave.workerRows) expect(w.peakMemoryBytes).toBeCloseTo(sync.peakMemoryBytes + extra, 0);
     }
   });
 });
