@@ -58,7 +58,7 @@ export const wavelet = defineSchedule({
       min: 0,
       max: 1,
       default: 0.5,
-      description: "tock wave's start delay as a fraction of each GPU's nominal forward-backward time",
+      description: "tock wave's start delay as a fraction of the slowest GPU's nominal forward-backward time",
     },
     pairSpeedup: {
       type: 'number',
