@@ -11,6 +11,7 @@ import { postLocalSgd } from './post-local-sgd.ts';
 import { slowmo } from './slowmo.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
+import { wavelet } from './wavelet.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
@@ -22,6 +23,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [slowmo.name]: slowmo,
   [hogwild.name]: hogwild,
   [crossbow.name]: crossbow,
+  [wavelet.name]: wavelet,
 });
 
 /**

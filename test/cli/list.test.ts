@@ -5,6 +5,10 @@ import { LIST_TOPICS, listCommand, listText, optionRows } from '../../src/cli/co
 import { SCHEDULES } from '../../src/schedules/index.ts';
 import { OPTIMIZERS } from '../../src/training/optimizers/registry.ts';
 import { OUTER_OPTIMIZER } from '../scenario/fixture-schedules.ts';
+import { SCHEDULES } from '../../src/schedules/index.ts';
+
+/** The registry's schedule names, as the messages list them (a new schedule needs no edit here). */
+const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 async function run(args: string[]): Promise<string> {
   let out = '';

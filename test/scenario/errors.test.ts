@@ -3,6 +3,10 @@ import { SCHEDULES } from '../../src/schedules/index.ts';
 import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import type { LoadOptions } from '../../src/scenario/load.ts';
+import { SCHEDULES } from '../../src/schedules/index.ts';
+
+/** The registry's schedule names, as the messages list them (a new schedule needs no edit here). */
+const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 /** The registry's schedule names, as an unknown-schedule error lists them. */
 const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');

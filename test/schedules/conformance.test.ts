@@ -73,6 +73,7 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   // The stop lands in the second round, the one that ends with the slow-momentum step.
   slowmo: { slowmoFrequency: 4, localsgdFrequency: 2, momentum: 0.9, lr: 1.5 },
   hogwild: { writes: 'racy', granule: 3, writeShare: 0.9 },
+  wavelet: { sync: 'alternating' },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
