@@ -3,13 +3,11 @@ import { SCHEDULES } from '../../src/schedules/index.ts';
 import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import type { LoadOptions } from '../../src/scenario/load.ts';
-import { SCHEDULES } from '../../src/schedules/index.ts';
 
 /** The registry's schedule names, as the messages list them (a new schedule needs no edit here). */
 const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 /** The registry's schedule names, as an unknown-schedule error lists them. */
-const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 /** The formatted problems of a scenario that must fail. */
 function problems(text: string, file = 'bad.yaml', opts: LoadOptions = {}): string[] {
@@ -58,9 +56,9 @@ describe('scenario errors', () => {
   });
 
   it('lists the known schedules for an unknown one, and the allowed keys for a misspelt key', () => {
-    expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: teleport } }\n')).toEqual(
-      [`bad.yaml:3:31: training.schedule.kind: unknown schedule "teleport"; known: ${KNOWN_SCHEDULES}`],
-    );
+    expect(
+      problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: teleport } }\n'),
+    ).toEqual([`bad.yaml:3:31: training.schedule.kind: unknown schedule "teleport"; known: ${KNOWN_SCHEDULES}`]);
     expect(
       problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),
     ).toEqual([

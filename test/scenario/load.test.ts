@@ -8,13 +8,11 @@ import { formatPath, parsePath } from '../../src/scenario/paths.ts';
 import { sweepPoints } from '../../src/scenario/sweep.ts';
 import type { SweepAxis } from '../../src/scenario/sweep.ts';
 import { scenarioProblems } from './helpers.ts';
-import { SCHEDULES } from '../../src/schedules/index.ts';
 
 /** The registry's schedule names, as the messages list them (a new schedule needs no edit here). */
 const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 /** The registry's schedule names, as an unknown-schedule error lists them. */
-const KNOWN_SCHEDULES = Object.keys(SCHEDULES).join(', ');
 
 const BASE = 'name: base\ncluster: { nodes: [{ count: 2, gpusPerNode: 4, gpu: A100-80GB }] }\n';
 
