@@ -112,11 +112,17 @@ describe('dtsim validate', () => {
   it('validates every shipped scenario, formulas included, without loading mathjs', () => {
     // ESM imports of mathjs fail outright; CommonJS requires (how dtsim loaded it lazily until formulas
     // got their own parser) are recorded. local-sgd-period has a formula: learningRate: "0.05 * workers / 8".
-    const files = readdirSync(resolve(import.meta.dirname, '../../scenarios'))
-      .filter((f) => f.endsWith('.yaml'))
+    const dir = resolve(import.meta.dirname, '../../scenarios');
+    const files = [
+      ...readdirSync(dir).filter((f) => f.endsWith('.yaml')),
+      ...readdirSync(resolve(dir, 'claims'))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => `claims/${f}`),
+    ]
       .sort()
       .map((f) => `scenarios/${f}`);
     expect(files).toContain('scenarios/local-sgd-period.yaml');
+    expect(files).toContain('scenarios/claims/hogwild-beats-locking-sparse.yaml');
     const hooks = `export async function resolve(s, c, next) { if (s === 'mathjs' || s.startsWith('mathjs/')) throw new Error('imported ' + s); return next(s, c); }`;
     const script = `
       import { register, default as Module } from 'node:module';
