@@ -3,7 +3,9 @@
  * from it, so a new schedule appears everywhere by adding one file and one line here.
  */
 import { asyncPs } from './async-ps.ts';
+import { dcAsgd } from './dc-asgd.ts';
 import { localSgd } from './local-sgd.ts';
+import { ssp } from './ssp.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
 
@@ -12,6 +14,8 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [syncAllreduce.name]: syncAllreduce,
   [asyncPs.name]: asyncPs,
   [localSgd.name]: localSgd,
+  [ssp.name]: ssp,
+  [dcAsgd.name]: dcAsgd,
 });
 
 /**

@@ -38,7 +38,7 @@ describe('dtsim list', () => {
   it('lists every category briefly without an argument', async () => {
     const out = await run([]);
     for (const t of LIST_TOPICS) expect(out).toMatch(new RegExp(`^${t} `, 'm'));
-    expect(out).toMatch(/^schedules\s+sync-allreduce, async-ps, local-sgd$/m);
+    expect(out).toMatch(/^schedules\s+sync-allreduce, async-ps, local-sgd, ssp, dc-asgd$/m);
     expect(out).toMatch(/^stragglers\s+constant, lognormal, spike, periodic, trace$/m);
   });
 
@@ -46,7 +46,7 @@ describe('dtsim list', () => {
     const out = await run(['schedules']);
     expect(out).toMatch(/^ {2}async-ps: workers pull/m);
     expect(out).toMatch(/^ {4}shards\s+integer >= 1\s+default 1\s+parameter-server shards/m);
-    expect(out).toMatch(/^ {4}clockBound\s+integer >= 0\s+optional\s+SSP bound s in clocks/m);
+    expect(out).toMatch(/^ {4}staleness\s+integer >= 0\s+optional\s+SSP bound s in clocks/m);
     expect(out).toMatch(/^ {4}lrScaling\s+none\|staleness\s+default none/m);
     expect(out).toMatch(/^ {4}bucketSize\s+size > 0\s+optional/m);
     expect(out).toMatch(/^ {4}algorithm\s+collective \(all-reduce\)\s+default ring/m);

@@ -55,7 +55,7 @@ describe('dtsim validate', () => {
     expect(r.err).toContain(`invalid scenario ${bad} (2 problems):`);
     expect(r.err).toContain(`${bad}:2:27: cluster.nodes[0].gpu: unknown GPU "A100"`);
     expect(r.err).toContain(
-      `${bad}:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd`,
+      `${bad}:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd, ssp, dc-asgd`,
     );
   });
 

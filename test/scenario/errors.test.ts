@@ -37,7 +37,7 @@ describe('scenario errors', () => {
       'bad.yaml:4:52: cluster.nodes[0].nic.bandwidth: got "200 Gbit" (a size); expected a bandwidth such as "25 GB/s"',
       'bad.yaml:4:73: cluster.nodes[0].nic.latency: got 5; write it with a unit, e.g. "5 us"',
       'bad.yaml:5:16: cluster.nodes[1].count: got 0; expected an integer >= 1 and <= 65536',
-      'bad.yaml:7:21: training.schedule.kind: unknown schedule "async-pss" (did you mean "async-ps"?); known: sync-allreduce, async-ps, local-sgd',
+      'bad.yaml:7:21: training.schedule.kind: unknown schedule "async-pss" (did you mean "async-ps"?); known: sync-allreduce, async-ps, local-sgd, ssp, dc-asgd',
       'bad.yaml:8:19: training.stop.epochs: got -1; expected a number > 0',
     ]);
   });
@@ -51,24 +51,31 @@ describe('scenario errors', () => {
 
   it('lists the known schedules for an unknown one, and the allowed keys for a misspelt key', () => {
     expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: hogwild } }\n')).toEqual(
-      ['bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd'],
+      ['bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd, ssp, dc-asgd'],
     );
     expect(
       problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),
     ).toEqual([
-      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, clockBound, lrScaling, stagger',
+      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, lrScaling, stagger',
     ]);
   });
 
-  it('rejects the old async-ps option maxStaleness, naming clockBound and saying it counts clocks, not versions', () => {
+  it('rejects the old async-ps options maxStaleness and clockBound, pointing to ssp and saying they count clocks, not versions', () => {
     const [p, ...rest] = problems(
       'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, maxStaleness: 2 } }\n',
     );
     expect(rest).toEqual([]);
     expect(p).toMatch(/^bad\.yaml:3:41: training\.schedule\.maxStaleness: unknown key "maxStaleness"/);
-    expect(p).toContain('allowed: kind, shards, servers, clockBound, lrScaling, stagger');
-    expect(p).toContain('"maxStaleness" was renamed clockBound');
+    expect(p).toContain('allowed: kind, shards, servers, lrScaling, stagger');
+    expect(p).toContain('moved to the ssp schedule');
     expect(p).toMatch(/bounds SSP clocks .*not the staleness τ .* in model versions/);
+    const [c, ...more] = problems(
+      'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, clockBound: 2 } }\n',
+    );
+    expect(more).toEqual([]);
+    expect(c).toMatch(/training\.schedule\.clockBound: unknown key "clockBound"/);
+    expect(c).toContain('the ssp schedule now (kind: ssp, staleness: s)');
+    expect(c).toMatch(/counted clocks .*not the versions τ/);
     // The note belongs to async-ps: the same key on another schedule is only an unknown key.
     const [q] = problems(
       'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: local-sgd, maxStaleness: 2 } }\n',

@@ -66,7 +66,9 @@ const EPS = 1e-9;
 const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'local-sgd': { localSteps: 16 },
   'sync-allreduce': { bucketSize: 1e6 },
-  'async-ps': { shards: 2, clockBound: 1 },
+  'async-ps': { shards: 2 },
+  ssp: { shards: 2, staleness: 1, batchesPerClock: 2, visibility: 'lazy' },
+  'dc-asgd': { shards: 2, compensation: 'adaptive' },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
