@@ -85,7 +85,9 @@ class LazyCache {
     let version = 0;
     for (const c of counts) version += c;
     const snapshot =
-      parts.length === 0 ? fallback : this.trainer.snapshot(parts.length === 1 ? parts[0]!.slice() : this.trainer.math.sum(parts), version);
+      parts.length === 0
+        ? fallback
+        : this.trainer.snapshot(parts.length === 1 ? parts[0]!.slice() : this.trainer.math.sum(parts), version);
     return { snapshot, versions: counts };
   }
 

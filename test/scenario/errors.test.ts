@@ -51,7 +51,9 @@ describe('scenario errors', () => {
 
   it('lists the known schedules for an unknown one, and the allowed keys for a misspelt key', () => {
     expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: hogwild } }\n')).toEqual(
-      ['bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd, ssp, dc-asgd'],
+      [
+        'bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd, ssp, dc-asgd',
+      ],
     );
     expect(
       problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),

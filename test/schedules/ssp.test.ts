@@ -65,7 +65,7 @@ describe('ssp', () => {
 
   it('bounds staleness: s = 0 keeps τ ≤ N−1 under lognormal stragglers, where no bound exceeds it', () => {
     const n = 5;
-    const run = (scheduleOptions: TinyOptions['scheduleOptions']): number =>
+    const run = (scheduleOptions: NonNullable<TinyOptions['scheduleOptions']>): number =>
       runScenario(
         tinyScenario({ ...timing, workers: n, schedule: 'ssp', updates: 300, scheduleOptions, stragglers: lognormal }),
         0,
@@ -177,15 +177,10 @@ describe('ssp', () => {
     await initBackend('wasm');
     const n = 4;
     const steps = 5;
-    const sync = runScenario(
-      tinyScenario({ workers: n, schedule: 'sync-allreduce', updates: steps, lr: 0.2 * n }),
-      0,
-    );
-    const run = (scheduleOptions: TinyOptions['scheduleOptions']): Float32Array =>
-      runScenario(
-        tinyScenario({ workers: n, schedule: 'ssp', updates: n * steps, lr: 0.2, scheduleOptions }),
-        0,
-      ).finalParams!;
+    const sync = runScenario(tinyScenario({ workers: n, schedule: 'sync-allreduce', updates: steps, lr: 0.2 * n }), 0);
+    const run = (scheduleOptions: NonNullable<TinyOptions['scheduleOptions']>): Float32Array =>
+      runScenario(tinyScenario({ workers: n, schedule: 'ssp', updates: n * steps, lr: 0.2, scheduleOptions }), 0)
+        .finalParams!;
     const lazy = run({ staleness: 0, visibility: 'lazy' });
     expect(maxAbsDiff(lazy, sync.finalParams!)).toBeLessThan(1e-5);
     const eager = run({ staleness: 2, visibility: 'eager' });
