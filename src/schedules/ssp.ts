@@ -55,6 +55,8 @@ class LazyCache {
     private readonly trainer: Trainer,
     initial: ParamSnapshot,
     private readonly shards: number,
+    /** False when s = ∞: no read ever includes another worker's update, so per-clock sums are not kept. */
+    private readonly shared: boolean,
   ) {
     this.bases.set(0, { delta: trainer.full ? initial.params : null, counts: new Int32Array(shards) });
   }
@@ -64,7 +66,7 @@ class LazyCache {
     const d = this.trainer.full ? this.trainer.math.sub(after.params, before.params) : null;
     let mine = this.own.get(worker);
     if (mine === undefined) this.own.set(worker, (mine = new Map()));
-    for (const m of [this.clocks, mine]) {
+    for (const m of this.shared ? [this.clocks, mine] : [mine]) {
       let e = m.get(clock);
       if (e === undefined) m.set(clock, (e = { delta: null, counts: new Int32Array(this.shards) }));
       e.counts[shard]!++;
@@ -193,7 +195,8 @@ export const ssp = defineSchedule({
     const s = o.staleness;
     const gate = s === undefined ? null : new ClockGate(sim, trainers.length, s);
     const clock = new Int32Array(ctx.workers);
-    const lazy = o.visibility === 'lazy' ? new LazyCache(trainer, progress.current, servers.length) : null;
+    const lazy =
+      o.visibility === 'lazy' ? new LazyCache(trainer, progress.current, servers.length, s !== undefined) : null;
     const ps = new ParamServer(ctx, crew, servers, {
       ...lrScaling(o.lrScaling),
       ...(lazy === null
