@@ -47,7 +47,7 @@ const COLUMNS: readonly Column[] = [
   { title: 'final acc', align: 'right', cell: (r) => (flagged(r) ? `${FLAG} ` : '') + humanPercent(r.finalAccuracy) },
   { title: 'best acc', align: 'right', cell: (r) => humanPercent(r.bestAccuracy) },
   { title: 'to target', align: 'right', cell: (r) => humanDuration(r.timeToTargetS) },
-  // "(versions)": τ counts model versions, not the clocks an SSP bound (async-ps clockBound) counts.
+  // "(versions)": τ counts model versions, not the clocks an SSP bound (the ssp schedule's staleness option) counts.
   {
     title: 'staleness mean/max (versions)',
     align: 'right',

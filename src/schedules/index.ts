@@ -9,6 +9,8 @@ import { crossbow } from './crossbow.ts';
 import { localSgd } from './local-sgd.ts';
 import { postLocalSgd } from './post-local-sgd.ts';
 import { slowmo } from './slowmo.ts';
+import { dcAsgd } from './dc-asgd.ts';
+import { ssp } from './ssp.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
 import { wavelet } from './wavelet.ts';
@@ -24,6 +26,8 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [hogwild.name]: hogwild,
   [crossbow.name]: crossbow,
   [wavelet.name]: wavelet,
+  [ssp.name]: ssp,
+  [dcAsgd.name]: dcAsgd,
 });
 
 /**

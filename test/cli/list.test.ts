@@ -50,7 +50,7 @@ describe('dtsim list', () => {
     const out = await run(['schedules']);
     expect(out).toMatch(/^ {2}async-ps: workers pull/m);
     expect(out).toMatch(/^ {4}shards\s+integer >= 1\s+default 1\s+parameter-server shards/m);
-    expect(out).toMatch(/^ {4}clockBound\s+integer >= 0\s+optional\s+SSP bound s in clocks/m);
+    expect(out).toMatch(/^ {4}staleness\s+integer >= 0\s+optional\s+SSP bound s in clocks/m);
     expect(out).toMatch(/^ {4}lrScaling\s+none\|staleness\s+default none/m);
     expect(out).toMatch(/^ {4}bucketSize\s+size > 0\s+optional/m);
     expect(out).toMatch(/^ {4}algorithm\s+collective \(all-reduce\)\s+default ring/m);

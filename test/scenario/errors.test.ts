@@ -62,19 +62,26 @@ describe('scenario errors', () => {
     expect(
       problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),
     ).toEqual([
-      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, clockBound, lrScaling, stagger',
+      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, lrScaling, stagger',
     ]);
   });
 
-  it('rejects the old async-ps option maxStaleness, naming clockBound and saying it counts clocks, not versions', () => {
+  it('rejects the old async-ps options maxStaleness and clockBound, pointing to ssp and saying they count clocks, not versions', () => {
     const [p, ...rest] = problems(
       'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, maxStaleness: 2 } }\n',
     );
     expect(rest).toEqual([]);
     expect(p).toMatch(/^bad\.yaml:3:41: training\.schedule\.maxStaleness: unknown key "maxStaleness"/);
-    expect(p).toContain('allowed: kind, shards, servers, clockBound, lrScaling, stagger');
-    expect(p).toContain('"maxStaleness" was renamed clockBound');
+    expect(p).toContain('allowed: kind, shards, servers, lrScaling, stagger');
+    expect(p).toContain('moved to the ssp schedule');
     expect(p).toMatch(/bounds SSP clocks .*not the staleness τ .* in model versions/);
+    const [c, ...more] = problems(
+      'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, clockBound: 2 } }\n',
+    );
+    expect(more).toEqual([]);
+    expect(c).toMatch(/training\.schedule\.clockBound: unknown key "clockBound"/);
+    expect(c).toContain('the ssp schedule now (kind: ssp, staleness: s)');
+    expect(c).toMatch(/counted clocks .*not the versions τ/);
     // The note belongs to async-ps: the same key on another schedule is only an unknown key.
     const [q] = problems(
       'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: local-sgd, maxStaleness: 2 } }\n',

@@ -44,6 +44,8 @@ const VARIANT = fc.record({
     ['training.schedule={kind: async-ps, shards: 3}'],
     ['training.schedule={kind: async-ps, shards: 100}'],
     ['training.schedule={kind: async-ps, maxStaleness: 0}'],
+    ['training.schedule={kind: async-ps, clockBound: 0}'],
+    ['training.schedule={kind: ssp, staleness: 2, visibility: lazy}'],
   ),
   cluster: some(
     ['cluster.nodes=[{count: 3, gpusPerNode: 4, gpu: A100-80GB}]'],

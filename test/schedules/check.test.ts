@@ -10,7 +10,7 @@ const FOUR = runShape([{ count: 1, gpusPerNode: 4 }]);
 describe('ScheduleDefinition.check', () => {
   it('returns the problems a cluster of this shape has with the options, each starting with the option', () => {
     const ps = SCHEDULES['async-ps']!;
-    const opts = { shards: 5, servers: 'colocated', clockBound: undefined, lrScaling: 'none', stagger: true };
+    const opts = { shards: 5, servers: 'colocated', lrScaling: 'none', stagger: true };
     expect(ps.check?.(opts, FOUR)).toEqual([
       'shards must be an integer in [1, 4] (servers are co-located on ranks 0..k-1), got 5',
     ]);

@@ -66,7 +66,7 @@ const EPS = 1e-9;
 const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'local-sgd': { localSteps: 16 },
   'sync-allreduce': { bucketSize: 1e6 },
-  'async-ps': { shards: 2, clockBound: 1 },
+  'async-ps': { shards: 2 },
   // The switch (after one step) and a Local SGD round both inside the run; the stop lands in the round.
   'post-local-sgd': { switchAt: 1, localSteps: 2 },
   diloco: { localSteps: 2 },
@@ -74,6 +74,8 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   slowmo: { slowmoFrequency: 4, localsgdFrequency: 2, momentum: 0.9, lr: 1.5 },
   hogwild: { writes: 'racy', granule: 3, writeShare: 0.9 },
   wavelet: { sync: 'alternating' },
+  ssp: { shards: 2, staleness: 1, batchesPerClock: 2, visibility: 'lazy' },
+  'dc-asgd': { shards: 2, compensation: 'adaptive' },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */

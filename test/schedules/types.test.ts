@@ -103,7 +103,6 @@ describe('OptionsOf', () => {
   it('types a registered schedule (async-ps) from its descriptors', () => {
     type Ps = Parameters<NonNullable<typeof asyncPs.check>>[0];
     expectTypeOf<Ps['shards']>().toEqualTypeOf<number>();
-    expectTypeOf<Ps['clockBound']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<Ps['lrScaling']>().toEqualTypeOf<'none' | 'staleness'>();
   });
 });

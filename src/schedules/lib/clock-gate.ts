@@ -41,6 +41,14 @@ export class ClockGate {
     return this.min;
   }
 
+  /**
+   * The slowest member's finished clocks as they would be once member `i` has finished its current
+   * clock (SSP: a reply taken just after i's last push of a clock includes that whole clock of i).
+   */
+  minIfDone(i: number): number {
+    return this.clocks[i] === this.min && this.atClock[this.min] === 1 ? this.min + 1 : this.min;
+  }
+
   /** null when member `i` may start its next clock now; otherwise an event that fires when it may. */
   enter(i: number): Event<void> | null {
     const need = this.clocks[i]! - this.slack;

@@ -59,6 +59,11 @@ export interface PsPolicy {
   transform?(grad: Vec, at: TransformContext): Vec;
   /** What a worker computes on instead of the fresh read (SSP's cache, spec §4); default the read. */
   view?(worker: number, fresh: PsRead): PsRead;
+  /**
+   * Called after each applied slice with the shard's model before and after it (SSP's lazy view keeps
+   * the per-(worker, clock) deltas from it). Timing-only runs call it too, with empty snapshots.
+   */
+  applied?(at: ApplyContext, before: ParamSnapshot, after: ParamSnapshot, range: ParamRange): void;
 }
 
 /** A worker's view of the servers: the weights it read and each shard's version in them. */
@@ -195,8 +200,10 @@ export class ParamServer {
             current: this.model,
             range,
           });
+    const before = this.model;
     this.model = ctx.trainer.apply(this.opts[j]!, this.model, g, this.model.version + 1, { range, lrScale });
     this.versions[j] = at + 1;
+    policy.applied?.({ worker: w, shard: j, tau }, before, this.model, range);
     return { worker: w, stage: j, versionRead: read, versionApplied: at, grad, timeS: crew.nowS };
   }
 

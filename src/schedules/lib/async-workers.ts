@@ -1,0 +1,44 @@
+/**
+ * The asynchronous parameter-server worker loop (spec §3) that async-ps and dc-asgd share, and the
+ * pieces every asynchronous schedule on `ParamServer` uses: the seeded start offset and the
+ * staleness-aware learning rate (spec §6).
+ *
+ * Timeline of one worker, with no barrier: (start offset) ─ pull ─ forward+backward on its own batch
+ * ─ push the k slices ─ each server applies its slice on arrival and replies with its shard ─ compute
+ * on the reply ─ … The schedule's behaviour lives in the server's `PsPolicy`.
+ */
+import type { ProcessGenerator } from '../../core/process.ts';
+import type { ScheduleContext } from '../context.ts';
+import type { Crew } from './crew.ts';
+import type { ParamServer, PsPolicy } from './param-server.ts';
+
+/** Waits a seeded random offset within worker `w`'s first step, as real asynchronous workers drift apart. */
+export function* staggerStart(ctx: ScheduleContext, crew: Crew, w: number): ProcessGenerator<void> {
+  yield* crew.until(crew.nowS + ctx.rng.fork('stagger').fork(`worker-${w}`).uniform() * ctx.compute.stepS(w));
+}
+
+/** The staleness-aware learning rate (spec §6) as a server policy: lr / max(1, τ), or nothing. */
+export function lrScaling(kind: 'none' | 'staleness'): PsPolicy {
+  return kind === 'staleness' ? { lrScale: (at) => 1 / Math.max(1, at.tau) } : {};
+}
+
+/** Runs every trainer rank as a free-running asynchronous worker on `ps` until the run stops. */
+export function* runAsyncWorkers(
+  ctx: ScheduleContext,
+  crew: Crew,
+  ps: ParamServer,
+  trainers: readonly number[],
+  o: { readonly stagger: boolean; readonly name: string },
+): ProcessGenerator<void> {
+  const { sim, progress, trainer } = ctx;
+  function* worker(w: number): ProcessGenerator<void> {
+    if (o.stagger) yield* staggerStart(ctx, crew, w);
+    let read = yield* ps.pull(w);
+    while (progress.running) {
+      const grad = trainer.gradient(read.snapshot, w);
+      yield* crew.compute(w, 'fwd+bwd');
+      read = yield* ps.push(w, grad, read);
+    }
+  }
+  yield sim.allOf(trainers.map((w) => sim.process(worker(w), `${o.name} worker ${w}`)));
+}
