@@ -3,6 +3,7 @@
  * from it, so a new schedule appears everywhere by adding one file and one line here.
  */
 import { asyncPs } from './async-ps.ts';
+import { fedavg } from './fedavg.ts';
 import { localSgd } from './local-sgd.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
@@ -12,6 +13,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [syncAllreduce.name]: syncAllreduce,
   [asyncPs.name]: asyncPs,
   [localSgd.name]: localSgd,
+  [fedavg.name]: fedavg,
 });
 
 /**
