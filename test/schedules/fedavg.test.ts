@@ -66,7 +66,10 @@ describe('fedavg', () => {
     // whole shard, w_k = w − η·∇f_k(w), and Σ (n/4n) w_k = w − η·mean_k ∇f_k(w), which is sync-allreduce's
     // step on the 4 workers' full-shard batches (the same shards: both runs split into 4 data keys).
     const common = { workers: 4, updates: 3, batchSize: 240, n: 1200, lr: 0.3 };
-    const fa = runScenario(fed({ ...common, scheduleOptions: { clients: 4, fraction: 1, localEpochs: 1 } }), 0);
+    const s = fed({ ...common, scheduleOptions: { clients: 4, fraction: 1, localEpochs: 1 } });
+    const { trainer } = setUpRun(s);
+    expect([0, 1, 2, 3].map((k) => trainer.shardSize(k))).toEqual([240, 240, 240, 240]);
+    const fa = runScenario(s, 0);
     const sync = runScenario(tinyScenario({ ...common, optimizer: 'sgd', schedule: 'sync-allreduce' }), 0);
     expect(fa.updates).toBe(3);
     expect(fa.updateRows.length).toBe(12); // one step per client per round
