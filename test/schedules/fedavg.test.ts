@@ -118,7 +118,7 @@ describe('fedavg', () => {
 
   it('samples max(1, round(C·K)) clients per round and keeps each online with probability `availability`', () => {
     const base = { mode: 'timing-only' as const, workers: 4, updates: 50 };
-    const rowsPerRound = (scheduleOptions: TinyOptions['scheduleOptions']): number[] => {
+    const rowsPerRound = (scheduleOptions: NonNullable<TinyOptions['scheduleOptions']>): number[] => {
       const r = runScenario(fed({ ...base, scheduleOptions }), 0);
       const perRound = new Array<number>(50).fill(0);
       for (const u of r.updateRows) perRound[u.versionRead]!++;

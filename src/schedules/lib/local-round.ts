@@ -107,18 +107,33 @@ export function* localRound(
   return { steps: done, endS };
 }
 
+/** What `trainClients` booked and computed (nothing is written). */
+export interface ClientWork {
+  /** When the last GPU went idle, seconds. */
+  readonly endS: number;
+  /** Which replicas finished every step by the deadline. */
+  readonly kept: readonly boolean[];
+  /** Local steps applied per replica (0 for a dropped one). */
+  readonly stepsEach: readonly number[];
+  /** One row per applied step, versions `version`, in time order; the caller writes them when they land. */
+  readonly rows: readonly AppliedRow[];
+}
+
 /**
- * The client form of `localRound` (see the file header): replicas on ranks, each its own number of
- * steps, one after another on a shared rank, dropped past the deadline.
+ * Clients on ranks (see the file header), booked from `startS` (default now) without events and
+ * computed, rows returned, nothing written: replica i takes `steps` (or `steps[i]`) local steps on rank
+ * `replicas[i].rank ?? crew.ranks[i]`, a rank's replicas one after another, dropped past `o.deadlineS`.
+ * FedAvg's round writes the rows at once (`localRound`); FedBuff's clients write theirs when the
+ * server applies their update.
  */
-function* clientRound(
+export function trainClients(
   ctx: ScheduleContext,
   crew: Crew,
   replicas: readonly Replica[],
   steps: number | readonly number[],
   version: number,
-  o: RoundOptions,
-): ProcessGenerator<RoundResult> {
+  o: RoundOptions = {},
+): ClientWork {
   const { trainer } = ctx;
   const n = replicas.length;
   const t0 = crew.nowS;
@@ -181,10 +196,23 @@ function* clientRound(
       if (trainer.full && !Number.isFinite(g.value().loss)) live[i] = false;
     }
   }
-  yield* crew.until(endS);
   rows.sort((a, b) => a.timeS! - b.timeS! || a.worker - b.worker);
-  for (const r of rows) crew.row(r);
+  return { endS, kept, stepsEach: applied, rows };
+}
+
+/** The client form of `localRound` (see the file header): `trainClients`, then wait and write the rows. */
+function* clientRound(
+  ctx: ScheduleContext,
+  crew: Crew,
+  replicas: readonly Replica[],
+  steps: number | readonly number[],
+  version: number,
+  o: RoundOptions,
+): ProcessGenerator<RoundResult> {
+  const w = trainClients(ctx, crew, replicas, steps, version, o);
+  yield* crew.until(w.endS);
+  for (const r of w.rows) crew.row(r);
   let least = Infinity;
-  for (let i = 0; i < n; i++) if (kept[i]) least = Math.min(least, applied[i]!);
-  return { steps: least === Infinity ? 0 : least, endS, kept, stepsEach: applied };
+  for (let i = 0; i < replicas.length; i++) if (w.kept[i]) least = Math.min(least, w.stepsEach[i]!);
+  return { steps: least === Infinity ? 0 : least, endS: w.endS, kept: w.kept, stepsEach: w.stepsEach };
 }
