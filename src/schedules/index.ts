@@ -4,6 +4,7 @@
  */
 import { asyncPs } from './async-ps.ts';
 import { fedavg } from './fedavg.ts';
+import { fedbuff } from './fedbuff.ts';
 import { localSgd } from './local-sgd.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
@@ -14,6 +15,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [asyncPs.name]: asyncPs,
   [localSgd.name]: localSgd,
   [fedavg.name]: fedavg,
+  [fedbuff.name]: fedbuff,
 });
 
 /**

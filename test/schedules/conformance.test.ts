@@ -77,6 +77,8 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   // 8 clients of 30 samples (2 steps of 16), 4 per round, one per GPU: the straggler (rank 3, 2 × 24.8 ms)
   // misses the 40 ms deadline and is dropped every round.
   fedavg: { clients: 8, fraction: 0.5, deadline: 0.04 },
+  // Six clients at once on three client GPUs (two queued per GPU), a server step every 2 deltas.
+  fedbuff: { clients: 8, concurrency: 6, bufferSize: 2, servers: 'dedicated' },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
