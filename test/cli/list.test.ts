@@ -38,7 +38,7 @@ describe('dtsim list', () => {
   it('lists every category briefly without an argument', async () => {
     const out = await run([]);
     for (const t of LIST_TOPICS) expect(out).toMatch(new RegExp(`^${t} `, 'm'));
-    expect(out).toMatch(/^schedules\s+sync-allreduce, async-ps, local-sgd$/m);
+    expect(out).toMatch(/^schedules\s+sync-allreduce, async-ps, local-sgd, fedavg, fedbuff$/m);
     expect(out).toMatch(/^stragglers\s+constant, lognormal, spike, periodic, trace$/m);
   });
 

@@ -37,7 +37,7 @@ describe('scenario errors', () => {
       'bad.yaml:4:52: cluster.nodes[0].nic.bandwidth: got "200 Gbit" (a size); expected a bandwidth such as "25 GB/s"',
       'bad.yaml:4:73: cluster.nodes[0].nic.latency: got 5; write it with a unit, e.g. "5 us"',
       'bad.yaml:5:16: cluster.nodes[1].count: got 0; expected an integer >= 1 and <= 65536',
-      'bad.yaml:7:21: training.schedule.kind: unknown schedule "async-pss" (did you mean "async-ps"?); known: sync-allreduce, async-ps, local-sgd',
+      'bad.yaml:7:21: training.schedule.kind: unknown schedule "async-pss" (did you mean "async-ps"?); known: sync-allreduce, async-ps, local-sgd, fedavg, fedbuff',
       'bad.yaml:8:19: training.stop.epochs: got -1; expected a number > 0',
     ]);
   });
@@ -51,7 +51,9 @@ describe('scenario errors', () => {
 
   it('lists the known schedules for an unknown one, and the allowed keys for a misspelt key', () => {
     expect(problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: hogwild } }\n')).toEqual(
-      ['bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd'],
+      [
+        'bad.yaml:3:31: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd, fedavg, fedbuff',
+      ],
     );
     expect(
       problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),

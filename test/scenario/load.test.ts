@@ -51,7 +51,7 @@ describe('overrides (--set, --seed, --timing-only)', () => {
     ]);
     expect(issues(BASE, { overrides: ['workload.batchSize=0', 'training.schedule.kind=hogwild'] })).toEqual([
       '--set workload.batchSize=0: workload.batchSize: got 0; expected an integer >= 1 and <= 1048576',
-      '--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd',
+      '--set training.schedule.kind=hogwild: training.schedule.kind: unknown schedule "hogwild"; known: sync-allreduce, async-ps, local-sgd, fedavg, fedbuff',
     ]);
   });
 });
