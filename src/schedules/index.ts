@@ -6,6 +6,8 @@ import { asyncPs } from './async-ps.ts';
 import { diloco } from './diloco.ts';
 import { hogwild } from './hogwild.ts';
 import { crossbow } from './crossbow.ts';
+import { fedavg } from './fedavg.ts';
+import { fedbuff } from './fedbuff.ts';
 import { localSgd } from './local-sgd.ts';
 import { postLocalSgd } from './post-local-sgd.ts';
 import { slowmo } from './slowmo.ts';
@@ -28,6 +30,8 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [wavelet.name]: wavelet,
   [ssp.name]: ssp,
   [dcAsgd.name]: dcAsgd,
+  [fedavg.name]: fedavg,
+  [fedbuff.name]: fedbuff,
 });
 
 /**

@@ -55,4 +55,31 @@ describe('localRound', () => {
     expect(Array.from(rs[0]!.snapshot.params)).not.toEqual(Array.from(rs[1]!.snapshot.params));
     for (const r of setup.recorder.updateRows()) expect(Number.isFinite(r.loss)).toBe(true);
   });
+
+  it('client form: replicas on one rank run one after another, each its own steps; late ones are dropped', () => {
+    // Rank 0 hosts clients 0 (2 steps) then 2 (1 step); rank 1 (2× slow) hosts client 1 (2 steps).
+    // 10 ms steps: rank 0 ends client 0 at 20 ms and client 2 at 30 ms; rank 1 ends client 1 at 40 ms.
+    // A 35 ms deadline drops client 1 (no rows, no math); the round ends when rank 1 is idle, at 40 ms.
+    const setup = tinySetup({ workers: 2, stragglers: [{ kind: 'constant', options: { factor: 2 }, workers: [1] }] });
+    const crew = new Crew(setup.ctx);
+    const x0 = setup.progress.current;
+    const rs = [0, 1, 2].map((k) => ({ snapshot: x0, opt: setup.trainer.optimizer(), data: k, rank: k === 1 ? 1 : 0 }));
+    const end = drive(setup, function* () {
+      const round = yield* localRound(setup.ctx, crew, rs, [2, 2, 1], 4, { deadlineS: 0.035 });
+      expect(round.kept).toEqual([true, false, true]);
+      expect(round.stepsEach).toEqual([2, 0, 1]);
+      expect(round.steps).toBe(1);
+    });
+    expect(end).toBeCloseTo(0.04, 12);
+    const rows = [...setup.recorder.updateRows()];
+    expect(rows.map((r) => [r.worker, r.versionRead, r.versionApplied])).toEqual([
+      [0, 4, 4],
+      [0, 4, 4],
+      [0, 4, 4],
+    ]);
+    expect(rows.map((r) => r.timeS)).toEqual([0.01, 0.02, 0.03].map((t) => expect.closeTo(t, 12)));
+    setup.stats.finish(end);
+    expect(setup.stats.computeS[0]).toBeCloseTo(0.03, 12);
+    expect(setup.stats.computeS[1]).toBeCloseTo(0.04, 12);
+  });
 });
