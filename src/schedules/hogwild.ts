@@ -79,6 +79,12 @@ export const hogwild = defineSchedule({
       description:
         'fraction f of each step spent writing the update to the shared vector (the rest computes the gradient)',
     },
+    lrScaling: {
+      type: 'enum',
+      values: ['none', 'staleness'],
+      default: 'none',
+      description: "'staleness': each update's learning rate is lr / max(1, τ), τ in whole-model versions (spec §6)",
+    },
     stagger: {
       type: 'boolean',
       default: true,
@@ -130,7 +136,9 @@ export const hogwild = defineSchedule({
         let lost = 0;
         if (trainer.full) {
           const g = grad.value().grad;
-          const lr = trainer.lr(version);
+          // The staleness-aware rate (spec §6) sees τ as it will be recorded: versions since the read.
+          const tau = version - versionRead;
+          const lr = trainer.lr(version) / (o.lrScaling === 'staleness' ? Math.max(1, tau) : 1);
           const support = shared.support(g);
           const loaded = o.writes === 'racy' ? support.map((j) => shared.load(j)) : undefined;
           for (let i = 0; i < support.length; i++) {

@@ -244,6 +244,11 @@ function expectCountsAgree(def: ScheduleDefinition, r: RunResult, name: string):
     expect.soft(c.actual, `${name}: ${c.what}: got ${c.actual}, expected ${c.expected}`).toBe(c.expected);
 }
 
+/** What a schedule's README row must say: name, semantics, its option names in declaration order, summary. */
+function readmeRow(def: ScheduleDefinition): string[] {
+  return [def.name, def.semantics, Object.keys(def.options).join(', '), def.summary];
+}
+
 /** The rows of README.md's "### Schedules" table, backticks removed. */
 function readmeScheduleRows(): string[][] {
   const lines = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
@@ -256,9 +261,9 @@ function readmeScheduleRows(): string[][] {
     table.push(
       lines[i]!.split('|')
         .slice(1, -1)
-        .map((c) => c.trim().replace(/^`(.*)`$/, '$1')),
+        .map((c) => c.trim().replace(/^`([^`]*)`$/, '$1').replace(/`/g, '')),
     );
-  expect(table[0], 'README.md Schedules table header').toEqual(['schedule', 'semantics', 'summary']);
+  expect(table[0], 'README.md Schedules table header').toEqual(['schedule', 'semantics', 'options', 'summary']);
   return table.slice(2);
 }
 
@@ -386,7 +391,7 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
   it('6. has its row in README.md’s Schedules table', () => {
     const row = readmeScheduleRows().find((r) => r[0] === def.name);
     expect(row, `README.md Schedules table has no row for ${def.name}`).toBeDefined();
-    expect(row, `README.md Schedules row of ${def.name}`).toEqual([def.name, def.semantics, def.summary]);
+    expect(row, `README.md Schedules row of ${def.name}`).toEqual(readmeRow(def));
   });
 });
 
@@ -394,8 +399,8 @@ describe('conformance: the registry', () => {
   it('6. README.md’s Schedules table lists exactly the registry, in order', () => {
     expect(
       readmeScheduleRows(),
-      'README.md Schedules rows [name, semantics, summary] vs the registry, in order',
-    ).toEqual(Object.values(SCHEDULES).map((d) => [d.name, d.semantics, d.summary]));
+      'README.md Schedules rows [name, semantics, options, summary] vs the registry, in order',
+    ).toEqual(Object.values(SCHEDULES).map(readmeRow));
   });
 
   it('7. registers every schedule definition exported from src/schedules/*.ts', async () => {

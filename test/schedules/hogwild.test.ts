@@ -50,6 +50,20 @@ describe('hogwild', () => {
     }
   });
 
+  it('scales each update by 1/max(1, τ) with lrScaling: staleness, and only when updates are stale', () => {
+    // One thread: τ = 0 always, so the scaled rate is the rate itself. Four threads: τ reaches 3,
+    // so the scaled run takes smaller steps and ends elsewhere.
+    const one = { workers: 1, updates: 20, schedule: 'hogwild' };
+    const a = run({ ...one, scheduleOptions: { lrScaling: 'none' } });
+    const b = run({ ...one, scheduleOptions: { lrScaling: 'staleness' } });
+    expect(Array.from(b.finalParams!)).toEqual(Array.from(a.finalParams!));
+    const four = { workers: 4, updates: 40, schedule: 'hogwild' };
+    const c = run({ ...four, scheduleOptions: { lrScaling: 'none' } });
+    const d = run({ ...four, scheduleOptions: { lrScaling: 'staleness' } });
+    expect(c.maxStaleness!).toBeGreaterThan(1);
+    expect(Array.from(d.finalParams!)).not.toEqual(Array.from(c.finalParams!));
+  });
+
   it('counts conflicts and lost updates exactly when N threads run in lock-step', () => {
     // Same step time, no stagger, dense gradients (the Gaussian mixture: every coordinate of the
     // logistic regression's gradient is non-zero, so each write stores all P granules). Every round
