@@ -261,7 +261,12 @@ function readmeScheduleRows(): string[][] {
     table.push(
       lines[i]!.split('|')
         .slice(1, -1)
-        .map((c) => c.trim().replace(/^`([^`]*)`$/, '$1').replace(/`/g, '')),
+        .map((c) =>
+          c
+            .trim()
+            .replace(/^`([^`]*)`$/, '$1')
+            .replace(/`/g, ''),
+        ),
     );
   expect(table[0], 'README.md Schedules table header').toEqual(['schedule', 'semantics', 'options', 'summary']);
   return table.slice(2);
