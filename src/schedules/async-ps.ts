@@ -18,7 +18,7 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { lrScaling, runAsyncWorkers } from './lib/async-workers.ts';
+import { lrScaling, runAsyncWorkers, PS_OPTIONS } from './lib/async-workers.ts';
 import { Crew } from './lib/crew.ts';
 import { ParamServer, serverLayout, serverLayoutProblems } from './lib/param-server.ts';
 import { defineSchedule } from './types.ts';
@@ -45,33 +45,7 @@ export const asyncPs = defineSchedule({
       'that the staleness columns count; ssp adds the client cache and lazy/eager reads',
   },
   options: {
-    shards: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      default: 1,
-      description: 'parameter-server shards k, each holding 1/k of the parameters',
-    },
-    servers: {
-      type: 'enum',
-      values: ['colocated', 'dedicated'],
-      default: 'colocated',
-      description:
-        "where shard servers run: 'colocated' on worker ranks 0..k-1, or 'dedicated' on the last k ranks, " +
-        'which then do not train (give them a node group of their own for server nodes)',
-    },
-    lrScaling: {
-      type: 'enum',
-      values: ['none', 'staleness'],
-      default: 'none',
-      description: "'staleness': each gradient's learning rate is lr / max(1, τ)",
-    },
-    stagger: {
-      type: 'boolean',
-      default: true,
-      description:
-        'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart',
-    },
+    ...PS_OPTIONS,
   },
   check(o, shape) {
     return serverLayoutProblems(shape.workers, o.shards, o.servers);

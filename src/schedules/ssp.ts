@@ -29,7 +29,7 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ParamSnapshot } from '../training/engine/snapshot.ts';
 import type { ScheduleContext } from './context.ts';
-import { lrScaling, staggerStart } from './lib/async-workers.ts';
+import { lrScaling, staggerStart, PS_OPTIONS } from './lib/async-workers.ts';
 import { ClockGate } from './lib/clock-gate.ts';
 import { Crew } from './lib/crew.ts';
 import { ParamServer, serverLayout, serverLayoutProblems, type PsRead } from './lib/param-server.ts';
@@ -157,33 +157,7 @@ export const ssp = defineSchedule({
         "what a read shows: 'eager' everything the server sent, 'lazy' only the guaranteed updates " +
         '(every clock ≤ c−s−1, plus the reader’s own)',
     },
-    shards: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      default: 1,
-      description: 'parameter-server shards k, each holding 1/k of the parameters',
-    },
-    servers: {
-      type: 'enum',
-      values: ['colocated', 'dedicated'],
-      default: 'colocated',
-      description:
-        "where shard servers run: 'colocated' on worker ranks 0..k-1, or 'dedicated' on the last k ranks, " +
-        'which then do not train',
-    },
-    lrScaling: {
-      type: 'enum',
-      values: ['none', 'staleness'],
-      default: 'none',
-      description: "'staleness': each gradient's learning rate is lr / max(1, τ)",
-    },
-    stagger: {
-      type: 'boolean',
-      default: true,
-      description:
-        'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart',
-    },
+    ...PS_OPTIONS,
   },
   check(o, shape) {
     return serverLayoutProblems(shape.workers, o.shards, o.servers);

@@ -8,9 +8,44 @@
  * on the reply ─ … The schedule's behaviour lives in the server's `PsPolicy`.
  */
 import type { ProcessGenerator } from '../../core/process.ts';
+import type { OptionSpecs } from '../../core/options.ts';
 import type { ScheduleContext } from '../context.ts';
 import type { Crew } from './crew.ts';
 import type { ParamServer, PsPolicy } from './param-server.ts';
+
+/**
+ * The options every schedule on `ParamServer` shares, declared once: shards, their placement, the
+ * staleness-aware learning rate and the staggered start. Spread last into a schedule's own options.
+ */
+export const PS_OPTIONS = {
+  shards: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    default: 1,
+    description: 'parameter-server shards k, each holding 1/k of the parameters',
+  },
+  servers: {
+    type: 'enum',
+    values: ['colocated', 'dedicated'],
+    default: 'colocated',
+    description:
+      "where shard servers run: 'colocated' on worker ranks 0..k-1, or 'dedicated' on the last k ranks, " +
+      'which then do not train (give them a node group of their own for server nodes)',
+  },
+  lrScaling: {
+    type: 'enum',
+    values: ['none', 'staleness'],
+    default: 'none',
+    description: "'staleness': each gradient's learning rate is lr / max(1, τ)",
+  },
+  stagger: {
+    type: 'boolean',
+    default: true,
+    description:
+      'start each worker at a seeded random offset within its first step, as real asynchronous workers drift apart',
+  },
+} as const satisfies OptionSpecs;
 
 /** Waits a seeded random offset within worker `w`'s first step, as real asynchronous workers drift apart. */
 export function* staggerStart(ctx: ScheduleContext, crew: Crew, w: number): ProcessGenerator<void> {
