@@ -15,9 +15,8 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { averagingRound } from './lib/averaging-round.ts';
+import { averagingRound, workerReplicas } from './lib/averaging-round.ts';
 import { Crew } from './lib/crew.ts';
-import type { Replica } from './lib/local-round.ts';
 import { defineSchedule } from './types.ts';
 
 /** DiLoCo. */
@@ -52,11 +51,7 @@ export const diloco = defineSchedule({
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
-    const replicas: Replica[] = crew.ranks.map((r) => ({
-      snapshot: progress.current,
-      opt: trainer.optimizer(),
-      data: r,
-    }));
+    const replicas = workerReplicas(ctx, crew);
     const outer = { opt: trainer.optimizer(o.outer) };
     while (progress.running)
       yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm, outer: () => outer });

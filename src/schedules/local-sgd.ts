@@ -16,8 +16,7 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
-import { averagingRound } from './lib/averaging-round.ts';
-import type { Replica } from './lib/local-round.ts';
+import { averagingRound, workerReplicas } from './lib/averaging-round.ts';
 import { defineSchedule } from './types.ts';
 
 /** Local SGD with periodic model averaging. */
@@ -42,13 +41,8 @@ export const localSgd = defineSchedule({
     },
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
-    const replicas: Replica[] = crew.ranks.map((r) => ({
-      snapshot: progress.current,
-      opt: trainer.optimizer(),
-      data: r,
-    }));
-    while (progress.running) yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm });
+    const replicas = workerReplicas(ctx, crew);
+    while (ctx.progress.running) yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm });
   },
 });

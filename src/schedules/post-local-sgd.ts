@@ -16,9 +16,8 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { averagingRound } from './lib/averaging-round.ts';
+import { averagingRound, workerReplicas } from './lib/averaging-round.ts';
 import { Crew } from './lib/crew.ts';
-import type { Replica } from './lib/local-round.ts';
 import { SyncStep } from './lib/sync-step.ts';
 import { defineSchedule } from './types.ts';
 
@@ -58,7 +57,7 @@ export const postLocalSgd = defineSchedule({
     const opt = trainer.optimizer();
     const sync = new SyncStep(ctx, crew, opt, { kind: 'all-reduce', algorithm: o.algorithm });
     for (let t = 0; t < o.switchAt && progress.running; t++) yield* sync.step();
-    const replicas: Replica[] = crew.ranks.map((r) => ({ snapshot: progress.current, opt: opt.clone(), data: r }));
+    const replicas = workerReplicas(ctx, crew, opt);
     while (progress.running) yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm });
   },
 });

@@ -19,9 +19,8 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { averagingRound, type OuterUpdate } from './lib/averaging-round.ts';
+import { averagingRound, workerReplicas, type OuterUpdate } from './lib/averaging-round.ts';
 import { Crew } from './lib/crew.ts';
-import type { Replica } from './lib/local-round.ts';
 import { defineSchedule } from './types.ts';
 
 /** SlowMo with Local SGD as the base algorithm. */
@@ -74,11 +73,7 @@ export const slowmo = defineSchedule({
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
-    const replicas: Replica[] = crew.ranks.map((r) => ({
-      snapshot: progress.current,
-      opt: trainer.optimizer(),
-      data: r,
-    }));
+    const replicas = workerReplicas(ctx, crew);
     const slow = trainer.optimizer({ kind: 'momentum', options: { momentum: o.momentum, weightDecay: 0 } });
     const rounds = o.slowmoFrequency / o.localsgdFrequency;
     // γ_t: the base learning rate of the last local step (fairscale reads group["lr"] at that point).

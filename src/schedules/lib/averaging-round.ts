@@ -18,6 +18,19 @@ import { localRound, type Replica, type RoundResult } from './local-round.ts';
 import { outerStep } from './outer-step.ts';
 import type { OptimizerState } from './trainer.ts';
 
+/**
+ * One replica per member of `crew`, on the current global model, keyed by the member's rank, each with
+ * a fresh optimizer state of the scenario's optimizer, or a clone of `from` (post-local SGD's fork).
+ */
+export function workerReplicas(ctx: ScheduleContext, crew: Crew, from?: OptimizerState): Replica[] {
+  const { trainer, progress } = ctx;
+  return crew.ranks.map((r) => ({
+    snapshot: progress.current,
+    opt: from === undefined ? trainer.optimizer() : from.clone(),
+    data: r,
+  }));
+}
+
 /** The outer optimizer of a round: `outerStep`'s `opt`, `lr` and `scale`. */
 export interface OuterUpdate {
   readonly opt: OptimizerState;
