@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
 import { listCommand } from './commands/list.ts';
+import { pipelineCommand } from './commands/pipeline.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   program.addCommand(validateCommand());
   program.addCommand(listCommand());
   program.addCommand(collectiveCommand());
+  program.addCommand(pipelineCommand());
   program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
     if (opts.version === true) {
       process.stdout.write(`${await versionLine(opts.backend)}\n`);
