@@ -95,7 +95,8 @@ export const interleaved1F1B: PipeProgram = (rank, ranks, microBatches, chunks) 
  * the critical path) and W (weight gradient, deferrable). Stage s runs 1F1B's warm-up and F/I steady
  * state but lets its W lag its I by s micro-batches, so every stage holds at most S micro-batches of
  * activations (a W frees them), the peak of 1F1B's stage 0; the deferred Ws fill the cool-down, where
- * 1F1B idles.
+ * 1F1B idles. This is the op order of PyTorch's `ScheduleInterleavedZeroBubble` (ZB1P) with one local
+ * stage (`_get_1f1b_rank_ops` with `num_1f1b_microbatches = rank`).
  */
 export const zbH1: PipeProgram = (rank, ranks, microBatches, chunks) => {
   checkArgs('zb-h1', rank, ranks, microBatches, chunks);
