@@ -65,7 +65,11 @@ export function layerStageCosts(profile: TimingProfile, device: StageDevice, o: 
     const paramBytes = l.params * bpv;
     const activationBytes = l.activationBytesPerSample * mb;
     // Weights are read once per micro-batch; activations scale with its rows (as compute-model.ts).
-    const f = layerTime(layerCost(l.forwardFlopsPerSample * mb, paramBytes + activationBytes, l.name), device.spec, opts);
+    const f = layerTime(
+      layerCost(l.forwardFlopsPerSample * mb, paramBytes + activationBytes, l.name),
+      device.spec,
+      opts,
+    );
     // Scaling both roofline terms by k scales the max by k, so B and W are exact multiples of F.
     const w = l.params > 0 ? 1 : 0;
     return {

@@ -66,7 +66,9 @@ describe('per-layer stage costs', () => {
     const c = layerStageCosts(profile, { spec, speed: 1 }, { microBatch: mb, precision: 'fp16' });
     const s = stageCost(c, 0, 3);
     const ref = forwardBackwardTime(
-      profile.layers.map((l) => layerCost(l.forwardFlopsPerSample * mb, l.params * 4 + l.activationBytesPerSample * mb)),
+      profile.layers.map((l) =>
+        layerCost(l.forwardFlopsPerSample * mb, l.params * 4 + l.activationBytesPerSample * mb),
+      ),
       spec,
       { precision: 'fp16' },
     );
