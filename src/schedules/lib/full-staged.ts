@@ -106,10 +106,7 @@ export class FullStagedTrainer implements StagedTrainer {
   /** @throws RangeError unless there is one snapshot per stage of the stage's size. */
   join(parts: readonly ParamSnapshot[], version: number): ParamSnapshot {
     if (parts.length !== this.stages) throw new RangeError(`join: ${parts.length} parts for ${this.stages} stages`);
-    return makeSnapshot(
-      version,
-      this.staged.join(parts.map((p) => p.params)),
-    );
+    return makeSnapshot(version, this.staged.join(parts.map((p) => p.params)));
   }
 
   /** @throws RangeError for an unknown key or `rows` not an integer >= 1. */
