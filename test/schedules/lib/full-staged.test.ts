@@ -3,6 +3,7 @@ import { Rng } from '../../../src/core/rng.ts';
 import { FullTrainer } from '../../../src/schedules/lib/full-trainer.ts';
 import { PARAM_MATH } from '../../../src/schedules/lib/param-math.ts';
 import type { ActRef, StagedTrainer } from '../../../src/schedules/lib/staged.ts';
+import type { GradientRef } from '../../../src/schedules/lib/trainer.ts';
 import { EMPTY_ACT } from '../../../src/schedules/lib/staged.ts';
 import { createWorkerSamplers } from '../../../src/training/datasets/batch-sampler.ts';
 import { shardIid } from '../../../src/training/datasets/sharding.ts';
@@ -98,6 +99,52 @@ describe('FullTrainer.staged: the flush fast path', () => {
       expect(Math.abs(losses.reduce((a, b) => a + b, 0) / 4 - want.loss)).toBeLessThan(1e-6);
     });
   }
+});
+
+describe('FullTrainer.staged: grouped passes', () => {
+  it('runs the M micro-batches of one (stage, snapshot) as one pass, with the same gradients as one by one', () => {
+    // All M forwards, then all M backwards queued before any read: one forward and one backward pass per
+    // stage (S each), against S·M of each when every handle is read as soon as it is made. Dense passes
+    // are row-wise, so stacking the rows changes no micro-batch's result beyond rounding.
+    const m = 4;
+    const grouped = trainer(deep8());
+    const single = trainer(deep8());
+    const gs = grouped.staged(4);
+    const ss = single.staged(4);
+    const gw = gs.split(grouped.initial());
+    const sw = ss.split(single.initial());
+    const acts: ActRef[][] = [];
+    for (let j = 0; j < m; j++) {
+      let x = gs.input(0, 8);
+      acts.push(gw.map((w, s) => (x = gs.forward(s, w, x))));
+    }
+    const grads = acts.map(() => new Array<GradientRef>(4));
+    let dOuts: (ActRef | null)[] = acts.map(() => null);
+    for (let s = 3; s >= 0; s--) {
+      dOuts = acts.map((a, j) => {
+        const b = gs.backward(s, gw[s]!, a[s]!, dOuts[j]!);
+        grads[j]![s] = b.grad;
+        return b.dIn;
+      });
+    }
+    expect(gs.stats()).toEqual({ forwardPasses: 0, backwardPasses: 0 });
+    const got = grads.map((g) => g.map((r) => r.value()));
+    expect(gs.stats()).toEqual({ forwardPasses: 4, backwardPasses: 4 });
+    const { perStage, losses } = flush(ss, sw, 0, 1, 8);
+    // Micro-batch 0 one by one equals micro-batch 0 of the grouped passes.
+    perStage.forEach((g, s) => expect(maxDiff(got[0]![s]!.grad, g)).toBeLessThan(1e-6));
+    expect(Math.abs(got[0]![0]!.loss - losses[0]!)).toBeLessThan(1e-6);
+    // Every stage of a micro-batch reports that micro-batch's loss.
+    for (const g of got) for (const r of g) expect(r.loss).toBe(g[3]!.loss);
+    // And the grouped per-stage means joined are meanGradient of the same four batches.
+    const ref = trainer(deep8());
+    const want = ref.meanGradient(ref.initial(), [0, 0, 0, 0]).value();
+    const joined = gs.join(
+      [0, 1, 2, 3].map((s) => ({ version: 0, params: PARAM_MATH.mean(got.map((g) => g[s]!.grad)) })),
+      1,
+    );
+    expect(maxDiff(joined.params, want.grad)).toBeLessThan(1e-6);
+  });
 });
 
 describe('FullTrainer.staged: passes', () => {
