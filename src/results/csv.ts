@@ -47,6 +47,7 @@ export const UPDATES_COLUMNS = [
   'version_applied',
   'staleness',
   'loss',
+  'version_backward',
 ] as const;
 
 /** Columns of metrics.csv, in order. */
@@ -159,7 +160,9 @@ export function* updatesLines(results: readonly RunResult[]): Generator<string, 
     const id = num(r.runId);
     for (const u of r.updateRows) {
       // Staleness is derived here (not stored) so it can never disagree with the two versions.
-      yield `${id},${num(u.timeS)},${num(u.worker)},${num(u.stage)},${num(u.versionRead)},${num(u.versionApplied)},${num(u.versionApplied - u.versionRead)},${num(u.loss)}`;
+      // version_backward is empty unless the backward pass used another version than the forward.
+      const vb = u.versionBackward === u.versionRead ? undefined : u.versionBackward;
+      yield `${id},${num(u.timeS)},${num(u.worker)},${num(u.stage)},${num(u.versionRead)},${num(u.versionApplied)},${num(u.versionApplied - u.versionRead)},${num(u.loss)},${num(vb)}`;
     }
   }
 }

@@ -77,6 +77,9 @@ export class MemoryRecorder implements Recorder {
   private uStage = new Int32Array(0);
   private uRead = new Float64Array(0);
   private uApplied = new Float64Array(0);
+  // NaN where the row has no distinct backward version (absent, or equal to versionRead): versions are
+  // integers, so NaN is free to mean "none".
+  private uBackward = new Float64Array(0);
   private uLoss = new Float64Array(0);
   // 1 where the row has a loss: a missing loss must not be stored as NaN, which means "diverged".
   private uHasLoss = new Uint8Array(0);
@@ -137,6 +140,9 @@ export class MemoryRecorder implements Recorder {
       );
     }
     if (!Number.isInteger(w) || w < 0) throw new RangeError(`worker must be a non-negative integer, got ${String(w)}`);
+    const vb = r.versionBackward;
+    if (vb !== undefined && !(Number.isInteger(vb) && vb >= 0))
+      throw new RangeError(`versionBackward must be an integer >= 0, got ${String(vb)} from worker ${String(w)}`);
     this.tauCount += 1;
     this.tauSum += tau;
     if (tau > this.tauMax) this.tauMax = tau;
@@ -157,6 +163,7 @@ export class MemoryRecorder implements Recorder {
     this.uStage[i] = r.stage;
     this.uRead[i] = r.versionRead;
     this.uApplied[i] = r.versionApplied;
+    this.uBackward[i] = vb === undefined || vb === r.versionRead ? NaN : vb;
     const loss = r.loss;
     this.uHasLoss[i] = loss === undefined ? 0 : 1;
     this.uLoss[i] = loss ?? 0;
@@ -221,7 +228,7 @@ export class MemoryRecorder implements Recorder {
   /**
    * The kept update rows in record order, as a read-only view over the recorder's columns: a row
    * object is made only when it is read, so millions of rows never exist as objects at once (they
-   * would cost about 100 bytes each, against 40 in the columns). Later updates do not show in a view
+   * would cost about 100 bytes each, against 49 in the columns). Later updates do not show in a view
    * taken earlier.
    */
   updateRows(): RowList<UpdateRecord> {
@@ -232,6 +239,7 @@ export class MemoryRecorder implements Recorder {
       this.uStage,
       this.uRead,
       this.uApplied,
+      this.uBackward,
       this.uLoss,
       this.uHasLoss,
     );
@@ -289,6 +297,7 @@ export class MemoryRecorder implements Recorder {
     this.uStage = grown(this.uStage, n);
     this.uRead = grown(this.uRead, n);
     this.uApplied = grown(this.uApplied, n);
+    this.uBackward = grown(this.uBackward, n);
     this.uLoss = grown(this.uLoss, n);
     this.uHasLoss = grown(this.uHasLoss, n);
   }
@@ -312,6 +321,7 @@ class UpdateRowView implements RowList<UpdateRecord> {
     private readonly stage: Int32Array,
     private readonly read: Float64Array,
     private readonly applied: Float64Array,
+    private readonly backward: Float64Array,
     private readonly loss: Float64Array,
     private readonly hasLoss: Uint8Array,
   ) {}
@@ -320,7 +330,7 @@ class UpdateRowView implements RowList<UpdateRecord> {
   at(index: number): UpdateRecord | undefined {
     const i = index < 0 ? this.length + index : index;
     if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
-    return {
+    const row: UpdateRecord = {
       timeS: this.time[i]!,
       worker: this.worker[i]!,
       stage: this.stage[i]!,
@@ -328,6 +338,10 @@ class UpdateRowView implements RowList<UpdateRecord> {
       versionApplied: this.applied[i]!,
       loss: this.hasLoss[i] === 1 ? this.loss[i]! : undefined,
     };
+    // Only rows with a distinct backward version carry the key, so other rows compare equal to what
+    // the schedules recorded.
+    const vb = this.backward[i]!;
+    return Number.isNaN(vb) ? row : { ...row, versionBackward: vb };
   }
 
   *[Symbol.iterator](): Iterator<UpdateRecord> {

@@ -21,6 +21,12 @@ export interface UpdateRecord {
   /** Version of the model just before this gradient was applied (τ = versionApplied − versionRead). */
   readonly versionApplied: number;
   /**
+   * Version of the weights the backward pass used (W_b), where a pipeline schedule lets it differ from
+   * the forward pass's `versionRead` (PipeDream without weight stashing, spec §0.3). Absent when the
+   * gradient came from one version; a value equal to `versionRead` means the same and is not kept.
+   */
+  readonly versionBackward?: number | undefined;
+  /**
    * Training loss of the batch; undefined in timing-only mode or when the schedule cannot attribute it.
    * NaN or ±Infinity when it was computed and is not finite: the run is diverging.
    */

@@ -9,6 +9,7 @@ import { DATASETS } from '../training/datasets/registry.ts';
 import type { ShardSpec } from '../training/datasets/sharding.ts';
 import { MODEL_KINDS } from '../training/models/create-model.ts';
 import type { ModelConfig } from '../training/models/create-model.ts';
+import { MLP_PRESET_NAMES, type MlpPreset } from '../training/models/mlp.ts';
 import { WEIGHT_INITS } from '../training/models/layout.ts';
 import type { WeightInit } from '../training/models/layout.ts';
 import { PROFILES } from '../workload/index.ts';
@@ -29,7 +30,7 @@ const init = z.enum(WEIGHT_INITS as [WeightInit, ...WeightInit[]]).optional();
 const MODEL_SHAPES: Readonly<Record<ModelConfig['kind'], z.ZodRawShape>> = {
   'logistic-regression': { inputSize: count, numClasses: count, init },
   mlp: {
-    preset: z.enum(['2nn']).optional(),
+    preset: z.enum(MLP_PRESET_NAMES as [MlpPreset, ...MlpPreset[]]).optional(),
     hidden: z.array(count).min(1).optional(),
     inputSize: count,
     numClasses: count,

@@ -122,12 +122,23 @@ describe('csv tables', () => {
       'run_id,sim_time_s,updates,samples,epoch,loss,accuracy\n0,5,10,640,0.01,0.5,0.8\n0,10,20,1280,0.02,0.25,0.9\n',
     );
     expect(updatesCsv(runs)).toBe(
-      'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss\n0,0.5,0,0,0,0,0,2.3\n0,1,1,0,0,1,1,\n',
+      'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss,version_backward\n0,0.5,0,0,0,0,0,2.3,\n0,1,1,0,0,1,1,,\n',
     );
     expect(workersCsv(runs)).toBe(
       'run_id,worker,node,gpu,compute_s,comm_s,idle_s,updates,utilization,mean_staleness,max_staleness,peak_memory_bytes\n' +
         '0,0,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000\n0,1,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000\n' +
         '1,0,0,"V100, 32GB",8,1.5,0.5,10,0.8,,0,4000000000\n',
+    );
+  });
+
+  it('writes version_backward only where the backward pass used another version than the forward', () => {
+    const row = { timeS: 1, worker: 0, stage: 2, versionRead: 3, versionApplied: 5, loss: undefined };
+    const run = makeRun({
+      updateRows: [row, { ...row, versionBackward: 3 }, { ...row, versionBackward: 4 }],
+    });
+    expect(updatesCsv([run])).toBe(
+      'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss,version_backward\n' +
+        '0,1,0,2,3,5,2,,\n0,1,0,2,3,5,2,,\n0,1,0,2,3,5,2,,4\n',
     );
   });
 
@@ -225,6 +236,6 @@ describe('csv tables', () => {
     const text = updatesCsv([makeRun({ updateRows })]);
     const lines = text.split('\n');
     expect(lines).toHaveLength(100_002); // header, rows, and the empty string after the final newline
-    expect(lines[100_000]).toBe(`0,99.999,31,0,99999,100003,4,${String(1 / 100_000)}`);
+    expect(lines[100_000]).toBe(`0,99.999,31,0,99999,100003,4,${String(1 / 100_000)},`);
   });
 });

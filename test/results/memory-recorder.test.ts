@@ -35,6 +35,19 @@ describe('MemoryRecorder', () => {
     expect(rec.updateCount).toBe(4);
   });
 
+  it('keeps versionBackward only where it differs from versionRead, and rejects a bad one', () => {
+    const rec = new MemoryRecorder({ updates: true, spans: false, traceLimit: 0 });
+    rec.update(upd(0, 2, 5));
+    rec.update({ ...upd(0, 2, 5), versionBackward: 2 });
+    rec.update({ ...upd(1, 2, 5), stage: 3, versionBackward: 4 });
+    const rows = [...rec.updateRows()];
+    expect(rows.map((r) => 'versionBackward' in r)).toEqual([false, false, true]);
+    expect(rows[2]).toEqual({ ...upd(1, 2, 5), stage: 3, versionBackward: 4 });
+    expect(() => rec.update({ ...upd(0, 2, 5), versionBackward: Number.NaN })).toThrow(/versionBackward/);
+    expect(() => rec.update({ ...upd(0, 2, 5), versionBackward: -1 })).toThrow(RangeError);
+    expect(rec.updateCount).toBe(3);
+  });
+
   it('keeps staleness statistics but no rows when updates are off', () => {
     const rec = new MemoryRecorder({ updates: false, spans: false, traceLimit: 0, workers: 4 });
     rec.update(upd(0, 5, 5)); // τ = 0

@@ -32,6 +32,15 @@ describe('workload.model.init', () => {
     expect(parseScenario(BASE, 's.yaml').runs[0]!.workload.model).toEqual({ kind: 'mlp', preset: '2nn' });
   });
 
+  it('accepts the deep8 preset and names the presets when given another', () => {
+    expect(
+      parseScenario(`${BASE}workload: { model: { kind: mlp, preset: deep8 } }\n`, 's.yaml').runs[0]!.workload.model,
+    ).toEqual({ kind: 'mlp', preset: 'deep8' });
+    const problems = scenarioProblems(`${BASE}workload: { model: { kind: mlp, preset: deep9 } }\n`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/workload\.model\.preset: .*2nn.*deep8/);
+  });
+
   it('names the schemes when given another', () => {
     expect(scenarioProblems(`${BASE}workload: { model: { kind: mlp, preset: 2nn, init: xavier } }\n`)).toEqual([
       's.yaml:3:52: workload.model.init: got "xavier"; expected one of relu-he, he-uniform, glorot-uniform, lecun-uniform, pytorch-uniform',

@@ -35,6 +35,11 @@ export interface AppliedRow {
   readonly grad: GradientRef;
   /** Pipeline stage or parameter-server shard; 0 when the model is not split. */
   readonly stage?: number;
+  /**
+   * The version the backward pass used, where a pipeline schedule lets it differ from `versionRead`
+   * (updates.csv `version_backward`); leave it out otherwise.
+   */
+  readonly versionBackward?: number;
   /** When it landed; default now. Never ahead of the clock. */
   readonly timeS?: number;
 }
@@ -188,6 +193,7 @@ export class Crew {
       stage: r.stage ?? 0,
       versionRead: r.versionRead,
       versionApplied: r.versionApplied,
+      versionBackward: r.versionBackward,
       loss,
     });
   }

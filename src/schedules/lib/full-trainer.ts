@@ -15,6 +15,7 @@ import type { LayoutEntry } from '../../training/models/layout.ts';
 import type { LrSchedule } from '../../training/optimizers/lr-schedules.ts';
 import type { Optimizer } from '../../training/optimizers/optimizer.ts';
 import { FullOptimizerState } from './full-optimizer-state.ts';
+import { FullStagedTrainer } from './full-staged.ts';
 import { optimizerFromSpec } from './optimizer-spec.ts';
 import { PARAM_MATH } from './param-math.ts';
 import { checkRange, tilingOrder } from './param-range.ts';
@@ -99,8 +100,8 @@ export class FullTrainer implements Trainer {
     return s;
   }
 
-  private batch(key: DataKey): GradBatch {
-    const idx = this.sampler(key).next(this.p.batchSize);
+  private batch(key: DataKey, rows = this.p.batchSize): GradBatch {
+    const idx = this.sampler(key).next(rows);
     const d = this.p.train.d;
     // A fresh buffer per request: a pending request reads it later, so it must never be reused.
     const x = new Float32Array(idx.length * d);
@@ -208,5 +209,10 @@ export class FullTrainer implements Trainer {
   evaluate(snapshot: ParamSnapshot): TrainerEval {
     const r = evaluate(this.p.engine.model, snapshot.params, this.p.test);
     return { loss: r.loss, accuracy: r.accuracy, predictedClasses: r.predictedClasses };
+  }
+
+  /** @throws RangeError for a model that is not a dense stack, or more stages than layers. */
+  staged(stages: number | readonly number[]): FullStagedTrainer {
+    return new FullStagedTrainer(this.p.engine.model, stages, (key, rows) => this.batch(key, rows));
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import { optimizerFromSpec } from './optimizer-spec.ts';
+import { NullStagedTrainer } from './null-staged.ts';
 import { PARAM_MATH } from './param-math.ts';
 import {
   EMPTY_GRAD,
@@ -116,5 +117,10 @@ export class NullTrainer implements Trainer {
 
   evaluate(): null {
     return null;
+  }
+
+  /** @throws RangeError for a count that is not a positive integer, or a bad list. */
+  staged(stages: number | readonly number[]): NullStagedTrainer {
+    return new NullStagedTrainer(stages);
   }
 }

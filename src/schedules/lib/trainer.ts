@@ -13,6 +13,7 @@
  */
 import type { OptimizerSpec } from '../../core/options.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
+import type { StagedTrainer } from './staged.ts';
 
 /** A parameter-sized vector: length `paramCount` in full mode, length 0 in timing-only mode. */
 export type Vec = Float32Array;
@@ -152,4 +153,11 @@ export interface Trainer {
   average(snapshots: readonly ParamSnapshot[], version: number, weights?: readonly number[]): ParamSnapshot;
   /** Test loss, accuracy and distinct classes predicted for `snapshot`, or null in timing-only mode. */
   evaluate(snapshot: ParamSnapshot): TrainerEval | null;
+  /**
+   * The model cut into pipeline stages: `stages` stages (layers spread evenly, earlier stages taking
+   * the extra) or the given layers per stage. Never null: timing-only mode gives empty stages.
+   * @throws RangeError for a bad count, or (full mode) a model that is not a dense stack or has fewer
+   *   layers than stages.
+   */
+  staged(stages: number | readonly number[]): StagedTrainer;
 }

@@ -1,7 +1,7 @@
 /** Builds a model from a plain description, as a scenario file would give it. */
 import { cnn, type CnnOptions } from './cnn.ts';
 import { logisticRegression } from './logistic-regression.ts';
-import { MLP_2NN_HIDDEN, mlp } from './mlp.ts';
+import { MLP_PRESETS, mlp, type MlpPreset } from './mlp.ts';
 import type { Model } from './model.ts';
 import type { WeightInit } from './layout.ts';
 
@@ -10,7 +10,7 @@ export type ModelConfig = (
   | { readonly kind: 'logistic-regression'; readonly inputSize?: number; readonly numClasses?: number }
   | {
       readonly kind: 'mlp';
-      readonly preset?: '2nn';
+      readonly preset?: MlpPreset;
       readonly hidden?: readonly number[];
       readonly inputSize?: number;
       readonly numClasses?: number;
@@ -25,7 +25,8 @@ export type ModelConfig = (
 export const MODEL_KINDS: readonly ModelConfig['kind'][] = ['logistic-regression', 'mlp', 'cnn'];
 
 /**
- * The model a config describes. An MLP takes either `preset: '2nn'` (784-200-200-10) or `hidden`.
+ * The model a config describes. An MLP takes either a preset (`2nn`: 784-200-200-10; `deep8`:
+ * 784-64×8-10) or `hidden`.
  * @throws RangeError if an MLP gives both or neither of preset and hidden, or on bad shapes.
  */
 export function createModel(config: ModelConfig): Model {
@@ -36,7 +37,7 @@ export function createModel(config: ModelConfig): Model {
       if ((config.preset === undefined) === (config.hidden === undefined)) {
         throw new RangeError("mlp needs exactly one of preset ('2nn') or hidden (layer widths)");
       }
-      return mlp(config.hidden ?? MLP_2NN_HIDDEN, config.inputSize, config.numClasses);
+      return mlp(config.hidden ?? MLP_PRESETS[config.preset!], config.inputSize, config.numClasses);
     }
     case 'cnn':
       return cnn(config);

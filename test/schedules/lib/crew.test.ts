@@ -81,6 +81,24 @@ describe('Crew', () => {
     expect(rows).toEqual([{ timeS: 0, worker: 0, stage: 0, versionRead: 0, versionApplied: 2, loss: undefined }]);
   });
 
+  it('passes a pipeline row backward version through to the recorder', () => {
+    const setup = tinySetup();
+    const crew = new Crew(setup.ctx);
+    crew.row({ worker: 1, stage: 2, versionRead: 3, versionBackward: 5, versionApplied: 6, grad: EMPTY_GRAD });
+    crew.row({ worker: 1, stage: 2, versionRead: 3, versionApplied: 6, grad: EMPTY_GRAD });
+    const rows = [...setup.recorder.updateRows()];
+    expect(rows[0]).toEqual({
+      timeS: 0,
+      worker: 1,
+      stage: 2,
+      versionRead: 3,
+      versionBackward: 5,
+      versionApplied: 6,
+      loss: undefined,
+    });
+    expect('versionBackward' in rows[1]!).toBe(false);
+  });
+
   it('commits the model, the updates, the samples and the per-worker counts together', () => {
     const setup = tinySetup({ batchSize: 16 });
     const crew = new Crew(setup.ctx);

@@ -4,7 +4,7 @@ import { Rng } from '../../../src/core/rng.ts';
 import { buildLayout, entryView, initParams, layoutEntry, WEIGHT_INITS } from '../../../src/training/models/layout.ts';
 import type { WeightInit } from '../../../src/training/models/layout.ts';
 import { denseLayout } from '../../../src/training/models/dense-stack.ts';
-import { mlp2nn, mlp } from '../../../src/training/models/mlp.ts';
+import { MLP_DEEP8_HIDDEN, MLP_PRESET_NAMES, MLP_PRESETS, mlp2nn, mlp } from '../../../src/training/models/mlp.ts';
 import { logisticRegression } from '../../../src/training/models/logistic-regression.ts';
 import { cnn } from '../../../src/training/models/cnn.ts';
 import { createModel } from '../../../src/training/models/create-model.ts';
@@ -24,6 +24,16 @@ describe('parameter layouts', () => {
       ['dense2/bias', [10]],
     ]);
     expect(createModel({ kind: 'mlp', preset: '2nn' }).layout.size).toBe(199_210);
+  });
+
+  it('sizes the deep8 preset: 784-64×8-10, nine dense layers for S = 4 or 8 pipeline stages', () => {
+    // 784·64+64 = 50,240; seven 64·64+64 = 29,120; 64·10+10 = 650; total 80,010.
+    const m = createModel({ kind: 'mlp', preset: 'deep8' });
+    expect(m.layout.size).toBe(80_010);
+    expect(m.name).toBe('mlp 784-64-64-64-64-64-64-64-64-10');
+    expect(m.dense!.widths).toHaveLength(10);
+    expect(MLP_PRESET_NAMES).toEqual(['2nn', 'deep8']);
+    expect(MLP_PRESETS.deep8).toBe(MLP_DEEP8_HIDDEN);
   });
 
   it('sizes logistic regression and the CNN', () => {
