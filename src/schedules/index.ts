@@ -2,12 +2,14 @@
  * The schedule registry: name → definition. The scenario schema and `dtsim list schedules` are built
  * from it, so a new schedule appears everywhere by adding one file and one line here.
  */
+import { oneFOneB } from './1f1b.ts';
 import { asyncPs } from './async-ps.ts';
 import { diloco } from './diloco.ts';
 import { hogwild } from './hogwild.ts';
 import { crossbow } from './crossbow.ts';
 import { fedavg } from './fedavg.ts';
 import { fedbuff } from './fedbuff.ts';
+import { gpipe } from './gpipe.ts';
 import { localSgd } from './local-sgd.ts';
 import { postLocalSgd } from './post-local-sgd.ts';
 import { slowmo } from './slowmo.ts';
@@ -32,6 +34,8 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [dcAsgd.name]: dcAsgd,
   [fedavg.name]: fedavg,
   [fedbuff.name]: fedbuff,
+  [gpipe.name]: gpipe,
+  [oneFOneB.name]: oneFOneB,
 });
 
 /**

@@ -47,12 +47,24 @@ export class ComputeModel {
   readonly gradBytes: number;
   /** `profile:<name>`-style description of what timed the run. */
   readonly profile: TimingProfile;
+  /** Arithmetic precision the run is timed at (pipeline stage costs re-time layers with it). */
+  readonly precision: Precision;
+  /** Fraction of peak reached, when the scenario sets one. */
+  readonly efficiency: number | undefined;
+  /** The custom fixed step time at `batchSize` on a speed-1 GPU, when the scenario sets one. */
+  readonly stepTimeS: number | undefined;
+  /** Per-worker batch size the step times are for. */
+  readonly batchSize: number;
   private readonly costs: WorkerCost[];
   private readonly slowdown: Slowdown;
 
   /** @throws RangeError from the roofline (precision the GPU lacks, bad efficiency). */
   constructor(o: ComputeModelOptions) {
     this.profile = o.profile;
+    this.precision = o.precision;
+    this.efficiency = o.efficiency;
+    this.stepTimeS = o.stepTimeS;
+    this.batchSize = o.batchSize;
     this.slowdown = o.slowdown;
     const bpv = o.profile.bytesPerValue;
     let grad = 0;

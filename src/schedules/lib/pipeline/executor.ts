@@ -1,0 +1,128 @@
+/**
+ * The pipeline executor on the simulated clock (spec §14–16, review schedule-api.md §4.4): plays a
+ * flush schedule's per-rank op lists ({@link PipeProgram}) as simulator processes, one batch at a time.
+ *
+ * Shape (this slice): a pure pipeline, stage s on rank s for every worker, no data-parallel replicas.
+ * The batch is workers × batchSize samples, the global batch a data-parallel run on the same GPUs
+ * takes, cut into M micro-batches of workers × batchSize / M. Each stage-rank applies one update to its
+ * stage's parameters per batch, and is credited one per-worker batch (batchSize samples) for it, so
+ * samples = batchSize × Σ workers' updates counts exactly the global batch once.
+ *
+ * Timeline of one batch: every rank runs its ops in program order, one at a time; an op starts when its
+ * rank is free and its data has arrived: F of micro-batch j on stage s > 0 after stage s − 1's F of j
+ * has been sent to it, B on stage s < S − 1 after stage s + 1's B of j has sent the gradient back (the
+ * last stage's B follows its own F by program order). Each op lasts its stage's nominal time
+ * (stage-times.ts) × the rank's straggler factor drawn at its start. Sends go through the communicator
+ * (`crew.send`, the stage boundary's bytes) without blocking the sender, which is how PyTorch's
+ * pipelining issues `isend`s; the send is recorded as communication of the sender hidden by compute.
+ * After every rank's last op, the flush: one optimizer step on every stage, version v + 1.
+ *
+ * Math (flush fast path, review §2): every F and B of the batch reads version v, so the stage-wise
+ * gradients together are exactly the full model's gradient on the batch, `meanGradient` over the data
+ * keys of the ranks (the same call sync-allreduce makes); it is applied once. Every τ is 0.
+ */
+import type { Event } from '../../../core/events.ts';
+import type { Process, ProcessGenerator } from '../../../core/process.ts';
+import type { ScheduleContext } from '../../context.ts';
+import { Crew } from '../crew.ts';
+import type { PipeComputeOp, PipeProgram } from './pipe-op.ts';
+import { pipelineStageTimes, type StageTimes } from './stage-times.ts';
+import { checkProgram } from './timeline.ts';
+
+/** What to run. */
+export interface PipelineOptions {
+  /** The schedule as data. */
+  readonly program: PipeProgram;
+  /** Micro-batches per batch (M). */
+  readonly microBatches: number;
+  /** Manual layers per stage; absent: `planPartition` (or equal parts, see stage-times.ts). */
+  readonly layersPerStage?: readonly number[];
+}
+
+/**
+ * Problems with running `microBatches` micro-batches on `workers` stages with `layersPerStage`, for a
+ * schedule's `check` (the batch size is not known there; {@link runPipeline} checks divisibility).
+ */
+export function pipelineProblems(workers: number, layersPerStage: readonly number[] | undefined): string[] {
+  if (layersPerStage !== undefined && layersPerStage.length !== workers)
+    return [`partition has ${layersPerStage.length} stages but the pipeline has one stage per worker (${workers})`];
+  return [];
+}
+
+/**
+ * Runs the pipeline until the run stops (see the file header).
+ * @throws RangeError when workers × batchSize is not a multiple of the micro-batches, or for a program
+ *   with split backwards (I/W), which this executor does not time yet.
+ */
+export function* runPipeline(ctx: ScheduleContext, o: PipelineOptions): ProcessGenerator<void> {
+  const S = ctx.workers;
+  const M = o.microBatches;
+  const global = S * ctx.batchSize;
+  if (!Number.isInteger(M) || M < 1 || global % M !== 0)
+    throw new RangeError(
+      `microBatches must divide the pipeline's batch (${S} workers × batch size ${ctx.batchSize} = ${global}), got ${M}`,
+    );
+  const crew = new Crew(ctx);
+  const times = pipelineStageTimes(ctx.compute, ctx.devices.slice(0, S), global / M, o.layersPerStage);
+  const programs = crew.ranks.map((r) => {
+    const ops = o.program(r, S, M, 1);
+    checkProgram(r, ops, M, 1);
+    return ops.filter((x): x is PipeComputeOp => {
+      if (x.op === 'I' || x.op === 'W')
+        throw new RangeError(`the pipeline executor runs full backwards only, got ${x.op}`);
+      return x.op !== 'step';
+    });
+  });
+  const opt = ctx.trainer.optimizer();
+  while (ctx.progress.running) {
+    const snap = ctx.progress.current;
+    const v = snap.version;
+    yield* oneBatch(ctx, crew, programs, times);
+    const grad = ctx.trainer.meanGradient(snap, crew.ranks);
+    const next = ctx.trainer.apply(opt, snap, grad, v + 1);
+    for (const r of crew.ranks) crew.row({ worker: r, stage: r, versionRead: v, versionApplied: v, grad });
+    crew.commit(next, 1, crew.ranks, 1);
+  }
+}
+
+/** Plays one batch of every rank's ops; returns when the last op has finished. */
+function* oneBatch(
+  ctx: ScheduleContext,
+  crew: Crew,
+  programs: readonly (readonly PipeComputeOp[])[],
+  times: readonly StageTimes[],
+): ProcessGenerator<void> {
+  const { sim } = ctx;
+  const S = programs.length;
+  const M = programs[0]!.filter((x) => x.op === 'F').length;
+  // arrived[s][j]: F's activation of micro-batch j reached stage s; gradBack[s][j]: B's gradient did.
+  const grid = (): Event<void>[][] => programs.map(() => Array.from({ length: M }, () => sim.event<void>()));
+  const arrived = grid();
+  const gradBack = grid();
+
+  function* send(src: number, dst: number, label: string, done: Event<void>): ProcessGenerator<void> {
+    const t = crew.nowS;
+    yield crew.send(src, dst, times[Math.min(src, dst)]!.boundaryBytes);
+    const d = crew.nowS - t;
+    crew.comm(src, t, d, 0);
+    crew.commSpan(src, label, t, d);
+    done.succeed();
+  }
+
+  function* stage(s: number): ProcessGenerator<void> {
+    const { tF, tB } = times[s]!;
+    for (const x of programs[s]!) {
+      const wait = x.op === 'F' ? (s > 0 ? arrived[s]![x.mb] : undefined) : s < S - 1 ? gradBack[s]![x.mb] : undefined;
+      if (wait !== undefined) yield wait;
+      const start = crew.nowS;
+      const d = (x.op === 'F' ? tF : tB) * ctx.compute.factor(s, start);
+      yield* crew.until(start + d);
+      crew.book(s, start, d, `${x.op}${x.mb}`);
+      if (x.op === 'F' && s < S - 1) sim.process(send(s, s + 1, `act ${x.mb}`, arrived[s + 1]![x.mb]!));
+      if (x.op === 'B' && s > 0) sim.process(send(s, s - 1, `grad ${x.mb}`, gradBack[s - 1]![x.mb]!));
+    }
+  }
+
+  const running: Process<void>[] = programs.map((_, s) => sim.process(stage(s), `pipeline stage ${s}`));
+  yield sim.allOf(running);
+}
