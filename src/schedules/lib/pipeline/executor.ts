@@ -40,16 +40,6 @@ export interface PipelineOptions {
 }
 
 /**
- * Problems with running `microBatches` micro-batches on `workers` stages with `layersPerStage`, for a
- * schedule's `check` (the batch size is not known there; {@link runPipeline} checks divisibility).
- */
-export function pipelineProblems(workers: number, layersPerStage: readonly number[] | undefined): string[] {
-  if (layersPerStage !== undefined && layersPerStage.length !== workers)
-    return [`partition has ${layersPerStage.length} stages but the pipeline has one stage per worker (${workers})`];
-  return [];
-}
-
-/**
  * Runs the pipeline until the run stops (see the file header).
  * @throws RangeError when workers × batchSize is not a multiple of the micro-batches, or for a program
  *   with split backwards (I/W), which this executor does not time yet.
