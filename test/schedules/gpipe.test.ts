@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import { bytesPerSecond, seconds } from '../../src/core/units.ts';
+import { buildCluster } from '../../src/hardware/cluster.ts';
+import { Slowdown } from '../../src/hardware/slowdown.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { ComputeModel } from '../../src/schedules/lib/compute-model.ts';
+import { pipelineStageTimes } from '../../src/schedules/lib/pipeline/stage-times.ts';
+import { getProfile } from '../../src/workload/registry.ts';
 import { gpipe } from '../../src/schedules/lib/pipeline/programs.ts';
 import { timeline } from '../../src/schedules/lib/pipeline/timeline.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
@@ -79,6 +86,40 @@ describe('gpipe', () => {
     let moved = 0;
     for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - init[i]!));
     expect(moved).toBeGreaterThan(1e-3);
+  });
+
+  it('splits a layered profile (ResNet-50) with planPartition: each stage computes M × its own t_F + t_B', () => {
+    const r = runScenario(
+      tinyScenario({
+        schedule: 'gpipe',
+        mode: 'timing-only',
+        workers: 4,
+        updates: 2,
+        timing: { kind: 'profile', name: 'resnet50' },
+      }),
+      0,
+    );
+    // The same devices, micro-batch 4 × 16 / 4 = 16 and profile as the run (fixtures.ts: 4 A100s, fp32).
+    const devices = buildCluster([
+      {
+        count: 4,
+        gpusPerNode: 1,
+        gpu: 'A100-80GB',
+        nic: { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) },
+      },
+    ]).devices;
+    const profile = getProfile('resnet50').build({ bytesPerValue: 4 });
+    const compute = new ComputeModel({
+      devices,
+      profile,
+      batchSize: 16,
+      precision: 'fp32',
+      slowdown: new Slowdown([], new Rng(1).fork('stragglers')),
+    });
+    const times = pipelineStageTimes(compute, devices, 16);
+    expect(times.reduce((a, s) => a + s.layers, 0)).toBe(profile.layers.length);
+    expect(times.every((s) => s.layers > 0)).toBe(true);
+    r.workerRows.forEach((w, s) => expect(w.computeS).toBeCloseTo(2 * 4 * (times[s]!.tF + times[s]!.tB), 12));
   });
 
   it('rejects micro-batches that do not divide the batch', () => {
