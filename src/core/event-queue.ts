@@ -227,7 +227,15 @@ export class EventQueue<T> {
       }
     }
     this.init(Math.max(MIN_BUCKETS, nb), this.estimateWidth(ts));
-    for (let i = 0; i < m; i++) this.insert(ts[i]!, os[i]!, its[i]!);
+    // The scan position (cur, ci) belongs to the old width and bucket count: re-derive it from the
+    // entries themselves. Counting from zero makes the first insert set it and every earlier one lower
+    // it (insert's rule), so it ends on the minimum. Keeping the old position let a scan that no longer
+    // matched the buckets return a later event before an earlier one.
+    this.n = 0;
+    for (let i = 0; i < m; i++) {
+      this.insert(ts[i]!, os[i]!, its[i]!);
+      this.n++;
+    }
   }
 
   // Mean positive gap among the earliest distinct times, outliers (> 2× mean) dropped, times 3.

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventQueue, MAX_PRIORITY } from '../../src/core/event-queue.ts';
+import type { ProcessGenerator } from '../../src/core/process.ts';
+import { Simulator } from '../../src/core/simulator.ts';
+import { seconds } from '../../src/core/units.ts';
 
 type Op = { push: true; time: number; priority: number } | { push: false };
 
@@ -92,5 +95,61 @@ describe('EventQueue (calendar queue)', () => {
     expect(() => q.push(Infinity, 0, 'x')).toThrow(RangeError);
     expect(() => q.push(0, MAX_PRIORITY + 1, 'x')).toThrow(RangeError);
     expect(() => q.push(0, -1, 'x')).toThrow(RangeError);
+  });
+});
+
+describe('EventQueue resize keeps the order', () => {
+  it('re-derives its scan position after a resize (a later event once came out before an earlier one)', () => {
+    // Found by the simulator's clock property: a process sleeping 17 s and one sleeping 16 s and then
+    // three times 0 s. A pop-triggered re-estimate of the bucket width kept the old scan position, which
+    // no longer matched the buckets, so the process-end event at 16 s came out after the 17 s timeout.
+    const sim = new Simulator();
+    const seen: number[] = [];
+    sim.process(
+      (function* (): ProcessGenerator<void> {
+        yield sim.timeout(seconds(17));
+      })(),
+    );
+    sim.process(
+      (function* (): ProcessGenerator<void> {
+        for (const d of [16, 0, 0, 0]) yield sim.timeout(seconds(d));
+      })(),
+    );
+    while (sim.peek() < Infinity) {
+      sim.step();
+      seen.push(sim.now as number);
+    }
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+
+  it('pops in (time, order) order through many resizes and width changes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean()), { minLength: 1, maxLength: 300 }),
+        (ops) => {
+          // Interleaved pushes (at or after the last popped time, as a simulator does) and pops.
+          const q = new EventQueue<number>();
+          let now = 0;
+          let id = 0;
+          const pending: { t: number; id: number }[] = [];
+          for (const [dt, pop] of ops) {
+            if (pop && q.length > 0) {
+              const x = q.pop();
+              const t = q.poppedTime;
+              expect(t).toBeGreaterThanOrEqual(now);
+              pending.sort((a, b) => a.t - b.t || a.id - b.id);
+              expect(x).toBe(pending.shift()!.id);
+              now = t;
+            } else {
+              const t = now + (dt % 7 === 0 ? 0 : dt / 3);
+              q.push(t, 0, id);
+              pending.push({ t, id });
+              id++;
+            }
+          }
+        },
+      ),
+      { seed: 2026, numRuns: 500 },
+    );
   });
 });
