@@ -18,6 +18,7 @@ import { ssp } from './ssp.ts';
 import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
 import { wavelet } from './wavelet.ts';
+import { zbH1 } from './zb-h1.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
@@ -36,6 +37,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [fedbuff.name]: fedbuff,
   [gpipe.name]: gpipe,
   [oneFOneB.name]: oneFOneB,
+  [zbH1.name]: zbH1,
 });
 
 /**

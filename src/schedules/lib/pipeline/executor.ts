@@ -41,8 +41,7 @@ export interface PipelineOptions {
 
 /**
  * Runs the pipeline until the run stops (see the file header).
- * @throws RangeError when workers × batchSize is not a multiple of the micro-batches, or for a program
- *   with split backwards (I/W), which this executor does not time yet.
+ * @throws RangeError when workers × batchSize is not a multiple of the micro-batches.
  */
 export function* runPipeline(ctx: ScheduleContext, o: PipelineOptions): ProcessGenerator<void> {
   const S = ctx.workers;
@@ -57,11 +56,7 @@ export function* runPipeline(ctx: ScheduleContext, o: PipelineOptions): ProcessG
   const programs = crew.ranks.map((r) => {
     const ops = o.program(r, S, M, 1);
     checkProgram(r, ops, M, 1);
-    return ops.filter((x): x is PipeComputeOp => {
-      if (x.op === 'I' || x.op === 'W')
-        throw new RangeError(`the pipeline executor runs full backwards only, got ${x.op}`);
-      return x.op !== 'step';
-    });
+    return ops.filter((x): x is PipeComputeOp => x.op !== 'step');
   });
   const opt = ctx.trainer.optimizer();
   while (ctx.progress.running) {
@@ -99,17 +94,22 @@ function* oneBatch(
     done.succeed();
   }
 
+  // A split backward (zero-bubble) runs I, the input gradient the previous stage waits for, and later
+  // W, the weight gradient, which waits for nothing but its own I (program order on the rank).
   function* stage(s: number): ProcessGenerator<void> {
-    const { tF, tB } = times[s]!;
+    const t = times[s]!;
+    const nominal = { F: t.tF, B: t.tB, I: t.tI, W: t.tW } as const;
     for (const x of programs[s]!) {
-      const wait = x.op === 'F' ? (s > 0 ? arrived[s]![x.mb] : undefined) : s < S - 1 ? gradBack[s]![x.mb] : undefined;
+      let wait: Event<void> | undefined;
+      if (x.op === 'F') wait = s > 0 ? arrived[s]![x.mb] : undefined;
+      else if (x.op !== 'W') wait = s < S - 1 ? gradBack[s]![x.mb] : undefined;
       if (wait !== undefined) yield wait;
       const start = crew.nowS;
-      const d = (x.op === 'F' ? tF : tB) * ctx.compute.factor(s, start);
+      const d = nominal[x.op] * ctx.compute.factor(s, start);
       yield* crew.until(start + d);
       crew.book(s, start, d, `${x.op}${x.mb}`);
       if (x.op === 'F' && s < S - 1) sim.process(send(s, s + 1, `act ${x.mb}`, arrived[s + 1]![x.mb]!));
-      if (x.op === 'B' && s > 0) sim.process(send(s, s - 1, `grad ${x.mb}`, gradBack[s - 1]![x.mb]!));
+      if ((x.op === 'B' || x.op === 'I') && s > 0) sim.process(send(s, s - 1, `grad ${x.mb}`, gradBack[s - 1]![x.mb]!));
     }
   }
 

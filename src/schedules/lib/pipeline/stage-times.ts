@@ -23,6 +23,10 @@ export interface StageTimes {
   readonly tF: number;
   /** Full backward (input plus weight gradient). */
   readonly tB: number;
+  /** Its input-gradient part (I: what the previous stage waits for). */
+  readonly tI: number;
+  /** Its weight-gradient part (W: zero-bubble schedules run it later). */
+  readonly tW: number;
   /** Bytes sent to the next stage after a forward (and back as a gradient after its backward). */
   readonly boundaryBytes: number;
   /** Layers this stage runs; 0 when the profile was split into equal parts (see the file header). */
@@ -53,7 +57,8 @@ export function pipelineStageTimes(
     const outBytes = last === undefined ? 0 : (last.activationBytesPerSample * microBatch) / 2;
     return devices.map((d) => {
       const tF = ((step / (3 * d.speed)) * microBatch) / compute.batchSize / S;
-      return { tF, tB: 2 * tF, boundaryBytes: outBytes, layers: 0 };
+      // No per-layer costs: the backward splits evenly, as stage-costs.ts assumes for a layer with weights.
+      return { tF, tB: 2 * tF, tI: tF, tW: tF, boundaryBytes: outBytes, layers: 0 };
     });
   }
   if (layersPerStage === undefined && profile.layers.length < S) {
@@ -63,6 +68,8 @@ export function pipelineStageTimes(
       return {
         tF: all.forwardS / S,
         tB: (all.backwardInputS + all.backwardWeightS) / S,
+        tI: all.backwardInputS / S,
+        tW: all.backwardWeightS / S,
         boundaryBytes: all.outputBytes,
         layers: 0,
       };
@@ -73,6 +80,8 @@ export function pipelineStageTimes(
   return plan.stages.map((s) => ({
     tF: s.forwardS,
     tB: s.backwardInputS + s.backwardWeightS,
+    tI: s.backwardInputS,
+    tW: s.backwardWeightS,
     boundaryBytes: s.outputBytes,
     layers: s.count,
   }));
