@@ -19,6 +19,7 @@ import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
 import { wavelet } from './wavelet.ts';
 import { zbH1 } from './zb-h1.ts';
+import { interleaved1F1B } from './interleaved-1f1b.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
@@ -37,6 +38,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [fedbuff.name]: fedbuff,
   [gpipe.name]: gpipe,
   [oneFOneB.name]: oneFOneB,
+  [interleaved1F1B.name]: interleaved1F1B,
   [zbH1.name]: zbH1,
 });
 

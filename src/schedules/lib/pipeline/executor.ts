@@ -35,6 +35,11 @@ export interface PipelineOptions {
   readonly program: PipeProgram;
   /** Micro-batches per batch (M). */
   readonly microBatches: number;
+  /**
+   * Model chunks per rank (v, interleaved schedules): chunk c of rank d is virtual stage c·S + d, and
+   * the model is split into v·S parts. Default 1.
+   */
+  readonly chunks?: number;
   /** Manual layers per stage; absent: `planPartition` (or equal parts, see stage-times.ts). */
   readonly layersPerStage?: readonly number[];
 }
@@ -51,11 +56,14 @@ export function* runPipeline(ctx: ScheduleContext, o: PipelineOptions): ProcessG
     throw new RangeError(
       `microBatches must divide the pipeline's batch (${S} workers × batch size ${ctx.batchSize} = ${global}), got ${M}`,
     );
+  const v = o.chunks ?? 1;
   const crew = new Crew(ctx);
-  const times = pipelineStageTimes(ctx.compute, ctx.devices.slice(0, S), global / M, o.layersPerStage);
+  // One entry per virtual stage c·S + d, which runs on device d.
+  const devices = Array.from({ length: v * S }, (_, vs) => ctx.devices[vs % S]!);
+  const times = pipelineStageTimes(ctx.compute, devices, global / M, o.layersPerStage);
   const programs = crew.ranks.map((r) => {
-    const ops = o.program(r, S, M, 1);
-    checkProgram(r, ops, M, 1);
+    const ops = o.program(r, S, M, v);
+    checkProgram(r, ops, M, v);
     return ops.filter((x): x is PipeComputeOp => x.op !== 'step');
   });
   const opt = ctx.trainer.optimizer();
@@ -79,15 +87,18 @@ function* oneBatch(
 ): ProcessGenerator<void> {
   const { sim } = ctx;
   const S = programs.length;
-  const M = programs[0]!.filter((x) => x.op === 'F').length;
-  // arrived[s][j]: F's activation of micro-batch j reached stage s; gradBack[s][j]: B's gradient did.
-  const grid = (): Event<void>[][] => programs.map(() => Array.from({ length: M }, () => sim.event<void>()));
+  const V = times.length; // virtual stages: S × chunks
+  const v = V / S;
+  const M = programs[0]!.filter((x) => x.op === 'F').length / v;
+  // arrived[vs][j]: the activation of micro-batch j reached virtual stage vs; gradBack[vs][j]: the
+  // gradient sent back from vs + 1 did.
+  const grid = (): Event<void>[][] => times.map(() => Array.from({ length: M }, () => sim.event<void>()));
   const arrived = grid();
   const gradBack = grid();
 
-  function* send(src: number, dst: number, label: string, done: Event<void>): ProcessGenerator<void> {
+  function* send(src: number, dst: number, bytes: number, label: string, done: Event<void>): ProcessGenerator<void> {
     const t = crew.nowS;
-    yield crew.send(src, dst, times[Math.min(src, dst)]!.boundaryBytes);
+    yield crew.send(src, dst, bytes);
     const d = crew.nowS - t;
     crew.comm(src, t, d, 0);
     crew.commSpan(src, label, t, d);
@@ -97,19 +108,22 @@ function* oneBatch(
   // A split backward (zero-bubble) runs I, the input gradient the previous stage waits for, and later
   // W, the weight gradient, which waits for nothing but its own I (program order on the rank).
   function* stage(s: number): ProcessGenerator<void> {
-    const t = times[s]!;
-    const nominal = { F: t.tF, B: t.tB, I: t.tI, W: t.tW } as const;
     for (const x of programs[s]!) {
+      const vs = x.chunk * S + s;
+      const t = times[vs]!;
       let wait: Event<void> | undefined;
-      if (x.op === 'F') wait = s > 0 ? arrived[s]![x.mb] : undefined;
-      else if (x.op !== 'W') wait = s < S - 1 ? gradBack[s]![x.mb] : undefined;
+      if (x.op === 'F') wait = vs > 0 ? arrived[vs]![x.mb] : undefined;
+      else if (x.op !== 'W') wait = vs < V - 1 ? gradBack[vs]![x.mb] : undefined;
       if (wait !== undefined) yield wait;
       const start = crew.nowS;
-      const d = nominal[x.op] * ctx.compute.factor(s, start);
+      const d = { F: t.tF, B: t.tB, I: t.tI, W: t.tW }[x.op] * ctx.compute.factor(s, start);
       yield* crew.until(start + d);
-      crew.book(s, start, d, `${x.op}${x.mb}`);
-      if (x.op === 'F' && s < S - 1) sim.process(send(s, s + 1, `act ${x.mb}`, arrived[s + 1]![x.mb]!));
-      if ((x.op === 'B' || x.op === 'I') && s > 0) sim.process(send(s, s - 1, `grad ${x.mb}`, gradBack[s - 1]![x.mb]!));
+      crew.book(s, start, d, v === 1 ? `${x.op}${x.mb}` : `${x.op}${x.mb}.${x.chunk}`);
+      // The next virtual stage runs on the next device (from the last device, the first one's next chunk).
+      if (x.op === 'F' && vs < V - 1)
+        sim.process(send(s, (vs + 1) % S, t.boundaryBytes, `act ${x.mb}`, arrived[vs + 1]![x.mb]!));
+      if ((x.op === 'B' || x.op === 'I') && vs > 0)
+        sim.process(send(s, (vs - 1) % S, times[vs - 1]!.boundaryBytes, `grad ${x.mb}`, gradBack[vs - 1]![x.mb]!));
     }
   }
 
