@@ -32,6 +32,9 @@ export const SUMMARY_COLUMNS = [
   'diverged',
   'collapsed',
   'peak_memory_bytes',
+  'tokens_per_s',
+  'model_flops',
+  'mfu',
 ] as const;
 
 /** Columns of evals.csv, in order. */
@@ -122,6 +125,9 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
       String(r.divergence !== undefined),
       String(r.collapse !== undefined),
       num(r.peakMemoryBytes),
+      num(r.tokensPerS),
+      num(r.modelFlops),
+      num(r.mfu),
       ...extra.map((c) => num(r.thresholds.find((t) => t.accuracy === c.accuracy)?.timeS)),
     ].join(',');
   }

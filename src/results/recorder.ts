@@ -166,6 +166,12 @@ export interface RunResult {
   readonly bytesSent: number;
   /** The largest peak GPU memory of any worker, bytes (workers.csv has each). */
   readonly peakMemoryBytes: number;
+  /** Tokens per simulated second; undefined unless the timing profile has a sequence length. */
+  readonly tokensPerS?: number | undefined;
+  /** Model FLOPs of the run (3 × forward per sample); undefined unless the profile has a sequence length. */
+  readonly modelFlops?: number | undefined;
+  /** Model FLOPs utilisation against the GPUs' peak at the run's precision; as `modelFlops`. */
+  readonly mfu?: number | undefined;
   /** In versions; undefined when no update was applied. */
   readonly meanStaleness: number | undefined;
   readonly maxStaleness: number | undefined;

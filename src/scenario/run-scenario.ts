@@ -7,6 +7,7 @@
 import { seconds } from '../core/units.ts';
 import { outputNotes } from '../results/output-defaults.ts';
 import type { MetricRecord, RunResult, WorkerRow } from '../results/recorder.ts';
+import { lmFigures } from './run-lm-figures.ts';
 import { setUpRun } from './run-setup.ts';
 import type { Scenario } from './types.ts';
 
@@ -118,6 +119,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     thresholds: progress.thresholds.map((t) => ({ accuracy: t.accuracy, timeS: t.timeS })),
     bytesSent,
     peakMemoryBytes: memory.maxPeak(),
+    ...lmFigures(timing.profile, cluster.devices, s.workload.precision, progress.samples, simTimeS),
     meanStaleness: stale.mean,
     maxStaleness: stale.max,
     meanUtilization:

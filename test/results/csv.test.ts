@@ -56,8 +56,9 @@ describe('csv tables', () => {
     });
     expect(summaryCsv([run])).toBe(
       `${SUMMARY_COLUMNS.join(',')}\n` +
-        // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed; peak memory 4 GB.
-        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false,4000000000\n',
+        // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed; peak memory 4 GB;
+        // an image profile: no tokens/s, model FLOPs or MFU (empty).
+        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false,4000000000,,,\n',
     );
   });
 
