@@ -9,7 +9,7 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { runPipeline } from './lib/pipeline/executor.ts';
+import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
 import { oneFOneB as program } from './lib/pipeline/programs.ts';
 import { defineSchedule } from './types.ts';
 
@@ -20,13 +20,7 @@ export const oneFOneB = defineSchedule({
   reference: 'Narayanan et al., "Memory-Efficient Pipeline-Parallel DNN Training", ICML 2021 (spec §16.2)',
   semantics: 'synchronous',
   options: {
-    microBatches: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      default: 4,
-      description: 'M: micro-batches per batch (the batch is workers × batch size samples)',
-    },
+    ...PIPE_OPTIONS,
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     yield* runPipeline(ctx, { program, microBatches: o.microBatches });

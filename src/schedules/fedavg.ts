@@ -21,9 +21,10 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { Crew, rankRange } from './lib/crew.ts';
+import { Crew } from './lib/crew.ts';
 import { localRound, type Replica } from './lib/local-round.ts';
 import { outerStep } from './lib/outer-step.ts';
+import { CLIENT_OPTIONS, clientLayout, clientProblems, clientWork } from './lib/federated.ts';
 import { defineSchedule } from './types.ts';
 
 /** Federated Averaging. */
@@ -51,20 +52,6 @@ export const fedavg = defineSchedule({
       default: 0.1,
       description: 'C: fraction of the clients sampled per round (at least 1 client)',
     },
-    localEpochs: {
-      type: 'number',
-      min: 0,
-      default: 1,
-      description: 'E: local epochs per round; a client takes ceil(E·n_k/B) steps of the scenario batch B',
-    },
-    localSteps: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      description:
-        'fixed local steps per client instead of ceil(E·n_k/B); absent: from E (in timing-only mode without ' +
-        'a known training-set size, E steps)',
-    },
     availability: {
       type: 'number',
       min: 0,
@@ -79,21 +66,11 @@ export const fedavg = defineSchedule({
       description:
         'round deadline after the model is sent: clients whose local training ends later are dropped; absent: none',
     },
-    servers: {
-      type: 'enum',
-      values: ['colocated', 'dedicated'],
-      default: 'colocated',
-      description:
-        "where the server runs: 'colocated' on rank 0, which also hosts clients, or 'dedicated' on the last rank, " +
-        'which hosts none',
-    },
+    ...CLIENT_OPTIONS,
   },
   check(o, shape) {
-    const out: string[] = [];
-    if (o.servers === 'dedicated' && shape.workers < 2)
-      out.push(`servers dedicated needs at least 2 workers (one server, one for clients), got ${shape.workers}`);
+    const out = clientProblems(o, shape);
     if (!(o.fraction > 0)) out.push(`fraction must be in (0, 1], got ${o.fraction}`);
-    if (!(o.localEpochs > 0)) out.push(`localEpochs must be > 0, got ${o.localEpochs}`);
     if (!(o.availability > 0)) out.push(`availability must be in (0, 1], got ${o.availability}`);
     return out;
   },
@@ -102,26 +79,14 @@ export const fedavg = defineSchedule({
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress, sim } = ctx;
-    const server = o.servers === 'dedicated' ? ctx.workers - 1 : 0;
-    const hosts = o.servers === 'dedicated' ? rankRange(ctx.workers - 1) : rankRange(ctx.workers);
+    const { server, hosts } = clientLayout(ctx.workers, o.servers);
     const crew = new Crew(ctx);
     const K = o.clients;
     const m = Math.max(1, Math.round(o.fraction * K));
     const bytes = ctx.compute.gradBytes;
     const sampleRng = ctx.rng.fork('sample');
     const onlineRng = ctx.rng.fork('online');
-    /** n_k (NaN in timing-only mode unless the training-set size is known). */
-    const shardSize = (k: number): number => {
-      const n = trainer.shardSize(k);
-      return Number.isFinite(n) ? n : trainer.trainSize() / K;
-    };
-    const stepsOf = (k: number): number => {
-      if (o.localSteps !== undefined) return o.localSteps;
-      const n = shardSize(k);
-      return Number.isFinite(n)
-        ? Math.max(1, Math.ceil((o.localEpochs * n) / ctx.batchSize))
-        : Math.ceil(o.localEpochs);
-    };
+    const { shardSize, steps: stepsOf } = clientWork(ctx, o, K);
     /** Model-sized sends, all started now, each recorded on its GPU when it arrives; waits for the last. */
     function* transfer(
       pairs: readonly (readonly [number, number])[],

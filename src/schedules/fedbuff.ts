@@ -26,9 +26,10 @@ import type { Event } from '../core/events.ts';
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ParamSnapshot } from '../training/engine/snapshot.ts';
 import type { ScheduleContext } from './context.ts';
-import { Crew, rankRange, type AppliedRow } from './lib/crew.ts';
+import { Crew, type AppliedRow } from './lib/crew.ts';
 import { trainClients, type Replica } from './lib/local-round.ts';
 import type { Vec } from './lib/trainer.ts';
+import { CLIENT_OPTIONS, clientLayout, clientProblems, clientWork } from './lib/federated.ts';
 import { defineSchedule } from './types.ts';
 
 /** One client's delta waiting in the server's buffer. */
@@ -85,35 +86,11 @@ export const fedbuff = defineSchedule({
       default: 'sqrt',
       description: "'sqrt': each delta is weighted 1/√(1+τ) (the paper's); 'none': 1",
     },
-    localEpochs: {
-      type: 'number',
-      min: 0,
-      default: 1,
-      description: 'E: local epochs per client; a client takes ceil(E·n_k/B) steps of the scenario batch B',
-    },
-    localSteps: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      description:
-        'fixed local steps per client instead of ceil(E·n_k/B); absent: from E (in timing-only mode without ' +
-        'a known training-set size, E steps)',
-    },
-    servers: {
-      type: 'enum',
-      values: ['colocated', 'dedicated'],
-      default: 'colocated',
-      description:
-        "where the server runs: 'colocated' on rank 0, which also hosts clients, or 'dedicated' on the last rank, " +
-        'which hosts none',
-    },
+    ...CLIENT_OPTIONS,
   },
   check(o, shape) {
-    const out: string[] = [];
+    const out = clientProblems(o, shape);
     if (o.concurrency > o.clients) out.push(`concurrency must be at most clients (${o.clients}), got ${o.concurrency}`);
-    if (o.servers === 'dedicated' && shape.workers < 2)
-      out.push(`servers dedicated needs at least 2 workers (one server, one for clients), got ${shape.workers}`);
-    if (!(o.localEpochs > 0)) out.push(`localEpochs must be > 0, got ${o.localEpochs}`);
     return out;
   },
   dataKeys(o) {
@@ -121,22 +98,14 @@ export const fedbuff = defineSchedule({
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress, sim } = ctx;
-    const server = o.servers === 'dedicated' ? ctx.workers - 1 : 0;
-    const hosts = o.servers === 'dedicated' ? rankRange(ctx.workers - 1) : rankRange(ctx.workers);
+    const { server, hosts } = clientLayout(ctx.workers, o.servers);
     const crew = new Crew(ctx);
     const K = o.clients;
     const bytes = ctx.compute.gradBytes;
     const gpuTurn = new Map<number, Event<void>>();
     const busy = new Set<number>();
     const buffer: Buffered[] = [];
-    const stepsOf = (k: number): number => {
-      if (o.localSteps !== undefined) return o.localSteps;
-      let n = trainer.shardSize(k);
-      if (!Number.isFinite(n)) n = trainer.trainSize() / K;
-      return Number.isFinite(n)
-        ? Math.max(1, Math.ceil((o.localEpochs * n) / ctx.batchSize))
-        : Math.ceil(o.localEpochs);
-    };
+    const { steps: stepsOf } = clientWork(ctx, o, K);
     /** A model-sized send, recorded on `gpu`. */
     function* send(src: number, dst: number, gpu: number, label: string): ProcessGenerator<void> {
       const t = crew.nowS;

@@ -8,7 +8,7 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { runPipeline } from './lib/pipeline/executor.ts';
+import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
 import { gpipe as program } from './lib/pipeline/programs.ts';
 import { defineSchedule } from './types.ts';
 
@@ -19,13 +19,7 @@ export const gpipe = defineSchedule({
   reference: 'Huang et al., "GPipe", NeurIPS 2019 (spec §14)',
   semantics: 'synchronous',
   options: {
-    microBatches: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      default: 4,
-      description: 'M: micro-batches per batch (the batch is workers × batch size samples)',
-    },
+    ...PIPE_OPTIONS,
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     yield* runPipeline(ctx, { program, microBatches: o.microBatches });

@@ -11,7 +11,7 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
-import { runPipeline } from './lib/pipeline/executor.ts';
+import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
 import { zbH1 as program } from './lib/pipeline/programs.ts';
 import { defineSchedule } from './types.ts';
 
@@ -24,13 +24,7 @@ export const zbH1 = defineSchedule({
   reference: 'Qi, Wan, Huang, Lin, "Zero Bubble Pipeline Parallelism", ICLR 2024 (spec §19.2)',
   semantics: 'synchronous',
   options: {
-    microBatches: {
-      type: 'number',
-      integer: true,
-      min: 1,
-      default: 4,
-      description: 'M: micro-batches per batch (the batch is workers × batch size samples)',
-    },
+    ...PIPE_OPTIONS,
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     yield* runPipeline(ctx, { program, microBatches: o.microBatches });

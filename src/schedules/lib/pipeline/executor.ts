@@ -23,11 +23,23 @@
  */
 import type { Event } from '../../../core/events.ts';
 import type { Process, ProcessGenerator } from '../../../core/process.ts';
+import type { OptionSpecs } from '../../../core/options.ts';
 import type { ScheduleContext } from '../../context.ts';
 import { Crew } from '../crew.ts';
 import type { PipeComputeOp, PipeProgram } from './pipe-op.ts';
 import { pipelineStageTimes, type StageTimes } from './stage-times.ts';
 import { checkProgram } from './timeline.ts';
+
+/** The option every pure-pipeline schedule takes; spread into its options. */
+export const PIPE_OPTIONS = {
+  microBatches: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    default: 4,
+    description: 'M: micro-batches per batch (the batch is workers × batch size samples)',
+  },
+} as const satisfies OptionSpecs;
 
 /** What to run. */
 export interface PipelineOptions {
