@@ -7,6 +7,11 @@
  * is profiled with a fused (FlashAttention-style) kernel, the usual way to train at 4,096 tokens, where
  * a materialised score matrix would be 32·4096² values per layer per sequence; the paper does not
  * name its kernel, so this is our assumption.
+ *
+ * The four Megatron GPT models of Korthikanti et al. (22B, GPT-3 175B, MT-NLG 530B, 1T) are profiled
+ * as Megatron-LM builds them in 2022: pre-norm GPT blocks with biases, GELU, learned positions, the LM
+ * head tied to the embedding, the GPT-2 BPE vocabulary padded to 51,200 rows, and the score matrix
+ * materialised (Megatron's fused scale-mask-softmax kernel still writes it; FlashAttention came later).
  */
 import type { TransformerConfig } from './transformer-config.ts';
 import { transformerEntry } from './transformer.ts';
@@ -57,6 +62,24 @@ const LLAMA2 = {
   head: 'lm',
   tiedEmbeddings: false,
   attention: 'fused',
+} as const;
+
+const MEGATRON_GPT = {
+  blockPrefix: 'layers',
+  // GPT-2's 50,257 tokens padded to a multiple of 128 × TP 8 = 1,024 rows (Megatron-LM
+  // `_vocab_size_with_padding`); Narayanan et al. (arXiv 2104.04473, §5.1) count V = 51,200.
+  vocabSize: 51200,
+  positions: 'learned',
+  maxSequenceLength: 2048,
+  defaultSequenceLength: 2048,
+  tokenTypes: 0,
+  norm: 'layernorm',
+  normPlacement: 'pre',
+  ffn: 'gelu',
+  bias: true,
+  head: 'lm',
+  tiedEmbeddings: true,
+  attention: 'materialized',
 } as const;
 
 /** BERT-base (L=12, H=768, A=12), as pre-trained: encoder, pooler, masked-LM and next-sentence heads. */
@@ -150,6 +173,47 @@ export const LLAMA2_70B_CONFIG: TransformerConfig = {
   dFF: 28672,
 };
 
+/** Megatron 22B of Korthikanti et al. (48 layers, hidden 6144, 64 heads). */
+export const MEGATRON_22B_CONFIG: TransformerConfig = {
+  ...MEGATRON_GPT,
+  name: 'megatron-22b',
+  layers: 48,
+  dModel: 6144,
+  heads: 64,
+  kvHeads: 64,
+  dFF: 4 * 6144,
+};
+/** GPT-3 175B as Megatron trains it (96 layers, hidden 12288, 96 heads). */
+export const GPT3_175B_CONFIG: TransformerConfig = {
+  ...MEGATRON_GPT,
+  name: 'gpt3-175b',
+  layers: 96,
+  dModel: 12288,
+  heads: 96,
+  kvHeads: 96,
+  dFF: 4 * 12288,
+};
+/** Megatron-Turing NLG 530B (105 layers, hidden 20480, 128 heads). */
+export const MT_NLG_530B_CONFIG: TransformerConfig = {
+  ...MEGATRON_GPT,
+  name: 'mt-nlg-530b',
+  layers: 105,
+  dModel: 20480,
+  heads: 128,
+  kvHeads: 128,
+  dFF: 4 * 20480,
+};
+/** Megatron 1T (128 layers, hidden 25600, 160 heads). */
+export const MEGATRON_1T_CONFIG: TransformerConfig = {
+  ...MEGATRON_GPT,
+  name: 'megatron-1t',
+  layers: 128,
+  dModel: 25600,
+  heads: 160,
+  kvHeads: 160,
+  dFF: 4 * 25600,
+};
+
 const BERT_SOURCE = (id: string): string =>
   `Devlin et al., "BERT: Pre-training of Deep Bidirectional Transformers", NAACL 2019, Sec. 3; HF ${id} config.json ` +
   '(vocab 30522, 512 positions, 2 token types); parameter count of HF BertForPreTraining (encoder + pooler + MLM and NSP heads, MLM decoder tied)';
@@ -159,6 +223,12 @@ const GPT2_SOURCE = (id: string): string =>
 const LLAMA2_SOURCE = (id: string): string =>
   `Touvron et al., "Llama 2: Open Foundation and Fine-Tuned Chat Models", 2023, Table 1; HF ${id} config.json ` +
   '(hidden_size, intermediate_size, layers, heads, key/value heads, vocab 32000, 4096 positions, RoPE, RMSNorm, SwiGLU, untied LM head)';
+
+const MEGATRON_SOURCE =
+  'Korthikanti et al., "Reducing Activation Recomputation in Large Transformer Models", arXiv 2205.05198, Table 3 ' +
+  '(heads, hidden, layers; sequence 2048); the same sizes in calculon-ai/calculon models/{megatron-22B,gpt3-175B,' +
+  'turing-530B,megatron-1T}.json (feedforward = 4 x hidden); Megatron-LM GPT: vocab 50257 padded to 51200, ' +
+  'learned positions, pre-LayerNorm, GELU, biases, LM head tied to the embedding';
 
 /** BERT-base pre-training; 110,106,428 params (109,482,240 without the pre-training heads). */
 export const BERT_BASE: ProfileEntry = transformerEntry(
@@ -222,4 +292,32 @@ export const LLAMA2_70B: ProfileEntry = transformerEntry(
   68_976_648_192,
   'Llama 2 70B causal LM (grouped-query attention), one sequence per sample',
   LLAMA2_SOURCE('meta-llama/Llama-2-70b-hf'),
+);
+/** Megatron 22B; 22,074,273,792 params (Korthikanti et al.: "22B"). */
+export const MEGATRON_22B: ProfileEntry = transformerEntry(
+  MEGATRON_22B_CONFIG,
+  22_074_273_792,
+  'Megatron GPT 22B (Korthikanti et al. 2022) causal LM, one 2048-token sequence per sample',
+  MEGATRON_SOURCE,
+);
+/** GPT-3 175B as trained by Megatron; 174,615,846,912 params (Narayanan et al., Table 1: 174.6B). */
+export const GPT3_175B: ProfileEntry = transformerEntry(
+  GPT3_175B_CONFIG,
+  174_615_846_912,
+  'GPT-3 175B (Megatron-LM GPT) causal LM, one 2048-token sequence per sample',
+  MEGATRON_SOURCE,
+);
+/** Megatron-Turing NLG 530B; 529,600,819,200 params (Narayanan et al., Table 1: 529.6B). */
+export const MT_NLG_530B: ProfileEntry = transformerEntry(
+  MT_NLG_530B_CONFIG,
+  529_600_819_200,
+  'Megatron-Turing NLG 530B causal LM, one 2048-token sequence per sample',
+  MEGATRON_SOURCE,
+);
+/** Megatron 1T; 1,008,038,758,400 params (Narayanan et al., Table 1: 1008.0B). */
+export const MEGATRON_1T: ProfileEntry = transformerEntry(
+  MEGATRON_1T_CONFIG,
+  1_008_038_758_400,
+  'Megatron GPT 1T causal LM, one 2048-token sequence per sample',
+  MEGATRON_SOURCE,
 );

@@ -10,9 +10,13 @@ import {
   GPT2_MEDIUM,
   GPT2_SMALL,
   GPT2_XL,
+  GPT3_175B,
   LLAMA2_13B,
   LLAMA2_70B,
   LLAMA2_7B,
+  MEGATRON_1T,
+  MEGATRON_22B,
+  MT_NLG_530B,
 } from './language-models.ts';
 import { RESNET101, RESNET152, RESNET50 } from './resnet.ts';
 import type { ProfileEntry } from './types.ts';
@@ -34,6 +38,10 @@ export const PROFILES: Readonly<Record<string, ProfileEntry>> = Object.freeze({
   'llama2-7b': LLAMA2_7B,
   'llama2-13b': LLAMA2_13B,
   'llama2-70b': LLAMA2_70B,
+  'megatron-22b': MEGATRON_22B,
+  'gpt3-175b': GPT3_175B,
+  'mt-nlg-530b': MT_NLG_530B,
+  'megatron-1t': MEGATRON_1T,
 });
 
 /** The profile names, in registry order. */

@@ -11,11 +11,28 @@
  * costs: it is split the same way, into equal stage parts, scaled linearly to the micro-batch and split
  * 1 : 2 between forward and backward as compute-model.ts does, so stage s's
  *   t_F = stepTimeS / (3 · speed_s) × microBatch / batchSize / S,   t_B = 2 t_F.
+ *
+ * 3-D parallel timing: with a {@link TensorParallelSpec} each stage runs on a Megatron tensor-parallel
+ * group of `degree` GPUs of one node; its layers are re-timed per GPU with their collectives and any
+ * recomputed forward by tensor-parallel.ts, and `boundaryBytes` is what ONE GPU of the group sends
+ * (the activation / t). The planner balances the per-GPU compute (forward + both backward parts of the
+ * per-GPU profile), without the TP collectives and the recomputation, which grow nearly evenly with
+ * the blocks a stage holds. Equal stage parts and custom step times have no layers to split or
+ * re-run, so they take no tensor parallelism and no recompute (a RangeError says so).
  */
 import type { Device } from '../../../hardware/cluster.ts';
 import type { ComputeModel } from '../compute-model.ts';
 import { evaluatePartition, planPartition } from '../partition.ts';
-import { layerStageCosts, stageCost } from '../stage-costs.ts';
+import { layerStageCosts, stageCost, type LayerStageCost } from '../stage-costs.ts';
+import {
+  checkTensorParallel,
+  NO_TENSOR_PARALLEL,
+  perGpuProfile,
+  tensorParallelLayerCosts,
+  type TensorParallelSpec,
+} from './tensor-parallel.ts';
+
+export type { TensorParallelSpec } from './tensor-parallel.ts';
 
 /** Nominal (straggler-free) seconds of one stage's ops on one micro-batch. */
 export interface StageTimes {
@@ -27,23 +44,33 @@ export interface StageTimes {
   readonly tI: number;
   /** Its weight-gradient part (W: zero-bubble schedules run it later). */
   readonly tW: number;
-  /** Bytes sent to the next stage after a forward (and back as a gradient after its backward). */
+  /**
+   * Bytes sent to the next stage after a forward (and back as a gradient after its backward), per GPU
+   * of the stage's tensor-parallel group (the whole activation without tensor parallelism).
+   */
   readonly boundaryBytes: number;
   /** Layers this stage runs; 0 when the profile was split into equal parts (see the file header). */
   readonly layers: number;
 }
 
 /**
- * Stage times for stages on `devices` (stage s on `devices[s]`) at `microBatch` samples, with an
- * optional manual split (layers per stage).
- * @throws RangeError for a bad micro-batch or manual split (as stage-costs.ts and partition.ts).
+ * Stage times for stages on `devices` (stage s on `devices[s]`, the first GPU of its tensor-parallel
+ * group when `parallel` is given) at `microBatch` samples, with an optional manual split (layers per
+ * stage) and optional tensor parallelism, sequence parallelism and recompute (tensor-parallel.ts).
+ * Without `parallel`, or with degree 1, no sequence parallelism and no recompute, the numbers are
+ * exactly those of a one-GPU stage.
+ * @throws RangeError for a bad micro-batch or manual split (as stage-costs.ts and partition.ts), a bad
+ *   `parallel` spec, or tensor parallelism or recompute on a profile that cannot take it.
  */
 export function pipelineStageTimes(
   compute: ComputeModel,
   devices: readonly Device[],
   microBatch: number,
   layersPerStage?: readonly number[],
+  parallel?: TensorParallelSpec,
 ): StageTimes[] {
+  const tp = checkTensorParallel(parallel ?? NO_TENSOR_PARALLEL);
+  const layered = tp.degree === 1 && tp.recompute === 'none';
   const profile = compute.profile;
   const base = {
     microBatch,
@@ -53,7 +80,12 @@ export function pipelineStageTimes(
   const S = devices.length;
   const last = profile.layers[profile.layers.length - 1];
   const step = compute.stepTimeS;
+  const unsplit = (why: string): RangeError =>
+    new RangeError(
+      `${why} has no layers to split or re-run: tensor parallelism (degree ${tp.degree}) and recompute (${tp.recompute}) need a layered profile with at least as many layers as stages`,
+    );
   if (step !== undefined) {
+    if (!layered) throw unsplit('a custom step time');
     const outBytes = last === undefined ? 0 : (last.activationBytesPerSample * microBatch) / 2;
     return devices.map((d) => {
       const tF = ((step / (3 * d.speed)) * microBatch) / compute.batchSize / S;
@@ -62,6 +94,7 @@ export function pipelineStageTimes(
     });
   }
   if (layersPerStage === undefined && profile.layers.length < S) {
+    if (!layered) throw unsplit(`profile ${profile.name}, with fewer layers than stages,`);
     return devices.map((d) => {
       const layers = layerStageCosts(profile, d, base);
       const all = stageCost(layers, 0, layers.length);
@@ -75,14 +108,27 @@ export function pipelineStageTimes(
       };
     });
   }
-  const o = { profile, devices, ...base };
-  const plan = layersPerStage === undefined ? planPartition(o) : evaluatePartition(o, layersPerStage);
-  return plan.stages.map((s) => ({
-    tF: s.forwardS,
-    tB: s.backwardInputS + s.backwardWeightS,
-    tI: s.backwardInputS,
-    tW: s.backwardWeightS,
-    boundaryBytes: s.outputBytes,
-    layers: s.count,
-  }));
+  // The split: balanced on the per-GPU profile (or checked, when given).
+  const o = { profile: perGpuProfile(profile, tp), devices, ...base };
+  const split = (layersPerStage === undefined ? planPartition(o) : evaluatePartition(o, layersPerStage)).layersPerStage;
+  const byKey = new Map<string, LayerStageCost[]>();
+  let first = 0;
+  return devices.map((d, i) => {
+    const key = `${d.spec.name}|${d.speed}`;
+    let costs = byKey.get(key);
+    if (costs === undefined) {
+      costs = tensorParallelLayerCosts(profile, d, base, tp);
+      byKey.set(key, costs);
+    }
+    const s = stageCost(costs, first, split[i]!);
+    first += split[i]!;
+    return {
+      tF: s.forwardS,
+      tB: s.backwardInputS + s.backwardWeightS,
+      tI: s.backwardInputS,
+      tW: s.backwardWeightS,
+      boundaryBytes: s.outputBytes,
+      layers: s.count,
+    };
+  });
 }

@@ -5,8 +5,10 @@ import { buildCluster } from '../../../../src/hardware/cluster.ts';
 import { Slowdown } from '../../../../src/hardware/slowdown.ts';
 import { ComputeModel } from '../../../../src/schedules/lib/compute-model.ts';
 import { planPartition } from '../../../../src/schedules/lib/partition.ts';
-import { pipelineStageTimes } from '../../../../src/schedules/lib/pipeline/stage-times.ts';
+import { perGpuProfile } from '../../../../src/schedules/lib/pipeline/tensor-parallel.ts';
+import { pipelineStageTimes, type TensorParallelSpec } from '../../../../src/schedules/lib/pipeline/stage-times.ts';
 import { layerStageCosts } from '../../../../src/schedules/lib/stage-costs.ts';
+import { GPT2_SMALL } from '../../../../src/workload/language-models.ts';
 import type { TimingProfile } from '../../../../src/workload/types.ts';
 
 const link = { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) };
@@ -79,5 +81,76 @@ describe('pipelineStageTimes', () => {
 
   it('rejects a manual split that does not cover the layers', () => {
     expect(() => pipelineStageTimes(model(), cluster.devices.slice(0, 2), 5, [1, 2])).toThrow(RangeError);
+  });
+});
+
+describe('pipelineStageTimes with tensor parallelism', () => {
+  const gpt = GPT2_SMALL.build({ bytesPerValue: 2 });
+  const gptModel = new ComputeModel({
+    devices: cluster.devices,
+    profile: gpt,
+    batchSize: 8,
+    precision: 'fp16',
+    slowdown: new Slowdown([], new Rng(1).fork('stragglers')),
+  });
+  const nvlink = { latencyS: 6e-6, bandwidthBytesPerS: 2.3e11 };
+  const tp = (o: Partial<TensorParallelSpec>): TensorParallelSpec => ({
+    degree: 1,
+    sequenceParallel: false,
+    recompute: 'none',
+    link: nvlink,
+    ...o,
+  });
+  // GPT-2 small: embed, 12 blocks of 12 entries, final norm, lm_head, loss = 148 layers. Megatron's split
+  // on 3 stages: the embedding and 4 blocks, 4 blocks, 4 blocks and the head.
+  const split = [1 + 48, 48, 48 + 3];
+
+  it('gives exactly the one-GPU numbers at degree 1, no sequence parallelism, no recompute', () => {
+    for (const manual of [undefined, split]) {
+      const plain = pipelineStageTimes(gptModel, cluster.devices, 2, manual);
+      expect(pipelineStageTimes(gptModel, cluster.devices, 2, manual, tp({}))).toEqual(plain);
+      // Sequence parallelism over one GPU changes nothing either.
+      expect(pipelineStageTimes(gptModel, cluster.devices, 2, manual, tp({ sequenceParallel: true }))).toEqual(plain);
+    }
+    const small = pipelineStageTimes(model(), cluster.devices.slice(0, 2), 5, undefined, tp({}));
+    expect(small).toEqual(pipelineStageTimes(model(), cluster.devices.slice(0, 2), 5));
+  });
+
+  it('adds exactly a stage of blocks its own forward to t_I with full recompute', () => {
+    const none = pipelineStageTimes(gptModel, cluster.devices, 2, split, tp({ degree: 4 }));
+    const full = pipelineStageTimes(gptModel, cluster.devices, 2, split, tp({ degree: 4, recompute: 'full' }));
+    // Stage 1 holds blocks only: the re-run is its whole forward, TP collectives included.
+    expect(full[1]!.tI - none[1]!.tI).toBeCloseTo(none[1]!.tF, 15);
+    expect(full[1]!.tB - none[1]!.tB).toBeCloseTo(none[1]!.tF, 15);
+    expect(full[1]!.tW).toBe(none[1]!.tW);
+    expect(full[1]!.tF).toBe(none[1]!.tF);
+    // The end stages re-run their blocks but not the embedding or the head.
+    expect(full[0]!.tI - none[0]!.tI).toBeLessThan(none[0]!.tF);
+  });
+
+  it('sends 1/t of the activation per GPU across each boundary', () => {
+    const one = pipelineStageTimes(gptModel, cluster.devices, 2, split);
+    const eight = pipelineStageTimes(gptModel, cluster.devices, 2, split, tp({ degree: 8, sequenceParallel: true }));
+    eight.forEach((s, i) => expect(s.boundaryBytes).toBe(one[i]!.boundaryBytes / 8));
+  });
+
+  it('plans a split for the per-GPU profile when none is given', () => {
+    const spec = tp({ degree: 2 });
+    const got = pipelineStageTimes(gptModel, cluster.devices, 2, undefined, spec);
+    const plan = planPartition({
+      profile: perGpuProfile(gpt, spec),
+      devices: cluster.devices,
+      microBatch: 2,
+      precision: 'fp16',
+    });
+    expect(got.map((s) => s.layers)).toEqual(plan.layersPerStage);
+  });
+
+  it('rejects tensor parallelism or recompute where there are no layers to split', () => {
+    expect(() => pipelineStageTimes(model(0.03), cluster.devices, 5, undefined, tp({ degree: 2 }))).toThrow(RangeError);
+    expect(() => pipelineStageTimes(model(), cluster.devices, 5, undefined, tp({ recompute: 'full' }))).toThrow(
+      /no layers to split or re-run/,
+    );
+    expect(() => pipelineStageTimes(gptModel, cluster.devices, 2, split, tp({ degree: 0 }))).toThrow(RangeError);
   });
 });
