@@ -13,12 +13,20 @@ import {
   GPT2_SMALL_CONFIG,
   GPT2_XL,
   GPT2_XL_CONFIG,
+  GPT3_175B,
+  GPT3_175B_CONFIG,
   LLAMA2_13B,
   LLAMA2_13B_CONFIG,
   LLAMA2_70B,
   LLAMA2_70B_CONFIG,
   LLAMA2_7B,
   LLAMA2_7B_CONFIG,
+  MEGATRON_1T,
+  MEGATRON_1T_CONFIG,
+  MEGATRON_22B,
+  MEGATRON_22B_CONFIG,
+  MT_NLG_530B,
+  MT_NLG_530B_CONFIG,
 } from '../../src/workload/language-models.ts';
 import { profileTotals, type ProfileTotals } from '../../src/workload/totals.ts';
 import type { TransformerConfig } from '../../src/workload/transformer-config.ts';
@@ -35,6 +43,10 @@ const MODELS: readonly (readonly [ProfileEntry, TransformerConfig])[] = [
   [LLAMA2_7B, LLAMA2_7B_CONFIG],
   [LLAMA2_13B, LLAMA2_13B_CONFIG],
   [LLAMA2_70B, LLAMA2_70B_CONFIG],
+  [MEGATRON_22B, MEGATRON_22B_CONFIG],
+  [GPT3_175B, GPT3_175B_CONFIG],
+  [MT_NLG_530B, MT_NLG_530B_CONFIG],
+  [MEGATRON_1T, MEGATRON_1T_CONFIG],
 ];
 
 const sum = (p: TimingProfile, pick: (name: string) => boolean, f: 'params' | 'forwardFlopsPerSample'): number =>
@@ -52,6 +64,10 @@ describe('transformer parameter counts', () => {
     ['llama2-7b', LLAMA2_7B, 6_738_415_616],
     ['llama2-13b', LLAMA2_13B, 13_015_864_320],
     ['llama2-70b', LLAMA2_70B, 68_976_648_192],
+    ['megatron-22b', MEGATRON_22B, 22_074_273_792],
+    ['gpt3-175b', GPT3_175B, 174_615_846_912],
+    ['mt-nlg-530b', MT_NLG_530B, 529_600_819_200],
+    ['megatron-1t', MEGATRON_1T, 1_008_038_758_400],
   ] as const)('derives %s with %i parameters', (_name, entry, params) => {
     expect(profileTotals(entry.build({ bytesPerValue: 2 })).params).toBe(params);
     expect(entry.params).toBe(params);
@@ -92,6 +108,30 @@ describe('transformer parameter counts', () => {
       2 * c70.dModel ** 2 + 2 * c70.dModel * 1024 + 3 * c70.dModel * c70.dFF + 2 * c70.dModel,
     );
   });
+});
+
+describe('Megatron GPT models of Korthikanti et al. (arXiv 2205.05198, Table 3)', () => {
+  it.each([
+    // name, entry, config, headline size, Narayanan et al. (arXiv 2104.04473) Table 1 count in billions
+    ['megatron-22b', MEGATRON_22B, MEGATRON_22B_CONFIG, 22e9, undefined],
+    ['gpt3-175b', GPT3_175B, GPT3_175B_CONFIG, 175e9, 174.6],
+    ['mt-nlg-530b', MT_NLG_530B, MT_NLG_530B_CONFIG, 530e9, 529.6],
+    ['megatron-1t', MEGATRON_1T, MEGATRON_1T_CONFIG, 1e12, 1008.0],
+  ] as const)(
+    'counts %s as Narayanan et al.: P = 12lh²(1 + 13/(12h) + (V + s)/(12lh)), + 2h',
+    (_n, e, c, size, table) => {
+      const l = c.layers;
+      const h = c.dModel;
+      // Narayanan §5.1: per block 12h² weights and 13h biases and norm gains; a (V + s)·h embedding tied
+      // to the head. Their formula leaves out the final LayerNorm's 2h.
+      const formula = 12 * l * h * h + 13 * l * h + (c.vocabSize + c.maxSequenceLength) * h + 2 * h;
+      expect(e.params).toBe(formula);
+      // The paper's names round the count: within 1% of 22B, 175B, 530B and 1T.
+      expect(Math.abs(e.params / size - 1)).toBeLessThan(0.01);
+      // Narayanan's Table 1 gives the same models to 0.1B.
+      if (table !== undefined) expect(Math.round(e.params / 1e8) / 10).toBe(table);
+    },
+  );
 });
 
 describe('transformer forward FLOPs', () => {
