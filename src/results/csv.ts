@@ -70,6 +70,9 @@ export const WORKERS_COLUMNS = [
   'mean_staleness',
   'max_staleness',
   'peak_memory_bytes',
+  'stage',
+  'peak_weight_versions',
+  'peak_activations',
 ] as const;
 
 /** Samples per simulated second; undefined (an empty cell) when no simulated time passed. */
@@ -184,7 +187,7 @@ export function* workersLines(results: readonly RunResult[]): Generator<string, 
   for (const r of results) {
     const id = num(r.runId);
     for (const w of r.workerRows) {
-      yield `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)},${num(w.peakMemoryBytes)}`;
+      yield `${id},${num(w.worker)},${num(w.node)},${text(w.gpu)},${num(w.computeS)},${num(w.commS)},${num(w.idleS)},${num(w.updates)},${num(w.utilization)},${num(w.meanStaleness)},${num(w.maxStaleness)},${num(w.peakMemoryBytes)},${num(w.stage)},${num(w.peakWeightVersions)},${num(w.peakActivations)}`;
     }
   }
 }

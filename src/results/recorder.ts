@@ -121,6 +121,12 @@ export interface WorkerRow {
   readonly maxStaleness: number | undefined;
   /** Largest GPU memory the ledger held on this worker's GPU during the run, bytes. */
   readonly peakMemoryBytes: number;
+  /** Pipeline stage of the GPU; undefined outside pipelines. */
+  readonly stage?: number | undefined;
+  /** Pipelines: most weight versions of the stage held at once (1 + stashed). */
+  readonly peakWeightVersions?: number | undefined;
+  /** Pipelines: most micro-batch activation sets held at once. */
+  readonly peakActivations?: number | undefined;
 }
 
 /** How a run's model collapsed to one class (see `RunResult.collapse`). */

@@ -91,6 +91,13 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
       meanStaleness: st.mean,
       maxStaleness: st.max,
       peakMemoryBytes: memory.peak(w),
+      ...(stats.stage[w]! >= 0
+        ? {
+            stage: stats.stage[w]!,
+            peakWeightVersions: stats.peakWeightVersions[w]!,
+            peakActivations: stats.peakActivations[w]!,
+          }
+        : {}),
     };
   });
   let bytesSent = 0;

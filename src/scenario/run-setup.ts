@@ -120,7 +120,8 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     cluster.devices.map((d) => d.spec.name),
   );
   const slots = trainer.full ? trainer.optimizer().stateSlots : optimizerSlots(s.training.optimizer);
-  bookModelState(memory, timing.profile, s.workload.batchSize, slots);
+  // Pipelines book their own (a stage's share of the model, activations as micro-batches fly).
+  if (schedule.ownsMemory !== true) bookModelState(memory, timing.profile, s.workload.batchSize, slots);
 
   const updatesLimit = s.output.updatesLimit ?? DEFAULT_UPDATES_LIMIT;
   const recorder = new MemoryRecorder({
@@ -155,6 +156,7 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     sim,
     workers,
     devices: cluster.devices,
+    nodes: cluster.nodes,
     comm,
     network,
     compute,
@@ -164,6 +166,7 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     stats,
     progress,
     memory,
+    optimizerSlots: slots,
     batchSize: s.workload.batchSize,
     rng: root.fork(`schedule-${schedule.name}`),
   };

@@ -209,8 +209,9 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
             ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
           }),
       );
-      // Memory: every rank holds the model state and a batch of activations (run-memory.ts).
-      if (!(s.cluster.allowOversubscribe ?? false)) {
+      // Memory: every rank holds the model state and a batch of activations (run-memory.ts), unless
+      // the schedule books its own (pipelines hold one stage each; the run checks them as it books).
+      if (!(s.cluster.allowOversubscribe ?? false) && SCHEDULES[s.training.schedule.kind]?.ownsMemory !== true) {
         try {
           const slots = optimizerSlots(s.training.optimizer);
           const ledger = new MemoryLedger(

@@ -8,7 +8,7 @@
 import type { Rng } from '../core/rng.ts';
 import type { Simulator } from '../core/simulator.ts';
 import type { Communicator } from '../collectives/communicator.ts';
-import type { Device } from '../hardware/cluster.ts';
+import type { ClusterNode, Device } from '../hardware/cluster.ts';
 import type { MemoryLedger } from '../hardware/memory-ledger.ts';
 import type { NetworkModel } from '../network/types.ts';
 import type { Recorder } from '../results/recorder.ts';
@@ -23,6 +23,8 @@ export interface ScheduleContext {
   /** Data-parallel workers: one per GPU, rank r on `devices[r]`. */
   readonly workers: number;
   readonly devices: readonly Device[];
+  /** The cluster's nodes (`devices[r].node` indexes them): their intra-node links and NICs. */
+  readonly nodes: readonly ClusterNode[];
   readonly comm: Communicator;
   readonly network: NetworkModel;
   readonly compute: ComputeModel;
@@ -38,6 +40,11 @@ export interface ScheduleContext {
    * beyond that (extra replicas, stashed weights, buffers).
    */
   readonly memory: MemoryLedger;
+  /**
+   * Parameter-sized state vectors of the scenario's optimizer (0 SGD, 1 momentum, 2 Adam), for memory
+   * a schedule books itself (`ownsMemory`); known in both modes.
+   */
+  readonly optimizerSlots: number;
   /** The schedule's own random stream (fork it per use). */
   readonly rng: Rng;
 }

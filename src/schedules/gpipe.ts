@@ -9,19 +9,24 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
+import { layoutDataKeys } from './lib/pipeline/layout.ts';
+import { pipeProblems } from './lib/pipeline/setup.ts';
 import { gpipe as program } from './lib/pipeline/programs.ts';
 import { defineSchedule } from './types.ts';
 
 /** GPipe with a flush. */
 export const gpipe = defineSchedule({
   name: 'gpipe',
-  summary: 'pipeline, one stage per worker: all forwards, then all backwards of M micro-batches, then one flush update',
+  summary: 'pipeline (stages × data × tensor parallel): all forwards, then all backwards of M micro-batches, then one flush update',
   reference: 'Huang et al., "GPipe", NeurIPS 2019 (spec §14)',
   semantics: 'synchronous',
   options: {
     ...PIPE_OPTIONS,
   },
+  ownsMemory: true,
+  check: pipeProblems,
+  dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    yield* runPipeline(ctx, { program, microBatches: o.microBatches });
+    yield* runPipeline(ctx, { program, ...o });
   },
 });

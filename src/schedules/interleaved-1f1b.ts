@@ -12,6 +12,8 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { runPipeline } from './lib/pipeline/executor.ts';
+import { layoutDataKeys, PIPE_LAYOUT_OPTIONS } from './lib/pipeline/layout.ts';
+import { pipeProblems } from './lib/pipeline/setup.ts';
 import { interleaved1F1B as program } from './lib/pipeline/programs.ts';
 import { defineSchedule } from './types.ts';
 
@@ -29,7 +31,7 @@ export const interleaved1F1B = defineSchedule({
       integer: true,
       min: 1,
       default: 8,
-      description: 'M: micro-batches per batch, a multiple of the workers (the batch is workers × batch size samples)',
+      description: 'M: micro-batches per batch and replica, a multiple of the stages',
     },
     chunks: {
       type: 'number',
@@ -38,13 +40,19 @@ export const interleaved1F1B = defineSchedule({
       default: 2,
       description: 'v: model chunks per worker (virtual pipeline stages per rank)',
     },
+    ...PIPE_LAYOUT_OPTIONS,
   },
+  ownsMemory: true,
+  dataKeys: layoutDataKeys,
   check(o, shape) {
-    return o.microBatches % shape.workers === 0
+    const out = pipeProblems(o, shape);
+    if (out.length > 0) return out;
+    const p = o.stages ?? shape.workers / o.tensorParallel;
+    return o.microBatches % p === 0
       ? []
-      : [`microBatches must be a multiple of the ${shape.workers} workers (pipeline stages), got ${o.microBatches}`];
+      : [`microBatches must be a multiple of the ${p} pipeline stages (as Megatron requires), got ${o.microBatches}`];
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    yield* runPipeline(ctx, { program, microBatches: o.microBatches, chunks: o.chunks });
+    yield* runPipeline(ctx, { program, ...o });
   },
 });

@@ -66,6 +66,12 @@ export interface ScheduleDefinition<O extends OptionSpecs = OptionSpecs> {
   /** Its options; the scenario layer validates against these and fills defaults. */
   readonly options: O;
   /**
+   * True when the schedule books every rank's memory itself (pipelines: a stage's weights, stashed
+   * versions and in-flight activations); the run then books nothing for it. Absent: the run books
+   * one replica's model state and one batch of activations on every rank (scenario/run-memory.ts).
+   */
+  readonly ownsMemory?: boolean;
+  /**
    * Option names it no longer accepts, each with the message a scenario that still uses it gets
    * (what it was renamed to and why), added to the unknown-key error. Never listed as options.
    */

@@ -12,6 +12,8 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
+import { layoutDataKeys } from './lib/pipeline/layout.ts';
+import { pipeProblems } from './lib/pipeline/setup.ts';
 import { zbH1 as program } from './lib/pipeline/programs.ts';
 import { defineSchedule } from './types.ts';
 
@@ -19,14 +21,17 @@ import { defineSchedule } from './types.ts';
 export const zbH1 = defineSchedule({
   name: 'zb-h1',
   summary:
-    'pipeline, one stage per worker: 1F1B with each backward split into input and weight gradients, ' +
+    'pipeline (stages × data × tensor parallel): 1F1B with each backward split into input and weight gradients, ' +
     'the weight gradients deferred to fill the bubble, then one flush update',
   reference: 'Qi, Wan, Huang, Lin, "Zero Bubble Pipeline Parallelism", ICLR 2024 (spec §19.2)',
   semantics: 'synchronous',
   options: {
     ...PIPE_OPTIONS,
   },
+  ownsMemory: true,
+  check: pipeProblems,
+  dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    yield* runPipeline(ctx, { program, microBatches: o.microBatches });
+    yield* runPipeline(ctx, { program, ...o });
   },
 });

@@ -42,7 +42,7 @@ describe('interleaved-1f1b', () => {
 
   it('rejects micro-batches that are not a multiple of the stages, and gives 1F1B’s parameters (a flush)', async () => {
     const bad = tinyScenario({ schedule: 'interleaved-1f1b', workers: 4, scheduleOptions: { microBatches: 6 } });
-    expect(() => runScenario(bad, 0)).toThrow(/microBatches must be a multiple of the 4 workers/);
+    expect(() => runScenario(bad, 0)).toThrow(/microBatches must be a multiple of the 4 pipeline stages/);
     await initBackend('wasm');
     const common = { updates: 3, workers: 4, batchSize: 40 };
     const a = runScenario(

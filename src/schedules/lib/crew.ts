@@ -209,13 +209,16 @@ export class Crew {
   /**
    * Publishes `snapshot` as the global model after `updates` more global updates, crediting
    * `gradientsEach` applied gradients (one batch each) to every worker in `workers` (default: the
-   * whole crew, `updates` each). Samples are counted here, so work that never lands is never counted.
+   * whole crew, `updates` each). Samples are counted here, so work that never lands is never counted:
+   * `gradientsEach` × batch size per worker credited, or `samples` when given (a pipeline's micro-batches
+   * are not per-worker batches, and tensor-parallel GPUs share theirs).
    */
   commit(
     snapshot: ParamSnapshot,
     updates: number,
     workers: readonly number[] | number = this.ranks,
     gradientsEach = updates,
+    samples?: number,
   ): void {
     const counts = this.ctx.stats.updates;
     let n = 1;
@@ -224,6 +227,6 @@ export class Crew {
       n = workers.length;
       for (const w of workers) counts[w]! += gradientsEach;
     }
-    this.ctx.progress.commit(snapshot, updates, n * gradientsEach * this.ctx.batchSize);
+    this.ctx.progress.commit(snapshot, updates, samples ?? n * gradientsEach * this.ctx.batchSize);
   }
 }

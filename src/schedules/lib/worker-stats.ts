@@ -22,6 +22,12 @@ export class WorkerStats {
   readonly busyS: Float64Array;
   /** Gradients of this worker that were applied to the model that counts (written by `Crew` only). */
   readonly updates: Float64Array;
+  /** Pipeline stage of the worker's GPU (its first, for interleaved chunks); −1 outside pipelines. */
+  readonly stage: Int32Array;
+  /** Pipelines: most weight versions of its stage held at once (1 + stashed versions); 0 outside. */
+  readonly peakWeightVersions: Int32Array;
+  /** Pipelines: most micro-batch activation sets held at once; 0 outside. */
+  readonly peakActivations: Int32Array;
   // Intervals that ended after the clock when recorded, as parallel columns (no object per interval:
   // a 16,384-worker synchronous step books 16,384 of them).
   private aWorker = new Int32Array(1024);
@@ -42,6 +48,9 @@ export class WorkerStats {
     this.commS = new Float64Array(workers);
     this.busyS = new Float64Array(workers);
     this.updates = new Float64Array(workers);
+    this.stage = new Int32Array(workers).fill(-1);
+    this.peakWeightVersions = new Int32Array(workers);
+    this.peakActivations = new Int32Array(workers);
   }
 
   /**
