@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../src/collectives/presets.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { buildCluster } from '../../src/hardware/cluster.ts';
 import { Slowdown } from '../../src/hardware/slowdown.ts';
@@ -154,4 +155,36 @@ describe('Megatron on Selene: 3-D parallel iteration times (Korthikanti et al. 2
         }
       }
   });
+
+  it.each(CASES.map((c) => [c.model, c] as const))(
+    'describes the %s run in scenarios/validation for the simulator',
+    (_n, c) => {
+      const file = new URL(
+        `../../scenarios/validation/${c.model.startsWith('megatron-') ? c.model : `megatron-${c.model}`}.yaml`,
+        import.meta.url,
+      );
+      const { runs } = loadScenario(file.pathname);
+      expect(runs).toHaveLength(2);
+      for (const [i, r] of runs.entries()) {
+        const o = r.training.schedule.options as Record<string, unknown>;
+        expect(r.training.schedule.kind).toBe('1f1b');
+        expect(r.workload.timing).toEqual({ kind: 'profile', name: c.model });
+        expect(r.cluster.nodes[0]).toMatchObject({ count: c.pipeline, gpusPerNode: TP, gpu: 'A100-80GB' });
+        // The dgx-a100 preset's links, as the prediction uses them (the file rounds the fit to 4-5 digits).
+        const near = (a: number, b: number): void => expect(Math.abs(a / b - 1)).toBeLessThan(1e-4);
+        near(r.cluster.nodes[0]!.intraNode!.bandwidth, dgx.intraNode.bandwidth);
+        near(r.cluster.nodes[0]!.intraNode!.latency, dgx.intraNode.latency);
+        expect(r.cluster.nodes[0]!.nic!.bandwidth).toBe(dgx.nic.bandwidth);
+        // Global batch = (workers / t) × batchSize, cut into M micro-batches of the run's size.
+        expect(c.pipeline * r.workload.batchSize).toBe(c.globalBatch);
+        expect(o).toEqual({
+          microBatches: c.globalBatch / c.microBatch,
+          stages: c.pipeline,
+          tensorParallel: TP,
+          sequenceParallel: i === 1,
+          recompute: i === 0 ? 'full' : 'selective',
+        });
+      }
+    },
+  );
 });
