@@ -19,6 +19,10 @@ import { syncAllreduce } from './sync-allreduce.ts';
 import type { ScheduleDefinition } from './types.ts';
 import { wavelet } from './wavelet.ts';
 import { zbH1 } from './zb-h1.ts';
+import { pipedream } from './pipedream.ts';
+import { pipedream2bw } from './pipedream-2bw.ts';
+import { pipemare } from './pipemare.ts';
+import { pipelinedBackprop } from './pipelined-backprop.ts';
 import { interleaved1F1B } from './interleaved-1f1b.ts';
 
 /** Every schedule dtsim runs, by name. */
@@ -40,6 +44,10 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [oneFOneB.name]: oneFOneB,
   [interleaved1F1B.name]: interleaved1F1B,
   [zbH1.name]: zbH1,
+  [pipedream.name]: pipedream,
+  [pipedream2bw.name]: pipedream2bw,
+  [pipemare.name]: pipemare,
+  [pipelinedBackprop.name]: pipelinedBackprop,
 });
 
 /**

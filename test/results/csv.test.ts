@@ -126,9 +126,9 @@ describe('csv tables', () => {
       'run_id,sim_time_s,worker,stage,version_read,version_applied,staleness,loss,version_backward\n0,0.5,0,0,0,0,0,2.3,\n0,1,1,0,0,1,1,,\n',
     );
     expect(workersCsv(runs)).toBe(
-      'run_id,worker,node,gpu,compute_s,comm_s,idle_s,updates,utilization,mean_staleness,max_staleness,peak_memory_bytes\n' +
-        '0,0,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000\n0,1,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000\n' +
-        '1,0,0,"V100, 32GB",8,1.5,0.5,10,0.8,,0,4000000000\n',
+      'run_id,worker,node,gpu,compute_s,comm_s,idle_s,updates,utilization,mean_staleness,max_staleness,peak_memory_bytes,stage,peak_weight_versions,peak_activations\n' +
+        '0,0,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000,,,\n0,1,0,A100-80GB,8,1.5,0.5,10,0.8,0,0,4000000000,,,\n' +
+        '1,0,0,"V100, 32GB",8,1.5,0.5,10,0.8,,0,4000000000,,,\n',
     );
   });
 

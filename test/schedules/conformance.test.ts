@@ -33,6 +33,14 @@
  * of them (asynchronous relation). For them the summary's updates must equal the number of distinct
  * versions the stage-0 rows were applied at (every aggregation's rows carry its version), and samples
  * = batchSize × Σ updates and rows = updates per worker are checked as for every schedule.
+ *
+ * Another, explicitly, for the asynchronous pipelines (`STAGE_STEPS`): each stage steps on its own,
+ * and a GPU's `updates` counts the micro-batch gradients its stage applied (one per update row), so
+ * the global update (stage 0's step, the last of a batch) is again counted by the distinct versions of
+ * the stage-0 rows, and samples = stage-0 rows / t × micro-batch rows (stages × batchSize / M). Every
+ * pipeline sends while it computes, so compute + comm may exceed busy time (`OVERLAP_SCHEDULES`).
+ * Their math is stage-wise, so they train a three-layer MLP instead of the logistic regression
+ * (`STAGED_MATH`): a model needs at least as many layers as stages.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +96,15 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   fedavg: { clients: 8, fraction: 0.5, deadline: 0.04 },
   // Six clients at once on three client GPUs (two queued per GPU), a server step every 2 deltas.
   fedbuff: { clients: 8, concurrency: 6, bufferSize: 2, servers: 'dedicated' },
+  // Two stages × two data-parallel replicas: per-stage all-reduces after the flush or at each step.
+  gpipe: { stages: 2, microBatches: 8 },
+  '1f1b': { stages: 2 },
+  'interleaved-1f1b': { stages: 2, chunks: 2, microBatches: 4 },
+  'zb-h1': { stages: 2, microBatches: 2 },
+  pipedream: { stages: 2, verticalSync: true },
+  'pipedream-2bw': { stages: 2, microBatches: 2 },
+  pipemare: { stages: 2, microBatches: 8, rescheduleSteps: 2 },
+  'pipelined-backprop': { stages: 2, microBatches: 4, momentum: 0.5 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
@@ -107,8 +124,26 @@ function optionSets(def: ScheduleDefinition): OptionValues[] {
  */
 const CLIENT_ROUNDS: readonly string[] = ['fedavg', 'fedbuff'];
 
+/** Asynchronous pipelines: per-stage steps (see the file header). */
+const STAGE_STEPS: readonly string[] = ['pipedream', 'pipedream-2bw', 'pipemare', 'pipelined-backprop'];
+
+/** Schedules whose math runs stage by stage, on a model of at least 4 layers (see the file header). */
+const STAGED_MATH: readonly string[] = STAGE_STEPS;
+
 /** Options under which a schedule may overlap communication with compute (compute + comm may exceed busy time). */
 const OVERLAP_OPTIONS: readonly string[] = ['bucketSize'];
+
+/** Schedules that always overlap: pipelines send activations and gradients while they compute (isend). */
+const OVERLAP_SCHEDULES: readonly string[] = [
+  'gpipe',
+  '1f1b',
+  'interleaved-1f1b',
+  'zb-h1',
+  'pipedream',
+  'pipedream-2bw',
+  'pipemare',
+  'pipelined-backprop',
+];
 
 const LINK = { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) };
 const INTRA = { bandwidth: bytesPerSecond(300e9), latency: seconds(1e-6) };
@@ -142,7 +177,9 @@ function heteroScenario(
       stragglers: [{ kind: 'constant', options: { factor: 2 }, workers: [3] }],
     },
     workload: {
-      model: { kind: 'logistic-regression' },
+      model: STAGED_MATH.includes(schedule)
+        ? { kind: 'mlp', hidden: [16, 16, 16] }
+        : { kind: 'logistic-regression' },
       dataset: { kind: 'gaussian-mixture', options: { n: 300, d: 8, numClasses: 3, testFraction: 0.2 } },
       sharding: { kind: 'iid' },
       batchSize: BATCH,
@@ -195,9 +232,36 @@ function countRelations(
   def: ScheduleDefinition,
   r: RunResult,
   batchSize: number,
+  options: OptionValues,
 ): { what: string; actual: number; expected: number }[] {
   const semantics = def.semantics;
   const total = r.workerRows.reduce((a, w) => a + w.updates, 0);
+  if (STAGE_STEPS.includes(def.name)) {
+    const o = withScheduleDefaults(def.name, options);
+    const p = (o.stages as number | undefined) ?? r.workers / (o.tensorParallel as number);
+    const M = (o.microBatches as number | undefined) ?? p * batchSize;
+    const t = o.tensorParallel as number;
+    // Stage-0 rows: one per micro-batch gradient and GPU of its group (t of them), over every replica.
+    let rows0 = 0;
+    const versions = new Set<number>();
+    for (const u of r.updateRows)
+      if (u.stage === 0) {
+        versions.add(u.versionApplied);
+        rows0++;
+      }
+    return [
+      {
+        what: `summary samples vs stage-0 rows (${rows0}) / t ${t} × micro-batch rows ${(p * batchSize) / M}`,
+        actual: r.samples,
+        expected: (rows0 / t) * ((p * batchSize) / M),
+      },
+      {
+        what: `summary updates vs distinct versions applied in the stage-0 rows (one stage-0 step per update)`,
+        actual: r.updates,
+        expected: versions.size,
+      },
+    ];
+  }
   const out = [
     {
       what: `summary samples vs batchSize ${batchSize} × Σ workers' updates ${total} (a surplus counts batches whose gradients were never applied)`,
@@ -231,7 +295,7 @@ function countRelations(
 }
 
 /** Checks the count relations and that each worker's stage-0 update rows number its `updates` (soft: every broken relation is reported). */
-function expectCountsAgree(def: ScheduleDefinition, r: RunResult, name: string): void {
+function expectCountsAgree(def: ScheduleDefinition, r: RunResult, name: string, options: OptionValues = {}): void {
   expect(r.updatesKept && r.updatesDropped === 0, `${name}: every update row kept`).toBe(true);
   for (const w of r.workerRows) {
     // A worker's rows at its first stage: 0 for every schedule but a pipeline, whose rank s runs stage s.
@@ -244,7 +308,7 @@ function expectCountsAgree(def: ScheduleDefinition, r: RunResult, name: string):
       .soft(rows, `${name}: worker ${w.worker}: stage-${first} update rows vs its workers-row updates ${w.updates}`)
       .toBe(w.updates);
   }
-  for (const c of countRelations(def, r, BATCH))
+  for (const c of countRelations(def, r, BATCH, options))
     expect.soft(c.actual, `${name}: ${c.what}: got ${c.actual}, expected ${c.expected}`).toBe(c.expected);
 }
 
@@ -350,7 +414,8 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
         it('keeps every worker busy at most as long as the run', () => {
           const r = get();
           const t = r.simTimeS;
-          const overlaps = OVERLAP_OPTIONS.some((k) => options[k] !== undefined);
+          const overlaps =
+            OVERLAP_SCHEDULES.includes(def.name) || OVERLAP_OPTIONS.some((k) => options[k] !== undefined);
           for (const w of r.workerRows) {
             const who = `${n}: worker ${w.worker} (${w.gpu})`;
             expect
@@ -369,7 +434,7 @@ describe.each(Object.values(SCHEDULES).map((d) => [d.name, d] as const))('confor
         });
 
         it('reports summary counts that agree with the workers rows', () => {
-          expectCountsAgree(def, get(), n);
+          expectCountsAgree(def, get(), n, options);
         });
       },
     );

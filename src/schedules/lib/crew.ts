@@ -207,6 +207,14 @@ export class Crew {
   }
 
   /**
+   * Credits `gradients` applied gradients to `worker` without publishing a model: an asynchronous
+   * pipeline's stage applies its own (the model is published when stage 0 steps, via `commit`).
+   */
+  credit(worker: number, gradients: number): void {
+    this.ctx.stats.updates[worker]! += gradients;
+  }
+
+  /**
    * Publishes `snapshot` as the global model after `updates` more global updates, crediting
    * `gradientsEach` applied gradients (one batch each) to every worker in `workers` (default: the
    * whole crew, `updates` each). Samples are counted here, so work that never lands is never counted:

@@ -22,8 +22,9 @@ import {
 import { stageBackwardMany, stageForwardMany } from '../../training/engine/stage-batches.ts';
 import { makeSnapshot, type ParamSnapshot } from '../../training/engine/snapshot.ts';
 import type { Model } from '../../training/models/model.ts';
+import { FullOptimizerState } from './full-optimizer-state.ts';
 import { EMPTY_ACT, type ActRef, type StagedBackward, type StagedTrainer } from './staged.ts';
-import type { DataKey, GradientRef } from './trainer.ts';
+import type { ApplyOptions, DataKey, GradientRef, OptimizerState, Vec } from './trainer.ts';
 
 /** Draws the next `rows` samples of shard `key` (the full trainer's samplers). */
 export type DrawBatch = (key: DataKey, rows: number) => GradBatch;
@@ -124,12 +125,16 @@ export class FullStagedTrainer implements StagedTrainer {
    * @param model the trainer's model; only dense stacks (MLP, logistic regression) split.
    * @param layersPerStage the number of stages, or the layers of each.
    * @param draw the trainer's batch drawing.
+   * @param lr the scenario's learning-rate schedule by optimizer step.
    * @throws RangeError for a model that is not a dense stack, or more stages than layers (naming both).
    */
   constructor(
     model: Model,
     layersPerStage: number | readonly number[],
     private readonly draw: DrawBatch,
+    private readonly lr: (step: number) => number = () => {
+      throw new Error('FullStagedTrainer: no learning-rate schedule given');
+    },
   ) {
     this.staged = splitDenseModel(model, layersPerStage);
     this.stages = this.staged.stages.length;
@@ -206,6 +211,30 @@ export class FullStagedTrainer implements StagedTrainer {
             return { values: r.inputGrad!, loss: r.loss };
           });
     return { dIn, grad };
+  }
+
+  apply(
+    opt: OptimizerState,
+    stage: number,
+    w: ParamSnapshot,
+    grad: Vec,
+    version: number,
+    o: Omit<ApplyOptions, 'range'> = {},
+  ): ParamSnapshot {
+    if (!(opt instanceof FullOptimizerState))
+      throw new TypeError('FullStagedTrainer.apply: an optimizer state of another trainer');
+    const n = this.stage(stage).layout.size;
+    if (w.params.length !== n || grad.length !== n)
+      throw new RangeError(`apply: stage ${stage} has ${n} values, weights ${w.params.length}, gradient ${grad.length}`);
+    // The rate of the step about to be taken: `steps` is read before the optimizer counts it.
+    const lr = (o.lr ?? opt.lr ?? this.lr(opt.steps)) * (o.lrScale ?? 1);
+    return makeSnapshot(version, opt.optimizer.step(w.params, grad, lr));
+  }
+
+  snapshot(stage: number, params: Vec, version: number): ParamSnapshot {
+    const n = this.stage(stage).layout.size;
+    if (params.length !== n) throw new RangeError(`snapshot: stage ${stage} has ${n} values, got ${params.length}`);
+    return makeSnapshot(version, params);
   }
 
   private runForward(stage: number, wF: ParamSnapshot): void {

@@ -213,6 +213,11 @@ export class FullTrainer implements Trainer {
 
   /** @throws RangeError for a model that is not a dense stack, or more stages than layers. */
   staged(stages: number | readonly number[]): FullStagedTrainer {
-    return new FullStagedTrainer(this.p.engine.model, stages, (key, rows) => this.batch(key, rows));
+    return new FullStagedTrainer(
+      this.p.engine.model,
+      stages,
+      (key, rows) => this.batch(key, rows),
+      (step) => this.p.lr(step),
+    );
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import { EMPTY_ACT, type ActRef, type StagedBackward, type StagedTrainer } from './staged.ts';
-import { EMPTY_GRAD, EMPTY_VEC } from './trainer.ts';
+import { NullOptimizerState } from './null-trainer.ts';
+import { EMPTY_GRAD, EMPTY_VEC, type OptimizerState } from './trainer.ts';
 
 const NULL_BACKWARD: StagedBackward = Object.freeze({ dIn: EMPTY_ACT, grad: EMPTY_GRAD });
 
@@ -55,5 +56,17 @@ export class NullStagedTrainer implements StagedTrainer {
 
   backward(): StagedBackward {
     return NULL_BACKWARD;
+  }
+
+  /** Counts the step (the learning-rate schedule reads `steps`). @throws TypeError for another trainer's state. */
+  apply(opt: OptimizerState, _stage: number, _w: ParamSnapshot, _grad: unknown, version: number): ParamSnapshot {
+    if (!(opt instanceof NullOptimizerState))
+      throw new TypeError('NullStagedTrainer.apply: an optimizer state of another trainer');
+    opt.steps++;
+    return { version, params: EMPTY_VEC };
+  }
+
+  snapshot(_stage: number, _params: unknown, version: number): ParamSnapshot {
+    return { version, params: EMPTY_VEC };
   }
 }

@@ -9,7 +9,7 @@
  * `EMPTY_ACT` and every gradient `EMPTY_GRAD`, so a schedule never tests for null.
  */
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
-import type { DataKey, GradientRef } from './trainer.ts';
+import type { ApplyOptions, DataKey, GradientRef, OptimizerState, Vec } from './trainer.ts';
 
 /** Activations (or an activation gradient) of one micro-batch at a stage boundary; computed lazily. */
 export interface ActRef {
@@ -49,6 +49,25 @@ export interface StagedTrainer {
    * weights `wB`: `dOut` is the next stage's `dIn`, or null for the last stage (the loss gradient).
    */
   backward(stage: number, wB: ParamSnapshot, y: ActRef, dOut: ActRef | null): StagedBackward;
+  /**
+   * Stage `stage`'s weights `w` stepped by `opt` (a `Trainer.optimizer()`, one per stage: its state
+   * sizes itself to the stage) along `grad`, in the stage's layout, as version `version`. The learning
+   * rate is as `Trainer.apply`'s: `lr(opt.steps)` × `lrScale` unless `lr` is given.
+   * @throws RangeError when `w` or `grad` is not the stage's size; TypeError for another trainer's state.
+   */
+  apply(
+    opt: OptimizerState,
+    stage: number,
+    w: ParamSnapshot,
+    grad: Vec,
+    version: number,
+    o?: Omit<ApplyOptions, 'range'>,
+  ): ParamSnapshot;
+  /**
+   * A snapshot of stage `stage` that owns `params` (PipeMare's corrected and Pipelined Backprop's
+   * predicted weights). @throws RangeError when `params` is not the stage's size.
+   */
+  snapshot(stage: number, params: Vec, version: number): ParamSnapshot;
 }
 
 /** The activations of timing-only mode: no rows, the shared empty vector. */

@@ -80,15 +80,20 @@ function* oneBatch(
 }
 
 /**
- * Each stage's gradient all-reduce among its d replicas, one per tensor shard, all at once; returns
- * when the last ends. Bytes: the stage's parameters (over its chunks) × bytes per value / t.
+ * Stage gradient all-reduces among the d replicas, one per stage of `stages` (default all) and tensor
+ * shard, all at once; returns when the last ends. Bytes: the stage's parameters (over its chunks) ×
+ * bytes per value / t.
  */
-export function* stageAllReduces(ctx: ScheduleContext, pipe: PipeSetup): ProcessGenerator<void> {
+export function* stageAllReduces(
+  ctx: ScheduleContext,
+  pipe: PipeSetup,
+  stages: readonly number[] = Array.from({ length: pipe.layout.stages }, (_, s) => s),
+): ProcessGenerator<void> {
   const { layout, footprints } = pipe;
   const p = layout.stages;
   const sim = ctx.sim;
   const running: Process<unknown>[] = [];
-  for (let s = 0; s < p; s++) {
+  for (const s of stages) {
     let bytes = 0;
     for (let vs = s; vs < footprints.length; vs += p) bytes += footprints[vs]!.weightBytes;
     for (let k = 0; k < layout.tensor; k++) {

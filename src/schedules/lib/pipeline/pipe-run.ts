@@ -43,10 +43,11 @@ export class PipeRun {
   }
 
   /**
-   * Runs op `x` of replica `r` on device stage `s`: waits for its input, computes, books, and starts
-   * its sends. Returns when the compute ends (the sends go on).
+   * Runs op `x` of replica `r` on device stage `s`: waits for its input, calls `atStart` (the math of
+   * an asynchronous pipeline reads the weights of that moment), computes, books, and starts its sends.
+   * Returns when the compute ends (the sends go on).
    */
-  *op(r: number, s: number, x: PipeComputeOp): ProcessGenerator<void> {
+  *op(r: number, s: number, x: PipeComputeOp, atStart?: () => void): ProcessGenerator<void> {
     const p = this.layout.stages;
     const V = this.V;
     const vs = x.chunk * p + s;
@@ -55,6 +56,7 @@ export class PipeRun {
     if (x.op === 'F') wait = vs > 0 ? this.take(this.arrived, r, vs, x.mb) : undefined;
     else if (x.op !== 'W') wait = vs < V - 1 ? this.take(this.gradBack, r, vs, x.mb) : undefined;
     if (wait !== undefined) yield wait;
+    atStart?.();
     const crew = this.crew;
     const start = crew.nowS;
     const group = this.layout.group(r, s);

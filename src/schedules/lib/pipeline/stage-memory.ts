@@ -149,6 +149,16 @@ export class StageMemory {
     this.inFlight[r * this.layout.stages + (vs % this.layout.stages)]!--;
   }
 
+  /**
+   * Books `count` more parameter-sized vectors of virtual stage `vs` on every GPU holding it, for the
+   * whole run (PipeMare's Δ̄, Pipelined Backprop's velocity).
+   */
+  buffers(vs: number, count: number): void {
+    const bytes = this.foot[vs]!.weightBytes * count;
+    for (let r = 0; r < this.layout.replicas; r++)
+      for (const g of this.layout.group(r, vs % this.layout.stages)) this.ctx.memory.alloc(g, bytes, 'buffers');
+  }
+
   /** Virtual stage `vs` now keeps `n` ≥ 1 weight versions (the current one and n − 1 stashed) on every replica. */
   setVersions(vs: number, n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`weight versions must be an integer >= 1, got ${n}`);
