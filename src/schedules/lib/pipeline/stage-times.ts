@@ -70,7 +70,8 @@ export function pipelineStageTimes(
   parallel?: TensorParallelSpec,
 ): StageTimes[] {
   const tp = checkTensorParallel(parallel ?? NO_TENSOR_PARALLEL);
-  const layered = tp.degree === 1 && tp.recompute === 'none';
+  // One GPU per stage, nothing re-run: what equal parts and custom step times can express.
+  const plain = tp.degree === 1 && tp.recompute === 'none';
   const profile = compute.profile;
   const base = {
     microBatch,
@@ -85,7 +86,7 @@ export function pipelineStageTimes(
       `${why} has no layers to split or re-run: tensor parallelism (degree ${tp.degree}) and recompute (${tp.recompute}) need a layered profile with at least as many layers as stages`,
     );
   if (step !== undefined) {
-    if (!layered) throw unsplit('a custom step time');
+    if (!plain) throw unsplit('a custom step time');
     const outBytes = last === undefined ? 0 : (last.activationBytesPerSample * microBatch) / 2;
     return devices.map((d) => {
       const tF = ((step / (3 * d.speed)) * microBatch) / compute.batchSize / S;
@@ -94,7 +95,7 @@ export function pipelineStageTimes(
     });
   }
   if (layersPerStage === undefined && profile.layers.length < S) {
-    if (!layered) throw unsplit(`profile ${profile.name}, with fewer layers than stages,`);
+    if (!plain) throw unsplit(`profile ${profile.name}, with fewer layers than stages,`);
     return devices.map((d) => {
       const layers = layerStageCosts(profile, d, base);
       const all = stageCost(layers, 0, layers.length);
