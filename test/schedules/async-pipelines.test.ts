@@ -133,7 +133,7 @@ describe('asynchronous pipelines: version and memory counters', () => {
           timing,
           model: deep,
           lr: 0.05,
-          ...(optimizer !== undefined ? { optimizer, optimizerOptions: oo } : {}),
+          ...(optimizer !== undefined ? { optimizer, optimizerOptions: oo ?? {} } : {}),
           scheduleOptions: o as never,
         }),
         0,
