@@ -22,6 +22,7 @@ import type { ScheduleContext } from './context.ts';
 import { runAsyncPipeline } from './lib/pipeline/async-executor.ts';
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { PIPE_OPTIONS, pipeProblems } from './lib/pipeline/setup.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** PipeDream with weight stashing. */
@@ -36,7 +37,8 @@ export const pipedream = defineSchedule({
     weightStashing: {
       type: 'boolean',
       default: true,
-      description: 'backwards read the weights their forward stashed (false: the current ones, δ ≠ 0, the naive asynchronous pipeline the paper compares with)',
+      description:
+        'backwards read the weights their forward stashed (false: the current ones, δ ≠ 0, the naive asynchronous pipeline the paper compares with)',
     },
     verticalSync: {
       type: 'boolean',
@@ -45,10 +47,17 @@ export const pipedream = defineSchedule({
     },
   },
   ownsMemory: true,
+  memoryCheck: (o, env) =>
+    pipeMemoryProblems(o, env, {
+      every: 1,
+      versions: (s, p) => (!o.weightStashing ? 1 : o.verticalSync ? p : p - s),
+    }),
   check(o, shape) {
     const out = pipeProblems(o, shape);
     if (o.verticalSync && !o.weightStashing)
-      out.push('verticalSync needs weightStashing: the version a micro-batch carries is a stashed one, got weightStashing false');
+      out.push(
+        'verticalSync needs weightStashing: the version a micro-batch carries is a stashed one, got weightStashing false',
+      );
     return out;
   },
   dataKeys: layoutDataKeys,

@@ -52,7 +52,11 @@ describe('dtsim pipeline', () => {
     const flush = await run(['1f1b', '-s', '2', '-m', '3']);
     expect(out).toMatch(/asynchronous, no flush: the stream's first 3 micro-batches .*τ = p − 1 − s/);
     // The window's grid is 1F1B's: the stream and 1F1B run the same order until a flush would come.
-    const grid = (t: string): string => t.split('\n').filter((l) => /^stage/.test(l)).join('\n');
+    const grid = (t: string): string =>
+      t
+        .split('\n')
+        .filter((l) => /^stage/.test(l))
+        .join('\n');
     expect(grid(out)).toBe(grid(flush));
     expect(grid(out)).not.toBe('');
   });

@@ -26,7 +26,11 @@ import { tinyScenario } from './fixtures.ts';
 const timing = { kind: 'custom' as const, stepTimeS: 0.012, paramBytes: 4e6, activationBytesPerSample: 1000 };
 const deep = { kind: 'mlp' as const, preset: 'deep8' as const };
 
-function run(schedule: string, o: Record<string, unknown> = {}, mode: 'full' | 'timing-only' = 'timing-only'): RunResult {
+function run(
+  schedule: string,
+  o: Record<string, unknown> = {},
+  mode: 'full' | 'timing-only' = 'timing-only',
+): RunResult {
   return runScenario(
     tinyScenario({
       schedule,
@@ -103,7 +107,8 @@ describe('asynchronous pipelines: version and memory counters', () => {
     const { tau, delta } = counters(r);
     expect(delta[0]!.has(0) && delta[0]!.has(1)).toBe(true);
     expect([...delta[3]!]).toEqual([0]);
-    for (const u of r.updateRows) expect((u.versionBackward ?? u.versionRead) - u.versionRead).toBe(u.versionApplied - u.versionRead);
+    for (const u of r.updateRows)
+      expect((u.versionBackward ?? u.versionRead) - u.versionRead).toBe(u.versionApplied - u.versionRead);
     for (let s = 0; s < 4; s++) expect(r.workerRows[s]!.peakWeightVersions).toBe(1);
     expect(tau[3]!.size).toBe(1);
   });
@@ -154,7 +159,10 @@ describe('asynchronous pipelines: version and memory counters', () => {
       const b = run(s, {}, 'full');
       expect(a.updates, s).toBe(24);
       expect(Array.from(a.finalParams!)).toEqual(Array.from(b.finalParams!));
-      expect(a.finalParams!.every((x) => Number.isFinite(x)), s).toBe(true);
+      expect(
+        a.finalParams!.every((x) => Number.isFinite(x)),
+        s,
+      ).toBe(true);
     }
   });
 });

@@ -77,7 +77,8 @@ export function pipelineCommand(io: PipelineIo = { write: (t) => process.stdout.
       const tW = time(opts.tw, '--tw');
       const tComm = time(opts.comm, '--comm')!;
       const stream = ASYNC_STREAMS[schedule];
-      if (stream !== undefined && chunks !== 1) throw new Error(`${schedule} runs one chunk per rank, got --chunks ${chunks}`);
+      if (stream !== undefined && chunks !== 1)
+        throw new Error(`${schedule} runs one chunk per rank, got --chunks ${chunks}`);
       const t = timeline(PIPE_PROGRAMS[schedule] ?? oneFOneB, {
         stages,
         microBatches,
