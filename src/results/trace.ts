@@ -57,11 +57,15 @@ export function processName(r: RunResult): string {
   return `run ${String(r.runId)}: ${r.schedule}${point}`;
 }
 
-/** Thread name shown in Perfetto, e.g. `worker 3 (node 0, A100-80GB)`, or `worker 3` without a row. */
+/**
+ * Thread name shown in Perfetto, e.g. `worker 3 (node 0, A100-80GB)`, `worker 3 · stage 1 (node 0,
+ * A100-80GB)` for a pipeline's GPU (one track per stage, as the papers draw them), or `worker 3`
+ * without a row.
+ */
 export function threadName(worker: number, row: WorkerRow | undefined): string {
-  return row === undefined
-    ? `worker ${String(worker)}`
-    : `worker ${String(worker)} (node ${String(row.node)}, ${row.gpu})`;
+  if (row === undefined) return `worker ${String(worker)}`;
+  const stage = row.stage === undefined ? '' : ` · stage ${String(row.stage)}`;
+  return `worker ${String(worker)}${stage} (node ${String(row.node)}, ${row.gpu})`;
 }
 
 interface Placed {

@@ -4,7 +4,7 @@
  */
 import type { Precision } from '../hardware/device-spec.ts';
 import type { ModelConfig } from '../training/models/create-model.ts';
-import { MLP_2NN_HIDDEN } from '../training/models/mlp.ts';
+import { MLP_2NN_HIDDEN, MLP_PRESETS } from '../training/models/mlp.ts';
 import { cnnProfile, customProfile, denseStackProfile, getProfile } from '../workload/index.ts';
 import type { TimingProfile } from '../workload/types.ts';
 import type { TimingSpec } from './types.ts';
@@ -41,7 +41,11 @@ export function resolveTiming(
       let profile: TimingProfile;
       if (model.kind === 'cnn') profile = cnnProfile({ ...model, bytesPerValue: bpv });
       else {
-        const hidden = model.kind === 'mlp' ? (model.hidden ?? MLP_2NN_HIDDEN) : [];
+        // The MLP's own widths: `hidden`, else its preset's (the deep8 preset is not the 2NN).
+        const hidden =
+          model.kind === 'mlp'
+            ? (model.hidden ?? (model.preset !== undefined ? MLP_PRESETS[model.preset] : MLP_2NN_HIDDEN))
+            : [];
         profile = denseStackProfile([inputSize, ...hidden, numClasses], bpv);
       }
       return { profile, label: profile.name };

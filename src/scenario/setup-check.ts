@@ -225,6 +225,38 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
           addIssue(ctx, w.batchSize, err.message.replace(/ on rank \d+/, ''), ['workload', 'batchSize']);
         }
       }
+      // A pipeline books its stages as it runs: replay that booking at its peaks on the whole cluster.
+      const def = SCHEDULES[s.training.schedule.kind];
+      if (!(s.cluster.allowOversubscribe ?? false) && def?.memoryCheck !== undefined) {
+        const all = attempt(ctx, s.cluster.nodes, ['cluster', 'nodes'], () => buildCluster(s.cluster.nodes, 'nodes'));
+        if (all !== undefined) {
+          const compute = attempt(
+            ctx,
+            w,
+            ['workload'],
+            () =>
+              new ComputeModel({
+                devices: all.devices,
+                profile: timing.profile,
+                batchSize: w.batchSize,
+                precision: w.precision,
+                slowdown: new Slowdown([], new Rng(0)),
+                ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
+                ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
+              }),
+          );
+          if (compute !== undefined) {
+            const env = {
+              devices: all.devices,
+              compute,
+              batchSize: w.batchSize,
+              optimizerSlots: optimizerSlots(s.training.optimizer),
+            };
+            for (const m of def.memoryCheck(s.training.schedule.options, env))
+              addIssue(ctx, s.training.schedule.kind, m, ['training', 'schedule']);
+          }
+        }
+      }
     }
   }
 

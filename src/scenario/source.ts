@@ -10,7 +10,7 @@
  * ignored, and aliases are checked by `checkYamlTree` before the data is built. `--set` values go
  * through the same rules (`parseValueText`).
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, DocumentOptions, Node as YamlNode, ParseOptions, SchemaOptions } from 'yaml';
 import type { ScenarioIssue } from './errors.ts';
 import { jsonSyntaxError } from './json-position.ts';
@@ -49,14 +49,22 @@ function keyOf(k: unknown): unknown {
   return isScalar(k) ? k.value : k;
 }
 
-/** Walks `path` from `root`; returns the deepest node reached and, when the last step was a mapping key, that key node. */
+/**
+ * Walks `path` from `root`; returns the deepest node reached and, when the last step was a mapping key,
+ * that key node. An alias (`*a`) is followed to its anchor's node, so a value that came from an alias
+ * is located where it is written.
+ */
 function walk(
   root: YamlNode | null | undefined,
   path: readonly PropertyKey[],
+  doc: Document,
 ): { node: YamlNode | null | undefined; key?: YamlNode; complete: boolean } {
-  let node = root;
+  const deref = (n: YamlNode | null | undefined): YamlNode | null | undefined =>
+    isAlias(n) ? ((n.resolve(doc) as YamlNode | undefined) ?? n) : n;
+  let node = deref(root);
   let key: YamlNode | undefined;
   for (const seg of path) {
+    node = deref(node);
     if (isMap(node)) {
       const pair = node.items.find((p) => String(keyOf(p.key)) === String(seg));
       if (pair === undefined) return { node, complete: false };
@@ -84,13 +92,13 @@ function makeSource(file: string, doc: Document, lines: LineCounter, data: unkno
     values,
     locate(path, opts = {}) {
       const from = opts.from === undefined ? (doc.contents as YamlNode | null) : opts.from;
-      const w = walk(from, path);
+      const w = walk(from, path, doc);
       const target = opts.key === true && w.complete && w.key !== undefined ? w.key : w.node;
       const range = (target as { range?: [number, number, number] } | null | undefined)?.range;
       return range === undefined ? undefined : pos(range[0]);
     },
     nodeAt(path) {
-      const w = walk(doc.contents as YamlNode | null, path);
+      const w = walk(doc.contents as YamlNode | null, path, doc);
       return w.complete && w.node !== null ? w.node : undefined;
     },
   };

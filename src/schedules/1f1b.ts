@@ -13,18 +13,21 @@ import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { pipeProblems } from './lib/pipeline/setup.ts';
 import { oneFOneB as program } from './lib/pipeline/programs.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** 1F1B (PipeDream-Flush). */
 export const oneFOneB = defineSchedule({
   name: '1f1b',
-  summary: 'pipeline (stages × data × tensor parallel): warm-up, then one forward and one backward in turn, then one flush update',
+  summary:
+    'pipeline (stages × data × tensor parallel): warm-up, then one forward and one backward in turn, then one flush update',
   reference: 'Narayanan et al., "Memory-Efficient Pipeline-Parallel DNN Training", ICML 2021 (spec §16.2)',
   semantics: 'synchronous',
   options: {
     ...PIPE_OPTIONS,
   },
   ownsMemory: true,
+  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
   check: pipeProblems,
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {

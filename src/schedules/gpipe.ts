@@ -12,18 +12,21 @@ import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { pipeProblems } from './lib/pipeline/setup.ts';
 import { gpipe as program } from './lib/pipeline/programs.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** GPipe with a flush. */
 export const gpipe = defineSchedule({
   name: 'gpipe',
-  summary: 'pipeline (stages × data × tensor parallel): all forwards, then all backwards of M micro-batches, then one flush update',
+  summary:
+    'pipeline (stages × data × tensor parallel): all forwards, then all backwards of M micro-batches, then one flush update',
   reference: 'Huang et al., "GPipe", NeurIPS 2019 (spec §14)',
   semantics: 'synchronous',
   options: {
     ...PIPE_OPTIONS,
   },
   ownsMemory: true,
+  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
   check: pipeProblems,
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {

@@ -15,6 +15,7 @@ import { runPipeline } from './lib/pipeline/executor.ts';
 import { layoutDataKeys, PIPE_LAYOUT_OPTIONS } from './lib/pipeline/layout.ts';
 import { pipeProblems } from './lib/pipeline/setup.ts';
 import { interleaved1F1B as program } from './lib/pipeline/programs.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** Interleaved 1F1B (Megatron's virtual pipeline). */
@@ -43,6 +44,7 @@ export const interleaved1F1B = defineSchedule({
     ...PIPE_LAYOUT_OPTIONS,
   },
   ownsMemory: true,
+  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
   dataKeys: layoutDataKeys,
   check(o, shape) {
     const out = pipeProblems(o, shape);

@@ -20,6 +20,7 @@ import type { ScheduleContext } from './context.ts';
 import { runAsyncPipeline } from './lib/pipeline/async-executor.ts';
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { PIPE_OPTIONS, pipeProblems } from './lib/pipeline/setup.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** PipeDream-2BW. */
@@ -33,13 +34,17 @@ export const pipedream2bw = defineSchedule({
     ...PIPE_OPTIONS,
   },
   ownsMemory: true,
+  memoryCheck: (o, env) =>
+    pipeMemoryProblems(o, env, { every: o.microBatches, versions: (s, p) => (s < p - 1 ? 2 : 1) }),
   check(o, shape) {
     const out = pipeProblems(o, shape);
     if (out.length > 0) return out;
     const p = o.stages ?? shape.workers / o.tensorParallel;
     return o.microBatches >= p
       ? []
-      : [`microBatches must be at least the ${p} pipeline stages (2BW keeps two versions only when M ≥ p), got ${o.microBatches}`];
+      : [
+          `microBatches must be at least the ${p} pipeline stages (2BW keeps two versions only when M ≥ p), got ${o.microBatches}`,
+        ];
   },
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {

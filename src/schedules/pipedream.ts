@@ -14,12 +14,15 @@
  * τ = p − 1 − s updates old when applied, and it keeps p − s versions (spec §24.1). With
  * `verticalSync`, every stage uses the version stage 0 read for that micro-batch (τ = p − 1 on every
  * stage; the paper's option). Each micro-batch is one of PipeDream's mini-batches: one update each.
+ * `weightStashing: false` is the naive asynchronous pipeline the paper compares with: backwards read
+ * the stage's current weights (δ = τ = p − 1 − s), one version per stage.
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { runAsyncPipeline } from './lib/pipeline/async-executor.ts';
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { PIPE_OPTIONS, pipeProblems } from './lib/pipeline/setup.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** PipeDream with weight stashing. */
@@ -31,6 +34,12 @@ export const pipedream = defineSchedule({
   semantics: 'asynchronous',
   options: {
     ...PIPE_OPTIONS,
+    weightStashing: {
+      type: 'boolean',
+      default: true,
+      description:
+        'backwards read the weights their forward stashed (false: the current ones, δ ≠ 0, the naive asynchronous pipeline the paper compares with)',
+    },
     verticalSync: {
       type: 'boolean',
       default: false,
@@ -38,12 +47,24 @@ export const pipedream = defineSchedule({
     },
   },
   ownsMemory: true,
-  check: pipeProblems,
+  memoryCheck: (o, env) =>
+    pipeMemoryProblems(o, env, {
+      every: 1,
+      versions: (s, p) => (!o.weightStashing ? 1 : o.verticalSync ? p : p - s),
+    }),
+  check(o, shape) {
+    const out = pipeProblems(o, shape);
+    if (o.verticalSync && !o.weightStashing)
+      out.push(
+        'verticalSync needs weightStashing: the version a micro-batch carries is a stashed one, got weightStashing false',
+      );
+    return out;
+  },
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     yield* runAsyncPipeline(ctx, {
       ...o,
-      policy: () => ({ every: 1, stash: true, verticalSync: o.verticalSync }),
+      policy: () => ({ every: 1, stash: o.weightStashing, verticalSync: o.verticalSync }),
     });
   },
 });

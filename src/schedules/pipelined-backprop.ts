@@ -25,6 +25,7 @@ import { runAsyncPipeline, type PolicyEnv, type WeightPolicy } from './lib/pipel
 import { layoutDataKeys, PIPE_LAYOUT_OPTIONS } from './lib/pipeline/layout.ts';
 import { pipeProblems } from './lib/pipeline/setup.ts';
 import type { Vec } from './lib/trainer.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** Pipelined Backpropagation. */
@@ -61,6 +62,14 @@ export const pipelinedBackprop = defineSchedule({
     },
   },
   ownsMemory: true,
+  memoryCheck: (o, env) => {
+    const p = o.stages ?? env.devices.length / o.tensorParallel;
+    return pipeMemoryProblems({ ...o, microBatches: o.microBatches ?? p * env.batchSize }, env, {
+      every: 1,
+      versions: () => 1,
+      buffers: 1,
+    });
+  },
   check: pipeProblems,
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
@@ -93,7 +102,11 @@ export const pipelinedBackprop = defineSchedule({
                 forwardWeights: (st, w) => {
                   if (st.delay === 0) return w;
                   const eta = env.lr(st.steps);
-                  return staged.snapshot(st.stage, math.axpy(-eta * st.delay, v(st.stage, w.params), w.params), w.version);
+                  return staged.snapshot(
+                    st.stage,
+                    math.axpy(-eta * st.delay, v(st.stage, w.params), w.params),
+                    w.version,
+                  );
                 },
               }
             : {}),

@@ -25,6 +25,7 @@ import { runAsyncPipeline, type PolicyEnv, type WeightPolicy } from './lib/pipel
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { PIPE_OPTIONS, pipeProblems } from './lib/pipeline/setup.ts';
 import type { Vec } from './lib/trainer.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** PipeMare. */
@@ -62,6 +63,12 @@ export const pipemare = defineSchedule({
     },
   },
   ownsMemory: true,
+  memoryCheck: (o, env) =>
+    pipeMemoryProblems(o, env, {
+      every: o.microBatches,
+      versions: () => 1,
+      buffers: o.discrepancyCorrection ? 1 : 0,
+    }),
   check: pipeProblems,
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {

@@ -5,7 +5,9 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { FileOptionValue, OptimizerSpec, OptionSpec, OptionSpecs } from './options.ts';
+import type { Device } from '../hardware/cluster.ts';
 import type { ScheduleContext } from './context.ts';
+import type { ComputeModel } from './lib/compute-model.ts';
 
 /**
  * The parsed value of one option: number and quantity → number (quantities in SI base units),
@@ -37,6 +39,17 @@ export type OptionsOf<O extends OptionSpecs> = {
 };
 
 /** The run's cluster as a schedule's `check` sees it: cheap to compute before anything is built. */
+/** What a schedule's `memoryCheck` runs on. */
+export interface MemoryCheckEnv {
+  /** Every GPU of the cluster, by rank. */
+  readonly devices: readonly Device[];
+  readonly compute: ComputeModel;
+  /** Per-worker batch size. */
+  readonly batchSize: number;
+  /** Parameter-sized state vectors of the scenario's optimizer. */
+  readonly optimizerSlots: number;
+}
+
 export interface RunShape {
   /** Workers (one per GPU), ranks 0 .. workers − 1. */
   readonly workers: number;
@@ -71,6 +84,11 @@ export interface ScheduleDefinition<O extends OptionSpecs = OptionSpecs> {
    * one replica's model state and one batch of activations on every rank (scenario/run-memory.ts).
    */
   readonly ownsMemory?: boolean;
+  /**
+   * With `ownsMemory`: what `dtsim validate` reports about memory before anything runs (a stage that
+   * cannot hold its weights and its activations at their peak), as messages. Absent: nothing.
+   */
+  memoryCheck?(o: OptionsOf<O>, env: MemoryCheckEnv): readonly string[];
   /**
    * Option names it no longer accepts, each with the message a scenario that still uses it gets
    * (what it was renamed to and why), added to the unknown-key error. Never listed as options.

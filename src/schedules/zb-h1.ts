@@ -15,6 +15,7 @@ import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
 import { layoutDataKeys } from './lib/pipeline/layout.ts';
 import { pipeProblems } from './lib/pipeline/setup.ts';
 import { zbH1 as program } from './lib/pipeline/programs.ts';
+import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** ZB-H1 (zero bubble, 1F1B memory). */
@@ -29,6 +30,7 @@ export const zbH1 = defineSchedule({
     ...PIPE_OPTIONS,
   },
   ownsMemory: true,
+  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
   check: pipeProblems,
   dataKeys: layoutDataKeys,
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {

@@ -47,11 +47,26 @@ describe('dtsim pipeline', () => {
     expect(comm).toMatch(/makespan: 30\n/); // (6+3)·3 + 2·3·0.5
   });
 
+  it('draws an asynchronous pipeline as its stream’s first M micro-batches, saying when weights step', async () => {
+    const out = await run(['pipedream', '-s', '2', '-m', '3']);
+    const flush = await run(['1f1b', '-s', '2', '-m', '3']);
+    expect(out).toMatch(/asynchronous, no flush: the stream's first 3 micro-batches .*τ = p − 1 − s/);
+    // The window's grid is 1F1B's: the stream and 1F1B run the same order until a flush would come.
+    const grid = (t: string): string =>
+      t
+        .split('\n')
+        .filter((l) => /^stage/.test(l))
+        .join('\n');
+    expect(grid(out)).toBe(grid(flush));
+    expect(grid(out)).not.toBe('');
+  });
+
   it('fails clearly on bad input and is registered with the program', async () => {
     await expect(run(['1f1b', '-s', '0', '-m', '4'])).rejects.toThrow(/--stages must be an integer >= 1, got 0/);
     await expect(run(['gpipe', '-s', '2', '-m', '4', '--tf', 'x'])).rejects.toThrow(/--tf must be a number >= 0/);
     await expect(run(['interleaved-1f1b', '-s', '4', '-m', '6', '-v', '2'])).rejects.toThrow(/multiple of the stages/);
-    await expect(run(['pipedream', '-s', '2', '-m', '2'])).rejects.toThrow(/invalid/);
+    await expect(run(['pipedream-3', '-s', '2', '-m', '2'])).rejects.toThrow(/invalid/);
+    await expect(run(['pipedream', '-s', '2', '-m', '2', '-v', '2'])).rejects.toThrow(/one chunk per rank/);
     expect(buildProgram().commands.map((c) => c.name())).toContain('pipeline');
   });
 });

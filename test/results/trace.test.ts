@@ -117,6 +117,7 @@ describe('trace.json', () => {
   it('names a worker without a workers row by number only', () => {
     expect(threadName(5, undefined)).toBe('worker 5');
     expect(threadName(5, workerRow(5))).toBe('worker 5 (node 1, A100-80GB)');
+    expect(threadName(5, { ...workerRow(5), stage: 2 })).toBe('worker 5 · stage 2 (node 1, A100-80GB)');
     expect(processName(makeRun({ label: '' }))).toBe('run 0: sync-allreduce');
   });
 

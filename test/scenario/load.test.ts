@@ -62,6 +62,17 @@ describe('overrides (--set, --seed, --timing-only)', () => {
   });
 });
 
+describe('aliases', () => {
+  it('locates a problem in a value that came from an alias where the value is written', () => {
+    // The sweep's second schedule is an alias of the mapping anchored on line 3; its unknown key is
+    // reported at that mapping's line, not without a position.
+    const text = `${BASE}x: &s { kind: sync-allreduce, count: 3 }\nsweep:\n  training.schedule:\n    - { kind: local-sgd }\n    - *s\n`;
+    // (Before aliases were followed, it pointed at the alias on line 7, and a mutated file could
+    // leave it with no position at all: test/scenario/mutation.property.test.ts.)
+    expect(issues(text)[1]).toMatch(/^s\.yaml:3:31: training\.schedule\.count: unknown key "count"/);
+  });
+});
+
 describe('sweeps', () => {
   it('runs the cartesian product in key order, the first key varying slowest', () => {
     const { runs } = parseScenario(

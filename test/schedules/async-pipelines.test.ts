@@ -26,7 +26,11 @@ import { tinyScenario } from './fixtures.ts';
 const timing = { kind: 'custom' as const, stepTimeS: 0.012, paramBytes: 4e6, activationBytesPerSample: 1000 };
 const deep = { kind: 'mlp' as const, preset: 'deep8' as const };
 
-function run(schedule: string, o: Record<string, unknown> = {}, mode: 'full' | 'timing-only' = 'timing-only'): RunResult {
+function run(
+  schedule: string,
+  o: Record<string, unknown> = {},
+  mode: 'full' | 'timing-only' = 'timing-only',
+): RunResult {
   return runScenario(
     tinyScenario({
       schedule,
@@ -77,6 +81,16 @@ describe('asynchronous pipelines: version and memory counters', () => {
     }
   });
 
+  it('pipedream without weight stashing: δ = τ = p − 1 − s, one version per stage', () => {
+    const r = run('pipedream', { weightStashing: false });
+    const { tau, delta } = counters(r);
+    for (let s = 0; s < 4; s++) {
+      expect([...tau[s]!]).toEqual([3 - s]);
+      expect([...delta[s]!]).toEqual([3 - s]);
+      expect(r.workerRows[s]!.peakWeightVersions).toBe(1);
+    }
+  });
+
   it('pipedream-2bw: τ ≤ 1 with τ = 1 on the early stages, δ = 0, at most two versions', () => {
     const r = run('pipedream-2bw', { microBatches: 4 });
     const { tau, delta } = counters(r);
@@ -93,7 +107,8 @@ describe('asynchronous pipelines: version and memory counters', () => {
     const { tau, delta } = counters(r);
     expect(delta[0]!.has(0) && delta[0]!.has(1)).toBe(true);
     expect([...delta[3]!]).toEqual([0]);
-    for (const u of r.updateRows) expect((u.versionBackward ?? u.versionRead) - u.versionRead).toBe(u.versionApplied - u.versionRead);
+    for (const u of r.updateRows)
+      expect((u.versionBackward ?? u.versionRead) - u.versionRead).toBe(u.versionApplied - u.versionRead);
     for (let s = 0; s < 4; s++) expect(r.workerRows[s]!.peakWeightVersions).toBe(1);
     expect(tau[3]!.size).toBe(1);
   });
@@ -108,6 +123,35 @@ describe('asynchronous pipelines: version and memory counters', () => {
     }
   });
 
+  it('on one stage (no delay) each reduces to plain SGD: the same parameters as sync-allreduce on one worker', async () => {
+    await initBackend('wasm');
+    // p = 1, M = 1: every micro-batch is the worker's batch of 8 drawn from shard 0, as sync-allreduce
+    // draws it; τ = δ = 0, so T1 scales by 1^0 = 1, T2's lag is 0, LWP's D = 0 and spike compensation's
+    // a = m^0 = 1, b = 0: each step is the optimizer's (pipelined-backprop: momentum SGD with its own m).
+    const one = (schedule: string, o: Record<string, unknown>, optimizer?: string, oo?: Record<string, number>) =>
+      runScenario(
+        tinyScenario({
+          schedule,
+          workers: 1,
+          batchSize: 8,
+          updates: 6,
+          timing,
+          model: deep,
+          lr: 0.05,
+          ...(optimizer !== undefined ? { optimizer, optimizerOptions: oo ?? {} } : {}),
+          scheduleOptions: o as never,
+        }),
+        0,
+      ).finalParams!;
+    const sgd = one('sync-allreduce', {});
+    for (const s of ['pipedream', 'pipedream-2bw', 'pipemare'])
+      one(s, { microBatches: 1 }).forEach((x, i) => expect(x, s).toBeCloseTo(sgd[i]!, 6));
+    const momentum = one('sync-allreduce', {}, 'momentum', { momentum: 0.5 });
+    one('pipelined-backprop', { microBatches: 1, momentum: 0.5 }).forEach((x, i) =>
+      expect(x).toBeCloseTo(momentum[i]!, 6),
+    );
+  });
+
   it('every asynchronous pipeline trains the deep MLP in full mode, deterministically', async () => {
     await initBackend('wasm');
     for (const s of ['pipedream', 'pipedream-2bw', 'pipemare', 'pipelined-backprop']) {
@@ -115,7 +159,10 @@ describe('asynchronous pipelines: version and memory counters', () => {
       const b = run(s, {}, 'full');
       expect(a.updates, s).toBe(24);
       expect(Array.from(a.finalParams!)).toEqual(Array.from(b.finalParams!));
-      expect(a.finalParams!.every((x) => Number.isFinite(x)), s).toBe(true);
+      expect(
+        a.finalParams!.every((x) => Number.isFinite(x)),
+        s,
+      ).toBe(true);
     }
   });
 });

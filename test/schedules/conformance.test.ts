@@ -177,9 +177,7 @@ function heteroScenario(
       stragglers: [{ kind: 'constant', options: { factor: 2 }, workers: [3] }],
     },
     workload: {
-      model: STAGED_MATH.includes(schedule)
-        ? { kind: 'mlp', hidden: [16, 16, 16] }
-        : { kind: 'logistic-regression' },
+      model: STAGED_MATH.includes(schedule) ? { kind: 'mlp', hidden: [16, 16, 16] } : { kind: 'logistic-regression' },
       dataset: { kind: 'gaussian-mixture', options: { n: 300, d: 8, numClasses: 3, testFraction: 0.2 } },
       sharding: { kind: 'iid' },
       batchSize: BATCH,

@@ -4,7 +4,7 @@
  * held per stage, so a schedule can be checked against spec §26's closed forms by eye.
  */
 import { Argument, Command } from 'commander';
-import { PIPE_PROGRAMS } from '../../schedules/lib/pipeline/programs.ts';
+import { oneFOneB, PIPE_PROGRAMS } from '../../schedules/lib/pipeline/programs.ts';
 import { timeline } from '../../schedules/lib/pipeline/timeline.ts';
 import { pipelineGrid } from './pipeline-grid.ts';
 
@@ -28,11 +28,32 @@ function time(v: string | undefined, name: string): number | undefined {
 
 const fmt = (x: number): string => String(Number(x.toPrecision(10)));
 
+/**
+ * The asynchronous pipelines: no flush, an endless 1F1B stream per stage (schedules/lib/pipeline/
+ * streams.ts). Their first M micro-batches run in 1F1B's order, which is what the grid shows; what
+ * differs is when weights step, said here in words with the staleness it gives (spec §24.1).
+ */
+const ASYNC_STREAMS: Readonly<Record<string, string>> = {
+  pipedream:
+    'each stage steps after every backward, on the version its forward stashed: τ = p − 1 − s at stage s, which keeps p − s weight versions',
+  'pipedream-2bw':
+    'each stage steps once per M micro-batches; a micro-batch keeps the version of its forward: τ ≤ 1, two weight versions',
+  pipemare:
+    'each stage steps once per M micro-batches, no stash: the backward reads newer weights than its forward (δ = τ ≠ 0 on early stages), one version',
+  'pipelined-backprop':
+    'each stage steps after every backward, no stash: δ = τ = p − 1 − s, one version (plus momentum)',
+};
+
 /** Builds the `pipeline` subcommand; `io` receives the output (default: process.stdout). */
 export function pipelineCommand(io: PipelineIo = { write: (t) => process.stdout.write(t) }): Command {
   return new Command('pipeline')
     .description('draw a pipeline schedule (rank × time grid) with its bubble fraction and peak activations')
-    .addArgument(new Argument('<schedule>', 'pipeline schedule').choices(Object.keys(PIPE_PROGRAMS)))
+    .addArgument(
+      new Argument('<schedule>', 'pipeline schedule').choices([
+        ...Object.keys(PIPE_PROGRAMS),
+        ...Object.keys(ASYNC_STREAMS),
+      ]),
+    )
     .requiredOption('-s, --stages <n>', 'pipeline stages (ranks)')
     .requiredOption('-m, --micro-batches <n>', 'micro-batches per batch')
     .option('-v, --chunks <n>', 'model chunks per rank (interleaved-1f1b)', '1')
@@ -55,7 +76,10 @@ export function pipelineCommand(io: PipelineIo = { write: (t) => process.stdout.
       const tI = time(opts.ti, '--ti');
       const tW = time(opts.tw, '--tw');
       const tComm = time(opts.comm, '--comm')!;
-      const t = timeline(PIPE_PROGRAMS[schedule]!, {
+      const stream = ASYNC_STREAMS[schedule];
+      if (stream !== undefined && chunks !== 1)
+        throw new Error(`${schedule} runs one chunk per rank, got --chunks ${chunks}`);
+      const t = timeline(PIPE_PROGRAMS[schedule] ?? oneFOneB, {
         stages,
         microBatches,
         chunks,
@@ -70,6 +94,11 @@ export function pipelineCommand(io: PipelineIo = { write: (t) => process.stdout.
         `# dtsim pipeline: ${schedule}, ${stages} stages, ${microBatches} micro-batches, ${chunks} chunk${chunks === 1 ? '' : 's'} per rank; ` +
           `t_F=${fmt(tF)} ${backward}${tComm === 0 ? '' : ` comm=${fmt(tComm)}`}\n`,
       );
+      if (stream !== undefined)
+        io.write(
+          `# asynchronous, no flush: the stream's first ${microBatches} micro-batches (1F1B's order); ${stream}; ` +
+            "in steady state no stage idles, so the bubble below is only this window's fill and drain\n",
+        );
       io.write(pipelineGrid(t));
       io.write(`makespan: ${fmt(t.makespan)}\n`);
       io.write(`bubble fraction: ${t.bubble.toFixed(4)}\n`);

@@ -225,7 +225,9 @@ export class FullStagedTrainer implements StagedTrainer {
       throw new TypeError('FullStagedTrainer.apply: an optimizer state of another trainer');
     const n = this.stage(stage).layout.size;
     if (w.params.length !== n || grad.length !== n)
-      throw new RangeError(`apply: stage ${stage} has ${n} values, weights ${w.params.length}, gradient ${grad.length}`);
+      throw new RangeError(
+        `apply: stage ${stage} has ${n} values, weights ${w.params.length}, gradient ${grad.length}`,
+      );
     // The rate of the step about to be taken: `steps` is read before the optimizer counts it.
     const lr = (o.lr ?? opt.lr ?? this.lr(opt.steps)) * (o.lrScale ?? 1);
     return makeSnapshot(version, opt.optimizer.step(w.params, grad, lr));

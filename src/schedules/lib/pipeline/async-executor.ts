@@ -155,16 +155,7 @@ export function* runAsyncPipeline(ctx: ScheduleContext, o: AsyncPipelineOptions)
   const vsync = policy.verticalSync === true;
   const stages = staged
     .split(ctx.progress.current)
-    .map(
-      (w, s) =>
-        new StageState(
-          s,
-          w,
-          Math.ceil((p - 1 - s) / every),
-          trainer.optimizer(),
-          sim.event<void>(),
-        ),
-    );
+    .map((w, s) => new StageState(s, w, Math.ceil((p - 1 - s) / every), trainer.optimizer(), sim.event<void>()));
   if ((policy.buffers ?? 0) > 0) for (let s = 0; s < p; s++) memory.buffers(s, policy.buffers!);
 
   const fwd = new Map<number, Forward>();
@@ -233,8 +224,7 @@ export function* runAsyncPipeline(ctx: ScheduleContext, o: AsyncPipelineOptions)
     if (d > 1) yield* stageAllReduces(ctx, pipe, [s]);
     const applied = st.steps;
     const got = st.pending;
-    const grad =
-      got.length === 1 ? got[0]!.grad.value().grad : trainer.math.mean(got.map((x) => x.grad.value().grad));
+    const grad = got.length === 1 ? got[0]!.grad.value().grad : trainer.math.mean(got.map((x) => x.grad.value().grad));
     // The delay of the gradients arriving now, before the policy's step reads it.
     st.delay = applied - got[got.length - 1]!.vF;
     const before = st.current;

@@ -74,8 +74,7 @@ function* oneBatch(
   };
   const running: Process<void>[] = [];
   for (let r = 0; r < layout.replicas; r++)
-    for (let s = 0; s < layout.stages; s++)
-      running.push(sim.process(group(r, s), `pipeline replica ${r} stage ${s}`));
+    for (let s = 0; s < layout.stages; s++) running.push(sim.process(group(r, s), `pipeline replica ${r} stage ${s}`));
   yield sim.allOf(running);
 }
 

@@ -19,7 +19,8 @@ export const PIPE_LAYOUT_OPTIONS = {
     type: 'number',
     integer: true,
     min: 1,
-    description: 'p: pipeline stages; the data-parallel degree is workers / (stages × tensorParallel) (default: workers / tensorParallel, no data parallelism)',
+    description:
+      'p: pipeline stages; the data-parallel degree is workers / (stages × tensorParallel) (default: workers / tensorParallel, no data parallelism)',
   },
   tensorParallel: {
     type: 'number',
@@ -31,13 +32,15 @@ export const PIPE_LAYOUT_OPTIONS = {
   sequenceParallel: {
     type: 'boolean',
     default: false,
-    description: "Megatron's sequence parallelism (element-wise work split t ways as well; needs tensorParallel > 1 to matter)",
+    description:
+      "Megatron's sequence parallelism (element-wise work split t ways as well; needs tensorParallel > 1 to matter)",
   },
   recompute: {
     type: 'enum',
     values: ['none', 'selective', 'full'],
     default: 'none',
-    description: "activation recomputation: 'full' re-runs each stage's forward before its backward, 'selective' only the attention core",
+    description:
+      "activation recomputation: 'full' re-runs each stage's forward before its backward, 'selective' only the attention core",
   },
 } as const satisfies OptionSpecs;
 

@@ -8,7 +8,9 @@
  * replicas takes p × batch size of them in M micro-batches of p × batch size / M rows.
  */
 import type { OptionSpecs } from '../../../core/options.ts';
+import type { Device } from '../../../hardware/cluster.ts';
 import type { ScheduleContext } from '../../context.ts';
+import type { ComputeModel } from '../compute-model.ts';
 import type { RunShape } from '../../types.ts';
 import { Crew } from '../crew.ts';
 import { layoutProblems, pipeLayout, PIPE_LAYOUT_OPTIONS, type LayoutOptions, type PipeLayout } from './layout.ts';
@@ -45,9 +47,8 @@ export function pipeProblems(o: LayoutOptions, shape: RunShape): string[] {
   return layoutProblems(o, shape);
 }
 
-/** A pipeline ready to run. */
-export interface PipeSetup {
-  readonly crew: Crew;
+/** A pipeline's plan: what is known before anything runs. */
+export interface PipePlan {
   readonly layout: PipeLayout;
   /** M. */
   readonly microBatches: number;
@@ -58,46 +59,62 @@ export interface PipeSetup {
   /** Per virtual stage c·p + s. */
   readonly times: readonly StageTimes[];
   readonly footprints: readonly StageFootprint[];
+}
+
+/** A pipeline ready to run. */
+export interface PipeSetup extends PipePlan {
+  readonly crew: Crew;
   readonly memory: StageMemory;
   readonly run: PipeRun;
 }
 
 /**
- * Sets a pipeline up: books every GPU's stage state in the ledger.
+ * Plans a pipeline on `devices` (every GPU of the run, by rank) at `batchSize` per group: layout,
+ * micro-batches, per-virtual-stage op times and footprints. Used by the run and by validation.
  * @throws RangeError when a replica's batch does not split into M micro-batches, or for a bad layout.
- * @throws OutOfMemoryError when a stage's state does not fit (unless oversubscription is allowed).
  */
-export function setUpPipeline(ctx: ScheduleContext, o: PipeSetupOptions): PipeSetup {
-  const layout = pipeLayout(o, ctx.workers);
+export function planPipeline(
+  compute: ComputeModel,
+  devices: readonly Device[],
+  batchSize: number,
+  o: PipeSetupOptions,
+): PipePlan {
+  const layout = pipeLayout(o, devices.length);
   const p = layout.stages;
   const M = o.microBatches;
-  const perReplica = p * ctx.batchSize;
+  const perReplica = p * batchSize;
   if (!Number.isInteger(M) || M < 1 || perReplica % M !== 0)
     throw new RangeError(
-      `microBatches must divide a replica's batch (${p} stages × batch size ${ctx.batchSize} = ${perReplica}), got ${M}`,
+      `microBatches must divide a replica's batch (${p} stages × batch size ${batchSize} = ${perReplica}), got ${M}`,
     );
   const rows = perReplica / M;
   const v = o.chunks ?? 1;
   // One device per virtual stage: the first GPU of its group in replica 0 (replicas are alike).
-  const devices = Array.from({ length: v * p }, (_, vs) => ctx.devices[layout.group(0, vs % p)[0]!]!);
+  const stageDevices = Array.from({ length: v * p }, (_, vs) => devices[layout.group(0, vs % p)[0]!]!);
   const t = layout.tensor;
   if (t > 1 || o.sequenceParallel || o.recompute !== 'none')
     throw new RangeError(
       'tensorParallel > 1, sequenceParallel and recompute are not built yet in the pipeline executor',
     );
-  const times = pipelineStageTimes(ctx.compute, devices, rows, o.layersPerStage);
-  const footprints = stageFootprints(ctx.compute.profile, times, rows, t, o.recompute);
-  const memory = new StageMemory(ctx, layout, footprints, v, o.recompute);
-  const crew = new Crew(ctx);
+  const times = pipelineStageTimes(compute, stageDevices, rows, o.layersPerStage);
   return {
-    crew,
     layout,
     microBatches: M,
     microBatchRows: rows,
     batchSamples: layout.replicas * perReplica,
     times,
-    footprints,
-    memory,
-    run: new PipeRun(ctx, crew, layout, times, memory),
+    footprints: stageFootprints(compute.profile, times, rows, t, o.recompute),
   };
+}
+
+/**
+ * Sets a pipeline up: books every GPU's stage state in the ledger.
+ * @throws RangeError as `planPipeline`.
+ * @throws OutOfMemoryError when a stage's state does not fit (unless oversubscription is allowed).
+ */
+export function setUpPipeline(ctx: ScheduleContext, o: PipeSetupOptions): PipeSetup {
+  const plan = planPipeline(ctx.compute, ctx.devices, ctx.batchSize, o);
+  const memory = new StageMemory(ctx, plan.layout, plan.footprints, o.chunks ?? 1, o.recompute);
+  const crew = new Crew(ctx);
+  return { ...plan, crew, memory, run: new PipeRun(ctx, crew, plan.layout, plan.times, memory) };
 }

@@ -19,9 +19,9 @@
  * allocation past a GPU's capacity throws the ledger's `OutOfMemoryError` unless
  * `cluster.allowOversubscribe` is set.
  */
-import type { Allocation } from '../../../hardware/memory-ledger.ts';
+import type { Allocation, MemoryLedger } from '../../../hardware/memory-ledger.ts';
 import type { TimingProfile } from '../../../workload/types.ts';
-import type { ScheduleContext } from '../../context.ts';
+import type { WorkerStats } from '../worker-stats.ts';
 import type { PipeLayout } from './layout.ts';
 import type { StageTimes } from './stage-times.ts';
 
@@ -82,6 +82,13 @@ export function stageFootprints(
   });
 }
 
+/** What the booking writes to: the run's ledger and per-worker counters (or a validation's own). */
+export interface StageMemoryDeps {
+  readonly memory: MemoryLedger;
+  readonly optimizerSlots: number;
+  readonly stats: Pick<WorkerStats, 'stage' | 'peakWeightVersions' | 'peakActivations'>;
+}
+
 /** The ledger side of a running pipeline (see the file header). */
 export class StageMemory {
   private readonly inFlight: Int32Array;
@@ -94,7 +101,7 @@ export class StageMemory {
    * @param chunks model chunks per rank (v).
    */
   constructor(
-    private readonly ctx: ScheduleContext,
+    private readonly ctx: StageMemoryDeps,
     private readonly layout: PipeLayout,
     private readonly foot: readonly StageFootprint[],
     private readonly chunks: number,

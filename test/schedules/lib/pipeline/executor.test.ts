@@ -31,7 +31,15 @@ describe('flush pipelines: memory per stage', () => {
       const S = 4;
       const b = 16;
       const r = runScenario(
-        tinyScenario({ schedule, mode: 'timing-only', workers: S, batchSize: b, updates: 2, timing, scheduleOptions: opts as never }),
+        tinyScenario({
+          schedule,
+          mode: 'timing-only',
+          workers: S,
+          batchSize: b,
+          updates: 2,
+          timing,
+          scheduleOptions: opts as never,
+        }),
         0,
       );
       const t = timeline(PIPE_PROGRAMS[schedule]!, { stages: S, microBatches: M, chunks: v, tF: 1, tB: 2 });
@@ -47,7 +55,8 @@ describe('flush pipelines: memory per stage', () => {
         expect(w.peakMemoryBytes).toBeCloseTo(2 * W + t.peakActivations[s]! * A, 3);
       }
       if (schedule === 'gpipe') expect(r.workerRows.map((w) => w.peakActivations)).toEqual([M, M, M, M]);
-      if (schedule === '1f1b') expect(r.workerRows.map((w) => w.peakActivations)).toEqual([0, 1, 2, 3].map((s) => Math.min(S - s, M)));
+      if (schedule === '1f1b')
+        expect(r.workerRows.map((w) => w.peakActivations)).toEqual([0, 1, 2, 3].map((s) => Math.min(S - s, M)));
     });
   }
 
@@ -65,7 +74,10 @@ describe('flush pipelines × data parallelism', () => {
   it('two stages × two replicas: the same parameters as sync-allreduce on the global batch, with a per-stage all-reduce', async () => {
     await initBackend('wasm');
     const common = { workers: 4, batchSize: 20, updates: 3, trace: true };
-    const pipe = runScenario(tinyScenario({ ...common, schedule: 'gpipe', scheduleOptions: { stages: 2, microBatches: 4 } }), 0);
+    const pipe = runScenario(
+      tinyScenario({ ...common, schedule: 'gpipe', scheduleOptions: { stages: 2, microBatches: 4 } }),
+      0,
+    );
     const sync = runScenario(tinyScenario({ ...common, schedule: 'sync-allreduce' }), 0);
     // Both apply the mean gradient over the four data keys' batches of 20 (gpipe: (replica, stage) groups).
     expect(Array.from(pipe.finalParams!)).toEqual(Array.from(sync.finalParams!));
@@ -78,7 +90,14 @@ describe('flush pipelines × data parallelism', () => {
   });
 
   it('rejects a layout that does not divide the cluster', () => {
-    const sc = tinyScenario({ schedule: '1f1b', mode: 'timing-only', workers: 4, updates: 1, timing, scheduleOptions: { stages: 3 } });
+    const sc = tinyScenario({
+      schedule: '1f1b',
+      mode: 'timing-only',
+      workers: 4,
+      updates: 1,
+      timing,
+      scheduleOptions: { stages: 3 },
+    });
     expect(() => runScenario(sc, 0)).toThrow(/stages × tensorParallel must divide the 4 workers/);
   });
 });
