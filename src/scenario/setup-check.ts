@@ -225,9 +225,10 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
           addIssue(ctx, w.batchSize, err.message.replace(/ on rank \d+/, ''), ['workload', 'batchSize']);
         }
       }
-      // A pipeline books its stages as it runs: replay that booking at its peaks on the whole cluster.
+      // A pipeline plans its stages (reporting what only planning finds) and books them as it runs:
+      // replay that booking at its peaks on the whole cluster.
       const def = SCHEDULES[s.training.schedule.kind];
-      if (!(s.cluster.allowOversubscribe ?? false) && def?.memoryCheck !== undefined) {
+      if (def?.memoryCheck !== undefined) {
         const all = attempt(ctx, s.cluster.nodes, ['cluster', 'nodes'], () => buildCluster(s.cluster.nodes, 'nodes'));
         if (all !== undefined) {
           const compute = attempt(
@@ -248,9 +249,11 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
           if (compute !== undefined) {
             const env = {
               devices: all.devices,
+              nodes: all.nodes,
               compute,
               batchSize: w.batchSize,
               optimizerSlots: optimizerSlots(s.training.optimizer),
+              allowOversubscribe: s.cluster.allowOversubscribe ?? false,
             };
             for (const m of def.memoryCheck(s.training.schedule.options, env))
               addIssue(ctx, s.training.schedule.kind, m, ['training', 'schedule']);

@@ -5,7 +5,7 @@
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { FileOptionValue, OptimizerSpec, OptionSpec, OptionSpecs } from './options.ts';
-import type { Device } from '../hardware/cluster.ts';
+import type { ClusterNode, Device } from '../hardware/cluster.ts';
 import type { ScheduleContext } from './context.ts';
 import type { ComputeModel } from './lib/compute-model.ts';
 
@@ -43,11 +43,15 @@ export type OptionsOf<O extends OptionSpecs> = {
 export interface MemoryCheckEnv {
   /** Every GPU of the cluster, by rank. */
   readonly devices: readonly Device[];
+  /** The cluster's nodes (their intra-node links). */
+  readonly nodes: readonly ClusterNode[];
   readonly compute: ComputeModel;
   /** Per-worker batch size. */
   readonly batchSize: number;
   /** Parameter-sized state vectors of the scenario's optimizer. */
   readonly optimizerSlots: number;
+  /** `cluster.allowOversubscribe`: memory past a GPU's capacity is no problem. */
+  readonly allowOversubscribe: boolean;
 }
 
 export interface RunShape {

@@ -28,16 +28,20 @@ export type PipeOps =
 
 /**
  * Problems (messages) with the memory a pipeline needs on this cluster; empty when it fits.
- * Layout and batch problems are the schedule's `check`'s and the run's; they are not repeated here.
+ * Problems planning finds (a batch M does not split, tensor parallelism a profile cannot take) are
+ * returned as they are.
  */
 export function pipeMemoryProblems(o: PipeSetupOptions, env: MemoryCheckEnv, ops: PipeOps): string[] {
   let plan;
   try {
-    plan = planPipeline(env.compute, env.devices, env.batchSize, o);
+    plan = planPipeline(env.compute, env.devices, env.nodes, env.batchSize, o);
   } catch (err) {
-    if (err instanceof RangeError) return [];
+    // What only planning finds (tensor parallelism on a profile without layers to split, a batch that
+    // does not split into M micro-batches) is reported here, before the run would throw it.
+    if (err instanceof RangeError) return [err.message];
     throw err;
   }
+  if (env.allowOversubscribe) return [];
   const { layout, footprints } = plan;
   const p = layout.stages;
   const v = o.chunks ?? 1;
@@ -58,7 +62,6 @@ export function pipeMemoryProblems(o: PipeSetupOptions, env: MemoryCheckEnv, ops
       layout,
       footprints,
       v,
-      o.recompute,
     );
     if ('program' in ops) {
       for (let s = 0; s < p; s++) {

@@ -8,7 +8,7 @@
  * replicas takes p × batch size of them in M micro-batches of p × batch size / M rows.
  */
 import type { OptionSpecs } from '../../../core/options.ts';
-import type { Device } from '../../../hardware/cluster.ts';
+import type { ClusterNode, Device } from '../../../hardware/cluster.ts';
 import type { ScheduleContext } from '../../context.ts';
 import type { ComputeModel } from '../compute-model.ts';
 import type { RunShape } from '../../types.ts';
@@ -76,6 +76,7 @@ export interface PipeSetup extends PipePlan {
 export function planPipeline(
   compute: ComputeModel,
   devices: readonly Device[],
+  nodes: readonly ClusterNode[],
   batchSize: number,
   o: PipeSetupOptions,
 ): PipePlan {
@@ -92,18 +93,30 @@ export function planPipeline(
   // One device per virtual stage: the first GPU of its group in replica 0 (replicas are alike).
   const stageDevices = Array.from({ length: v * p }, (_, vs) => devices[layout.group(0, vs % p)[0]!]!);
   const t = layout.tensor;
-  if (t > 1 || o.sequenceParallel || o.recompute !== 'none')
-    throw new RangeError(
-      'tensorParallel > 1, sequenceParallel and recompute are not built yet in the pipeline executor',
-    );
-  const times = pipelineStageTimes(compute, stageDevices, rows, o.layersPerStage);
+  // Megatron's tensor parallelism on the first stage's intra-node link (tensor-parallel.ts): a
+  // cluster of mixed nodes times every stage's collectives on that one link.
+  const link = nodes[stageDevices[0]!.node]!.intraNode;
+  const parallel =
+    t > 1 || o.sequenceParallel || o.recompute !== 'none'
+      ? {
+          degree: t,
+          sequenceParallel: o.sequenceParallel,
+          recompute: o.recompute,
+          link: { latencyS: link.latency as number, bandwidthBytesPerS: link.bandwidth as number },
+        }
+      : undefined;
+  const times = pipelineStageTimes(compute, stageDevices, rows, o.layersPerStage, parallel);
   return {
     layout,
     microBatches: M,
     microBatchRows: rows,
     batchSamples: layout.replicas * perReplica,
     times,
-    footprints: stageFootprints(compute.profile, times, rows, t, o.recompute),
+    footprints: stageFootprints(compute.profile, times, rows, {
+      degree: t,
+      sequenceParallel: o.sequenceParallel,
+      recompute: o.recompute,
+    }),
   };
 }
 
@@ -113,8 +126,8 @@ export function planPipeline(
  * @throws OutOfMemoryError when a stage's state does not fit (unless oversubscription is allowed).
  */
 export function setUpPipeline(ctx: ScheduleContext, o: PipeSetupOptions): PipeSetup {
-  const plan = planPipeline(ctx.compute, ctx.devices, ctx.batchSize, o);
-  const memory = new StageMemory(ctx, plan.layout, plan.footprints, o.chunks ?? 1, o.recompute);
+  const plan = planPipeline(ctx.compute, ctx.devices, ctx.nodes, ctx.batchSize, o);
+  const memory = new StageMemory(ctx, plan.layout, plan.footprints, o.chunks ?? 1);
   const crew = new Crew(ctx);
   return { ...plan, crew, memory, run: new PipeRun(ctx, crew, plan.layout, plan.times, memory) };
 }

@@ -7,11 +7,9 @@
  *   optimizer state (`optimizerSlots` parameter-sized vectors), summed over the rank's chunks; with
  *   tensor parallelism each of the t GPUs holds 1/t.
  * - **Activations**: one set per micro-batch from its forward to the end of its backward (the W of a
- *   split backward, which still reads them), on every GPU of the stage. A set is Σ of the stage's
- *   layers' `activationBytesPerSample` × micro-batch rows (workload/memory.ts's upper bound), / t.
- *   With full recomputation a set is only the stage's input (the previous stage's boundary bytes),
- *   plus one full set held once per GPU for the backward's recomputed forward. Selective recomputation
- *   is timed but its memory saving is not modelled: its sets are counted in full, an upper bound.
+ *   split backward, which still reads them), on every GPU of the stage, and what a recomputing
+ *   backward rebuilds, held once (`stageFootprints` says how much, with tensor parallelism and
+ *   recomputation).
  * - **Stashed weights**: each weight version of a stage beyond the current one (PipeDream's stash,
  *   2BW's shadow), a copy of the stage's weights on every GPU of every replica.
  *
@@ -24,6 +22,7 @@ import type { TimingProfile } from '../../../workload/types.ts';
 import type { WorkerStats } from '../worker-stats.ts';
 import type { PipeLayout } from './layout.ts';
 import type { StageTimes } from './stage-times.ts';
+import { hiddenStateBytesPerSample, perGpuProfile, recomputes } from './tensor-parallel.ts';
 
 /** What one virtual stage holds, per GPU of its group. */
 export interface StageFootprint {
@@ -31,53 +30,92 @@ export interface StageFootprint {
   readonly params: number;
   /** Bytes of one weight copy on one GPU. */
   readonly weightBytes: number;
-  /** Bytes of one micro-batch's activation set on one GPU. */
+  /** Bytes one micro-batch keeps on one GPU from its forward to its backward. */
   readonly activationBytes: number;
-  /** Bytes of one full (not recomputed) activation set on one GPU. */
-  readonly fullActivationBytes: number;
+  /** Bytes held once per GPU while a backward recomputes (0 without recomputation). */
+  readonly transientBytes: number;
 }
+
+/** How the stages are spread and what they recompute (tensor-parallel.ts's spec without the link). */
+export interface FootprintParallel {
+  readonly degree: number;
+  readonly sequenceParallel: boolean;
+  readonly recompute: 'none' | 'selective' | 'full';
+}
+
+const BLOCK = /^(.*)\.(attn|mlp)\./;
 
 /**
  * Footprints of the virtual stages `times` describes (layers in order; `layers: 0` means equal
- * parts of the whole profile, see stage-times.ts), at `microBatch` rows on t-way tensor parallelism.
+ * parts of the whole profile, see stage-times.ts), at `microBatch` rows.
+ *
+ * Per GPU of a tensor-parallel group, each layer counts as tensor-parallel.ts's `perGpuProfile` splits
+ * it: matmuls and the attention core 1/t, norms and residual adds replicated unless sequence-parallel
+ * (Korthikanti et al. 2022, Table 2's structure). A layer keeps its `activationBytesPerSample` × rows
+ * for the backward (workload/memory.ts's upper bound). Recomputation (Korthikanti §4):
+ * - `full`: a transformer block keeps only its input, one hidden state (1/t with sequence parallelism),
+ *   and the backward rebuilds one block at a time, so one block's activations are held once; layers
+ *   outside blocks (embedding, head) keep theirs. A profile without blocks checkpoints every layer: it
+ *   keeps each layer's input (half its activation bytes) and rebuilds one layer at a time.
+ * - `selective`: the attention core (scores, softmax, context) is dropped and rebuilt per block.
  */
 export function stageFootprints(
   profile: TimingProfile,
   times: readonly StageTimes[],
   microBatch: number,
-  tensor: number,
-  recompute: 'none' | 'selective' | 'full',
+  parallel: FootprintParallel = { degree: 1, sequenceParallel: false, recompute: 'none' },
 ): StageFootprint[] {
+  const t = parallel.degree;
+  const per =
+    t > 1 ? perGpuProfile(profile, { ...parallel, link: { latencyS: 0, bandwidthBytesPerS: Infinity } }) : profile;
   const V = times.length;
   const bpv = profile.bytesPerValue;
-  const layers = profile.layers;
+  const hidden = (): number => hiddenStateBytesPerSample(profile) / (parallel.sequenceParallel ? t : 1);
   let first = 0;
-  return times.map((t, vs) => {
+  return times.map((st) => {
+    const [lo, hi] = st.layers === 0 ? [0, per.layers.length] : [first, first + st.layers];
+    const share = st.layers === 0 ? 1 / V : 1;
+    first = hi;
     let params = 0;
-    let act = 0;
-    if (t.layers === 0) {
-      for (const l of layers) {
-        params += l.params;
-        act += l.activationBytesPerSample;
+    let weights = 0;
+    let kept = 0;
+    let transient = 0;
+    // Per block: its activations (what one rebuild holds) and, for selective, its core's.
+    const blocks = new Map<string, { all: number; core: number }>();
+    for (let i = lo; i < hi; i++) {
+      const l = per.layers[i]!;
+      params += profile.layers[i]!.params;
+      weights += l.params * bpv;
+      const a = l.activationBytesPerSample * microBatch;
+      const block = BLOCK.exec(l.name)?.[1];
+      const core = recomputes(l.name, 'selective');
+      if (block !== undefined) {
+        const b = blocks.get(block) ?? { all: 0, core: 0 };
+        b.all += a;
+        if (core) b.core += a;
+        blocks.set(block, b);
       }
-      params /= V;
-      act /= V;
-    } else {
-      for (let i = first; i < first + t.layers; i++) {
-        params += layers[i]!.params;
-        act += layers[i]!.activationBytesPerSample;
-      }
-      first += t.layers;
+      if (parallel.recompute === 'full') {
+        if (block === undefined && recomputes(l.name, 'full')) {
+          // No block structure: checkpoint the layer's input, rebuild it alone.
+          kept += a / 2;
+          transient = Math.max(transient, a);
+        } else if (block === undefined) kept += a;
+      } else if (parallel.recompute === 'selective' && core) {
+        // Rebuilt per block below.
+      } else kept += a;
     }
-    const full = (act * microBatch) / tensor;
-    // Full recomputation keeps only the stage's input: what the previous stage sent (stage 0: its
-    // own boundary, the same order of size), already per GPU.
-    const input = vs > 0 ? times[vs - 1]!.boundaryBytes : t.boundaryBytes;
+    for (const b of blocks.values()) {
+      if (parallel.recompute === 'full') {
+        kept += hidden() * microBatch;
+        transient = Math.max(transient, b.all);
+      } else if (parallel.recompute === 'selective') transient = Math.max(transient, b.core);
+    }
     return {
-      params,
-      weightBytes: (params * bpv) / tensor,
-      activationBytes: recompute === 'full' ? input : full,
-      fullActivationBytes: full,
+      params: params * share,
+      weightBytes: weights * share,
+      activationBytes: kept * share,
+      transientBytes: transient * share,
     };
   });
 }
@@ -105,7 +143,6 @@ export class StageMemory {
     private readonly layout: PipeLayout,
     private readonly foot: readonly StageFootprint[],
     private readonly chunks: number,
-    recompute: 'none' | 'selective' | 'full',
   ) {
     const { memory, optimizerSlots, stats } = ctx;
     const p = layout.stages;
@@ -115,10 +152,10 @@ export class StageMemory {
     for (let r = 0; r < layout.replicas; r++)
       for (let s = 0; s < p; s++) {
         let w = 0;
-        let full = 0;
+        let transient = 0;
         for (let c = 0; c < chunks; c++) {
           w += foot[c * p + s]!.weightBytes;
-          full = Math.max(full, foot[c * p + s]!.fullActivationBytes);
+          transient = Math.max(transient, foot[c * p + s]!.transientBytes);
         }
         for (const g of layout.group(r, s)) {
           stats.stage[g] = s;
@@ -126,8 +163,8 @@ export class StageMemory {
           memory.alloc(g, w, 'weights');
           memory.alloc(g, w, 'grads');
           memory.alloc(g, w * optimizerSlots, 'optimizer');
-          // The recomputed forward of the micro-batch being back-propagated.
-          if (recompute === 'full') memory.alloc(g, full, 'buffers');
+          // What a backward's recomputation rebuilds, held once (one block at a time).
+          if (transient > 0) memory.alloc(g, transient, 'buffers');
         }
       }
   }

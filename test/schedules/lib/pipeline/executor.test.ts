@@ -101,3 +101,55 @@ describe('flush pipelines × data parallelism', () => {
     expect(() => runScenario(sc, 0)).toThrow(/stages × tensorParallel must divide the 4 workers/);
   });
 });
+
+describe('flush pipelines × tensor parallelism', () => {
+  it('runs each stage on t GPUs of one node: the same compute on each, t parallel sends of 1/t, the same memory', () => {
+    // gpt2-small on 2 nodes × 4 A100s: tensorParallel 2, stages 2, so 2 data-parallel replicas.
+    // Rank of (stage s, replica r, shard k) = s·4 + r·2 + k.
+    const t0 = tinyScenario({
+      schedule: '1f1b',
+      mode: 'timing-only',
+      workers: 8,
+      batchSize: 2,
+      updates: 2,
+      trace: true,
+    });
+    const sc = {
+      ...t0,
+      cluster: { ...t0.cluster, nodes: [{ ...t0.cluster.nodes[0]!, count: 2, gpusPerNode: 4 }] },
+      workload: {
+        ...t0.workload,
+        timing: { kind: 'profile' as const, name: 'gpt2-small' },
+        precision: 'bf16' as const,
+      },
+      training: {
+        ...t0.training,
+        schedule: {
+          kind: '1f1b',
+          options: { microBatches: 4, stages: 2, tensorParallel: 2, sequenceParallel: false, recompute: 'none' },
+        },
+      },
+    };
+    const r = runScenario(sc, 0);
+    expect(r.workerRows.map((w) => w.stage)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    const spans = (w: number) => r.spans.filter((x) => x.worker === w && x.kind === 'compute');
+    // The two GPUs of a tensor group compute in lock step (one op, the slower factor: none here).
+    for (const [a, b] of [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ] as const) {
+      expect(spans(a).map((x) => [x.name, x.startS, x.durationS])).toEqual(
+        spans(b).map((x) => [x.name, x.startS, x.durationS]),
+      );
+      expect(r.workerRows[a]!.peakMemoryBytes).toBe(r.workerRows[b]!.peakMemoryBytes);
+    }
+    // Every forward of stage 0 sends one activation share from each GPU of its group.
+    const acts = r.spans.filter((x) => x.kind === 'comm' && x.name.startsWith('act'));
+    for (const w of [0, 1, 2, 3]) expect(acts.filter((x) => x.worker === w)).toHaveLength(4 * 2);
+    // Replicas all-reduce each stage's gradients among the GPUs holding the same shard: {0, 2}, {1, 3}, …
+    const ar = r.spans.filter((x) => x.kind === 'comm' && x.name.startsWith('dp all-reduce'));
+    expect(new Set(ar.map((x) => x.worker))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
+  });
+});
