@@ -106,6 +106,41 @@ export class MemoryLedger {
     return a;
   }
 
+  /**
+   * Records `bytes` more of `tag` on `rank` without an allocation handle, for uses that come and go by
+   * the million (a pipeline's activations): the caller returns the same bytes with `shrink`.
+   * @throws as `alloc`.
+   */
+  grow(rank: number, bytes: number, tag: MemoryTag): void {
+    const b = this.book(rank);
+    if (!(bytes >= 0) || !Number.isFinite(bytes))
+      throw new RangeError(`bytes must be a finite number >= 0, got ${bytes}`);
+    if (!this.allowOversubscribe && b.used + bytes > this.capacities[rank]!) {
+      throw new OutOfMemoryError(
+        rank,
+        this.gpuNames[rank] ?? 'GPU',
+        this.capacities[rank]!,
+        { ...b.tags },
+        { bytes, tag },
+      );
+    }
+    b.used += bytes;
+    b.tags[tag] += bytes;
+    if (b.used > b.peak) b.peak = b.used;
+  }
+
+  /**
+   * Returns `bytes` of `tag` on `rank` that `grow` recorded.
+   * @throws Error when `rank` holds fewer bytes of `tag` than that (beyond float rounding).
+   */
+  shrink(rank: number, bytes: number, tag: MemoryTag): void {
+    const b = this.book(rank);
+    if (bytes > b.tags[tag] * (1 + 1e-12) + 1e-9)
+      throw new Error(`shrink of ${bytes} bytes of ${tag} on rank ${rank}, which holds ${b.tags[tag]}`);
+    b.used -= bytes;
+    b.tags[tag] -= bytes;
+  }
+
   /** Releases `a`. @throws Error if it is not live (freed twice, or another ledger's). */
   free(a: Allocation): void {
     if (!this.live.has(a)) throw new Error('free of an allocation that is not live in this ledger');

@@ -76,3 +76,18 @@ describe('memory formulas', () => {
     expect(activationBytes(profile, 32)).toBe(12 * 32);
   });
 });
+
+describe('MemoryLedger.grow and shrink (counted use without handles)', () => {
+  it('adds to use and peak like alloc, refuses past capacity, and shrinks back', () => {
+    const m = new MemoryLedger([100], false, ['G']);
+    m.grow(0, 60, 'activations');
+    m.grow(0, 30, 'activations');
+    expect(m.used(0)).toBe(90);
+    expect(() => m.grow(0, 20, 'activations')).toThrow(/out of GPU memory on rank 0 \(G.*activations/);
+    m.shrink(0, 60, 'activations');
+    expect(m.byTag(0).activations).toBe(30);
+    expect(m.peak(0)).toBe(90);
+    expect(() => m.shrink(0, 31, 'activations')).toThrow(/holds 30/);
+    expect(() => m.shrink(0, 1, 'stash')).toThrow(/holds 0/);
+  });
+});

@@ -112,12 +112,34 @@ export function pipeLayout(o: LayoutOptions, workers: number): PipeLayout {
       `stages × tensorParallel must divide the ${workers} workers, got ${o.stages ?? 'default'} × ${t}`,
     );
   const d = workers / (p * t);
+  // Built once: the executor asks for a group on every op.
+  const groups = Array.from({ length: d * p }, (_, i) => {
+    const r = Math.floor(i / p);
+    const s = i % p;
+    return Object.freeze(Array.from({ length: t }, (_, k) => s * d * t + r * t + k));
+  });
+  const dataGroups = Array.from({ length: p * t }, (_, i) => {
+    const s = Math.floor(i / t);
+    const k = i % t;
+    return Object.freeze(Array.from({ length: d }, (_, r) => s * d * t + r * t + k));
+  });
+  const check = (ok: boolean, what: string): void => {
+    if (!ok) throw new RangeError(`pipeline layout: ${what}`);
+  };
   return {
     stages: p,
     replicas: d,
     tensor: t,
-    group: (r, s) => Array.from({ length: t }, (_, k) => s * d * t + r * t + k),
-    dataGroup: (s, k) => Array.from({ length: d }, (_, r) => s * d * t + r * t + k),
+    group: (r, s) => {
+      const g = groups[r * p + s];
+      check(g !== undefined && s < p && s >= 0, `no group for replica ${r}, stage ${s}`);
+      return g!;
+    },
+    dataGroup: (s, k) => {
+      const g = dataGroups[s * t + k];
+      check(g !== undefined && k < t && k >= 0, `no data group for stage ${s}, shard ${k}`);
+      return g!;
+    },
     dataKey: (r, s) => r * p + s,
   };
 }

@@ -32,6 +32,8 @@ export class PipeRun {
   private readonly gradBack = new Map<number, Event<void>>();
 
   /** @param times per virtual stage c·p + s. */
+  private readonly spans: boolean;
+
   constructor(
     private readonly ctx: ScheduleContext,
     private readonly crew: Crew,
@@ -40,6 +42,7 @@ export class PipeRun {
     private readonly memory: StageMemory,
   ) {
     this.V = times.length;
+    this.spans = ctx.recorder.wantsSpans;
   }
 
   /**
@@ -65,14 +68,24 @@ export class PipeRun {
     const d = (x.op === 'F' ? t.tF : x.op === 'B' ? t.tB : x.op === 'I' ? t.tI : t.tW) * f;
     if (x.op === 'F') this.memory.hold(r, vs, x.mb);
     yield* crew.until(start + d);
-    const label = this.times.length === p ? `${x.op}${x.mb}` : `${x.op}${x.mb}.${x.chunk}`;
+    // Labels only when a trace wants them (a 1,024-GPU run books millions of ops).
+    const label = !this.spans ? '' : this.times.length === p ? `${x.op}${x.mb}` : `${x.op}${x.mb}.${x.chunk}`;
     for (const g of group) crew.book(g, start, d, label);
     // A split backward's I still leaves the activations to its W.
     if (x.op === 'B' || x.op === 'W') this.memory.release(r, vs, x.mb);
     // The next virtual stage runs on the next device (from the last device, the first one's next chunk).
-    if (x.op === 'F' && vs < V - 1) this.sendGroup(r, vs, vs + 1, t.boundaryBytes, `act ${x.mb}`, this.arrived, x.mb);
+    if (x.op === 'F' && vs < V - 1)
+      this.sendGroup(r, vs, vs + 1, t.boundaryBytes, this.spans ? `act ${x.mb}` : '', this.arrived, x.mb);
     if ((x.op === 'B' || x.op === 'I') && vs > 0)
-      this.sendGroup(r, vs, vs - 1, this.times[vs - 1]!.boundaryBytes, `grad ${x.mb}`, this.gradBack, x.mb);
+      this.sendGroup(
+        r,
+        vs,
+        vs - 1,
+        this.times[vs - 1]!.boundaryBytes,
+        this.spans ? `grad ${x.mb}` : '',
+        this.gradBack,
+        x.mb,
+      );
   }
 
   /** Forgets every pending arrival (between the batches of a flush schedule). */
@@ -99,6 +112,7 @@ export class PipeRun {
     return made;
   }
 
+  // Each GPU of the group sends its share; a callback per send, not a process (millions at scale).
   private sendGroup(
     r: number,
     from: number,
@@ -112,30 +126,18 @@ export class PipeRun {
     const done = this.take(m, r, to, mb);
     const src = this.layout.group(r, from % p);
     const dst = this.layout.group(r, to % p);
-    const sim = this.ctx.sim;
     const crew = this.crew;
-    const one = function* (k: number): ProcessGenerator<void> {
-      const t = crew.nowS;
-      yield crew.send(src[k]!, dst[k]!, bytes);
-      const d = crew.nowS - t;
-      crew.comm(src[k]!, t, d, 0);
-      crew.commSpan(src[k]!, label, t, d);
-    };
-    if (src.length === 1) {
-      sim.process(
-        (function* () {
-          yield* one(0);
-          done.succeed();
-        })(),
-      );
-      return;
+    const spans = this.spans;
+    const t = crew.nowS;
+    let left = src.length;
+    for (let k = 0; k < src.length; k++) {
+      const sk = src[k]!;
+      crew.send(sk, dst[k]!, bytes).onProcessed(() => {
+        const d = crew.nowS - t;
+        crew.comm(sk, t, d, 0);
+        if (spans) crew.commSpan(sk, label, t, d);
+        if (--left === 0) done.succeed();
+      });
     }
-    const all = src.map((_, k) => sim.process(one(k)));
-    sim.process(
-      (function* () {
-        yield sim.allOf(all);
-        done.succeed();
-      })(),
-    );
   }
 }

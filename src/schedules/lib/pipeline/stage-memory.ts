@@ -130,7 +130,8 @@ export interface StageMemoryDeps {
 /** The ledger side of a running pipeline (see the file header). */
 export class StageMemory {
   private readonly inFlight: Int32Array;
-  private readonly acts = new Map<number, Allocation[]>();
+  /** Activation sets held per (replica, virtual stage). */
+  private readonly held: Int32Array;
   private readonly stash: Allocation[][];
   private readonly versions: Int32Array;
 
@@ -147,6 +148,7 @@ export class StageMemory {
     const { memory, optimizerSlots, stats } = ctx;
     const p = layout.stages;
     this.inFlight = new Int32Array(layout.replicas * p);
+    this.held = new Int32Array(layout.replicas * foot.length);
     this.stash = Array.from({ length: foot.length }, () => []);
     this.versions = new Int32Array(foot.length).fill(1);
     for (let r = 0; r < layout.replicas; r++)
@@ -169,27 +171,35 @@ export class StageMemory {
       }
   }
 
-  /** Micro-batch `mb`'s activations of virtual stage `vs` on replica `r` are now held. */
-  hold(r: number, vs: number, mb: number): void {
+  /**
+   * Micro-batch `mb`'s activations of virtual stage `vs` on replica `r` are now held. (Counted per
+   * virtual stage, not per micro-batch: the executor's op order, checked by timeline.ts's
+   * `checkProgram`, pairs every F with its B or W.)
+   */
+  hold(r: number, vs: number, _mb: number): void {
     const p = this.layout.stages;
     const s = vs % p;
     const bytes = this.foot[vs]!.activationBytes;
     const group = this.layout.group(r, s);
-    const allocs = group.map((g) => this.ctx.memory.alloc(g, bytes, 'activations'));
-    this.acts.set(this.key(r, vs, mb), allocs);
-    const i = r * p + s;
-    const n = ++this.inFlight[i]!;
+    const { memory } = this.ctx;
+    for (const g of group) memory.grow(g, bytes, 'activations');
+    this.held[r * this.foot.length + vs]!++;
+    const n = ++this.inFlight[r * p + s]!;
     const peak = this.ctx.stats.peakActivations;
     for (const g of group) if (n > peak[g]!) peak[g] = n;
   }
 
-  /** Micro-batch `mb`'s activations of virtual stage `vs` on replica `r` are released. */
+  /**
+   * Micro-batch `mb`'s activations of virtual stage `vs` on replica `r` are released.
+   * @throws Error when that virtual stage holds none.
+   */
   release(r: number, vs: number, mb: number): void {
-    const k = this.key(r, vs, mb);
-    const allocs = this.acts.get(k);
-    if (allocs === undefined) throw new Error(`pipeline: activations of micro-batch ${mb} at stage ${vs} not held`);
-    for (const a of allocs) this.ctx.memory.free(a);
-    this.acts.delete(k);
+    const h = r * this.foot.length + vs;
+    if (this.held[h]! === 0) throw new Error(`pipeline: activations of micro-batch ${mb} at stage ${vs} not held`);
+    this.held[h]!--;
+    const bytes = this.foot[vs]!.activationBytes;
+    const { memory } = this.ctx;
+    for (const g of this.layout.group(r, vs % this.layout.stages)) memory.shrink(g, bytes, 'activations');
     this.inFlight[r * this.layout.stages + (vs % this.layout.stages)]!--;
   }
 
@@ -221,9 +231,5 @@ export class StageMemory {
     for (let i = n; i < have; i++)
       for (let r = 0; r < this.layout.replicas * this.layout.tensor; r++) memory.free(list.pop()!);
     this.versions[vs] = n;
-  }
-
-  private key(r: number, vs: number, mb: number): number {
-    return (mb * this.foot.length + vs) * this.layout.replicas + r;
   }
 }
