@@ -86,21 +86,7 @@ export class MemoryLedger {
    * @throws OutOfMemoryError past the capacity unless oversubscription is allowed; RangeError for bad bytes.
    */
   alloc(rank: number, bytes: number, tag: MemoryTag): Allocation {
-    const b = this.book(rank);
-    if (!(bytes >= 0) || !Number.isFinite(bytes))
-      throw new RangeError(`bytes must be a finite number >= 0, got ${bytes}`);
-    if (!this.allowOversubscribe && b.used + bytes > this.capacities[rank]!) {
-      throw new OutOfMemoryError(
-        rank,
-        this.gpuNames[rank] ?? 'GPU',
-        this.capacities[rank]!,
-        { ...b.tags },
-        { bytes, tag },
-      );
-    }
-    b.used += bytes;
-    b.tags[tag] += bytes;
-    if (b.used > b.peak) b.peak = b.used;
+    this.grow(rank, bytes, tag);
     const a: Allocation = Object.freeze({ rank, bytes, tag });
     this.live.add(a);
     return a;

@@ -15,7 +15,7 @@ import { checkCollective } from '../collectives/communicator.ts';
 import { COLLECTIVES } from '../collectives/registry.ts';
 import { Rng } from '../core/rng.ts';
 import { ClusterSpecError, buildCluster } from '../hardware/cluster.ts';
-import type { Cluster, NodeGroupSpec } from '../hardware/cluster.ts';
+import type { Cluster, Device, NodeGroupSpec } from '../hardware/cluster.ts';
 import { DeviceSpecError } from '../hardware/device-spec.ts';
 import { MemoryLedger, OutOfMemoryError } from '../hardware/memory-ledger.ts';
 import { UnknownGpuError } from '../hardware/gpu-catalog.ts';
@@ -194,21 +194,17 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
         s.cluster.nodes.map((g) => ({ ...g, count: 1, gpusPerNode: 1 })),
         'nodes',
       ).devices;
-      attempt(
-        ctx,
-        w,
-        ['workload'],
-        () =>
-          new ComputeModel({
-            devices,
-            profile: timing.profile,
-            batchSize: w.batchSize,
-            precision: w.precision,
-            slowdown: new Slowdown([], new Rng(0)),
-            ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
-            ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
-          }),
-      );
+      const computeOn = (on: readonly Device[]): ComputeModel =>
+        new ComputeModel({
+          devices: on,
+          profile: timing.profile,
+          batchSize: w.batchSize,
+          precision: w.precision,
+          slowdown: new Slowdown([], new Rng(0)),
+          ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
+          ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
+        });
+      const computes = attempt(ctx, w, ['workload'], () => computeOn(devices)) !== undefined;
       // Memory: every rank holds the model state and a batch of activations (run-memory.ts), unless
       // the schedule books its own (pipelines hold one stage each; the run checks them as it books).
       if (!(s.cluster.allowOversubscribe ?? false) && SCHEDULES[s.training.schedule.kind]?.ownsMemory !== true) {
@@ -228,36 +224,20 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
       // A pipeline plans its stages (reporting what only planning finds) and books them as it runs:
       // replay that booking at its peaks on the whole cluster.
       const def = SCHEDULES[s.training.schedule.kind];
-      if (def?.memoryCheck !== undefined) {
+      if (computes && def?.memoryCheck !== undefined) {
         const all = attempt(ctx, s.cluster.nodes, ['cluster', 'nodes'], () => buildCluster(s.cluster.nodes, 'nodes'));
         if (all !== undefined) {
-          const compute = attempt(
-            ctx,
-            w,
-            ['workload'],
-            () =>
-              new ComputeModel({
-                devices: all.devices,
-                profile: timing.profile,
-                batchSize: w.batchSize,
-                precision: w.precision,
-                slowdown: new Slowdown([], new Rng(0)),
-                ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
-                ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
-              }),
-          );
-          if (compute !== undefined) {
-            const env = {
-              devices: all.devices,
-              nodes: all.nodes,
-              compute,
-              batchSize: w.batchSize,
-              optimizerSlots: optimizerSlots(s.training.optimizer),
-              allowOversubscribe: s.cluster.allowOversubscribe ?? false,
-            };
-            for (const m of def.memoryCheck(s.training.schedule.options, env))
-              addIssue(ctx, s.training.schedule.kind, m, ['training', 'schedule']);
-          }
+          // Every GPU kind passed computeOn above, so this one is built without a second report.
+          const env = {
+            devices: all.devices,
+            nodes: all.nodes,
+            compute: computeOn(all.devices),
+            batchSize: w.batchSize,
+            optimizerSlots: optimizerSlots(s.training.optimizer),
+            allowOversubscribe: s.cluster.allowOversubscribe ?? false,
+          };
+          for (const m of def.memoryCheck(s.training.schedule.options, env))
+            addIssue(ctx, s.training.schedule.kind, m, ['training', 'schedule']);
         }
       }
     }

@@ -64,22 +64,15 @@ const LLAMA2 = {
   attention: 'fused',
 } as const;
 
+/** Megatron's GPT: GPT-2's architecture at 2,048 tokens, its vocabulary padded for tensor parallelism. */
 const MEGATRON_GPT = {
+  ...GPT2,
   blockPrefix: 'layers',
   // GPT-2's 50,257 tokens padded to a multiple of 128 × TP 8 = 1,024 rows (Megatron-LM
   // `_vocab_size_with_padding`); Narayanan et al. (arXiv 2104.04473, §5.1) count V = 51,200.
   vocabSize: 51200,
-  positions: 'learned',
   maxSequenceLength: 2048,
   defaultSequenceLength: 2048,
-  tokenTypes: 0,
-  norm: 'layernorm',
-  normPlacement: 'pre',
-  ffn: 'gelu',
-  bias: true,
-  head: 'lm',
-  tiedEmbeddings: true,
-  attention: 'materialized',
 } as const;
 
 /** BERT-base (L=12, H=768, A=12), as pre-trained: encoder, pooler, masked-LM and next-sentence heads. */
