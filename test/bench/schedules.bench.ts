@@ -9,11 +9,12 @@ import { SCHEDULES } from '../../src/schedules/index.ts';
 import { familyScenario } from './family-scenario.ts';
 
 /**
- * Pipelines (the schedules that book their own memory) run as 8 stages × 128 data-parallel replicas,
+ * Pipelines (the schedules that book their own memory) run as 8 stages × 128 data-parallel replicas
+ * with 8 micro-batches (2BW needs M ≥ p),
  * the shape such a cluster would take; 1,024 stages of ResNet-50 would be a pipeline nobody runs.
  */
 function options(name: string): Record<string, unknown> {
-  return SCHEDULES[name]!.ownsMemory === true ? { stages: 8 } : {};
+  return SCHEDULES[name]!.ownsMemory === true ? { stages: 8, microBatches: 8 } : {};
 }
 
 describe('every schedule, timing-only, 1,024 GPUs × 1,000 updates', () => {
