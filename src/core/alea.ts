@@ -45,6 +45,18 @@ export class Alea {
     if (this.s2 < 0) this.s2 += 1;
   }
 
+  /**
+   * Writes the state `new Alea(seed)` starts from into `out[at .. at + 3]` as (s0, s1, s2, c), for
+   * generators kept side by side in one typed array (`NormalStreams`: no object per stream).
+   */
+  static seedInto(seed: string, out: Float64Array, at: number): void {
+    const a = new Alea(seed);
+    out[at] = a.s0;
+    out[at + 1] = a.s1;
+    out[at + 2] = a.s2;
+    out[at + 3] = a.c;
+  }
+
   /** Next double in [0, 1), 32-bit resolution. */
   next(): number {
     const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32

@@ -3,9 +3,9 @@
  * simulated time, and periodic slowdowns. Each is a `SlowdownModel` and composes with the others in a
  * `Slowdown`. All parameters are checked when the model is made, so a bad scenario fails before the run.
  */
-import type { Rng } from '../core/rng.ts';
+import { NormalStreams, type Rng } from '../core/rng.ts';
 import { NO_SLOWDOWN, appliesTo, workerSet } from './slowdown.ts';
-import type { SlowdownModel, WorkerSlowdown } from './slowdown.ts';
+import type { SlowdownBank, SlowdownModel, WorkerSlowdown } from './slowdown.ts';
 
 function finitePositive(v: number, path: string): number {
   if (!(v > 0) || v === Infinity) throw new RangeError(`${path} must be a finite number > 0, got ${v}`);
@@ -58,7 +58,34 @@ export function lognormalSlowdown(p: LognormalSlowdownParams): SlowdownModel {
   return {
     kind: 'lognormal',
     forWorker: (w, rng) => (appliesTo(workers, w) ? { taskFactor: () => rng.lognormal(mu, sigma) } : NO_SLOWDOWN),
+    bank: (seedOf) => new LognormalBank(new NormalStreams(seedOf), mu, sigma, workers),
   };
+}
+
+// Every worker's lognormal stream in one typed array: `Rng.lognormal` is exp(normal(μ, σ)), and
+// `NormalStreams` draws the same normals as each worker's `Rng` would.
+class LognormalBank implements SlowdownBank {
+  constructor(
+    private readonly streams: NormalStreams,
+    private readonly mu: number,
+    private readonly sigma: number,
+    private readonly workers: ReadonlySet<number> | undefined,
+  ) {}
+
+  taskFactor(worker: number): number {
+    if (this.workers !== undefined && !this.workers.has(worker)) return 1;
+    return Math.exp(this.streams.normal(worker, this.mu, this.sigma));
+  }
+
+  multiplyInto(workers: readonly number[], _timeS: number | Float64Array, out: Float64Array): void {
+    const { streams, mu, sigma } = this;
+    const only = this.workers;
+    for (let i = 0; i < workers.length; i++) {
+      const w = workers[i]!;
+      // A worker the model skips gets 1 (NO_SLOWDOWN's factor) and its stream stays unused.
+      if (only === undefined || only.has(w)) out[i]! *= Math.exp(streams.normal(w, mu, sigma));
+    }
+  }
 }
 
 /** Parameters of `spikeSlowdown`. */

@@ -79,6 +79,10 @@ export interface Recorder {
   readonly wantsUpdates: boolean;
   /** Whether spans are kept for the trace (false: callers should not even build them). */
   readonly wantsSpans: boolean;
+  /**
+   * Records one applied update. It must not keep `r` once it returns (copy what it needs): callers
+   * may pass one record object for many rows (a 16,384-GPU synchronous step writes 16,384).
+   */
   update(r: UpdateRecord): void;
   eval(r: EvalRecord): void;
   span(s: SpanRecord): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng } from '../../src/core/rng.ts';
+import { NormalStreams, Rng } from '../../src/core/rng.ts';
 
 function draws(r: Rng, n: number): number[] {
   const out: number[] = [];
@@ -148,5 +148,20 @@ describe('Rng', () => {
     const pos = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
     for (let i = 0; i < 40_000; i++) r.permutation(4).forEach((v, j) => pos[v]![j]!++);
     for (const row of pos) for (const c of row) expect(Math.abs(c - 10_000)).toBeLessThan(400);
+  });
+});
+
+describe('NormalStreams', () => {
+  it('draws, per stream, exactly the normals of that stream’s own Rng, in any interleaving', () => {
+    const seedOf = (i: number): string => `7/stragglers/0-lognormal/worker-${i}`;
+    // Capacity 1 forces the state to grow while streams are already in use.
+    const bank = new NormalStreams(seedOf, 1);
+    const own = Array.from({ length: 40 }, (_, i) => new Rng(seedOf(i)));
+    const order = new Rng('order');
+    for (let k = 0; k < 4000; k++) {
+      const i = order.int(0, 39);
+      const mu = k % 3 === 0 ? -0.02 : 0;
+      expect(bank.normal(i, mu, 0.2)).toBe(own[i]!.normal(mu, 0.2));
+    }
   });
 });

@@ -78,4 +78,18 @@ describe('Slowdown', () => {
     expect(() => s.taskFactor(0, 4)).toThrow(/worker 0: task at 4 s asked after one at 5 s/);
     expect(() => s.taskFactor(1, 4)).not.toThrow();
   });
+
+  it('gives a batch (taskFactors) the factors one call per worker (taskFactor) gives', () => {
+    const ms = [...models(), lognormalSlowdown({ sigma: 0.5, workers: [0, 3] })];
+    const one = new Slowdown(ms, new Rng(3).fork('stragglers'));
+    const batch = new Slowdown(ms, new Rng(3).fork('stragglers'));
+    const workers = [4, 0, 3, 1, 2];
+    const out = new Float64Array(workers.length);
+    for (let k = 0; k < 50; k++) {
+      const times = Float64Array.from(workers, (w) => k * 0.7 + w * 0.01);
+      batch.taskFactors(workers, k % 2 === 0 ? k * 0.7 : times, out);
+      workers.forEach((w, i) => expect(out[i]).toBe(one.taskFactor(w, k % 2 === 0 ? k * 0.7 : times[i]!)));
+    }
+    expect(() => batch.taskFactors([0], 0, out)).toThrow(/ask in time order/);
+  });
 });

@@ -102,6 +102,14 @@ export class ComputeModel {
   factor(worker: number, timeS: number): number {
     return this.slowdown.taskFactor(worker, timeS);
   }
+
+  /**
+   * `out[i]` = `factor(workers[i], timeS or timeS[i])` for distinct workers, drawn as a batch (a
+   * synchronous step of 16,384 GPUs asks for all of its factors at once). Returns `out`.
+   */
+  factors(workers: readonly number[], timeS: number | Float64Array, out: Float64Array): Float64Array {
+    return this.slowdown.taskFactors(workers, timeS, out);
+  }
 }
 
 function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {

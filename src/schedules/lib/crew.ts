@@ -22,7 +22,10 @@ import { wait, type ProcessGenerator } from '../../core/process.ts';
 import { seconds } from '../../core/units.ts';
 import type { CollectiveOptions, CollectiveOutcome } from '../../collectives/communicator.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
+import type { UpdateRecord } from '../../results/recorder.ts';
 import type { ScheduleContext } from '../context.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import type { GradientRef } from './trainer.ts';
 
 /** What an update row says (spec §0.2): whose gradient, on which version, applied at which. */
@@ -66,6 +69,30 @@ export class Crew {
     this.spans = ctx.recorder.wantsSpans;
   }
 
+  // The record `rows` fills in for each row, in `UpdateRecord`'s field order (one hidden class).
+  private readonly rowRecord: Mutable<UpdateRecord> = {
+    timeS: 0,
+    worker: 0,
+    stage: 0,
+    versionRead: 0,
+    versionApplied: 0,
+    versionBackward: undefined,
+    loss: undefined,
+  };
+
+  /** Whether trace spans are kept: build span labels only then. */
+  get traced(): boolean {
+    return this.spans;
+  }
+
+  // Factors of a `computeAll` whose caller does not want them, kept between calls.
+  private factorScratch = new Float64Array(0);
+
+  private scratch(n: number): Float64Array {
+    if (this.factorScratch.length < n) this.factorScratch = new Float64Array(n);
+    return this.factorScratch;
+  }
+
   /** Ranks in the crew. */
   get size(): number {
     return this.ranks.length;
@@ -95,16 +122,19 @@ export class Crew {
     factors?: Float64Array,
   ): Float64Array {
     const { stats, recorder, compute } = this.ctx;
-    const one = typeof startS === 'number';
-    for (let i = 0; i < this.ranks.length; i++) {
-      const r = this.ranks[i]!;
-      const t = one ? startS : startS[i]!;
-      const f = compute.factor(r, t);
-      if (factors !== undefined) factors[i] = f;
-      const c = compute.stepS(r) * f;
-      out[i] = c;
-      stats.compute(r, t, c);
-      if (this.spans) recorder.span({ worker: r, kind: 'compute', name: label, startS: t, durationS: c });
+    const ranks = this.ranks;
+    const n = ranks.length;
+    // The factors are drawn as one batch, then the step times and the intervals booked in one pass
+    // each: the same numbers as one `stepTime` per member, without a call chain per member.
+    const f = compute.factors(ranks, startS, factors ?? this.scratch(n));
+    for (let i = 0; i < n; i++) out[i] = compute.stepS(ranks[i]!) * f[i]!;
+    stats.computeAll(ranks, startS, out);
+    if (this.spans) {
+      const one = typeof startS === 'number';
+      for (let i = 0; i < n; i++) {
+        const t = one ? startS : startS[i]!;
+        recorder.span({ worker: ranks[i]!, kind: 'compute', name: label, startS: t, durationS: out[i]! });
+      }
     }
     return out;
   }
@@ -196,6 +226,24 @@ export class Crew {
       versionBackward: r.versionBackward,
       loss,
     });
+  }
+
+  /**
+   * Writes one update row per worker in `workers`, all read at `versionRead` and applied at
+   * `versionApplied` now, with one gradient's loss: a synchronous step's rows. The same rows as `row`
+   * for each worker in order, through one record object (the recorder copies what it keeps).
+   */
+  rows(workers: readonly number[], versionRead: number, versionApplied: number, grad: GradientRef): void {
+    const rec = this.rowRecord;
+    rec.timeS = this.nowS;
+    rec.versionRead = versionRead;
+    rec.versionApplied = versionApplied;
+    rec.loss = this.ctx.trainer.full ? grad.value().loss : undefined;
+    const recorder = this.ctx.recorder;
+    for (let i = 0; i < workers.length; i++) {
+      rec.worker = workers[i]!;
+      recorder.update(rec);
+    }
   }
 
   /**

@@ -91,8 +91,10 @@ export class SyncStep {
       const out = yield* crew.allReduce(bytes, { algorithm: this.sync.algorithm, record: false });
       commStart[k] = out.startS - t0;
       commEnd[k] = out.startS + out.timeS - t0;
-      for (const r of crew.ranks)
-        crew.commSpan(r, () => `all-reduce ${out.algorithm} ${(bytes / 1e6).toFixed(1)} MB`, out.startS, out.timeS);
+      if (crew.traced) {
+        const label = `all-reduce ${out.algorithm} ${(bytes / 1e6).toFixed(1)} MB`;
+        for (const r of crew.ranks) crew.commSpan(r, label, out.startS, out.timeS);
+      }
     }
     // Communication that did not overlap a member's own compute counts as busy on top of it.
     for (let i = 0; i < n; i++) {
@@ -106,7 +108,7 @@ export class SyncStep {
     }
 
     const next = ctx.trainer.apply(this.opt, snap, grad, v + 1);
-    for (const w of crew.ranks) crew.row({ worker: w, versionRead: v, versionApplied: v, grad });
+    crew.rows(crew.ranks, v, v, grad);
     crew.commit(next, 1);
     return next;
   }

@@ -65,6 +65,26 @@ export class WorkerStats {
   }
 
   /**
+   * `compute(workers[i], startS or startS[i], durationS[i])` for every i, in index order: a whole
+   * synchronous step booked at once (the clock is read once, not per worker).
+   */
+  computeAll(workers: readonly number[], startS: number | Float64Array, durationS: Float64Array): void {
+    const now = this.now();
+    const one = typeof startS === 'number';
+    const computeS = this.computeS;
+    const busyS = this.busyS;
+    for (let i = 0; i < workers.length; i++) {
+      const w = workers[i]!;
+      const t = one ? startS : startS[i]!;
+      const d = durationS[i]!;
+      computeS[w]! += d;
+      busyS[w]! += d;
+      const endS = t + d;
+      if (endS > now) this.keep(w, t, endS, t, 0);
+    }
+  }
+
+  /**
    * Adds communication of `durationS` from `startS`, of which only the last `exposedS` did not overlap
    * this worker's compute (DDP buckets); by default all of it.
    */
