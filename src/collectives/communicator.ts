@@ -41,7 +41,10 @@ export interface CollectiveOutcome<R> {
   /** Simulated time at which it started, and how long it took. */
   readonly startS: number;
   readonly timeS: number;
-  /** Bytes each endpoint sent over the network: group members in group order, then dedicated servers. */
+  /**
+   * Bytes each endpoint sent over the network: group members in group order, then dedicated servers.
+   * Read-only: repeated identical collectives share one array.
+   */
   readonly bytesPerRank: Float64Array;
   /** The values result, when input values were given. */
   readonly result?: R;
@@ -58,6 +61,21 @@ export interface CollectiveRecord {
   readonly bytesSent: number;
 }
 
+// A checked collective call, kept for the next call with the same arguments (`Communicator.plan`).
+interface CollectivePlan {
+  readonly group: readonly number[];
+  readonly op: CollectiveOp;
+  readonly sizeBytes: number;
+  readonly algorithm: string | undefined;
+  readonly chunks: number | undefined;
+  readonly shards: number | undefined;
+  readonly servers: readonly number[] | undefined;
+  readonly root: number | undefined;
+  readonly request: CollectiveRequest;
+  readonly algo: CollectiveAlgorithm;
+  readonly sent: Float64Array;
+}
+
 /** Runs collectives on one network model in one simulator. */
 export class Communicator {
   /** Cumulative bytes sent per global rank, over every collective so far. */
@@ -68,6 +86,7 @@ export class Communicator {
   sends = 0;
   sendBytes = 0;
   private readonly pricer: AnalyticalPricer;
+  private lastPlan: CollectivePlan | null = null;
 
   /** A communicator over `network`, scheduling in `sim` (the simulator the network model runs in). */
   constructor(
@@ -90,8 +109,7 @@ export class Communicator {
     opts: CollectiveOptions & { root?: number } = {},
     result?: R,
   ): Event<CollectiveOutcome<R>> {
-    const { request, algo } = checkCollective(this.network.topology, op, group, sizeBytes, opts);
-    const sent = algo.bytesSent(request);
+    const { request, algo, sent } = this.plan(op, group, sizeBytes, opts);
     const startS = this.sim.now as number;
     let total = 0;
     // Group members first, by direct index (a 16,384-rank all-reduce runs this loop every step), then
@@ -138,6 +156,50 @@ export class Communicator {
       })(),
       `${op}:${algo.name}`,
     );
+  }
+
+  /**
+   * The checked request, its algorithm and the bytes each endpoint sends. A call with the same group
+   * array, op, size and options as the previous one reuses them: a synchronous schedule all-reduces
+   * the same 16,384-rank group every step, and checking it (a rank mask) and pricing its bytes (a
+   * 16,384-entry array) each time cost more than the rest of the call. Group arrays are not changed
+   * in place once passed here (the pricer's route cache keys on them too), so identity is enough.
+   */
+  private plan(
+    op: CollectiveOp,
+    group: readonly number[],
+    sizeBytes: number,
+    opts: CollectiveOptions & { root?: number },
+  ): CollectivePlan {
+    const last = this.lastPlan;
+    if (
+      last !== null &&
+      last.group === group &&
+      last.op === op &&
+      last.sizeBytes === sizeBytes &&
+      last.algorithm === opts.algorithm &&
+      last.chunks === opts.chunks &&
+      last.shards === opts.shards &&
+      last.servers === opts.servers &&
+      last.root === opts.root
+    )
+      return last;
+    const { request, algo } = checkCollective(this.network.topology, op, group, sizeBytes, opts);
+    const plan: CollectivePlan = {
+      group,
+      op,
+      sizeBytes,
+      algorithm: opts.algorithm,
+      chunks: opts.chunks,
+      shards: opts.shards,
+      servers: opts.servers,
+      root: opts.root,
+      request,
+      algo,
+      sent: algo.bytesSent(request),
+    };
+    this.lastPlan = plan;
+    return plan;
   }
 
   /**

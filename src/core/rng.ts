@@ -168,6 +168,55 @@ const SPARE = 4;
 const HAS_SPARE = 5;
 const SEEDED = 6;
 
+// One normal from the stream at `st[o ..]`: `Rng.normal`'s polar method with Alea's `double()` (two
+// `next()` each) written out on the stream's words, in the same order, so the numbers are the same.
+function drawNormal(st: Float64Array, o: number, mu: number, sigma: number): number {
+  if (st[o + HAS_SPARE] === 1) {
+    st[o + HAS_SPARE] = 0;
+    return mu + sigma * st[o + SPARE]!;
+  }
+  let s0 = st[o]!;
+  let s1 = st[o + 1]!;
+  let s2 = st[o + 2]!;
+  let c = st[o + 3]!;
+  let u: number, v: number, s: number;
+  do {
+    let t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const a = s2;
+    t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    u = 2 * (a + ((s2 * 0x200000) | 0) * 1.1102230246251565e-16) - 1;
+    t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const b = s2;
+    t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    v = 2 * (b + ((s2 * 0x200000) | 0) * 1.1102230246251565e-16) - 1;
+    s = u * u + v * v;
+  } while (s >= 1 || s === 0);
+  st[o] = s0;
+  st[o + 1] = s1;
+  st[o + 2] = s2;
+  st[o + 3] = c;
+  const f = Math.sqrt((-2 * Math.log(s)) / s);
+  st[o + SPARE] = v * f;
+  st[o + HAS_SPARE] = 1;
+  return mu + sigma * u * f;
+}
+
 /**
  * Many independent normal streams side by side in one typed array, stream i drawing exactly the
  * numbers `new Rng(seedOf(i)).normal(mu, sigma)` would, in the same order (same Alea words, same
@@ -192,54 +241,24 @@ export class NormalStreams {
 
   /** Normal draw of stream `i` (an integer ≥ 0) with mean `mu` and standard deviation `sigma`. */
   normal(i: number, mu: number, sigma: number): number {
-    let st = this.state;
     const o = i * STRIDE;
+    let st = this.state;
     if (o >= st.length || st[o + SEEDED] === 0) st = this.seed(i);
-    if (st[o + HAS_SPARE] === 1) {
-      st[o + HAS_SPARE] = 0;
-      return mu + sigma * st[o + SPARE]!;
+    return drawNormal(st, o, mu, sigma);
+  }
+
+  /**
+   * `out[k] *= exp(normal(streams[k], mu, sigma))` for every k, in order: one lognormal draw per
+   * stream, as `Rng.lognormal` gives (a whole crew's straggler factors in one loop).
+   */
+  multiplyLognormal(streams: readonly number[], mu: number, sigma: number, out: Float64Array): void {
+    let st = this.state;
+    for (let k = 0; k < streams.length; k++) {
+      const i = streams[k]!;
+      const o = i * STRIDE;
+      if (o >= st.length || st[o + SEEDED] === 0) st = this.seed(i);
+      out[k]! *= Math.exp(drawNormal(st, o, mu, sigma));
     }
-    let s0 = st[o]!;
-    let s1 = st[o + 1]!;
-    let s2 = st[o + 2]!;
-    let c = st[o + 3]!;
-    let u: number, v: number, s: number;
-    // Rng.normal's loop with Alea's `double()` (two `next()` each) written out, in the same order.
-    do {
-      let t = 2091639 * s0 + c * 2.3283064365386963e-10;
-      s0 = s1;
-      s1 = s2;
-      c = t | 0;
-      s2 = t - c;
-      const a = s2;
-      t = 2091639 * s0 + c * 2.3283064365386963e-10;
-      s0 = s1;
-      s1 = s2;
-      c = t | 0;
-      s2 = t - c;
-      u = 2 * (a + ((s2 * 0x200000) | 0) * 1.1102230246251565e-16) - 1;
-      t = 2091639 * s0 + c * 2.3283064365386963e-10;
-      s0 = s1;
-      s1 = s2;
-      c = t | 0;
-      s2 = t - c;
-      const b = s2;
-      t = 2091639 * s0 + c * 2.3283064365386963e-10;
-      s0 = s1;
-      s1 = s2;
-      c = t | 0;
-      s2 = t - c;
-      v = 2 * (b + ((s2 * 0x200000) | 0) * 1.1102230246251565e-16) - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    st[o] = s0;
-    st[o + 1] = s1;
-    st[o + 2] = s2;
-    st[o + 3] = c;
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
-    st[o + SPARE] = v * f;
-    st[o + HAS_SPARE] = 1;
-    return mu + sigma * u * f;
   }
 
   // Makes room for stream i if needed and seeds it; returns the (possibly new) state array.

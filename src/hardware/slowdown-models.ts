@@ -78,12 +78,15 @@ class LognormalBank implements SlowdownBank {
   }
 
   multiplyInto(workers: readonly number[], _timeS: number | Float64Array, out: Float64Array): void {
-    const { streams, mu, sigma } = this;
     const only = this.workers;
+    if (only === undefined) {
+      this.streams.multiplyLognormal(workers, this.mu, this.sigma, out);
+      return;
+    }
+    // A worker the model skips gets 1 (NO_SLOWDOWN's factor) and its stream stays unused.
     for (let i = 0; i < workers.length; i++) {
       const w = workers[i]!;
-      // A worker the model skips gets 1 (NO_SLOWDOWN's factor) and its stream stays unused.
-      if (only === undefined || only.has(w)) out[i]! *= Math.exp(streams.normal(w, mu, sigma));
+      if (only.has(w)) out[i]! *= Math.exp(this.streams.normal(w, this.mu, this.sigma));
     }
   }
 }

@@ -171,6 +171,14 @@ export class Crew {
     this.ctx.stats.comm(rank, startS, durationS, exposedS);
   }
 
+  /**
+   * `comm(ranks[i], startS, durationS, exposedS[i])` for every i: one collective on many ranks, each
+   * with its own part not hidden by compute.
+   */
+  commAll(ranks: readonly number[], startS: number, durationS: number, exposedS: Float64Array): void {
+    this.ctx.stats.commAll(ranks, startS, durationS, exposedS);
+  }
+
   /** A trace span of communication on `rank` (only built when the trace is on). */
   commSpan(rank: number, label: string | (() => string), startS: number, durationS: number): void {
     if (!this.spans) return;

@@ -37,6 +37,8 @@ export class SyncStep {
   private readonly ready: readonly Float64Array[];
   private readonly compute: Float64Array;
   private readonly factors: Float64Array;
+  /** Per member: the step's communication not hidden by its own compute. */
+  private readonly exposed: Float64Array;
 
   constructor(
     private readonly ctx: ScheduleContext,
@@ -61,6 +63,7 @@ export class SyncStep {
           });
     this.compute = new Float64Array(crew.size);
     this.factors = new Float64Array(crew.size);
+    this.exposed = new Float64Array(crew.size);
   }
 
   /** Takes one step from the current global model and commits it; returns the new model. */
@@ -97,15 +100,15 @@ export class SyncStep {
       }
     }
     // Communication that did not overlap a member's own compute counts as busy on top of it.
+    let total = 0;
+    for (let k = 0; k < parts.length; k++) total += commEnd[k]! - commStart[k]!;
+    const exposed = this.exposed;
     for (let i = 0; i < n; i++) {
-      let total = 0;
-      let exposed = 0;
-      for (let k = 0; k < parts.length; k++) {
-        total += commEnd[k]! - commStart[k]!;
-        exposed += Math.max(0, commEnd[k]! - Math.max(commStart[k]!, c[i]!));
-      }
-      crew.comm(crew.ranks[i]!, t0 + commStart[0]!, total, exposed);
+      let e = 0;
+      for (let k = 0; k < parts.length; k++) e += Math.max(0, commEnd[k]! - Math.max(commStart[k]!, c[i]!));
+      exposed[i] = e;
     }
+    crew.commAll(crew.ranks, t0 + commStart[0]!, total, exposed);
 
     const next = ctx.trainer.apply(this.opt, snap, grad, v + 1);
     crew.rows(crew.ranks, v, v, grad);

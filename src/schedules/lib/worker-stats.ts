@@ -96,6 +96,24 @@ export class WorkerStats {
   }
 
   /**
+   * `comm(workers[i], startS, durationS, exposedS[i])` for every i, in index order: one collective's
+   * communication on a whole crew (the clock is read once, not per worker).
+   */
+  commAll(workers: readonly number[], startS: number, durationS: number, exposedS: Float64Array): void {
+    const now = this.now();
+    const commS = this.commS;
+    const busyS = this.busyS;
+    const endS = startS + durationS;
+    for (let i = 0; i < workers.length; i++) {
+      const w = workers[i]!;
+      const exposed = exposedS[i]!;
+      commS[w]! += durationS;
+      busyS[w]! += exposed;
+      if (endS > now) this.keep(w, startS, endS, endS - exposed, 1);
+    }
+  }
+
+  /**
    * Removes every part of a recorded interval that lies after `endS`, the run's end. Call once, when
    * the run has stopped.
    */
