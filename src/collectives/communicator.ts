@@ -211,10 +211,9 @@ export class Communicator {
    */
   send(src: number, dst: number, sizeBytes: number): Event<void> {
     const ranks = this.network.topology.ranks;
-    for (const r of [src, dst]) {
-      if (!Number.isInteger(r) || r < 0 || r >= ranks)
-        throw new Error(`rank ${r} is not in the topology (0..${ranks - 1})`);
-    }
+    // Two plain checks, not a loop over a new [src, dst]: a parameter server sends twice per update.
+    checkSendRank(src, ranks);
+    checkSendRank(dst, ranks);
     const size = bytes(sizeBytes);
     if (src !== dst) {
       this.bytesSentPerRank[src]! += sizeBytes;
@@ -340,6 +339,11 @@ export function checkCollective(
   const algo = getCollective(op, opts.algorithm);
   algo.validate(request);
   return { request, algo };
+}
+
+function checkSendRank(r: number, ranks: number): void {
+  if (!Number.isInteger(r) || r < 0 || r >= ranks)
+    throw new Error(`rank ${r} is not in the topology (0..${ranks - 1})`);
 }
 
 function checkPerRank(values: readonly Float32Array[], group: readonly number[]): void {

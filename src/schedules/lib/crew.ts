@@ -220,20 +220,34 @@ export class Crew {
 
   /** Writes one update row (τ = versionApplied − versionRead). */
   row(r: AppliedRow): void {
+    this.rowAt(r.worker, r.stage ?? 0, r.versionRead, r.versionApplied, r.timeS, r.grad, r.versionBackward);
+  }
+
+  /**
+   * `row` with the fields as arguments, for hot paths that keep their rows in columns (the parameter
+   * server): no `AppliedRow` object per row.
+   */
+  rowAt(
+    worker: number,
+    stage: number,
+    versionRead: number,
+    versionApplied: number,
+    timeS: number | undefined,
+    grad: GradientRef,
+    versionBackward?: number,
+  ): void {
     const now = this.nowS;
-    const timeS = r.timeS ?? now;
-    if (timeS > now)
-      throw new Error(`an update row at ${timeS} s was written at ${now} s: rows are written when updates land`);
-    const loss = this.ctx.trainer.full ? r.grad.value().loss : undefined;
-    this.ctx.recorder.update({
-      timeS,
-      worker: r.worker,
-      stage: r.stage ?? 0,
-      versionRead: r.versionRead,
-      versionApplied: r.versionApplied,
-      versionBackward: r.versionBackward,
-      loss,
-    });
+    const t = timeS ?? now;
+    if (t > now) throw new Error(`an update row at ${t} s was written at ${now} s: rows are written when updates land`);
+    const rec = this.rowRecord;
+    rec.timeS = t;
+    rec.worker = worker;
+    rec.stage = stage;
+    rec.versionRead = versionRead;
+    rec.versionApplied = versionApplied;
+    rec.versionBackward = versionBackward;
+    rec.loss = this.ctx.trainer.full ? grad.value().loss : undefined;
+    this.ctx.recorder.update(rec);
   }
 
   /**
@@ -244,6 +258,8 @@ export class Crew {
   rows(workers: readonly number[], versionRead: number, versionApplied: number, grad: GradientRef): void {
     const rec = this.rowRecord;
     rec.timeS = this.nowS;
+    rec.stage = 0;
+    rec.versionBackward = undefined;
     rec.versionRead = versionRead;
     rec.versionApplied = versionApplied;
     rec.loss = this.ctx.trainer.full ? grad.value().loss : undefined;

@@ -27,7 +27,7 @@ import type { Event } from '../../core/events.ts';
 import type { ProcessGenerator } from '../../core/process.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import type { ScheduleContext } from '../context.ts';
-import type { AppliedRow, Crew } from './crew.ts';
+import type { Crew } from './crew.ts';
 import type { GradientRef, OptimizerState, ParamRange, Vec } from './trainer.ts';
 
 /** Where the servers run. */
@@ -106,6 +106,8 @@ export class ParamServer {
   private readonly opts: OptimizerState[];
   private readonly ranges: readonly ParamRange[];
   private readonly shardBytes: number;
+  /** Each worker's push in flight, by rank (made on its first push, then reused). */
+  private readonly pushes: (PushState | undefined)[] = [];
 
   constructor(
     private readonly ctx: ScheduleContext,
@@ -144,47 +146,69 @@ export class ParamServer {
    * replies with its shard as it is just after that apply. Returns the read made of the replies.
    */
   *push(w: number, grad: GradientRef, read: PsRead): ProcessGenerator<PsRead> {
-    const { crew, ctx } = this;
+    const wait = this.beginPush(w, grad, read);
+    if (wait !== null) yield wait;
+    return this.endPush(w);
+  }
+
+  /**
+   * `push` in two halves, for a worker loop that waits itself (no generator per update): starts the
+   * push and returns the event to wait for, or null when every reply is already in (all shards are
+   * the worker's own); then `endPush(w)` gives the read. One push per worker at a time.
+   */
+  beginPush(w: number, grad: GradientRef, read: PsRead): Event<void> | null {
     const k = this.servers.length;
-    const t = crew.nowS;
-    const parts = new Array<ParamSnapshot>(k);
-    const versions = new Int32Array(k);
-    let landed = 0;
-    let arrived = 0;
-    const all = ctx.sim.event<void>();
-    const arrive = (): void => {
-      if (++arrived === k) all.succeed();
-    };
-    const rows: AppliedRow[] = [];
-    const land = (j: number): void => {
-      rows.push(this.apply(w, j, grad, read, read.versions[j]!));
-      parts[j] = this.model;
-      versions[j] = this.versions[j]!;
-      // The global model is the server's after every apply. The worker's update lands with its last
-      // slice: its rows are written then (each at its own time), so a run stopped between two slices
-      // of one push counts none of them, in the rows as in the counts.
-      if (++landed === k) {
-        for (const r of rows) crew.row(r);
-        crew.commit(this.model, 1, w, 1);
-      } else crew.commit(this.model, 0, w, 0);
-      const s = this.servers[j]!;
-      if (s === w) arrive();
-      else crew.send(s, w, this.shardBytes).onProcessed(arrive);
-    };
+    let p = this.pushes[w];
+    if (p === undefined) this.pushes[w] = p = new PushState(this, w, k);
+    p.start(this.crew.nowS, grad, read, this.ctx.sim.event<void>());
     for (let j = 0; j < k; j++) {
       const s = this.servers[j]!;
-      if (s === w) land(j);
-      else crew.send(w, s, this.shardBytes).onProcessed(() => land(j));
+      if (s === w) this.land(p, j);
+      else this.crew.send(w, s, this.shardBytes).onProcessed(p.landers[j]!);
     }
-    if (arrived < k) yield all;
-    this.recordComm(w, 'push+pull', t);
-    const fresh = { snapshot: this.compose(parts), versions };
+    return p.arrived < k ? p.all : null;
+  }
+
+  /** The read made of the replies of `w`'s push, once they are all in (see `beginPush`). */
+  endPush(w: number): PsRead {
+    const p = this.pushes[w]!;
+    this.recordComm(w, 'push+pull', p.t);
+    const fresh: PsRead = { snapshot: this.compose(p.parts), versions: p.versions };
+    p.finish();
     return this.policy.view?.(w, fresh) ?? fresh;
   }
 
-  // One slice of worker w's gradient, read at shard version `read`, applied to shard j now.
-  private apply(w: number, j: number, grad: GradientRef, from: PsRead, read: number): AppliedRow {
-    const { ctx, crew, policy } = this;
+  /**
+   * Slice j of `p`'s push has reached its server: apply it, and send the shard back. The worker's
+   * update lands with its last slice: its rows are written then (each at its own time), so a run
+   * stopped between two slices of one push counts none of them, in the rows as in the counts.
+   * @internal Called by `PushState`.
+   */
+  land(p: PushState, j: number): void {
+    const { crew } = this;
+    const w = p.worker;
+    const k = this.servers.length;
+    const n = p.landed;
+    p.rowShard[n] = j;
+    p.rowRead[n] = p.read.versions[j]!;
+    p.rowApplied[n] = this.apply(w, j, p.grad, p.read, p.read.versions[j]!);
+    p.rowTime[n] = crew.nowS;
+    p.parts[j] = this.model;
+    p.versions[j] = this.versions[j]!;
+    // The global model is the server's after every apply.
+    if (++p.landed === k) {
+      for (let r = 0; r < k; r++) crew.rowAt(w, p.rowShard[r]!, p.rowRead[r]!, p.rowApplied[r]!, p.rowTime[r]!, p.grad);
+      crew.commit(this.model, 1, w, 1);
+    } else crew.commit(this.model, 0, w, 0);
+    const s = this.servers[j]!;
+    if (s === w) p.arrive();
+    else crew.send(s, w, this.shardBytes).onProcessed(p.arrive);
+  }
+
+  // One slice of worker w's gradient, read at shard version `read`, applied to shard j now; returns
+  // the shard's version it was applied at.
+  private apply(w: number, j: number, grad: GradientRef, from: PsRead, read: number): number {
+    const { ctx, policy } = this;
     const at = this.versions[j]!;
     const tau = at - read;
     const range = this.ranges[j]!;
@@ -204,13 +228,15 @@ export class ParamServer {
     this.model = ctx.trainer.apply(this.opts[j]!, this.model, g, this.model.version + 1, { range, lrScale });
     this.versions[j] = at + 1;
     policy.applied?.({ worker: w, shard: j, tau }, before, this.model, range);
-    return { worker: w, stage: j, versionRead: read, versionApplied: at, grad, timeS: crew.nowS };
+    return at;
   }
 
   // A read made of replies: one snapshot when every shard replied with the same one.
   private compose(parts: readonly ParamSnapshot[]): ParamSnapshot {
     const first = parts[0]!;
-    if (parts.every((p) => p === first)) return first;
+    let same = true;
+    for (let j = 1; j < parts.length && same; j++) same = parts[j] === first;
+    if (same) return first;
     let version = 0;
     for (const p of parts) version = Math.max(version, p.version);
     return this.ctx.trainer.compose(
@@ -223,5 +249,62 @@ export class ParamServer {
     const d = this.crew.nowS - startS;
     this.crew.comm(w, startS, d);
     if (d > 0) this.crew.commSpan(w, label, startS, d);
+  }
+}
+
+/**
+ * One worker's push in flight, reused from push to push: its callbacks (one per shard's arrival at
+ * its server, one for each reply) are made once per worker, not per push, and its rows wait in typed
+ * columns for the last slice. Only `parts` and the read's versions are per push where they escape.
+ */
+class PushState {
+  grad!: GradientRef;
+  read!: PsRead;
+  /** When the push started, seconds. */
+  t = 0;
+  landed = 0;
+  arrived = 0;
+  all!: Event<void>;
+  readonly parts: ParamSnapshot[];
+  versions: Int32Array;
+  // The rows of the slices landed so far, in landing order.
+  readonly rowShard: Int32Array;
+  readonly rowRead: Float64Array;
+  readonly rowApplied: Float64Array;
+  readonly rowTime: Float64Array;
+  /** Per shard: its slice has reached its server. */
+  readonly landers: readonly (() => void)[];
+  /** A reply has reached the worker. */
+  readonly arrive: () => void;
+
+  constructor(
+    server: ParamServer,
+    readonly worker: number,
+    private readonly k: number,
+  ) {
+    this.parts = new Array<ParamSnapshot>(k);
+    this.versions = new Int32Array(k);
+    this.rowShard = new Int32Array(k);
+    this.rowRead = new Float64Array(k);
+    this.rowApplied = new Float64Array(k);
+    this.rowTime = new Float64Array(k);
+    this.landers = Array.from({ length: k }, (_, j) => () => server.land(this, j));
+    this.arrive = (): void => {
+      if (++this.arrived === this.k) this.all.succeed();
+    };
+  }
+
+  start(t: number, grad: GradientRef, read: PsRead, all: Event<void>): void {
+    this.t = t;
+    this.grad = grad;
+    this.read = read;
+    this.all = all;
+    this.landed = 0;
+    this.arrived = 0;
+  }
+
+  // The read's versions now belong to it: the next push gets its own.
+  finish(): void {
+    this.versions = new Int32Array(this.k);
   }
 }
