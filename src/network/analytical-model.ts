@@ -1,7 +1,8 @@
 /**
  * The `analytical` network model: a transfer takes its path's latency plus size over the path's
  * bottleneck bandwidth, as if it had every link to itself (no contention). One timeout per transfer,
- * so it scales to any cluster; use `flow` when links are shared.
+ * so it scales to any cluster; use `flow` when links are shared. A transfer's bytes count on its
+ * links once it is delivered: `linkBytes` credits every transfer processed by then.
  */
 import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';
@@ -15,39 +16,24 @@ import type { NetworkModel, Topology } from './types.ts';
 const PAIR_CACHE_LIMIT = 1 << 20;
 
 /**
- * One (src, dst) pair as transfers use it: its route, the route's latency sum and bottleneck
- * bandwidth (so a transfer does not walk the links to price itself), and the callback that credits a
- * delivered transfer's bytes to the route's links, made once per size (a parameter server sends the
- * same shard size every time), so a transfer allocates no closure of its own.
+ * One (src, dst) pair as transfers use it: its route, and the route's latency sum and bottleneck
+ * bandwidth, so a transfer does not walk the links to price itself.
  */
 class Pair {
   readonly latency: number;
   readonly bandwidth: number;
-  private creditSize = -1;
-  private credit: (() => void) | null = null;
 
   constructor(
     readonly path: readonly number[],
     topology: Topology,
-    private readonly counters: Float64Array,
   ) {
     this.latency = pathLatency(topology, path);
     this.bandwidth = pathBandwidth(topology, path);
   }
-
-  /** The callback adding `size` to each link of the path. */
-  creditOf(size: number): () => void {
-    if (this.credit === null || this.creditSize !== size) {
-      const { path, counters } = this;
-      this.creditSize = size;
-      // An index loop: `for … of` over the topology's frozen route arrays is several times slower.
-      this.credit = function credit(): void {
-        for (let i = 0; i < path.length; i++) counters[path[i]!]! += size;
-      };
-    }
-    return this.credit;
-  }
 }
+
+// Transfers in flight are settled (their bytes credited once delivered) in batches of at least this many.
+const SETTLE_MIN = 4096;
 
 /** Closed-form, contention-free network model. */
 export class AnalyticalNetwork implements NetworkModel {
@@ -58,6 +44,12 @@ export class AnalyticalNetwork implements NetworkModel {
   private readonly sim: Simulator;
   private readonly bytes: Float64Array;
   private readonly pairs = new Map<number, Pair>();
+  // Transfers sent and not yet credited, as parallel columns (see `settle`).
+  private readonly pendingEvents: Event<void>[] = [];
+  private readonly pendingPairs: Pair[] = [];
+  private readonly pendingSizes: number[] = [];
+  private nPending = 0;
+  private settleAt = SETTLE_MIN;
 
   /** A model moving bytes on `topology` in `sim`'s time. */
   constructor(sim: Simulator, topology: Topology) {
@@ -81,19 +73,56 @@ export class AnalyticalNetwork implements NetworkModel {
       pair = this.pairs.get(key);
       if (pair === undefined) {
         if (this.pairs.size >= PAIR_CACHE_LIMIT) this.pairs.clear();
-        pair = new Pair(this.topology.route(src, dst), this.topology, this.bytes);
+        pair = new Pair(this.topology.route(src, dst), this.topology);
         this.pairs.set(key, pair);
       }
     } else this.topology.route(src, dst); // throws the topology's own message
     if (pair === undefined || pair.path.length === 0) return this.sim.timeout(seconds(0));
     // The same arithmetic as pathLatency(route) + size / pathBandwidth(route), from the cached sums.
     const ev = this.sim.timeout<void>(seconds(pair.latency + size / pair.bandwidth));
-    ev.onProcessed(pair.creditOf(size));
+    // Its bytes are credited when it is known to be delivered (`settle`), not by a callback on the
+    // event: a parameter server sends twice per update, and a callback each cost more than the rest.
+    if (this.nPending === this.settleAt) this.settle();
+    const i = this.nPending++;
+    this.pendingEvents[i] = ev;
+    this.pendingPairs[i] = pair;
+    this.pendingSizes[i] = size;
     return ev;
   }
 
   /** A copy of the bytes delivered over each directed link so far, indexed by link id. */
   linkBytes(): Float64Array {
+    this.settle();
     return this.bytes.slice();
+  }
+
+  // Credits every delivered (processed) transfer in flight to its links, in send order, and keeps the
+  // others. The next settle comes after as many new transfers as are kept (at least SETTLE_MIN), so
+  // each transfer is looked at O(1) times on average.
+  private settle(): void {
+    const events = this.pendingEvents;
+    const pairs = this.pendingPairs;
+    const sizes = this.pendingSizes;
+    const bytes = this.bytes;
+    let kept = 0;
+    for (let i = 0; i < this.nPending; i++) {
+      const ev = events[i]!;
+      const pair = pairs[i]!;
+      const size = sizes[i]!;
+      if (ev.processed) {
+        const path = pair.path;
+        for (let l = 0; l < path.length; l++) bytes[path[l]!]! += size;
+      } else {
+        events[kept] = ev;
+        pairs[kept] = pair;
+        sizes[kept] = size;
+        kept++;
+      }
+    }
+    events.length = kept;
+    pairs.length = kept;
+    sizes.length = kept;
+    this.nPending = kept;
+    this.settleAt = kept + Math.max(SETTLE_MIN, kept);
   }
 }

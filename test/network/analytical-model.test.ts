@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/core/simulator.ts';
-import type { Bytes } from '../../src/core/units.ts';
+import { seconds, type Bytes } from '../../src/core/units.ts';
 import { AnalyticalNetwork } from '../../src/network/analytical-model.ts';
 import { NETWORK_MODELS, createNetworkModel } from '../../src/network/network-models.ts';
 import { switchTopology } from '../../src/network/switch-topology.ts';
@@ -42,6 +42,28 @@ describe('AnalyticalNetwork', () => {
     const got = net.linkBytes();
     const path = new Set(t.route(0, 3));
     got.forEach((b, l) => expect(b).toBe(path.has(l) ? 1000 : 0));
+  });
+
+  it('counts only delivered bytes while thousands of transfers are in flight', () => {
+    // More transfers than one settling batch, delivered over time: at every check the links hold
+    // exactly the bytes of the transfers already processed.
+    const sim = new Simulator();
+    const t = switchTopology(nodes(2, 2));
+    const net = new AnalyticalNetwork(sim, t);
+    const path = t.route(0, 3);
+    let delivered = 0;
+    function* sender(): Generator<ReturnType<Simulator['timeout']>, void, unknown> {
+      for (let i = 0; i < 10_000; i++) {
+        net.transfer(0, 3, B(1000)).onProcessed(() => delivered++);
+        if (i % 997 === 0) expect(net.linkBytes()[path[0]!]).toBe(delivered * 1000);
+        yield sim.timeout(seconds(1e-9));
+      }
+    }
+    sim.process(sender());
+    sim.run();
+    expect(delivered).toBe(10_000);
+    const got = net.linkBytes();
+    got.forEach((b, l) => expect(b).toBe(path.includes(l) ? 1e7 : 0));
   });
 
   it('delivers to self at once and rejects bad sizes', () => {
