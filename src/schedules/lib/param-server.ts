@@ -106,6 +106,7 @@ export class ParamServer {
   private readonly opts: OptimizerState[];
   private readonly ranges: readonly ParamRange[];
   private readonly shardBytes: number;
+  private readonly applyOpts: readonly { readonly range: ParamRange; readonly lrScale: number }[];
   /** Each worker's push in flight, by rank (made on its first push, then reused). */
   private readonly pushes: (PushState | undefined)[] = [];
 
@@ -126,6 +127,7 @@ export class ParamServer {
       (_, j) => [Math.floor((j * p) / k), Math.floor(((j + 1) * p) / k)] as const,
     );
     this.opts = this.ranges.map(() => ctx.trainer.optimizer());
+    this.applyOpts = this.ranges.map((range) => ({ range, lrScale: 1 }));
     this.shardBytes = ctx.compute.gradBytes / k;
   }
 
@@ -212,7 +214,11 @@ export class ParamServer {
     const at = this.versions[j]!;
     const tau = at - read;
     const range = this.ranges[j]!;
-    const lrScale = policy.lrScale?.({ worker: w, shard: j, tau }) ?? 1;
+    // Without a learning-rate policy every apply of shard j gets the same options: made once.
+    const opts =
+      policy.lrScale === undefined
+        ? this.applyOpts[j]!
+        : { range, lrScale: policy.lrScale({ worker: w, shard: j, tau }) };
     const g: GradientRef | Vec =
       policy.transform === undefined
         ? grad
@@ -225,7 +231,7 @@ export class ParamServer {
             range,
           });
     const before = this.model;
-    this.model = ctx.trainer.apply(this.opts[j]!, this.model, g, this.model.version + 1, { range, lrScale });
+    this.model = ctx.trainer.apply(this.opts[j]!, this.model, g, this.model.version + 1, opts);
     this.versions[j] = at + 1;
     policy.applied?.({ worker: w, shard: j, tau }, before, this.model, range);
     return at;
