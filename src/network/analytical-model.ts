@@ -2,7 +2,7 @@
  * The `analytical` network model: a transfer takes its path's latency plus size over the path's
  * bottleneck bandwidth, as if it had every link to itself (no contention). One timeout per transfer,
  * so it scales to any cluster; use `flow` when links are shared. A transfer's bytes count on its
- * links once it is delivered: `linkBytes` credits every transfer processed by then.
+ * links once the clock has reached its arrival time.
  */
 import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';
@@ -32,7 +32,7 @@ class Pair {
   }
 }
 
-// Transfers in flight are settled (their bytes credited once delivered) in batches of at least this many.
+// Transfers in flight are settled (their bytes credited once arrived) in batches of at least this many.
 const SETTLE_MIN = 4096;
 
 /** Closed-form, contention-free network model. */
@@ -45,11 +45,10 @@ export class AnalyticalNetwork implements NetworkModel {
   private readonly bytes: Float64Array;
   private readonly pairs = new Map<number, Pair>();
   // Transfers sent and not yet credited, as parallel columns (see `settle`).
-  private readonly pendingEvents: Event<void>[] = [];
-  private readonly pendingPairs: Pair[] = [];
-  private readonly pendingSizes: number[] = [];
+  private pendingArrival = new Float64Array(SETTLE_MIN);
+  private pendingSizes = new Float64Array(SETTLE_MIN);
+  private readonly pendingPairs: (Pair | undefined)[] = [];
   private nPending = 0;
-  private settleAt = SETTLE_MIN;
 
   /** A model moving bytes on `topology` in `sim`'s time. */
   constructor(sim: Simulator, topology: Topology) {
@@ -60,7 +59,8 @@ export class AnalyticalNetwork implements NetworkModel {
 
   /**
    * Succeeds after pathLatency + size / pathBandwidth (0 when src === dst). Bytes are credited to
-   * every link of the path when the transfer completes, so `linkBytes` counts delivered bytes only.
+   * every link of the path when the clock reaches the arrival time, so `linkBytes` counts delivered
+   * bytes only (at the arrival instant itself, before the event is processed, too).
    * @throws RangeError for a bad rank or a negative, NaN or infinite size.
    */
   transfer(src: number, dst: number, size: Bytes): Event<void> {
@@ -79,50 +79,59 @@ export class AnalyticalNetwork implements NetworkModel {
     } else this.topology.route(src, dst); // throws the topology's own message
     if (pair === undefined || pair.path.length === 0) return this.sim.timeout(seconds(0));
     // The same arithmetic as pathLatency(route) + size / pathBandwidth(route), from the cached sums.
-    const ev = this.sim.timeout<void>(seconds(pair.latency + size / pair.bandwidth));
-    // Its bytes are credited when it is known to be delivered (`settle`), not by a callback on the
-    // event: a parameter server sends twice per update, and a callback each cost more than the rest.
-    if (this.nPending === this.settleAt) this.settle();
+    const delay = pair.latency + size / pair.bandwidth;
+    const ev = this.sim.timeout<void>(seconds(delay));
+    // Its bytes are credited once the clock reaches its arrival (`settle`), not by a callback on the
+    // event: a parameter server sends twice per update, and a callback each (or holding the events
+    // until they are processed, which keeps them alive past the young generation) cost more than the
+    // rest of the transfer. Only numbers are kept: the arrival time, the pair and the size.
+    if (this.nPending === this.pendingArrival.length) this.settle();
     const i = this.nPending++;
-    this.pendingEvents[i] = ev;
+    this.pendingArrival[i] = (this.sim.now as number) + delay;
     this.pendingPairs[i] = pair;
     this.pendingSizes[i] = size;
     return ev;
   }
 
-  /** A copy of the bytes delivered over each directed link so far, indexed by link id. */
+  /** A copy of the bytes delivered over each directed link by now, indexed by link id. */
   linkBytes(): Float64Array {
     this.settle();
     return this.bytes.slice();
   }
 
-  // Credits every delivered (processed) transfer in flight to its links, in send order, and keeps the
-  // others. The next settle comes after as many new transfers as are kept (at least SETTLE_MIN), so
-  // each transfer is looked at O(1) times on average.
+  // Credits every transfer in flight whose arrival time the clock has reached, in send order, and
+  // keeps the others. When more than half of the room is still in flight, the room doubles, so each
+  // transfer is looked at O(1) times on average.
   private settle(): void {
-    const events = this.pendingEvents;
+    const now = this.sim.now as number;
+    const arrival = this.pendingArrival;
     const pairs = this.pendingPairs;
     const sizes = this.pendingSizes;
     const bytes = this.bytes;
     let kept = 0;
     for (let i = 0; i < this.nPending; i++) {
-      const ev = events[i]!;
       const pair = pairs[i]!;
       const size = sizes[i]!;
-      if (ev.processed) {
+      if (arrival[i]! <= now) {
         const path = pair.path;
         for (let l = 0; l < path.length; l++) bytes[path[l]!]! += size;
       } else {
-        events[kept] = ev;
+        arrival[kept] = arrival[i]!;
         pairs[kept] = pair;
         sizes[kept] = size;
         kept++;
       }
     }
-    events.length = kept;
-    pairs.length = kept;
-    sizes.length = kept;
+    for (let i = kept; i < this.nPending; i++) pairs[i] = undefined;
     this.nPending = kept;
-    this.settleAt = kept + Math.max(SETTLE_MIN, kept);
+    if (kept * 2 > arrival.length) {
+      const n = arrival.length * 2;
+      const a = new Float64Array(n);
+      a.set(arrival);
+      const z = new Float64Array(n);
+      z.set(sizes);
+      this.pendingArrival = a;
+      this.pendingSizes = z;
+    }
   }
 }

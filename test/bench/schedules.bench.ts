@@ -6,7 +6,10 @@
 import { bench, describe } from 'vitest';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { SCHEDULES } from '../../src/schedules/index.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
 import { familyScenario } from './family-scenario.ts';
+import { withScheduleDefaults } from '../schedules/fixtures.ts';
+import { scaleScenario } from './scale-scenario.ts';
 
 /**
  * Pipelines (the schedules that book their own memory) run as 8 stages × 128 data-parallel replicas
@@ -35,6 +38,38 @@ describe('every schedule, timing-only, 1,024 GPUs × 1,000 updates (pipelines: 1
       name,
       () => {
         runScenario(familyScenario(name, updates(name), options(name)), 0);
+      },
+      { iterations: 3, warmupIterations: 1 },
+    );
+  }
+});
+
+/** The 4,096-GPU scale scenario with `nodes` nodes of 8 GPUs instead of 512. */
+function scaled(nodes: number, steps: number, schedule: string): Scenario {
+  const s = scaleScenario(steps, schedule);
+  return {
+    ...s,
+    cluster: { ...s.cluster, nodes: s.cluster.nodes.map((n) => ({ ...n, count: nodes })) },
+    training: { ...s.training, schedule: { kind: schedule, options: withScheduleDefaults(schedule, {}) } },
+  };
+}
+
+// Issue 13's timing-only goals, in process: a 16,384-GPU synchronous run (whole CLI under 2 s), and
+// async-ps at 4,096 workers, whose cost per update is the difference of two lengths over their
+// difference in updates (≤ 3 µs is the goal): (t(102,400) − t(4,096)) / 98,304.
+describe('timing-only at scale (issue 13)', () => {
+  bench(
+    'sync-allreduce, 16,384 GPUs × 1,000 steps',
+    () => {
+      runScenario(scaled(2048, 1000, 'sync-allreduce'), 0);
+    },
+    { iterations: 3, warmupIterations: 1 },
+  );
+  for (const updates of [4096, 102_400]) {
+    bench(
+      `async-ps, 4,096 workers × ${updates} updates`,
+      () => {
+        runScenario(scaled(512, updates, 'async-ps'), 0);
       },
       { iterations: 3, warmupIterations: 1 },
     );

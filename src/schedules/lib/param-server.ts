@@ -161,7 +161,7 @@ export class ParamServer {
   beginPush(w: number, grad: GradientRef, read: PsRead): Event<void> | null {
     const k = this.servers.length;
     let p = this.pushes[w];
-    if (p === undefined) this.pushes[w] = p = new PushState(this, w, k);
+    if (p === undefined) this.pushes[w] = p = new PushState(this, w, k, this.model);
     p.start(this.crew.nowS, grad, read, this.ctx.sim.event<void>());
     for (let j = 0; j < k; j++) {
       const s = this.servers[j]!;
@@ -175,9 +175,12 @@ export class ParamServer {
   endPush(w: number): PsRead {
     const p = this.pushes[w]!;
     this.recordComm(w, 'push+pull', p.t);
-    const fresh: PsRead = { snapshot: this.compose(p.parts), versions: p.versions };
-    p.finish();
-    return this.policy.view?.(w, fresh) ?? fresh;
+    const snapshot = this.compose(p.parts);
+    if (this.policy.view === undefined) return p.reply(snapshot);
+    // A view may keep the read (SSP's cache): it gets one of its own.
+    const fresh: PsRead = { snapshot, versions: p.versions };
+    p.versions = new Int32Array(this.servers.length);
+    return this.policy.view(w, fresh);
   }
 
   /**
@@ -273,6 +276,8 @@ class PushState {
   all!: Event<void>;
   readonly parts: ParamSnapshot[];
   versions: Int32Array;
+  private readonly reads: { snapshot: ParamSnapshot; readonly versions: Int32Array }[];
+  private flip = 0;
   // The rows of the slices landed so far, in landing order.
   readonly rowShard: Int32Array;
   readonly rowRead: Float64Array;
@@ -287,9 +292,11 @@ class PushState {
     server: ParamServer,
     readonly worker: number,
     private readonly k: number,
+    first: ParamSnapshot,
   ) {
     this.parts = new Array<ParamSnapshot>(k);
     this.versions = new Int32Array(k);
+    this.reads = [0, 1].map(() => ({ snapshot: first, versions: new Int32Array(k) }));
     this.rowShard = new Int32Array(k);
     this.rowRead = new Float64Array(k);
     this.rowApplied = new Float64Array(k);
@@ -309,8 +316,17 @@ class PushState {
     this.arrived = 0;
   }
 
-  // The read's versions now belong to it: the next push gets its own.
-  finish(): void {
-    this.versions = new Int32Array(this.k);
+  /**
+   * The read made of this push's replies, in one of two reads this worker alternates between: the
+   * worker holds only its latest read, which the next push reads from while it fills the other, so
+   * a read is never overwritten while in use and a push allocates no read. Only without a view
+   * policy (which could keep reads).
+   */
+  reply(snapshot: ParamSnapshot): PsRead {
+    const r = this.reads[this.flip]!;
+    this.flip ^= 1;
+    r.snapshot = snapshot;
+    r.versions.set(this.versions);
+    return r;
   }
 }
