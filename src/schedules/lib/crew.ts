@@ -85,6 +85,9 @@ export class Crew {
     return this.spans;
   }
 
+  // Each member's nominal step seconds (`compute.stepS`, which never changes), made on first use.
+  private nominal: Float64Array | null = null;
+
   // Factors of a `computeAll` whose caller does not want them, kept between calls.
   private factorScratch = new Float64Array(0);
 
@@ -127,7 +130,8 @@ export class Crew {
     // The factors are drawn as one batch, then the step times and the intervals booked in one pass
     // each: the same numbers as one `stepTime` per member, without a call chain per member.
     const f = compute.factors(ranks, startS, factors ?? this.scratch(n));
-    for (let i = 0; i < n; i++) out[i] = compute.stepS(ranks[i]!) * f[i]!;
+    const nominal = this.nominal ?? (this.nominal = Float64Array.from(ranks, (r) => compute.stepS(r)));
+    for (let i = 0; i < n; i++) out[i] = nominal[i]! * f[i]!;
     stats.computeAll(ranks, startS, out);
     if (this.spans) {
       const one = typeof startS === 'number';
