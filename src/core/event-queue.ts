@@ -15,7 +15,11 @@
  * is re-estimated from the gaps between the earliest events whenever the bucket count doubles or
  * halves (Brown's rule: 3 × the mean gap, ignoring gaps over twice the mean), and also whenever the
  * queue has done more than 4 units of work (shifts plus skipped buckets) per pop over the last nb pops,
- * which catches a distribution that drifted since the last resize.
+ * which catches a distribution that drifted since the last resize. The count doubles as soon as the
+ * queue holds more than 2·nb entries, but halves (below nb/4 entries) only at the end of a window of
+ * nb pops, and only if that window did more than 2 units of work per pop or the queue is nearly
+ * empty: hysteresis, so that a queue filling up and draining in phases does not resize both ways in
+ * every phase.
  * Priority and sequence are packed as `priority · 2^44 + seq`, exact while seq < 2^44.
  */
 
@@ -27,8 +31,10 @@ const MIN_BUCKETS = 16;
 // finite integers; all clamped entries share a bucket, which is still correct, only slower.
 const MAX_VB = 2 ** 52;
 
-function vbOf(time: number, w: number): number {
-  const v = Math.floor(time / w);
+// `inv` is 1 / width: a multiply instead of a divide on every insert and seek. Any monotone map from
+// time to bucket number is correct as long as insert and seek use the same one, and they both use this.
+function vbOf(time: number, inv: number): number {
+  const v = Math.floor(time * inv);
   return v < MAX_VB ? (v > -MAX_VB ? v : -MAX_VB) : MAX_VB;
 }
 const WIDTH_SAMPLE = 64;
@@ -42,6 +48,7 @@ export class EventQueue<T> {
   private nb = 0;
   private mask = 0;
   private w = 1;
+  private inv = 1;
   private cur = 0;
   private ci = 0;
   private n = 0;
@@ -110,9 +117,15 @@ export class EventQueue<T> {
     } else {
       this.heads[ci] = h + 1;
     }
-    if (--this.n < this.shrinkAt) this.resize(this.nb >> 1);
-    else if (++this.pops >= this.nb) {
-      if (this.work > 4 * this.pops) this.resize(this.nb);
+    this.n--;
+    // Checked once per window of nb pops, so a resize (O(n log n)) is paid for by at least nb pops. A
+    // shrink waits for the window's end too, and happens only when the spare buckets cost scanning
+    // work or the queue is nearly empty (under nb/256 entries): a queue that fills up and drains again
+    // in lock-step phases (the flow model's ring steps) keeps its buckets instead of resizing down and
+    // up in every phase.
+    if (++this.pops >= this.nb) {
+      if (this.n < this.shrinkAt && (this.work > 2 * this.pops || this.n < this.nb >> 8)) this.resize(this.nb >> 1);
+      else if (this.work > 4 * this.pops) this.resize(this.nb);
       this.pops = 0;
       this.work = 0;
     }
@@ -123,6 +136,7 @@ export class EventQueue<T> {
     this.nb = nb;
     this.mask = nb - 1;
     this.w = w;
+    this.inv = 1 / w;
     this.keys = new Array<number[]>(nb);
     this.items = new Array<(T | undefined)[]>(nb);
     for (let i = 0; i < nb; i++) {
@@ -138,7 +152,7 @@ export class EventQueue<T> {
   }
 
   private insert(time: number, order: number, item: T): void {
-    const vb = vbOf(time, this.w);
+    const vb = vbOf(time, this.inv);
     let bi = vb % this.nb; // exact for integer-valued doubles
     if (bi < 0) bi += this.nb;
     if (this.n === 0 || vb < this.cur) {
@@ -175,13 +189,13 @@ export class EventQueue<T> {
     const keys = this.keys;
     const heads = this.heads;
     const ends = this.ends;
-    const w = this.w;
+    const inv = this.inv;
     const mask = this.mask;
     let ci = this.ci;
     let cur = this.cur;
     for (let s = 0; s < this.nb; s++) {
       const h = heads[ci]!;
-      if (h < ends[ci]! && vbOf(keys[ci]![2 * h]!, w) <= cur) {
+      if (h < ends[ci]! && vbOf(keys[ci]![2 * h]!, inv) <= cur) {
         this.ci = ci;
         this.cur = cur;
         this.work += s;
@@ -206,7 +220,7 @@ export class EventQueue<T> {
       }
     }
     this.ci = best;
-    this.cur = vbOf(bt, w);
+    this.cur = vbOf(bt, inv);
     this.work += 2 * this.nb;
   }
 
@@ -260,6 +274,6 @@ export class EventQueue<T> {
       }
     }
     const width = 3 * (cnt2 > 0 ? sum2 / cnt2 : mean);
-    return width > 0 && width < Infinity ? width : this.w;
+    return width > 0 && 1 / width < Infinity && width < Infinity ? width : this.w;
   }
 }
