@@ -104,18 +104,27 @@ export class EventQueue<T> {
   /** Removes and returns the earliest entry; its time is left in `poppedTime`. @throws RangeError when empty. */
   pop(): T {
     if (this.n === 0) throw new RangeError('pop from an empty event queue');
-    this.seek();
-    const ci = this.ci;
+    const heads = this.heads;
+    const ends = this.ends;
+    let ci = this.ci;
+    let h = heads[ci]!;
+    let k = this.keys[ci]!;
+    // Usually the current bucket's head is due: check it here and call seek only when it is not.
+    if (!(h < ends[ci]! && vbOf(k[2 * h]!, this.inv) <= this.cur)) {
+      this.seek();
+      ci = this.ci;
+      h = heads[ci]!;
+      k = this.keys[ci]!;
+    }
     const it = this.items[ci]!;
-    const h = this.heads[ci]!;
-    this.poppedTime = this.keys[ci]![2 * h]!;
+    this.poppedTime = k[2 * h]!;
     const x = it[h] as T;
     it[h] = undefined; // drop the reference so processed events can be collected
-    if (h + 1 === this.ends[ci]) {
-      this.heads[ci] = 0;
-      this.ends[ci] = 0;
+    if (h + 1 === ends[ci]) {
+      heads[ci] = 0;
+      ends[ci] = 0;
     } else {
-      this.heads[ci] = h + 1;
+      heads[ci] = h + 1;
     }
     this.n--;
     // Checked once per window of nb pops, so a resize (O(n log n)) is paid for by at least nb pops. A
