@@ -39,6 +39,14 @@ function vbOf(time: number, inv: number): number {
 }
 const WIDTH_SAMPLE = 64;
 
+// An empty array that already holds doubles as raw numbers (V8's double elements kind): a plain `[]`
+// starts as small integers and changes kind on the first time pushed, which deoptimised insert.
+function emptyDoubles(): number[] {
+  const a = [0.5];
+  a.pop();
+  return a;
+}
+
 /** Priority queue of items ordered by (time, priority, insertion order). */
 export class EventQueue<T> {
   private keys: number[][] = []; // per bucket: time, order, time, order, ... (stride 2)
@@ -47,9 +55,12 @@ export class EventQueue<T> {
   private ends = new Int32Array(0);
   private nb = 0;
   private mask = 0;
-  private w = 1;
-  private inv = 1;
-  private cur = 0;
+  // NaN, not 0 or 1: V8 gives a field the representation of its first value, and a small integer
+  // there turns into a map change (and a deoptimisation of every queue method) the first time the
+  // field gets a fraction or a bucket number past 2^31. init() and the first insert set real values.
+  private w = NaN;
+  private inv = NaN;
+  private cur = NaN;
   private ci = 0;
   private n = 0;
   private seq = 0;
@@ -149,7 +160,7 @@ export class EventQueue<T> {
     this.keys = new Array<number[]>(nb);
     this.items = new Array<(T | undefined)[]>(nb);
     for (let i = 0; i < nb; i++) {
-      this.keys[i] = [];
+      this.keys[i] = emptyDoubles();
       this.items[i] = [];
     }
     this.heads = new Int32Array(nb);
