@@ -70,6 +70,7 @@ export class EventQueue<T> {
   // and pops since then. Too much work per pop means the width no longer fits the event spacing.
   private work = 0;
   private pops = 0;
+  private budget = 0;
 
   /** Creates an empty queue. `initialBuckets` is rounded up to a power of two (min 16). */
   constructor(initialBuckets = MIN_BUCKETS) {
@@ -138,12 +139,15 @@ export class EventQueue<T> {
       heads[ci] = h + 1;
     }
     this.n--;
-    // Checked once per window of nb pops, so a resize (O(n log n)) is paid for by at least nb pops. A
+    // Checked once per window of nb pops, or as soon as the window has used up its work budget (4 per
+    // pop): a width that puts every entry in one bucket (the initial width of 1 s under thousands of
+    // sub-second timeouts) costs O(n) per insert, and waiting out the window made the start quadratic.
+    // Either way a resize (O(n log n)) is paid for by at least nb pops or 4·nb units of work. A
     // shrink waits for the window's end too, and happens only when the spare buckets cost scanning
     // work or the queue is nearly empty (under nb/256 entries): a queue that fills up and drains again
     // in lock-step phases (the flow model's ring steps) keeps its buckets instead of resizing down and
     // up in every phase.
-    if (++this.pops >= this.nb) {
+    if (++this.pops >= this.nb || this.work > this.budget) {
       if (this.n < this.shrinkAt && (this.work > 2 * this.pops || this.n < this.nb >> 8)) this.resize(this.nb >> 1);
       else if (this.work > 4 * this.pops) this.resize(this.nb);
       this.pops = 0;
@@ -167,6 +171,7 @@ export class EventQueue<T> {
     this.ends = new Int32Array(nb);
     this.work = 0;
     this.pops = 0;
+    this.budget = 4 * nb;
     this.growAt = 2 * nb;
     this.shrinkAt = nb > MIN_BUCKETS ? nb >> 2 : -1;
   }
