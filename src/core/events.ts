@@ -62,16 +62,14 @@ class CallbackWaiter implements Waiter {
  * `succeed` or `fail` exactly once.
  */
 export class Event<T = unknown> {
-  // Fields are `declare`d and set in the constructor only: with ES2022 class fields each initialiser
-  // would be a define-property step (and a separate initialiser call) on the hottest allocation.
   /** The simulator whose agenda this event lives in. */
-  declare readonly sim: EventScheduler;
-  /** @internal */ declare _state: EventState;
-  /** @internal */ declare _value: unknown;
-  /** @internal */ declare _ok: boolean;
-  /** @internal Set when a waiter took responsibility for this event's failure. */ declare _defused: boolean;
-  /** @internal */ declare _first: Waiter | null;
-  /** @internal */ declare _more: Waiter[] | null;
+  readonly sim: EventScheduler;
+  /** @internal */ _state: EventState;
+  /** @internal */ _value: unknown;
+  /** @internal */ _ok = true;
+  /** @internal Set when a waiter took responsibility for this event's failure. */ _defused = false;
+  /** @internal */ _first: Waiter | null = null;
+  /** @internal */ _more: Waiter[] | null = null;
 
   /**
    * Creates an event in `sim`, pending by default. Kernel code passes TRIGGERED and a value for
@@ -81,10 +79,6 @@ export class Event<T = unknown> {
     this.sim = sim;
     this._state = state;
     this._value = value;
-    this._ok = true;
-    this._defused = false;
-    this._first = null;
-    this._more = null;
   }
 
   /** True once the event has a value (it may not be processed yet). */
@@ -198,16 +192,15 @@ export interface AnyOfResult<T> {
  * that child's error. Once decided, it stops listening to the rest.
  */
 export class Condition<R> extends Event<R> implements Waiter {
-  declare private readonly events: readonly Event<unknown>[];
-  declare private readonly mode: 'all' | 'any';
-  declare private count: number;
+  private readonly events: readonly Event<unknown>[];
+  private readonly mode: 'all' | 'any';
+  private count = 0;
 
   /** @throws Error if an event belongs to another simulator; RangeError for `any` of no events. */
   constructor(sim: EventScheduler, events: readonly Event<unknown>[], mode: 'all' | 'any') {
     super(sim);
     this.events = events;
     this.mode = mode;
-    this.count = 0;
     if (mode === 'any' && events.length === 0) throw new RangeError('anyOf needs at least one event');
     for (const ev of events) {
       if (ev.sim !== sim) throw new Error('a condition cannot mix events of different simulators');

@@ -59,12 +59,11 @@ class InterruptWaiter implements Waiter {
 
 /** A running generator, scheduled by the simulator; an event that completes when the generator ends. */
 export class Process<R = unknown> extends Event<R> implements Waiter {
-  // Declared, not initialised: see the note on Event's fields.
   /** Optional name, for traces and error messages. */
-  declare readonly name: string;
-  declare private readonly gen: ProcessGenerator<R>;
-  /** @internal The event this process waits on, or null while it runs. */ declare _target: Event<unknown> | null;
-  declare private readonly host: ProcessHost;
+  readonly name: string;
+  private readonly gen: ProcessGenerator<R>;
+  /** @internal The event this process waits on, or null while it runs. */ _target: Event<unknown> | null;
+  private readonly host: ProcessHost;
 
   /** Starts `gen` at the current time (before ordinary events of that time). */
   constructor(sim: ProcessHost, gen: ProcessGenerator<R>, name = 'process') {
