@@ -53,6 +53,9 @@ export class EventQueue<T> {
   private items: (T | undefined)[][] = [];
   private heads = new Int32Array(0);
   private ends = new Int32Array(0);
+  // Per bucket: the virtual bucket number of its head entry, +Infinity when empty. Seek scans this one
+  // contiguous array instead of two arrays and a pointer per bucket.
+  private headVb = new Float64Array(0);
   private nb = 0;
   private mask = 0;
   // NaN, not 0 or 1: V8 gives a field the representation of its first value, and a small integer
@@ -119,15 +122,13 @@ export class EventQueue<T> {
     const heads = this.heads;
     const ends = this.ends;
     let ci = this.ci;
-    let h = heads[ci]!;
-    let k = this.keys[ci]!;
     // Usually the current bucket's head is due: check it here and call seek only when it is not.
-    if (!(h < ends[ci]! && vbOf(k[2 * h]!, this.inv) <= this.cur)) {
+    if (!(this.headVb[ci]! <= this.cur)) {
       this.seek();
       ci = this.ci;
-      h = heads[ci]!;
-      k = this.keys[ci]!;
     }
+    const h = heads[ci]!;
+    const k = this.keys[ci]!;
     const it = this.items[ci]!;
     this.poppedTime = k[2 * h]!;
     const x = it[h] as T;
@@ -135,8 +136,10 @@ export class EventQueue<T> {
     if (h + 1 === ends[ci]) {
       heads[ci] = 0;
       ends[ci] = 0;
+      this.headVb[ci] = Infinity;
     } else {
       heads[ci] = h + 1;
+      this.headVb[ci] = vbOf(k[2 * h + 2]!, this.inv);
     }
     this.n--;
     // Checked once per window of nb pops, or as soon as the window has used up its work budget (4 per
@@ -169,6 +172,7 @@ export class EventQueue<T> {
     }
     this.heads = new Int32Array(nb);
     this.ends = new Int32Array(nb);
+    this.headVb = new Float64Array(nb).fill(Infinity);
     this.work = 0;
     this.pops = 0;
     this.budget = 4 * nb;
@@ -207,6 +211,7 @@ export class EventQueue<T> {
     k[2 * j] = time;
     k[2 * j + 1] = order;
     it[j] = item;
+    if (j === head) this.headVb[bi] = vb;
   }
 
   // Positions (cur, ci) on the bucket that holds the minimum. Requires n > 0.
@@ -215,12 +220,12 @@ export class EventQueue<T> {
     const heads = this.heads;
     const ends = this.ends;
     const inv = this.inv;
+    const headVb = this.headVb;
     const mask = this.mask;
     let ci = this.ci;
     let cur = this.cur;
     for (let s = 0; s < this.nb; s++) {
-      const h = heads[ci]!;
-      if (h < ends[ci]! && vbOf(keys[ci]![2 * h]!, inv) <= cur) {
+      if (headVb[ci]! <= cur) {
         this.ci = ci;
         this.cur = cur;
         this.work += s;
