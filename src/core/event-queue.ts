@@ -15,7 +15,11 @@
  * is re-estimated from the gaps between the earliest events whenever the bucket count doubles or
  * halves (Brown's rule: 3 × the mean gap, ignoring gaps over twice the mean), and also whenever the
  * queue has done more than 4 units of work (shifts plus skipped buckets) per pop over the last nb pops,
- * which catches a distribution that drifted since the last resize.
+ * which catches a distribution that drifted since the last resize. The count doubles as soon as the
+ * queue holds more than 2·nb entries, but halves (below nb/4 entries) only at the end of a window of
+ * nb pops, and only if that window did more than 2 units of work per pop or the queue is nearly
+ * empty: hysteresis, so that a queue filling up and draining in phases does not resize both ways in
+ * every phase.
  * Priority and sequence are packed as `priority · 2^44 + seq`, exact while seq < 2^44.
  */
 
@@ -27,11 +31,21 @@ const MIN_BUCKETS = 16;
 // finite integers; all clamped entries share a bucket, which is still correct, only slower.
 const MAX_VB = 2 ** 52;
 
-function vbOf(time: number, w: number): number {
-  const v = Math.floor(time / w);
+// `inv` is 1 / width: a multiply instead of a divide on every insert and seek. Any monotone map from
+// time to bucket number is correct as long as insert and seek use the same one, and they both use this.
+function vbOf(time: number, inv: number): number {
+  const v = Math.floor(time * inv);
   return v < MAX_VB ? (v > -MAX_VB ? v : -MAX_VB) : MAX_VB;
 }
 const WIDTH_SAMPLE = 64;
+
+// An empty array that already holds doubles as raw numbers (V8's double elements kind): a plain `[]`
+// starts as small integers and changes kind on the first time pushed, which deoptimised insert.
+function emptyDoubles(): number[] {
+  const a = [0.5];
+  a.pop();
+  return a;
+}
 
 /** Priority queue of items ordered by (time, priority, insertion order). */
 export class EventQueue<T> {
@@ -39,10 +53,17 @@ export class EventQueue<T> {
   private items: (T | undefined)[][] = [];
   private heads = new Int32Array(0);
   private ends = new Int32Array(0);
+  // Per bucket: the virtual bucket number of its head entry, +Infinity when empty. Seek scans this one
+  // contiguous array instead of two arrays and a pointer per bucket.
+  private headVb = new Float64Array(0);
   private nb = 0;
   private mask = 0;
-  private w = 1;
-  private cur = 0;
+  // NaN, not 0 or 1: V8 gives a field the representation of its first value, and a small integer
+  // there turns into a map change (and a deoptimisation of every queue method) the first time the
+  // field gets a fraction or a bucket number past 2^31. init() and the first insert set real values.
+  private w = NaN;
+  private inv = NaN;
+  private cur = NaN;
   private ci = 0;
   private n = 0;
   private seq = 0;
@@ -52,6 +73,7 @@ export class EventQueue<T> {
   // and pops since then. Too much work per pop means the width no longer fits the event spacing.
   private work = 0;
   private pops = 0;
+  private budget = 0;
 
   /** Creates an empty queue. `initialBuckets` is rounded up to a power of two (min 16). */
   constructor(initialBuckets = MIN_BUCKETS) {
@@ -97,22 +119,40 @@ export class EventQueue<T> {
   /** Removes and returns the earliest entry; its time is left in `poppedTime`. @throws RangeError when empty. */
   pop(): T {
     if (this.n === 0) throw new RangeError('pop from an empty event queue');
-    this.seek();
-    const ci = this.ci;
+    const heads = this.heads;
+    const ends = this.ends;
+    let ci = this.ci;
+    // Usually the current bucket's head is due: check it here and call seek only when it is not.
+    if (!(this.headVb[ci]! <= this.cur)) {
+      this.seek();
+      ci = this.ci;
+    }
+    const h = heads[ci]!;
+    const k = this.keys[ci]!;
     const it = this.items[ci]!;
-    const h = this.heads[ci]!;
-    this.poppedTime = this.keys[ci]![2 * h]!;
+    this.poppedTime = k[2 * h]!;
     const x = it[h] as T;
     it[h] = undefined; // drop the reference so processed events can be collected
-    if (h + 1 === this.ends[ci]) {
-      this.heads[ci] = 0;
-      this.ends[ci] = 0;
+    if (h + 1 === ends[ci]) {
+      heads[ci] = 0;
+      ends[ci] = 0;
+      this.headVb[ci] = Infinity;
     } else {
-      this.heads[ci] = h + 1;
+      heads[ci] = h + 1;
+      this.headVb[ci] = vbOf(k[2 * h + 2]!, this.inv);
     }
-    if (--this.n < this.shrinkAt) this.resize(this.nb >> 1);
-    else if (++this.pops >= this.nb) {
-      if (this.work > 4 * this.pops) this.resize(this.nb);
+    this.n--;
+    // Checked once per window of nb pops, or as soon as the window has used up its work budget (4 per
+    // pop): a width that puts every entry in one bucket (the initial width of 1 s under thousands of
+    // sub-second timeouts) costs O(n) per insert, and waiting out the window made the start quadratic.
+    // Either way a resize (O(n log n)) is paid for by at least nb pops or 4·nb units of work. A
+    // shrink waits for the window's end too, and happens only when the spare buckets cost scanning
+    // work or the queue is nearly empty (under nb/256 entries): a queue that fills up and drains again
+    // in lock-step phases (the flow model's ring steps) keeps its buckets instead of resizing down and
+    // up in every phase.
+    if (++this.pops >= this.nb || this.work > this.budget) {
+      if (this.n < this.shrinkAt && (this.work > 2 * this.pops || this.n < this.nb >> 8)) this.resize(this.nb >> 1);
+      else if (this.work > 4 * this.pops) this.resize(this.nb);
       this.pops = 0;
       this.work = 0;
     }
@@ -123,22 +163,25 @@ export class EventQueue<T> {
     this.nb = nb;
     this.mask = nb - 1;
     this.w = w;
+    this.inv = 1 / w;
     this.keys = new Array<number[]>(nb);
     this.items = new Array<(T | undefined)[]>(nb);
     for (let i = 0; i < nb; i++) {
-      this.keys[i] = [];
+      this.keys[i] = emptyDoubles();
       this.items[i] = [];
     }
     this.heads = new Int32Array(nb);
     this.ends = new Int32Array(nb);
+    this.headVb = new Float64Array(nb).fill(Infinity);
     this.work = 0;
     this.pops = 0;
+    this.budget = 4 * nb;
     this.growAt = 2 * nb;
     this.shrinkAt = nb > MIN_BUCKETS ? nb >> 2 : -1;
   }
 
   private insert(time: number, order: number, item: T): void {
-    const vb = vbOf(time, this.w);
+    const vb = vbOf(time, this.inv);
     let bi = vb % this.nb; // exact for integer-valued doubles
     if (bi < 0) bi += this.nb;
     if (this.n === 0 || vb < this.cur) {
@@ -168,6 +211,7 @@ export class EventQueue<T> {
     k[2 * j] = time;
     k[2 * j + 1] = order;
     it[j] = item;
+    if (j === head) this.headVb[bi] = vb;
   }
 
   // Positions (cur, ci) on the bucket that holds the minimum. Requires n > 0.
@@ -175,13 +219,13 @@ export class EventQueue<T> {
     const keys = this.keys;
     const heads = this.heads;
     const ends = this.ends;
-    const w = this.w;
+    const inv = this.inv;
+    const headVb = this.headVb;
     const mask = this.mask;
     let ci = this.ci;
     let cur = this.cur;
     for (let s = 0; s < this.nb; s++) {
-      const h = heads[ci]!;
-      if (h < ends[ci]! && vbOf(keys[ci]![2 * h]!, w) <= cur) {
+      if (headVb[ci]! <= cur) {
         this.ci = ci;
         this.cur = cur;
         this.work += s;
@@ -206,7 +250,7 @@ export class EventQueue<T> {
       }
     }
     this.ci = best;
-    this.cur = vbOf(bt, w);
+    this.cur = vbOf(bt, inv);
     this.work += 2 * this.nb;
   }
 
@@ -260,6 +304,6 @@ export class EventQueue<T> {
       }
     }
     const width = 3 * (cnt2 > 0 ? sum2 / cnt2 : mean);
-    return width > 0 && width < Infinity ? width : this.w;
+    return width > 0 && 1 / width < Infinity && width < Infinity ? width : this.w;
   }
 }

@@ -145,7 +145,9 @@ export class Process<R = unknown> extends Event<R> implements Waiter {
         event = next; // already done: resume at once with its outcome
         continue;
       }
-      next._addWaiter(this);
+      // _addWaiter inlined for the usual case: the process is the event's only waiter.
+      if (next._first === null && next._more === null) next._first = this;
+      else next._addWaiter(this);
       this._target = next;
       break;
     }
