@@ -10,7 +10,7 @@ import { fillBatch } from '../../training/datasets/fill-batch.ts';
 import type { GradientEngine } from '../../training/engine/gradient-engine.ts';
 import type { GradBatch } from '../../training/engine/batch.ts';
 import { makeSnapshot, type ParamSnapshot } from '../../training/engine/snapshot.ts';
-import { evaluate, type EvalSet } from '../../training/evaluate.ts';
+import { evaluateOn, type EvalSet } from '../../training/evaluate.ts';
 import type { LayoutEntry } from '../../training/models/layout.ts';
 import type { LrSchedule } from '../../training/optimizers/lr-schedules.ts';
 import type { Optimizer } from '../../training/optimizers/optimizer.ts';
@@ -207,7 +207,7 @@ export class FullTrainer implements Trainer {
   }
 
   evaluate(snapshot: ParamSnapshot): TrainerEval {
-    const r = evaluate(this.p.engine.model, snapshot.params, this.p.test);
+    const r = evaluateOn(this.p.engine, snapshot.params, this.p.test);
     return { loss: r.loss, accuracy: r.accuracy, predictedClasses: r.predictedClasses };
   }
 
