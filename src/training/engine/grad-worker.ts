@@ -24,8 +24,10 @@ import {
   STATE_FAILED,
   STATE_READY,
   type HelperData,
+  type HelperMessage,
   type Task,
 } from './thread-protocol.ts';
+import type { PartModel } from './dense-part.ts';
 
 const data = workerData as HelperData;
 const ctrl = new Int32Array(data.ctrl);
@@ -60,6 +62,30 @@ function compute(task: Task): void {
   });
 }
 
+/** Buffers and models registered by the main thread (see `HelperMessage`). */
+const buffers = new Map<number, SharedArrayBuffer>();
+const models = new Map<number, PartModel>();
+
+function onMessage(msg: HelperMessage): void {
+  if (msg.type === 'buffer') buffers.set(msg.ref, msg.buffer);
+  else if (msg.type === 'model') models.set(msg.ref, msg.model);
+  else {
+    const b = (ref: number): SharedArrayBuffer => buffers.get(ref)!;
+    onTask({
+      ...msg,
+      model: models.get(msg.model)!,
+      params: b(msg.params),
+      x: b(msg.x),
+      y: b(msg.y),
+      w: b(msg.w),
+      grad: b(msg.grad),
+      rowLoss: b(msg.rowLoss),
+      pred: b(msg.pred),
+      finite: b(msg.finite),
+    });
+  }
+}
+
 function onTask(task: Task): void {
   const i = CTRL_SLOT0 + task.slot;
   const queued = slotWord(task.id, SLOT_QUEUED);
@@ -80,7 +106,7 @@ function onTask(task: Task): void {
 try {
   const got = await initBackend(data.backend);
   if (got !== data.backend) throw new Error(`backend ${data.backend} did not start in the helper (got ${got})`);
-  parentPort!.on('message', onTask);
+  parentPort!.on('message', onMessage);
   Atomics.store(ctrl, CTRL_STATE, STATE_READY);
 } catch (err) {
   data.port.postMessage(`helper thread: ${reason(err)}`);

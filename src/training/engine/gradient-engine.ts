@@ -35,7 +35,7 @@ import type { Model } from '../models/model.ts';
 import type { ParamLayout } from '../models/layout.ts';
 import { checkBatch, type GradBatch } from './batch.ts';
 import { denseBackward, denseForward, softmaxCrossEntropyGrad, type RowRange } from './dense-backprop.ts';
-import type { ParamSnapshot } from './snapshot.ts';
+import { snapshotSize, type ParamSnapshot } from './snapshot.ts';
 import {
   denseEvalRows,
   denseRequestGrad,
@@ -288,9 +288,10 @@ export class GradientEngine {
 
   private enqueue(snapshot: ParamSnapshot, batches: readonly GradBatch[]): GradHandle {
     const { layout, inputSize, numClasses } = this.model;
-    if (snapshot.params.length !== layout.size) {
+    const size = snapshotSize(snapshot);
+    if (size !== layout.size) {
       throw new RangeError(
-        `snapshot v${snapshot.version} has ${snapshot.params.length} parameters, ${this.model.name} needs ${layout.size}`,
+        `snapshot v${snapshot.version} has ${size} parameters, ${this.model.name} needs ${layout.size}`,
       );
     }
     let samples = 0;
@@ -321,7 +322,7 @@ export class GradientEngine {
       if (!pool.accepting) return false;
     }
     const input = this.assemble([job]);
-    const ticket = pool.post('request', this.part, job.snapshot.params, input);
+    const ticket = pool.post('request', this.part, job.snapshot, input);
     if (ticket === null) return false;
     job.posted = { ticket, pool, input };
     this.posted.push(job);

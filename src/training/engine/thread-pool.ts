@@ -18,6 +18,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BackendChoice } from '../tensor-backend.ts';
+import { readSnapshot, type ParamSnapshot } from './snapshot.ts';
 import { SPLIT_PARTS, type EvalRowsOutput, type PartInput, type PartModel, type PartOutput } from './dense-part.ts';
 import {
   CTRL_SLOT0,
@@ -34,6 +35,7 @@ import {
   STATE_FAILED,
   STATE_READY,
   type HelperData,
+  type HelperMessage,
   type Task,
   type TaskKind,
 } from './thread-protocol.ts';
@@ -121,6 +123,9 @@ export class GradThreadPool {
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, s) => SLOTS - 1 - s);
   private readonly bufs: Map<BufferName, SharedArrayBuffer>[] = Array.from({ length: SLOTS }, () => new Map());
   private readonly sets = new WeakMap<Float32Array, SharedSet>();
+  /** Buffers and models the helper knows, by registered number (see `HelperMessage`). */
+  private readonly refs = new WeakMap<object, number>();
+  private nextRef = 0;
 
   /**
    * @param backend the main thread's backend; the helper starts the same one.
@@ -186,7 +191,12 @@ export class GradThreadPool {
    * free: copies `params` and the rows into the slot's shared buffers and returns a ticket. Returns
    * null, having posted nothing, otherwise; the caller then computes the task itself.
    */
-  post(kind: 'part' | 'request', model: PartModel, params: Float32Array, input: PartInput): PartTicket | null {
+  post(
+    kind: 'part' | 'request',
+    model: PartModel,
+    params: Float32Array | ParamSnapshot,
+    input: PartInput,
+  ): PartTicket | null {
     if (!this.accepting) return null;
     const slot = this.free.pop()!;
     const { rows } = input;
@@ -197,7 +207,7 @@ export class GradThreadPool {
       id: this.newId(),
       model,
       rows,
-      params: this.fill(slot, 'params', params.subarray(0, model.size), Float32Array),
+      params: this.fillParams(slot, model.size, params),
       x: this.fill(slot, 'x', input.x.subarray(0, rows * d), Float32Array),
       xOffset: 0,
       y: this.fill(slot, 'y', input.y.subarray(0, rows), Int32Array),
@@ -376,8 +386,39 @@ export class GradThreadPool {
 
   private send(task: Task): PartTicket {
     Atomics.store(this.ctrl!, CTRL_SLOT0 + task.slot, slotWord(task.id, SLOT_QUEUED));
-    this.worker!.postMessage(task);
+    const msg: HelperMessage = {
+      type: 'task',
+      kind: task.kind,
+      slot: task.slot,
+      id: task.id,
+      model: this.ref(task.model),
+      rows: task.rows,
+      params: this.ref(task.params),
+      x: this.ref(task.x),
+      xOffset: task.xOffset,
+      y: this.ref(task.y),
+      yOffset: task.yOffset,
+      w: this.ref(task.w),
+      grad: this.ref(task.grad),
+      rowLoss: this.ref(task.rowLoss),
+      pred: this.ref(task.pred),
+      finite: this.ref(task.finite),
+    };
+    this.worker!.postMessage(msg);
     return { slot: task.slot, id: task.id, kind: task.kind, rows: task.rows, size: task.model.size };
+  }
+
+  // The number the helper knows `o` by, registering it first if it is new.
+  private ref(o: SharedArrayBuffer | PartModel): number {
+    let r = this.refs.get(o);
+    if (r === undefined) {
+      r = ++this.nextRef;
+      this.refs.set(o, r);
+      const msg: HelperMessage =
+        o instanceof SharedArrayBuffer ? { type: 'buffer', ref: r, buffer: o } : { type: 'model', ref: r, model: o };
+      this.worker!.postMessage(msg);
+    }
+    return r;
   }
 
   private state(): PoolStatus['state'] {
@@ -422,6 +463,14 @@ export class GradThreadPool {
       b = new SharedArrayBuffer(Math.max(bytes, Math.ceil((b?.byteLength ?? 0) * 1.5)));
       bufs.set(name, b);
     }
+    return b;
+  }
+
+  // A snapshot is read piece by piece (snapshot.ts), so a pieced one is never flattened here.
+  private fillParams(slot: number, size: number, params: Float32Array | ParamSnapshot): SharedArrayBuffer {
+    if (params instanceof Float32Array) return this.fill(slot, 'params', params.subarray(0, size), Float32Array);
+    const b = this.buffer(slot, 'params', size * 4);
+    readSnapshot(params, 0, size, new Float32Array(b, 0, size));
     return b;
   }
 

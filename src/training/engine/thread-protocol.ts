@@ -70,6 +70,21 @@ export interface HelperData {
 export type TaskKind = 'part' | 'request' | 'eval';
 
 /**
+ * What the main thread posts. Cloning shared buffers and models on every post is slow (about 0.4 ms
+ * a post), so each buffer and model is registered once under a number (`register`) and a task names
+ * them by number (`task`, the fields of `Task` with `TaskRefs` in place of objects).
+ */
+export type HelperMessage =
+  | { readonly type: 'buffer'; readonly ref: number; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'model'; readonly ref: number; readonly model: PartModel }
+  | ({ readonly type: 'task' } & TaskRefs);
+
+/** A task as posted: its buffers and model by registered number. */
+export type TaskRefs = {
+  readonly [K in keyof Task]: Task[K] extends SharedArrayBuffer | PartModel ? number : Task[K];
+};
+
+/**
  * One task. Every buffer is shared memory owned by the task's slot, which the main thread reuses
  * across tasks and does not touch until the slot word says `SLOT_DONE` or `SLOT_FAILED` (or it took
  * the task back); views start at offset 0.

@@ -46,18 +46,32 @@ export class Sgd extends BaseOptimizer {
   protected update(p: Float32Array, g: Float32Array, lr: number): void {
     const mu = this.momentum;
     const wd = this.weightDecay;
+    const n = p.length;
     if (mu === 0) {
-      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * (g[i]! + wd * p[i]!);
+      for (let i = 0; i < n; i++) {
+        const pi = p[i]!;
+        p[i] = pi - lr * (g[i]! + wd * pi);
+      }
       return;
     }
     const buf = this.state[0]!;
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]! + wd * p[i]!;
-      const b = mu * buf[i]! + gi;
+    // One loop per variant, each value read once; `b` is the buffer value as stored (float32), which
+    // is what the step uses, as PyTorch does. The same arithmetic, in the same order, as the formulas.
+    if (this.nesterov) {
+      for (let i = 0; i < n; i++) {
+        const pi = p[i]!;
+        const gi = g[i]! + wd * pi;
+        const b = Math.fround(mu * buf[i]! + gi);
+        buf[i] = b;
+        p[i] = pi - lr * (gi + mu * b);
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const pi = p[i]!;
+      const b = Math.fround(mu * buf[i]! + (g[i]! + wd * pi));
       buf[i] = b;
-      // Nesterov uses the stored (float32) buffer value, as PyTorch does.
-      const dir = this.nesterov ? gi + mu * buf[i]! : buf[i]!;
-      p[i] = p[i]! - lr * dir;
+      p[i] = pi - lr * b;
     }
   }
 }
