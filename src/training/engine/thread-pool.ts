@@ -21,6 +21,8 @@ import type { BackendChoice } from '../tensor-backend.ts';
 import { readSnapshot, type ParamSnapshot } from './snapshot.ts';
 import { SPLIT_PARTS, type EvalRowsOutput, type PartInput, type PartModel, type PartOutput } from './dense-part.ts';
 import {
+  CTRL_BELL,
+  CTRL_SLEEP,
   CTRL_SLOT0,
   CTRL_STATE,
   CTRL_WORDS,
@@ -404,7 +406,7 @@ export class GradThreadPool {
       pred: this.ref(task.pred),
       finite: this.ref(task.finite),
     };
-    this.worker!.postMessage(msg);
+    this.post_(msg);
     return { slot: task.slot, id: task.id, kind: task.kind, rows: task.rows, size: task.model.size };
   }
 
@@ -416,9 +418,19 @@ export class GradThreadPool {
       this.refs.set(o, r);
       const msg: HelperMessage =
         o instanceof SharedArrayBuffer ? { type: 'buffer', ref: r, buffer: o } : { type: 'model', ref: r, model: o };
-      this.worker!.postMessage(msg);
+      this.post_(msg);
     }
     return r;
+  }
+
+  // Posts to the helper, and rings the doorbell if it sleeps (see `CTRL_BELL`).
+  private post_(msg: HelperMessage): void {
+    this.worker!.postMessage(msg);
+    const ctrl = this.ctrl!;
+    if (Atomics.load(ctrl, CTRL_SLEEP) === 1) {
+      Atomics.add(ctrl, CTRL_BELL, 1);
+      Atomics.notify(ctrl, CTRL_BELL);
+    }
   }
 
   private state(): PoolStatus['state'] {

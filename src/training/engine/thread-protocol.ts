@@ -16,8 +16,16 @@ import type { PartModel } from './dense-part.ts';
 
 /** Index of the helper's state word: `STATE_BOOTING`, `STATE_READY` or `STATE_FAILED`. */
 export const CTRL_STATE = 0;
+/**
+ * Index of the doorbell: the main thread adds 1 and notifies it after a post when the helper sleeps
+ * (`CTRL_SLEEP` = 1). A wake-up through the event loop costs the posting thread 0.4–1.5 ms on a busy
+ * machine, so the helper reads its posts itself and is only woken when it has slept (see grad-worker.ts).
+ */
+export const CTRL_BELL = 1;
+/** Index of the helper's sleep flag: 1 while it waits on the doorbell, else 0. */
+export const CTRL_SLEEP = 2;
 /** Index of the first slot word; slot s is word `CTRL_SLOT0 + s`. */
-export const CTRL_SLOT0 = 1;
+export const CTRL_SLOT0 = 3;
 /** Task slots: tasks posted and not yet collected, at most. */
 export const SLOTS = 16;
 /** Int32 words in the control buffer. */
