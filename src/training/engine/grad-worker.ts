@@ -105,29 +105,29 @@ function onTask(task: Task): void {
   Atomics.notify(ctrl, i);
 }
 
-/** How long the helper naps between looks at its port after its last task before it sleeps, ms. */
+/** How long the helper naps between looks at its port, ms. */
 const NAP_MS = 0.05;
-/** How long after its last task the helper goes on napping rather than sleeping, ms. */
-const AWAKE_MS = 20;
+/** Naps in a row (about 20 ms with nothing posted) after which the helper sleeps until woken. */
+const NAPS = 400;
 
 /**
  * Reads and runs posts forever, off the event loop: a post that wakes a thread blocked in its event
  * loop costs the posting thread 0.4–1.5 ms on a busy machine, against about 5 µs here. Between tasks
- * the helper naps (a timed wait of `NAP_MS`) for `AWAKE_MS`; then it sleeps on the doorbell, which
- * the main thread rings after a post when it sees `CTRL_SLEEP` = 1. The flag is set before the last
- * look at the port, so a post is never missed.
+ * the helper naps (a timed wait of `NAP_MS`) up to `NAPS` times in a row; then it sleeps on the
+ * doorbell, which the main thread rings after a post when it sees `CTRL_SLEEP` = 1. The flag is set
+ * before the last look at the port, so a post is never missed.
  */
 function serve(): never {
-  let last = performance.now();
+  let naps = 0;
   for (;;) {
     const m = receiveMessageOnPort(parentPort!);
     if (m !== undefined) {
       onMessage(m.message as HelperMessage);
-      last = performance.now();
+      naps = 0;
       continue;
     }
     const bell = Atomics.load(ctrl, CTRL_BELL);
-    if (performance.now() - last < AWAKE_MS) {
+    if (naps++ < NAPS) {
       Atomics.wait(ctrl, CTRL_BELL, bell, NAP_MS);
       continue;
     }
@@ -136,7 +136,7 @@ function serve(): never {
     if (late === undefined) Atomics.wait(ctrl, CTRL_BELL, bell);
     Atomics.store(ctrl, CTRL_SLEEP, 0);
     if (late !== undefined) onMessage(late.message as HelperMessage);
-    last = performance.now();
+    naps = 0;
   }
 }
 

@@ -95,14 +95,17 @@ describe('split passes', () => {
     // The first large pass starts the helper and, since it is still booting, runs both parts here.
     const booting = on.requestMean(snap, batches).value();
     expect(await on.threadsReady()).toBe(true);
-    const threaded = on.requestMean(snap, batches).value();
+    // The helper's part is taken back when the helper has not started it by the time this thread
+    // finished its own (a busy machine), so pass until the helper has computed one, within reason.
+    const threaded = [on.requestMean(snap, batches).value()];
+    while (on.stats().helperParts === 0 && threaded.length < 20) threaded.push(on.requestMean(snap, batches).value());
     // A single large request splits too.
     const whole = randomBatch(model, 600, 'split-whole');
     const single = [on.request(snap, whole).value(), off.request(snap, whole).value()];
 
-    expect(on.stats()).toMatchObject({ threads: 1, threadNote: null, splitPasses: 3 });
-    expect(on.stats().helperParts).toBeGreaterThanOrEqual(2);
-    for (const r of [booting, threaded]) {
+    expect(on.stats()).toMatchObject({ threads: 1, threadNote: null, splitPasses: threaded.length + 2 });
+    expect(on.stats().helperParts).toBeGreaterThanOrEqual(1);
+    for (const r of [booting, ...threaded]) {
       expect(sameBytes(r.grad, ref.grad)).toBe(true);
       expect(r.loss).toBe(ref.loss);
     }
@@ -153,6 +156,8 @@ describe('posted requests', () => {
       // A merged request on one snapshot still takes the queue, and reads never mix the two up.
       const mean = on.requestMean(snaps[0]!, [bs[0]!, bs[1]!]);
       expect(on.pending).toBe(7);
+      // The first time, give the helper time to compute its posts; later reads take them back.
+      if (order[0] === 0) await new Promise((resolve) => setTimeout(resolve, 300));
       for (const k of order) {
         const r = hs[k]!.value();
         expect(sameBytes(r.grad, ref[k]!.grad)).toBe(true);
