@@ -169,8 +169,12 @@ export class FullTrainer implements Trainer {
     if (start === 0 && end === n) return makeSnapshot(version, opt.optimizer.step(snapshot.params, g, lr));
     // A shard: only its range is copied and stepped; the rest is shared with `snapshot`.
     const stepped = new Float32Array(end - start);
-    readSnapshot(snapshot, start, end, stepped);
-    opt.optimizer.stepInPlace(stepped, g.subarray(start, end), lr);
+    const from = snapshotPieces(snapshot, start, end);
+    if (from.length === 1) opt.optimizer.stepInto(from[0]!.values, stepped, g.subarray(start, end), lr);
+    else {
+      readSnapshot(snapshot, start, end, stepped);
+      opt.optimizer.stepInPlace(stepped, g.subarray(start, end), lr);
+    }
     return makePiecedSnapshot(version, n, [
       ...snapshotPieces(snapshot, 0, start),
       { start, end, values: stepped },

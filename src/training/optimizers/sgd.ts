@@ -44,34 +44,39 @@ export class Sgd extends BaseOptimizer {
   }
 
   protected update(p: Float32Array, g: Float32Array, lr: number): void {
+    this.updateInto(p, p, g, lr);
+  }
+
+  // One pass from `src` into `out` (which may be `src`), one loop per variant, each value read once;
+  // `b` is the buffer value as stored (float32), which is what the step uses, as PyTorch does. The
+  // same arithmetic, in the same order, as the formulas in the header.
+  protected override updateInto(src: Float32Array, out: Float32Array, g: Float32Array, lr: number): void {
     const mu = this.momentum;
     const wd = this.weightDecay;
-    const n = p.length;
+    const n = src.length;
     if (mu === 0) {
       for (let i = 0; i < n; i++) {
-        const pi = p[i]!;
-        p[i] = pi - lr * (g[i]! + wd * pi);
+        const pi = src[i]!;
+        out[i] = pi - lr * (g[i]! + wd * pi);
       }
       return;
     }
     const buf = this.state[0]!;
-    // One loop per variant, each value read once; `b` is the buffer value as stored (float32), which
-    // is what the step uses, as PyTorch does. The same arithmetic, in the same order, as the formulas.
     if (this.nesterov) {
       for (let i = 0; i < n; i++) {
-        const pi = p[i]!;
+        const pi = src[i]!;
         const gi = g[i]! + wd * pi;
         const b = Math.fround(mu * buf[i]! + gi);
         buf[i] = b;
-        p[i] = pi - lr * (gi + mu * b);
+        out[i] = pi - lr * (gi + mu * b);
       }
       return;
     }
     for (let i = 0; i < n; i++) {
-      const pi = p[i]!;
+      const pi = src[i]!;
       const b = Math.fround(mu * buf[i]! + (g[i]! + wd * pi));
       buf[i] = b;
-      p[i] = pi - lr * b;
+      out[i] = pi - lr * b;
     }
   }
 }
