@@ -83,6 +83,10 @@ describe('evaluate', () => {
       const rows = on.evaluateRows(p, set.x, set.y, set.n, 2000);
       expect(rows.helperParts).toBe(1);
     }
+    // Sets in turn (runs of a sweep): the helper keeps one set at a time and is sent the other again.
+    const other = randomBatch(model, 600, 'eval-split-2');
+    for (const s of [other, set, other]) expect(evaluateOn(on, params, s)).toEqual(evaluate(model, params, s));
+    expect(on.stats().threads).toBe(1);
     await closeSharedThreadPool();
   });
 

@@ -71,6 +71,7 @@ const models = new Map<number, PartModel>();
 function onMessage(msg: HelperMessage): void {
   if (msg.type === 'buffer') buffers.set(msg.ref, msg.buffer);
   else if (msg.type === 'model') models.set(msg.ref, msg.model);
+  else if (msg.type === 'drop') for (const r of msg.refs) buffers.delete(r);
   else {
     const b = (ref: number): SharedArrayBuffer => buffers.get(ref)!;
     onTask({

@@ -125,6 +125,8 @@ export class GradThreadPool {
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, s) => SLOTS - 1 - s);
   private readonly bufs: Map<BufferName, SharedArrayBuffer>[] = Array.from({ length: SLOTS }, () => new Map());
   private readonly sets = new WeakMap<Float32Array, SharedSet>();
+  /** The evaluation set copied last; the one before it is dropped, here and in the helper. */
+  private lastSet: { readonly x: Float32Array; readonly set: SharedSet } | null = null;
   /** Buffers and models the helper knows, by registered number (see `HelperMessage`). */
   private readonly refs = new WeakMap<object, number>();
   private nextRef = 0;
@@ -237,11 +239,24 @@ export class GradThreadPool {
     if (!this.accepting) return null;
     let set = this.sets.get(x);
     if (set === undefined) {
+      // Runs of a sweep may each evaluate on a set of their own: keep one in shared memory at a time.
+      const old = this.lastSet;
+      if (old !== null) {
+        const refs: number[] = [];
+        for (const b of [old.set.x, old.set.y]) {
+          const r = this.refs.get(b);
+          if (r !== undefined) refs.push(r);
+          this.refs.delete(b);
+        }
+        this.sets.delete(old.x);
+        if (refs.length > 0) this.post_({ type: 'drop', refs });
+      }
       const sx = new SharedArrayBuffer(x.byteLength);
       new Float32Array(sx).set(x);
       const sy = new SharedArrayBuffer(y.byteLength);
       new Int32Array(sy).set(y);
       this.sets.set(x, (set = { x: sx, y: sy }));
+      this.lastSet = { x, set };
     }
     const slot = this.free.pop()!;
     return this.send({

@@ -85,6 +85,7 @@ export type TaskKind = 'part' | 'request' | 'eval';
 export type HelperMessage =
   | { readonly type: 'buffer'; readonly ref: number; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'model'; readonly ref: number; readonly model: PartModel }
+  | { readonly type: 'drop'; readonly refs: readonly number[] }
   | ({ readonly type: 'task' } & TaskRefs);
 
 /** A task as posted: its buffers and model by registered number. */
