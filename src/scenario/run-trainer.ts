@@ -19,6 +19,15 @@ import type { Scenario } from './types.ts';
 
 export { modelFor } from './run-model.ts';
 
+/**
+ * Threads a full-mode run computes on: `DTSIM_THREADS=1` keeps every gradient and evaluation on the
+ * main thread (for comparisons); unset or anything else uses the engine's default (`auto`: one helper
+ * thread per spare core, up to one, on wasm). Results are byte-identical either way.
+ */
+export function runThreads(env: NodeJS.ProcessEnv = process.env): 0 | 'auto' {
+  return env['DTSIM_THREADS']?.trim() === '1' ? 0 : 'auto';
+}
+
 // One load per (dataset, options, seed) per process: sweeps and repeated runs share it.
 const cache = new Map<string, DatasetSplit>();
 
@@ -78,8 +87,11 @@ export function buildFullTrainer(
   const samplers = createWorkerSamplers(shards, rng.fork('batches'));
   const opt = getOptimizer(s.training.optimizer.kind);
   const lr = getLrSchedule(s.training.lr.kind).create(s.training.lr.options);
+  const engine = new GradientEngine(model, { threads: runThreads() });
+  // The helper boots (about half a second) on the other core while the run is set up.
+  engine.startThreads();
   const trainer = new FullTrainer({
-    engine: new GradientEngine(model),
+    engine,
     train,
     test: { x: test.x, y: test.y, n: test.n },
     samplers,

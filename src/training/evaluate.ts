@@ -1,7 +1,7 @@
 /** Test-set evaluation of a flat parameter vector: mean loss and accuracy, in fixed-size chunks. */
 import { tfjs } from './tensor-backend.ts';
 import type { Model } from './models/model.ts';
-import { uploadWeights } from './engine/gradient-engine.ts';
+import { uploadWeights, type GradientEngine } from './engine/gradient-engine.ts';
 
 /** Samples to evaluate: `x` is n × d row-major, `y` the labels. Datasets fit this shape. */
 export interface EvalSet {
@@ -39,12 +39,7 @@ export interface EvalResult {
  */
 export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk = 2000): EvalResult {
   const d = model.inputSize;
-  if (params.length !== model.layout.size)
-    throw new RangeError(`params have ${params.length} values, ${model.name} needs ${model.layout.size}`);
-  if (!Number.isInteger(set.n) || set.n <= 0 || set.x.length < set.n * d || set.y.length < set.n) {
-    throw new RangeError(`evaluation set needs n > 0 samples of ${d} features and n labels`);
-  }
-  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`);
+  checkEval(model, params, set, chunk);
   const tf = tfjs();
   let lossSum = 0;
   let correct = 0;
@@ -76,12 +71,54 @@ export function evaluate(model: Model, params: Float32Array, set: EvalSet, chunk
       });
     }
   });
+  return result(set.n, lossSum, correct, nonFinite, predicted);
+}
+
+/**
+ * `evaluate` through a gradient engine: for a dense model the per-row work is cut between the main
+ * thread and the engine's helper thread when it is ready (`GradientEngine.evaluateRows`), and the
+ * sums are then taken in sample order exactly as `evaluate` takes them. Every op is row-wise, so the
+ * result has the same bytes as `evaluate`'s (tested). Other models use `evaluate`.
+ * @throws RangeError as `evaluate`.
+ */
+export function evaluateOn(engine: GradientEngine, params: Float32Array, set: EvalSet, chunk = 2000): EvalResult {
+  const model = engine.model;
+  if (model.dense === null) return evaluate(model, params, set, chunk);
+  checkEval(model, params, set, chunk);
+  const rows = engine.evaluateRows(params, set.x, set.y, set.n, chunk);
+  let lossSum = 0;
+  let correct = 0;
+  let nonFinite = 0;
+  const predicted = new Uint8Array(model.numClasses);
+  for (let i = 0; i < set.n; i++) {
+    lossSum -= rows.picked[i]!;
+    if (rows.finite[i] === 0) {
+      nonFinite++;
+      continue;
+    }
+    predicted[rows.pred[i]!] = 1;
+    if (rows.pred[i] === set.y[i]) correct++;
+  }
+  return result(set.n, lossSum, correct, nonFinite, predicted);
+}
+
+function checkEval(model: Model, params: Float32Array, set: EvalSet, chunk: number): void {
+  const d = model.inputSize;
+  if (params.length !== model.layout.size)
+    throw new RangeError(`params have ${params.length} values, ${model.name} needs ${model.layout.size}`);
+  if (!Number.isInteger(set.n) || set.n <= 0 || set.x.length < set.n * d || set.y.length < set.n) {
+    throw new RangeError(`evaluation set needs n > 0 samples of ${d} features and n labels`);
+  }
+  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`);
+}
+
+function result(n: number, lossSum: number, correct: number, nonFinite: number, predicted: Uint8Array): EvalResult {
   let predictedClasses = 0;
   for (const p of predicted) predictedClasses += p;
   return {
-    loss: lossSum / set.n,
-    accuracy: nonFinite > 0 ? Number.NaN : correct / set.n,
-    samples: set.n,
+    loss: lossSum / n,
+    accuracy: nonFinite > 0 ? Number.NaN : correct / n,
+    samples: n,
     predictedClasses,
   };
 }

@@ -80,7 +80,7 @@ function rawMatmulGflops(tf: typeof TF, b: number): { perShape: string[]; gflops
 }
 
 function engineStep(b: number): number {
-  // Below the split threshold, so no helper thread is involved whatever the setting.
+  // The one-thread reference: with a helper, a request this small would be posted to it.
   const engine = new GradientEngine(model, { threads: 0 });
   let snap = makeSnapshot(0, initParams(model.layout, rng.fork('init')));
   const batches = Array.from({ length: 8 }, () => batchOf(b));
@@ -123,7 +123,7 @@ function plainTfjsStep(tf: typeof TF, b: number): number {
   return s;
 }
 
-type Mode = 'separate' | 'grouped' | 'merged' | 'mean' | 'mean-threads' | 'distinct';
+type Mode = 'separate' | 'grouped' | 'merged' | 'mean' | 'mean-threads' | 'distinct' | 'distinct-threads';
 
 /** CPU time of the whole machine (from /proc/stat, Linux) and of this process (all its threads), in µs. */
 function cpuNow(): { machine: number; own: number } | null {
@@ -160,15 +160,17 @@ async function workerModes(
   const batches = Array.from({ length: n }, () => batchOf(b));
   const runs = new Map<Mode, () => void>();
   for (const mode of modes) {
-    const threaded = mode === 'mean-threads';
+    const threaded = mode === 'mean-threads' || mode === 'distinct-threads';
     const engine = new GradientEngine(model, { mergeRows: mode === 'merged', threads: threaded ? 1 : 0 });
     // Boot the helper first: until it is ready, passes run on the main thread alone.
     if (threaded && !(await engine.threadsReady())) throw new Error(`no helper thread: ${engine.stats().threadNote}`);
     runs.set(mode, () => {
-      if (mode === 'mean' || threaded) engine.requestMean(shared, batches).value();
+      if (mode === 'mean' || mode === 'mean-threads') engine.requestMean(shared, batches).value();
       else if (mode === 'separate') for (const bt of batches) engine.request(shared, bt).value();
       else {
-        const hs = batches.map((bt, r) => engine.request(mode === 'distinct' ? distinct[r]! : shared, bt));
+        const hs = batches.map((bt, r) =>
+          engine.request(mode === 'distinct' || mode === 'distinct-threads' ? distinct[r]! : shared, bt),
+        );
         for (const h of hs) h.value();
       }
     });
@@ -232,8 +234,8 @@ describe('training engine', () => {
       rows.push(['engine b=64 vs raw matmul rate', `${(eff * 100).toFixed(0)} %`, 'target ≥ 60 %']);
       // b=32 measures every mode; b=64 only what the merged-vs-separate target names.
       const cases = [
-        [8, 32, ['separate', 'grouped', 'merged', 'mean', 'mean-threads', 'distinct']],
-        [32, 32, ['separate', 'grouped', 'merged', 'mean', 'mean-threads', 'distinct']],
+        [8, 32, ['separate', 'grouped', 'merged', 'mean', 'mean-threads', 'distinct', 'distinct-threads']],
+        [32, 32, ['separate', 'grouped', 'merged', 'mean', 'mean-threads', 'distinct', 'distinct-threads']],
         [32, 64, ['separate', 'mean', 'mean-threads']],
       ] as const;
       const label: Record<Mode, string> = {
@@ -243,6 +245,7 @@ describe('training engine', () => {
         mean: 'requestMean, 1 thread',
         'mean-threads': 'requestMean, 2 threads',
         distinct: 'distinct snapshots, one flush',
+        'distinct-threads': 'distinct snapshots, 2 threads (posted)',
       };
       for (const [n, b, modes] of cases) {
         const t = await workerModes(n, b, modes);
@@ -250,7 +253,8 @@ describe('training engine', () => {
         for (const m of modes) {
           const { secs, others } = t.get(m)!;
           const vs = m === 'separate' ? '' : `${(sep / secs).toFixed(2)}× separate`;
-          const vs1 = m === 'mean-threads' ? `, ${(t.get('mean')!.secs / secs).toFixed(2)}× 1 thread` : '';
+          const one = m === 'mean-threads' ? 'mean' : m === 'distinct-threads' ? 'distinct' : null;
+          const vs1 = one !== null ? `, ${(t.get(one)!.secs / secs).toFixed(2)}× 1 thread` : '';
           rows.push([
             `N=${n} workers b=${b}: ${label[m]}`,
             `${((n * b) / secs).toFixed(0)} samples/s`,

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, liveTensors } from '../../src/training/tensor-backend.ts';
-import { evaluate } from '../../src/training/evaluate.ts';
+import { evaluate, evaluateOn } from '../../src/training/evaluate.ts';
+import { closeSharedThreadPool } from '../../src/training/engine/shared-pool.ts';
 import { GradientEngine } from '../../src/training/engine/gradient-engine.ts';
 import { makeSnapshot } from '../../src/training/engine/snapshot.ts';
 import { logisticRegression } from '../../src/training/models/logistic-regression.ts';
-import { mlp } from '../../src/training/models/mlp.ts';
+import { mlp, mlp2nn } from '../../src/training/models/mlp.ts';
 import { randomBatch, randomParams, referenceDenseLoss } from './engine/fixtures.ts';
 
 beforeAll(async () => {
@@ -63,6 +64,30 @@ describe('evaluate', () => {
       expect(r.samples).toBe(37);
     }
     expect(new GradientEngine(model).request(makeSnapshot(0, params), set).value().loss).toBeCloseTo(ref, 5);
+  });
+
+  it('gives the same bytes cut between threads as on one thread, non-finite rows included', async () => {
+    const model = mlp2nn();
+    const set = randomBatch(model, 1001, 'eval-split');
+    const params = randomParams(model, 'eval-split-p', 0.1);
+    const odd = params.slice();
+    odd[5] = Number.NaN; // one input pixel's weight: rows with that pixel nonzero get NaN logits
+    const on = new GradientEngine(model, { threads: 1 });
+    expect(await on.threadsReady()).toBe(true);
+    const off = new GradientEngine(model, { threads: 0 });
+    for (const p of [params, odd]) {
+      const ref = evaluate(model, p, set);
+      for (const chunk of [2000, 300]) {
+        for (const engine of [on, off]) expect(evaluateOn(engine, p, set, chunk)).toEqual(ref);
+      }
+      const rows = on.evaluateRows(p, set.x, set.y, set.n, 2000);
+      expect(rows.helperParts).toBe(1);
+    }
+    // Sets in turn (runs of a sweep): the helper keeps one set at a time and is sent the other again.
+    const other = randomBatch(model, 600, 'eval-split-2');
+    for (const s of [other, set, other]) expect(evaluateOn(on, params, s)).toEqual(evaluate(model, params, s));
+    expect(on.stats().threads).toBe(1);
+    await closeSharedThreadPool();
   });
 
   it('leaks no tensors and rejects bad input', () => {

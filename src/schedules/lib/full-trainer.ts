@@ -9,8 +9,16 @@ import type { BatchSampler } from '../../training/datasets/batch-sampler.ts';
 import { fillBatch } from '../../training/datasets/fill-batch.ts';
 import type { GradientEngine } from '../../training/engine/gradient-engine.ts';
 import type { GradBatch } from '../../training/engine/batch.ts';
-import { makeSnapshot, type ParamSnapshot } from '../../training/engine/snapshot.ts';
-import { evaluate, type EvalSet } from '../../training/evaluate.ts';
+import {
+  makePiecedSnapshot,
+  makeSnapshot,
+  readSnapshot,
+  snapshotPieces,
+  snapshotSize,
+  type ParamSnapshot,
+  type SnapshotPiece,
+} from '../../training/engine/snapshot.ts';
+import { evaluateOn, type EvalSet } from '../../training/evaluate.ts';
 import type { LayoutEntry } from '../../training/models/layout.ts';
 import type { LrSchedule } from '../../training/optimizers/lr-schedules.ts';
 import type { Optimizer } from '../../training/optimizers/optimizer.ts';
@@ -148,20 +156,30 @@ export class FullTrainer implements Trainer {
       throw new TypeError('FullTrainer.apply: an optimizer state of another trainer');
     }
     const g = grad instanceof Float32Array ? grad : grad.value().grad;
-    const params = snapshot.params;
     const n = this.paramCount;
-    if (params.length !== n || g.length !== n) {
-      throw new RangeError(`apply: snapshot has ${params.length} values, gradient ${g.length}, the model ${n}`);
+    const size = snapshotSize(snapshot);
+    if (size !== n || g.length !== n) {
+      throw new RangeError(`apply: snapshot has ${size} values, gradient ${g.length}, the model ${n}`);
     }
     // The rate of the step about to be taken: `steps` is read before the optimizer counts it.
     const lr = (o.lr ?? opt.lr ?? this.p.lr(opt.steps)) * (o.lrScale ?? 1);
     const range: ParamRange = o.range ?? [0, n];
     checkRange('apply', range, n);
     const [start, end] = range;
-    if (start === 0 && end === n) return makeSnapshot(version, opt.optimizer.step(params, g, lr));
-    const out = params.slice();
-    opt.optimizer.stepInPlace(out.subarray(start, end), g.subarray(start, end), lr);
-    return makeSnapshot(version, out);
+    if (start === 0 && end === n) return makeSnapshot(version, opt.optimizer.step(snapshot.params, g, lr));
+    // A shard: only its range is copied and stepped; the rest is shared with `snapshot`.
+    const stepped = new Float32Array(end - start);
+    const from = snapshotPieces(snapshot, start, end);
+    if (from.length === 1) opt.optimizer.stepInto(from[0]!.values, stepped, g.subarray(start, end), lr);
+    else {
+      readSnapshot(snapshot, start, end, stepped);
+      opt.optimizer.stepInPlace(stepped, g.subarray(start, end), lr);
+    }
+    return makePiecedSnapshot(version, n, [
+      ...snapshotPieces(snapshot, 0, start),
+      { start, end, values: stepped },
+      ...snapshotPieces(snapshot, end, n),
+    ]);
   }
 
   /** @throws RangeError unless `params` is `paramCount` long. */
@@ -180,15 +198,15 @@ export class FullTrainer implements Trainer {
       parts.map((q) => q.range),
       n,
     );
-    const out = new Float32Array(n);
+    // Pieces of the parts, shared rather than copied.
+    const pieces: SnapshotPiece[] = [];
     for (const i of order) {
       const { snapshot, range } = parts[i]!;
-      if (snapshot.params.length !== n) {
-        throw new RangeError(`compose: part ${i} has ${snapshot.params.length} values, the model ${n}`);
-      }
-      out.set(snapshot.params.subarray(range[0], range[1]), range[0]);
+      const size = snapshotSize(snapshot);
+      if (size !== n) throw new RangeError(`compose: part ${i} has ${size} values, the model ${n}`);
+      pieces.push(...snapshotPieces(snapshot, range[0], range[1]));
     }
-    return makeSnapshot(version, out);
+    return makePiecedSnapshot(version, n, pieces);
   }
 
   /** @throws RangeError on an empty list, snapshots of the wrong length, or bad weights. */
@@ -207,7 +225,7 @@ export class FullTrainer implements Trainer {
   }
 
   evaluate(snapshot: ParamSnapshot): TrainerEval {
-    const r = evaluate(this.p.engine.model, snapshot.params, this.p.test);
+    const r = evaluateOn(this.p.engine, snapshot.params, this.p.test);
     return { loss: r.loss, accuracy: r.accuracy, predictedClasses: r.predictedClasses };
   }
 

@@ -12,7 +12,13 @@
 import type * as TF from '@tensorflow/tfjs';
 import { explicitTranspose, tfjs } from '../tensor-backend.ts';
 import { matMulBT } from '../models/tensor-ops.ts';
-import { denseForward, softmaxCrossEntropyGrad, type DenseActivations, type RowRange } from './dense-backprop.ts';
+import {
+  denseBackward,
+  denseForward,
+  softmaxCrossEntropyGrad,
+  type DenseActivations,
+  type RowRange,
+} from './dense-backprop.ts';
 
 /**
  * Passes with at least this many rows are split into `SPLIT_PARTS` parts. Below it the per-part costs
@@ -158,6 +164,71 @@ function partBackward(weights: readonly TF.Tensor[], acts: DenseActivations, dLo
     if (l > 0) dz = tf.mul(matMulBT(dz, weights[2 * l] as TF.Tensor2D), tf.step(a)) as TF.Tensor2D;
   }
   return grads;
+}
+
+/**
+ * One whole request below the split threshold: forward, loss and backward over all its rows at once,
+ * the weight gradients as `aᵀ·dz` (dense-backprop.ts). The main thread and a helper thread both
+ * compute an unsplit request with this function, so its bytes do not depend on where it ran. Runs
+ * its own tf.tidy and copies the results into `out`.
+ */
+export function denseRequestGrad(
+  model: PartModel,
+  weights: readonly TF.Tensor[],
+  input: PartInput,
+  out: PartOutput,
+): void {
+  const tf = tfjs();
+  const n = input.rows;
+  const d = model.inputSize;
+  tf.tidy(() => {
+    const acts = denseForward(weights, tf.tensor2d(input.x.subarray(0, n * d), [n, d]), false);
+    const { rowLoss, dLogits } = softmaxCrossEntropyGrad(
+      acts.out,
+      tf.tensor1d(input.y.subarray(0, n), 'int32'),
+      tf.tensor2d(input.w.subarray(0, n), [n, 1]),
+    );
+    const { grads } = denseBackward(weights, acts, dLogits, [{ start: 0, end: n }], false);
+    out.rowLoss.set(rowLoss.dataSync() as Float32Array);
+    model.entries.forEach((e, i) => out.grad.set(grads[0]![i]!.dataSync() as Float32Array, e.offset));
+  });
+}
+
+/** Per-row test results of a dense stack (see `denseEvalRows`). */
+export interface EvalRowsOutput {
+  /** log-probability of each row's label. */
+  readonly picked: Float32Array;
+  /** Arg-max class of each row (ties to the lower index). */
+  readonly pred: Int32Array;
+  /** 1 where all of a row's logits are finite, else 0. */
+  readonly finite: Int32Array;
+}
+
+/**
+ * The per-row part of evaluation (training/evaluate.ts) for `rows` rows of a dense stack: the logits'
+ * log-softmax at the label, the arg-max and whether the logits are finite. Every op is row-wise, so a
+ * row's results do not depend on which other rows share the pass (checked byte for byte in the
+ * tests), and the rows can be cut between threads.
+ */
+export function denseEvalRows(
+  model: PartModel,
+  weights: readonly TF.Tensor[],
+  x: Float32Array,
+  y: Int32Array,
+  rows: number,
+  out: EvalRowsOutput,
+): void {
+  const tf = tfjs();
+  const d = model.inputSize;
+  const classes = model.entries[model.entries.length - 1]!.size;
+  tf.tidy(() => {
+    const logits = denseForward(weights, tf.tensor2d(x.subarray(0, rows * d), [rows, d]), false).out;
+    const logp = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(tf.tensor1d(y.subarray(0, rows), 'int32'), classes).toFloat();
+    out.picked.set(tf.sum(tf.mul(logp, onehot), 1).dataSync() as Float32Array);
+    out.pred.set(tf.argMax(logits, 1).dataSync() as Int32Array);
+    out.finite.set(tf.all(tf.isFinite(logits), 1).dataSync() as Uint8Array);
+  });
 }
 
 /** The plain-data shape of a dense model's layout, for `densePartGrad` and helper threads. */

@@ -21,7 +21,10 @@ export interface GradHandle {
   readonly snapshot: ParamSnapshot;
   /** True once the value has been computed. */
   readonly ready: boolean;
-  /** The gradient; the first read computes every pending request of the engine. */
+  /**
+   * The gradient. The first read computes it: a request posted to the helper thread alone, a queued
+   * one together with every queued request of the engine.
+   */
   value(): GradResult;
 }
 
@@ -44,7 +47,8 @@ export interface GradientEngineOptions {
    * Helper threads for large dense passes (at least `SPLIT_MIN_ROWS` rows): a count (0 disables,
    * counts above 1 act as 1 because a pass has two parts), or `auto` (default): one helper per spare
    * core, up to one, on the wasm backend only. Helpers are shared by all engines of the process and
-   * start on the first large pass; results do not depend on this setting.
+   * start on the first request; smaller dense requests are posted to them as they are made, and
+   * evaluations of dense models are cut between threads. Results do not depend on this setting.
    */
   readonly threads?: ThreadSetting;
 }
@@ -67,4 +71,8 @@ export interface EngineStats {
   readonly splitPasses: number;
   /** Row parts computed by a helper thread (the rest ran on this thread). */
   readonly helperParts: number;
+  /** Requests posted to the helper thread as they were made (the rest were queued here). */
+  readonly posted: number;
+  /** Posted requests the helper computed (the others were taken back and computed here). */
+  readonly helperRequests: number;
 }

@@ -18,7 +18,14 @@
  *   into row parts whose weighted gradient sums are added in part order (split-pass.ts); a helper
  *   thread computes one part while this thread computes the other (thread-pool.ts), because
  *   single-threaded wasm matmul is flat at ~28 GFLOP/s and only more cores make large passes faster.
- *   The parts depend on the row count alone, so results are byte-identical with threads on or off.
+ *   The parts depend on the row count alone, so results are byte-identical with threads on or off;
+ * - a smaller dense request (not merged by `mergeRows`) is posted to the helper thread the moment it
+ *   is made, when the helper is ready and has a free slot: the helper computes it in the background
+ *   while this thread goes on simulating. Reading its handle takes it back if the helper has not
+ *   started it, or else waits for it, meanwhile computing the newest requests the helper has not
+ *   started. Requests on distinct snapshots (asynchronous workers, local replicas) so run on both
+ *   cores. Each request is computed whole by the same function on either thread
+ *   (`denseRequestGrad`), so its bytes do not depend on where or when it ran.
  * Results equal eager, one-at-a-time computation (the merged rows go through the same row-wise
  * kernels); the tests check agreement to 1e-6.
  */
@@ -28,10 +35,24 @@ import type { Model } from '../models/model.ts';
 import type { ParamLayout } from '../models/layout.ts';
 import { checkBatch, type GradBatch } from './batch.ts';
 import { denseBackward, denseForward, softmaxCrossEntropyGrad, type RowRange } from './dense-backprop.ts';
-import type { ParamSnapshot } from './snapshot.ts';
-import { partModel, SPLIT_MIN_ROWS, type PartModel } from './dense-part.ts';
+import { snapshotSize, type ParamSnapshot } from './snapshot.ts';
+import {
+  denseEvalRows,
+  denseRequestGrad,
+  partModel,
+  SPLIT_MIN_ROWS,
+  type EvalRowsOutput,
+  type PartInput,
+  type PartModel,
+} from './dense-part.ts';
 import { splitPass } from './split-pass.ts';
-import { resolveThreads, type ThreadChoice, type ThreadSetting } from './thread-pool.ts';
+import {
+  resolveThreads,
+  type GradThreadPool,
+  type PartTicket,
+  type ThreadChoice,
+  type ThreadSetting,
+} from './thread-pool.ts';
 import { closeSharedThreadPool, engineHelpers, engineThreads, sharedThreadPool } from './shared-pool.ts';
 import type { EngineStats, GradHandle, GradientEngineOptions, GradResult } from './engine-types.ts';
 
@@ -42,6 +63,19 @@ interface Job {
   readonly batches: readonly GradBatch[];
   readonly samples: number;
   result: GradResult | null;
+  /** Posted to the helper: its ticket, the pool and the rows (to compute it here if taken back). */
+  posted: { readonly ticket: PartTicket; readonly pool: GradThreadPool; readonly input: WeightedRows } | null;
+}
+
+/** A job's rows back to back with their weights (see `assemble`). */
+interface WeightedRows extends PartInput {
+  readonly ranges: RowRange[];
+}
+
+/** Per-row results of an evaluation, in sample order (see training/evaluate.ts). */
+export interface EvalRows extends EvalRowsOutput {
+  /** Row parts a helper thread computed. */
+  readonly helperParts: number;
 }
 
 class Handle implements GradHandle {
@@ -56,7 +90,7 @@ class Handle implements GradHandle {
     return this.job.result !== null;
   }
   value(): GradResult {
-    if (this.job.result === null) this.engine.flush();
+    if (this.job.result === null) this.engine.resolve(this.job);
     return this.job.result!;
   }
 }
@@ -71,7 +105,18 @@ export class GradientEngine {
   private readonly part: PartModel;
   private threadsClosed = false;
   private queue: Job[] = [];
-  private counters = { requests: 0, groups: 0, flushes: 0, samples: 0, splitPasses: 0, helperParts: 0 };
+  /** Jobs posted to the helper and not yet read, in post order. */
+  private posted: Job[] = [];
+  private counters = {
+    requests: 0,
+    groups: 0,
+    flushes: 0,
+    samples: 0,
+    splitPasses: 0,
+    helperParts: 0,
+    posted: 0,
+    helperRequests: 0,
+  };
 
   /**
    * @throws Error if `backprop: 'dense'` is asked for a model without a dense stack.
@@ -107,9 +152,9 @@ export class GradientEngine {
     return this.enqueue(snapshot, batches);
   }
 
-  /** Requests not yet computed. */
+  /** Requests not yet read back: queued here, or posted to the helper. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.posted.length;
   }
 
   /** Counters since construction, and the helper-thread state. */
@@ -129,6 +174,11 @@ export class GradientEngine {
     return sharedThreadPool(backend).whenReady();
   }
 
+  /** Starts the helper threads booting in the background now, if the engine uses any. */
+  startThreads(): void {
+    this.helpers();
+  }
+
   /**
    * Stops the helper threads, which are shared by every engine of the process (another engine's next
    * large pass starts them again), and stops this engine from using them. They are `unref()`'d, so a
@@ -139,8 +189,86 @@ export class GradientEngine {
     await closeSharedThreadPool();
   }
 
-  /** Computes every pending request now (reading any handle does this). */
+  /**
+   * Computes every pending request now: the queued ones (reading the handle of one does this too) and
+   * those posted to the helper thread.
+   */
   flush(): void {
+    this.flushQueue();
+    while (this.posted.length > 0) this.awaitPosted(this.posted[0]!);
+  }
+
+  /** Computes `job`: the whole queue if it is queued, else just it (see the file header). */
+  resolve(job: Job): void {
+    if (job.posted === null) this.flushQueue();
+    else this.awaitPosted(job);
+  }
+
+  /**
+   * Test loss, accuracy and classes predicted of `params` on `set` (training/evaluate.ts), with the
+   * rows cut between this thread and the helper thread when the model is dense and the helper is
+   * ready. Every op of the evaluation is row-wise and the sums are taken afterwards in sample order,
+   * so the result has the same bytes either way.
+   * @throws RangeError as `evaluate`.
+   */
+  evaluateRows(params: Float32Array, x: Float32Array, y: Int32Array, n: number, chunk: number): EvalRows {
+    const pool = this.dense ? this.helpers() : null;
+    const picked = new Float32Array(n);
+    const pred = new Int32Array(n);
+    const finite = new Int32Array(n);
+    const d = this.model.inputSize;
+    // Pieces of at most `chunk` rows (bounded memory), an even number of them when the helper takes half.
+    const split = pool !== null && pool.accepting && n >= EVAL_SPLIT_MIN_ROWS;
+    const count = Math.max(1, Math.ceil(n / chunk)) * (split ? 2 : 1);
+    const pieces: RowRange[] = [];
+    for (let p = 0, start = 0; p < count; p++) {
+      const len = Math.floor(n / count) + (p < n % count ? 1 : 0);
+      pieces.push({ start, end: start + len });
+      start += len;
+    }
+    const tickets = pieces.map((r, p) =>
+      split && p >= count / 2 ? pool.postEval(this.part, params, x, y, r.start, r.end - r.start) : null,
+    );
+    const tf = tfjs();
+    let helperParts = 0;
+    tf.tidy(() => {
+      const weights = uploadWeights(this.model.layout, params);
+      const here = (r: RowRange): void => {
+        const m = r.end - r.start;
+        denseEvalRows(this.part, weights, x.subarray(r.start * d, r.end * d), y.subarray(r.start, r.end), m, {
+          picked: picked.subarray(r.start, r.end),
+          pred: pred.subarray(r.start, r.end),
+          finite: finite.subarray(r.start, r.end),
+        });
+      };
+      pieces.forEach((r, p) => {
+        if (tickets[p] === null) here(r);
+      });
+      // The helper's pieces, last first, so that a piece it has not started is computed here.
+      for (let p = count - 1; p >= 0; p--) {
+        const t = tickets[p];
+        if (t === null || t === undefined) continue;
+        const r = pieces[p]!;
+        if (pool!.reclaim(t) || !pool!.wait(t)) {
+          pool!.release(t);
+          here(r);
+          continue;
+        }
+        const got = pool!.evalOutputs(t);
+        if (got === null) here(r);
+        else {
+          picked.set(got.picked, r.start);
+          pred.set(got.pred, r.start);
+          finite.set(got.finite, r.start);
+          helperParts++;
+        }
+        pool!.release(t);
+      }
+    });
+    return { picked, pred, finite, helperParts };
+  }
+
+  private flushQueue(): void {
     if (this.queue.length === 0) return;
     const jobs = this.queue;
     this.queue = [];
@@ -160,9 +288,10 @@ export class GradientEngine {
 
   private enqueue(snapshot: ParamSnapshot, batches: readonly GradBatch[]): GradHandle {
     const { layout, inputSize, numClasses } = this.model;
-    if (snapshot.params.length !== layout.size) {
+    const size = snapshotSize(snapshot);
+    if (size !== layout.size) {
       throw new RangeError(
-        `snapshot v${snapshot.version} has ${snapshot.params.length} parameters, ${this.model.name} needs ${layout.size}`,
+        `snapshot v${snapshot.version} has ${size} parameters, ${this.model.name} needs ${layout.size}`,
       );
     }
     let samples = 0;
@@ -170,16 +299,97 @@ export class GradientEngine {
       checkBatch(b, inputSize, numClasses);
       samples += b.n;
     }
-    const job: Job = { snapshot, batches, samples, result: null };
-    this.queue.push(job);
+    const job: Job = { snapshot, batches, samples, result: null, posted: null };
     this.counters.requests++;
     this.counters.samples += samples;
+    if (!this.post(job)) this.queue.push(job);
     return new Handle(this, job);
+  }
+
+  /** Helper threads this engine may use now (started, maybe still booting), or null. */
+  private helpers(): GradThreadPool | null {
+    return this.threadsClosed ? null : engineHelpers(this.threadSetting, backendName());
+  }
+
+  // Posts a dense request below the split threshold to the helper if it takes one (see the header).
+  private post(job: Job): boolean {
+    if (!this.dense || this.mergeRows || job.samples >= SPLIT_MIN_ROWS) return false;
+    const pool = this.helpers();
+    if (pool === null) return false;
+    if (!pool.accepting) {
+      // Free the slots of requests the helper has finished.
+      for (const j of this.posted.slice()) if (pool.finished(j.posted!.ticket)) this.awaitPosted(j);
+      if (!pool.accepting) return false;
+    }
+    const input = this.assemble([job]);
+    const ticket = pool.post('request', this.part, job.snapshot, input);
+    if (ticket === null) return false;
+    job.posted = { ticket, pool, input };
+    this.posted.push(job);
+    this.counters.posted++;
+    return true;
+  }
+
+  // Reads back one posted job: takes it back and computes it here if the helper has not started it;
+  // else waits for it, computing the newest not-yet-started posted jobs here meanwhile.
+  private awaitPosted(job: Job): void {
+    const { ticket, pool, input } = job.posted!;
+    for (;;) {
+      if (pool.reclaim(ticket)) {
+        this.computeHere(job, input);
+        break;
+      }
+      if (!pool.finished(ticket) && this.stealNewest(job)) continue;
+      const got = pool.wait(ticket) ? pool.outputs(ticket) : null;
+      if (got === null) {
+        pool.release(ticket);
+        this.computeHere(job, input);
+      } else {
+        job.result = {
+          grad: got.grad.slice(),
+          loss: weightedLoss(input.w, got.rowLoss, 0, input.rows),
+          samples: job.samples,
+        };
+        pool.release(ticket);
+        this.counters.helperRequests++;
+      }
+      break;
+    }
+    this.posted.splice(this.posted.indexOf(job), 1);
+  }
+
+  // Takes back the newest posted job the helper has not started, other than `except`, and computes it here.
+  private stealNewest(except: Job): boolean {
+    for (let i = this.posted.length - 1; i >= 0; i--) {
+      const j = this.posted[i]!;
+      if (j === except) continue;
+      const { ticket, pool, input } = j.posted!;
+      if (!pool.reclaim(ticket)) continue;
+      this.computeHere(j, input);
+      this.posted.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
+  private computeHere(job: Job, input: WeightedRows): void {
+    const tf = tfjs();
+    tf.tidy(() => {
+      const weights = uploadWeights(this.model.layout, job.snapshot.params);
+      this.requestHere(weights, job, input);
+    });
+  }
+
+  // One unsplit request on this thread, exactly as a helper computes it.
+  private requestHere(weights: readonly TF.Tensor[], job: Job, input: WeightedRows): void {
+    const out = { grad: new Float32Array(this.model.layout.size), rowLoss: new Float32Array(input.rows) };
+    denseRequestGrad(this.part, weights, input, out);
+    job.result = { grad: out.grad, loss: weightedLoss(input.w, out.rowLoss, 0, input.rows), samples: job.samples };
   }
 
   // Rows of the jobs back to back, each row weighted 1/(batches·n) so a job's weighted loss sum is
   // the mean of its batch means (= the mean over its samples when the batches are equal in size).
-  private assemble(jobs: readonly Job[]): { x: Float32Array; y: Int32Array; w: Float32Array; ranges: RowRange[] } {
+  private assemble(jobs: readonly Job[]): WeightedRows {
     const d = this.model.inputSize;
     const total = jobs.reduce((s, j) => s + j.samples, 0);
     const single = jobs.length === 1 && jobs[0]!.batches.length === 1 ? jobs[0]!.batches[0]! : null;
@@ -200,7 +410,7 @@ export class GradientEngine {
       }
       ranges.push({ start, end: row });
     }
-    return { x, y, w, ranges };
+    return { x, y, w, ranges, rows: total };
   }
 
   private threadChoice(): ThreadChoice {
@@ -221,13 +431,17 @@ export class GradientEngine {
   // with many rows goes through split-pass (row parts, maybe on a helper thread) instead.
   private denseRows(weights: readonly TF.Tensor[], params: Float32Array, jobs: readonly Job[]): void {
     const tf = tfjs();
-    const { x, y, w, ranges } = this.assemble(jobs);
+    const rows = this.assemble(jobs);
+    const { x, y, w, ranges } = rows;
     if (jobs.length === 1 && y.length >= SPLIT_MIN_ROWS) {
-      const helpers = this.threadsClosed ? null : engineHelpers(this.threadSetting, backendName());
-      const r = splitPass(this.part, weights, params, { x, y, w, rows: y.length }, helpers);
+      const r = splitPass(this.part, weights, params, { x, y, w, rows: y.length }, this.helpers());
       this.counters.splitPasses++;
       this.counters.helperParts += r.helperParts;
       jobs[0]!.result = { grad: r.grad, loss: weightedLoss(w, r.rowLoss, 0, y.length), samples: jobs[0]!.samples };
+      return;
+    }
+    if (jobs.length === 1) {
+      this.requestHere(weights, jobs[0]!, rows);
       return;
     }
     const n = y.length;
@@ -262,6 +476,9 @@ export class GradientEngine {
     });
   }
 }
+
+/** Evaluations of at least this many rows are cut between this thread and the helper. */
+export const EVAL_SPLIT_MIN_ROWS = 256;
 
 // Σ w_k·loss_k over rows [start, end) in row order, in float64: the same sum however rows were computed.
 function weightedLoss(w: Float32Array, losses: ArrayLike<number>, start: number, end: number): number {

@@ -22,6 +22,11 @@ export interface Optimizer {
   step(params: Float32Array, grad: Float32Array, lr: number): Float32Array<ArrayBuffer>;
   /** The same update written into `params` (which the caller must own). Same throws as `step`. */
   stepInPlace(params: Float32Array, grad: Float32Array, lr: number): void;
+  /**
+   * The same update of `params` written into `out` (same length; may be `params` itself), in one pass
+   * where the optimizer can. Same throws as `step`, and for `out` of another length.
+   */
+  stepInto(params: Float32Array, out: Float32Array, grad: Float32Array, lr: number): void;
   /** Forgets all state (as if new). */
   reset(): void;
   /** An independent deep copy, state included (e.g. one per worker, or a checkpoint). */
@@ -43,14 +48,20 @@ export abstract class BaseOptimizer implements Optimizer {
   }
 
   step(params: Float32Array, grad: Float32Array, lr: number): Float32Array<ArrayBuffer> {
-    const out = params.slice();
-    this.stepInPlace(out, grad, lr);
+    const out = new Float32Array(params.length);
+    this.stepInto(params, out, grad, lr);
     return out;
   }
 
   stepInPlace(params: Float32Array, grad: Float32Array, lr: number): void {
-    if (params.length !== grad.length)
-      throw new RangeError(`${this.name}: params has ${params.length} values, grad ${grad.length}`);
+    this.stepInto(params, params, grad, lr);
+  }
+
+  stepInto(params: Float32Array, out: Float32Array, grad: Float32Array, lr: number): void {
+    if (params.length !== grad.length || out.length !== params.length)
+      throw new RangeError(
+        `${this.name}: params has ${params.length} values, grad ${grad.length}, output ${out.length}`,
+      );
     if (!(lr >= 0) || !Number.isFinite(lr))
       throw new RangeError(`${this.name}: lr must be a finite number >= 0, got ${lr}`);
     if (this.state.length === 0) {
@@ -59,7 +70,7 @@ export abstract class BaseOptimizer implements Optimizer {
       throw new RangeError(`${this.name}: state is for ${this.state[0]!.length} params, got ${params.length}`);
     }
     this.t++;
-    this.update(params, grad, lr, this.t);
+    this.updateInto(params, out, grad, lr, this.t);
   }
 
   reset(): void {
@@ -78,6 +89,12 @@ export abstract class BaseOptimizer implements Optimizer {
   protected abstract fresh(): BaseOptimizer;
   /** The update rule, in place. `t` is 1 on the first step. */
   protected abstract update(p: Float32Array, g: Float32Array, lr: number, t: number): void;
+
+  /** The update rule from `src` into `out` (may be `src`); by default a copy, then `update` in place. */
+  protected updateInto(src: Float32Array, out: Float32Array, g: Float32Array, lr: number, t: number): void {
+    if (out !== src) out.set(src);
+    this.update(out, g, lr, t);
+  }
 }
 
 /** @throws RangeError unless `x` is finite and in [lo, hi) (hi = Infinity allowed). */

@@ -44,20 +44,39 @@ export class Sgd extends BaseOptimizer {
   }
 
   protected update(p: Float32Array, g: Float32Array, lr: number): void {
+    this.updateInto(p, p, g, lr);
+  }
+
+  // One pass from `src` into `out` (which may be `src`), one loop per variant, each value read once;
+  // `b` is the buffer value as stored (float32), which is what the step uses, as PyTorch does. The
+  // same arithmetic, in the same order, as the formulas in the header.
+  protected override updateInto(src: Float32Array, out: Float32Array, g: Float32Array, lr: number): void {
     const mu = this.momentum;
     const wd = this.weightDecay;
+    const n = src.length;
     if (mu === 0) {
-      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * (g[i]! + wd * p[i]!);
+      for (let i = 0; i < n; i++) {
+        const pi = src[i]!;
+        out[i] = pi - lr * (g[i]! + wd * pi);
+      }
       return;
     }
     const buf = this.state[0]!;
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]! + wd * p[i]!;
-      const b = mu * buf[i]! + gi;
+    if (this.nesterov) {
+      for (let i = 0; i < n; i++) {
+        const pi = src[i]!;
+        const gi = g[i]! + wd * pi;
+        const b = Math.fround(mu * buf[i]! + gi);
+        buf[i] = b;
+        out[i] = pi - lr * (gi + mu * b);
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const pi = src[i]!;
+      const b = Math.fround(mu * buf[i]! + (g[i]! + wd * pi));
       buf[i] = b;
-      // Nesterov uses the stored (float32) buffer value, as PyTorch does.
-      const dir = this.nesterov ? gi + mu * buf[i]! : buf[i]!;
-      p[i] = p[i]! - lr * dir;
+      out[i] = pi - lr * b;
     }
   }
 }

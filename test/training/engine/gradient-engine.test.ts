@@ -121,7 +121,8 @@ describe('GradientEngine batching', () => {
         (reqs, seed, mergeRows) => {
           const batchesOf = (k: number, r: { n: number; mean: number }): GradBatch[] =>
             Array.from({ length: Math.max(1, r.mean) }, (_, j) => randomBatch(model, r.n + j, `${seed}/${k}/${j}`));
-          const lazy = new GradientEngine(model, { mergeRows });
+          // No helper thread: this test is about the queue, whose requests wait for the first read.
+          const lazy = new GradientEngine(model, { mergeRows, threads: 0 });
           const eager = new GradientEngine(model);
           const handles: GradHandle[] = [];
           const expected = reqs.map((r, k) => {

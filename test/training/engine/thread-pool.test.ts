@@ -95,14 +95,17 @@ describe('split passes', () => {
     // The first large pass starts the helper and, since it is still booting, runs both parts here.
     const booting = on.requestMean(snap, batches).value();
     expect(await on.threadsReady()).toBe(true);
-    const threaded = on.requestMean(snap, batches).value();
+    // The helper's part is taken back when the helper has not started it by the time this thread
+    // finished its own (a busy machine), so pass until the helper has computed one, within reason.
+    const threaded = [on.requestMean(snap, batches).value()];
+    while (on.stats().helperParts === 0 && threaded.length < 20) threaded.push(on.requestMean(snap, batches).value());
     // A single large request splits too.
     const whole = randomBatch(model, 600, 'split-whole');
     const single = [on.request(snap, whole).value(), off.request(snap, whole).value()];
 
-    expect(on.stats()).toMatchObject({ threads: 1, threadNote: null, splitPasses: 3 });
-    expect(on.stats().helperParts).toBeGreaterThanOrEqual(2);
-    for (const r of [booting, threaded]) {
+    expect(on.stats()).toMatchObject({ threads: 1, threadNote: null, splitPasses: threaded.length + 2 });
+    expect(on.stats().helperParts).toBeGreaterThanOrEqual(1);
+    for (const r of [booting, ...threaded]) {
       expect(sameBytes(r.grad, ref.grad)).toBe(true);
       expect(r.loss).toBe(ref.loss);
     }
@@ -136,6 +139,44 @@ describe('split passes', () => {
   });
 });
 
+describe('posted requests', () => {
+  it('give the same bytes on the helper thread, taken back, and with no helper, in any read order', async () => {
+    const snaps = [0, 1, 2, 3, 4, 5].map((v) => makeSnapshot(v, randomParams(model, `posted${v}`, 0.1)));
+    const bs = snaps.map((_, k) => randomBatch(model, 32, `posted-b${k}`));
+    const off = new GradientEngine(model, { threads: 0 });
+    const ref = snaps.map((s, k) => off.request(s, bs[k]!).value());
+    const on = new GradientEngine(model, { threads: 1 });
+    expect(await on.threadsReady()).toBe(true);
+    for (const order of [
+      [0, 1, 2, 3, 4, 5],
+      [5, 4, 3, 2, 1, 0],
+      [2, 0, 5, 1, 4, 3],
+    ]) {
+      const hs = snaps.map((s, k) => on.request(s, bs[k]!));
+      // A merged request on one snapshot still takes the queue, and reads never mix the two up.
+      const mean = on.requestMean(snaps[0]!, [bs[0]!, bs[1]!]);
+      expect(on.pending).toBe(7);
+      // The first time, give the helper time to compute its posts; later reads take them back.
+      if (order[0] === 0) await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const k of order) {
+        const r = hs[k]!.value();
+        expect(sameBytes(r.grad, ref[k]!.grad)).toBe(true);
+        expect(r.loss).toBe(ref[k]!.loss);
+      }
+      expect(sameBytes(mean.value().grad, off.requestMean(snaps[0]!, [bs[0]!, bs[1]!]).value().grad)).toBe(true);
+      expect(on.pending).toBe(0);
+    }
+    const st = on.stats();
+    expect(st.posted).toBeGreaterThanOrEqual(18);
+    expect(st.helperRequests).toBeGreaterThan(0);
+    expect(st.helperRequests).toBeLessThanOrEqual(st.posted);
+    // flush() reads back posted requests too.
+    on.request(snaps[1]!, bs[1]!);
+    on.flush();
+    expect(on.pending).toBe(0);
+  });
+});
+
 describe('GradThreadPool', () => {
   const pm = partModel(model.layout.entries, model.layout.size, model.inputSize);
   const input = { x: batches[0]!.x, y: batches[0]!.y, w: new Float32Array(25).fill(1 / 25), rows: 25 };
@@ -147,9 +188,23 @@ describe('GradThreadPool', () => {
     expect(await pool.whenReady()).toBe(true);
     const ticket = pool.submit(pm, snap.params, input);
     expect(ticket).not.toBeNull();
-    const out = pool.collect(ticket!);
+    expect(pool.wait(ticket!)).toBe(true);
+    const out = pool.outputs(ticket!);
     expect(out!.rowLoss.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    pool.release(ticket!);
     expect(pool.status()).toMatchObject({ state: 'ready', parts: 1 });
+    // A task the helper has not started can be taken back, exactly once; its stale post is skipped.
+    const tickets = Array.from({ length: 4 }, () => pool.post('request', pm, snap.params, input)!);
+    const last = tickets[3]!;
+    expect(pool.reclaim(last)).toBe(true);
+    expect(pool.reclaim(last)).toBe(false);
+    for (const t of tickets.slice(0, 3)) {
+      if (!pool.reclaim(t)) {
+        expect(pool.wait(t)).toBe(true);
+        expect(pool.outputs(t)).not.toBeNull();
+        pool.release(t);
+      }
+    }
     await pool.close();
     expect(pool.status().state).toBe('closed');
     expect(pool.submit(pm, snap.params, input)).toBeNull();

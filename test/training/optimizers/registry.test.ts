@@ -55,7 +55,7 @@ describe('OPTIMIZERS and LR_SCHEDULES', () => {
     }
   });
 
-  it('never mutates params or grad, and step equals stepInPlace on a copy (property)', () => {
+  it('never mutates params or grad, and step equals stepInPlace on a copy and stepInto (property)', () => {
     const vec = fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 16 });
     fc.assert(
       fc.property(
@@ -66,8 +66,10 @@ describe('OPTIMIZERS and LR_SCHEDULES', () => {
         (name, xs, lr, steps) => {
           const a = getOptimizer(name).create();
           const b = a.clone();
+          const c = a.clone();
           let p = Float32Array.from(xs);
           const q = Float32Array.from(xs);
+          let r = Float32Array.from(xs);
           for (let k = 0; k < steps; k++) {
             const g = Float32Array.from(xs, (x, i) => x * 0.5 - i);
             const pBefore = p.slice();
@@ -78,6 +80,10 @@ describe('OPTIMIZERS and LR_SCHEDULES', () => {
             expect(g).toEqual(gBefore);
             b.stepInPlace(q, g, lr);
             expect(q).toEqual(next);
+            const into = new Float32Array(r.length);
+            c.stepInto(r, into, g, lr);
+            expect(into).toEqual(next);
+            r = into;
             p = next;
           }
         },
