@@ -13,7 +13,10 @@
 //   The small pure-JS ones (commander, zod, yaml, cli-progress, csv-stringify) are bundled in.
 // - `import.meta.url` in a source file still names that source file, so paths built from it (package.json,
 //   the gradient helper thread's boot file, the `mnist` require) resolve exactly as under tsx.
-// - Names are kept (esbuild's keepNames), so `constructor.name` and the like read as in the sources.
+// - No keepNames: esbuild may rename a top-level function or class whose name another module also uses
+//   (`median2`), and its `.name` then says so. Nothing in dtsim reads a function's or class's `.name`
+//   (errors set `this.name` themselves), and keepNames would wrap every closure the hot paths create in
+//   a defineProperty call (about 10% of async-ps's time).
 // - `import('@tensorflow/tfjs')` and `import('@tensorflow/tfjs-backend-wasm')` load the packages with
 //   `require`, which gives the same module objects: both are CommonJS, and an ES `import()` of CommonJS
 //   first scans the source for its export names (Node's cjs-module-lexer), about 0.6 s for TensorFlow.js's
@@ -105,7 +108,6 @@ export async function buildBundle({ root = ROOT, outDir = join(root, BUNDLE_DIR)
       entryNames: '[name]',
       chunkNames: '[name]-[hash]',
       external: EXTERNAL,
-      keepNames: true,
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'silent',
