@@ -29,6 +29,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_DIR, staleReason } from '../bin/bundle-check.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -165,6 +166,13 @@ function main() {
   process.stdout.write(`${table(rows)}\n`);
   process.stdout.write(
     `node ${process.version}, ${opts.runs} timed runs per case and variant, whole command wall time\n`,
+  );
+  // Which path bin/dtsim.js took (checked after the runs): the bundle, or the sources through tsx.
+  const stale = staleReason(ROOT, join(ROOT, BUNDLE_DIR));
+  process.stdout.write(
+    stale === null
+      ? 'bin/dtsim.js ran the bundle (node_modules/.cache/dtsim)\n'
+      : `bin/dtsim.js ran the sources through tsx: ${stale} (npm run build)\n`,
   );
 }
 
