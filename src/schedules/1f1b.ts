@@ -7,13 +7,8 @@
  * GPipe's (M + S − 1)(t_F + t_B) (spec F2) while stage s holds at most min(S − s, M) activations (F5).
  * Math: every op reads version v, so the batch's gradient is the full model's gradient on it; τ = 0.
  */
-import type { ProcessGenerator } from '../core/process.ts';
-import type { ScheduleContext } from './context.ts';
-import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
-import { layoutDataKeys } from './lib/pipeline/layout.ts';
-import { pipeProblems } from './lib/pipeline/setup.ts';
+import { flushSchedule } from './lib/pipeline/flush-schedule.ts';
 import { oneFOneB as program } from './lib/pipeline/programs.ts';
-import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** 1F1B (PipeDream-Flush). */
@@ -23,14 +18,5 @@ export const oneFOneB = defineSchedule({
     'pipeline (stages × data × tensor parallel): warm-up, then one forward and one backward in turn, then one flush update',
   reference: 'Narayanan et al., "Memory-Efficient Pipeline-Parallel DNN Training", ICML 2021 (spec §16.2)',
   semantics: 'synchronous',
-  options: {
-    ...PIPE_OPTIONS,
-  },
-  ownsMemory: true,
-  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
-  check: pipeProblems,
-  dataKeys: layoutDataKeys,
-  *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    yield* runPipeline(ctx, { program, ...o });
-  },
+  ...flushSchedule(program),
 });

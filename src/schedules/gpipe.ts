@@ -6,13 +6,8 @@
  * stages and free transfers one batch takes (M + S − 1)(t_F + t_B) (spec F1).
  * Math: every op reads version v, so the batch's gradient is the full model's gradient on it; τ = 0.
  */
-import type { ProcessGenerator } from '../core/process.ts';
-import type { ScheduleContext } from './context.ts';
-import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
-import { layoutDataKeys } from './lib/pipeline/layout.ts';
-import { pipeProblems } from './lib/pipeline/setup.ts';
+import { flushSchedule } from './lib/pipeline/flush-schedule.ts';
 import { gpipe as program } from './lib/pipeline/programs.ts';
-import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** GPipe with a flush. */
@@ -22,14 +17,5 @@ export const gpipe = defineSchedule({
     'pipeline (stages × data × tensor parallel): all forwards, then all backwards of M micro-batches, then one flush update',
   reference: 'Huang et al., "GPipe", NeurIPS 2019 (spec §14)',
   semantics: 'synchronous',
-  options: {
-    ...PIPE_OPTIONS,
-  },
-  ownsMemory: true,
-  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
-  check: pipeProblems,
-  dataKeys: layoutDataKeys,
-  *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    yield* runPipeline(ctx, { program, ...o });
-  },
+  ...flushSchedule(program),
 });

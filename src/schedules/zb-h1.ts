@@ -9,13 +9,8 @@
  * stages and t_W ≤ t_F, t_I the makespan is M(t_F + t_I + t_W) + (S − 1)(t_F + t_I − t_W).
  * Math: every op reads version v (a flush), so the batch's gradient is the full model's; τ = 0.
  */
-import type { ProcessGenerator } from '../core/process.ts';
-import type { ScheduleContext } from './context.ts';
-import { PIPE_OPTIONS, runPipeline } from './lib/pipeline/executor.ts';
-import { layoutDataKeys } from './lib/pipeline/layout.ts';
-import { pipeProblems } from './lib/pipeline/setup.ts';
+import { flushSchedule } from './lib/pipeline/flush-schedule.ts';
 import { zbH1 as program } from './lib/pipeline/programs.ts';
-import { pipeMemoryProblems } from './lib/pipeline/memory-check.ts';
 import { defineSchedule } from './types.ts';
 
 /** ZB-H1 (zero bubble, 1F1B memory). */
@@ -26,14 +21,5 @@ export const zbH1 = defineSchedule({
     'the weight gradients deferred to fill the bubble, then one flush update',
   reference: 'Qi, Wan, Huang, Lin, "Zero Bubble Pipeline Parallelism", ICLR 2024 (spec §19.2)',
   semantics: 'synchronous',
-  options: {
-    ...PIPE_OPTIONS,
-  },
-  ownsMemory: true,
-  memoryCheck: (o, env) => pipeMemoryProblems(o, env, { program }),
-  check: pipeProblems,
-  dataKeys: layoutDataKeys,
-  *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
-    yield* runPipeline(ctx, { program, ...o });
-  },
+  ...flushSchedule(program),
 });
