@@ -154,6 +154,8 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
 
   // The model is shaped to the data, and the data must suit a classifier, whenever the run loads it.
   let inputSize = 784;
+  // Full mode: the trained model, for schedules whose math runs stage by stage (memoryCheck's env).
+  let trained: { readonly name: string; readonly denseLayers: number | null } | undefined;
   let numClasses = 10;
   let ok = data !== undefined;
   if (data !== undefined && runLoadsData(s)) {
@@ -173,6 +175,8 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
       else {
         inputSize = model.inputSize;
         numClasses = model.numClasses;
+        if (s.mode === 'full')
+          trained = { name: model.name, denseLayers: model.dense === null ? null : model.dense.widths.length - 1 };
         if (s.mode === 'full' && model.layout.size > MAX_TRAINED_PARAMS) {
           addIssue(
             ctx,
@@ -235,6 +239,7 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
             batchSize: w.batchSize,
             optimizerSlots: optimizerSlots(s.training.optimizer),
             allowOversubscribe: s.cluster.allowOversubscribe ?? false,
+            ...(trained !== undefined ? { trained } : {}),
           };
           for (const m of def.memoryCheck(s.training.schedule.options, env))
             addIssue(ctx, s.training.schedule.kind, m, ['training', 'schedule']);

@@ -52,6 +52,11 @@ export interface MemoryCheckEnv {
   readonly optimizerSlots: number;
   /** `cluster.allowOversubscribe`: memory past a GPU's capacity is no problem. */
   readonly allowOversubscribe: boolean;
+  /**
+   * Full mode: the trained model's name and dense layers (null when it is not a dense stack), for a
+   * schedule whose math runs stage by stage. Absent in timing-only mode.
+   */
+  readonly trained?: { readonly name: string; readonly denseLayers: number | null };
 }
 
 export interface RunShape {

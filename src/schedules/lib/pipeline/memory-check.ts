@@ -41,8 +41,21 @@ export function pipeMemoryProblems(o: PipeSetupOptions, env: MemoryCheckEnv, ops
     if (err instanceof RangeError) return [err.message];
     throw err;
   }
-  if (env.allowOversubscribe) return [];
   const { layout, footprints } = plan;
+  const p0 = layout.stages;
+  // The asynchronous pipelines compute stage by stage (Trainer.staged): the model must split into p.
+  const m = env.trained;
+  if (!('program' in ops) && m !== undefined) {
+    if (m.denseLayers === null)
+      return [
+        `the trained model ${m.name} is not a dense stack; an asynchronous pipeline computes stage by stage and splits only MLPs and logistic regression`,
+      ];
+    if (m.denseLayers < p0)
+      return [
+        `the trained model ${m.name} has ${m.denseLayers} layers, fewer than the ${p0} stages; an asynchronous pipeline computes stage by stage (use a deeper model, e.g. workload.model preset deep8, or fewer stages)`,
+      ];
+  }
+  if (env.allowOversubscribe) return [];
   const p = layout.stages;
   const v = o.chunks ?? 1;
   const n = env.devices.length;

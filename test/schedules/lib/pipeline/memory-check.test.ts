@@ -71,4 +71,24 @@ describe('pipeline memory at validation', () => {
     expect(await validate(scenario('pipedream'))).toMatch(/the pipeline runs out of GPU memory on rank 0.*stash/);
     expect(await validate(scenario('pipemare'))).toMatch(/^ok /);
   });
+
+  it('rejects, in full mode, an asynchronous pipeline whose model has fewer layers than stages', async () => {
+    const text = (schedule: string, preset: string): string => `name: pipe-layers
+mode: full
+cluster: { nodes: [{ count: 1, gpusPerNode: 4, gpu: A100-80GB }] }
+workload:
+  model: { kind: mlp, preset: ${preset} }
+  dataset: { kind: gaussian-mixture, n: 400, d: 8, numClasses: 3 }
+  batchSize: 8
+training:
+  schedule: { kind: ${schedule} }
+  stop: { updates: 2 }
+`;
+    // The 2NN has 3 dense layers; deep8 has 9. The flush pipelines take the whole-model fast path.
+    expect(await validate(text('pipedream', '2nn'))).toMatch(
+      /training\.schedule: the trained model mlp 8-200-200-3 has 3 layers, fewer than the 4 stages/,
+    );
+    expect(await validate(text('pipedream', 'deep8'))).toMatch(/^ok /);
+    expect(await validate(text('1f1b', '2nn'))).toMatch(/^ok /);
+  });
 });
