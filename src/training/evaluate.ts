@@ -1,7 +1,8 @@
 /** Test-set evaluation of a flat parameter vector: mean loss and accuracy, in fixed-size chunks. */
 import { tfjs } from './tensor-backend.ts';
 import type { Model } from './models/model.ts';
-import { uploadWeights, type GradientEngine } from './engine/gradient-engine.ts';
+import type { GradientEngine } from './engine/gradient-engine.ts';
+import { uploadWeights } from './engine/weight-tensors.ts';
 
 /** Samples to evaluate: `x` is n × d row-major, `y` the labels. Datasets fit this shape. */
 export interface EvalSet {

@@ -40,7 +40,7 @@ export {
   type GradResult,
 } from './engine/gradient-engine.ts';
 export { CHUNK_ROWS, SPLIT_MIN_ROWS, SPLIT_PARTS } from './engine/dense-part.ts';
-export { resolveThreads, type ThreadChoice, type ThreadSetting } from './engine/thread-pool.ts';
+export { resolveThreads, type ThreadChoice, type ThreadSetting } from './engine/thread-setting.ts';
 export { closeSharedThreadPool } from './engine/shared-pool.ts';
 export {
   lossGradient,

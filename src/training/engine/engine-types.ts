@@ -3,7 +3,7 @@
  * options and counters.
  */
 import type { ParamSnapshot } from './snapshot.ts';
-import type { ThreadSetting } from './thread-pool.ts';
+import type { ThreadSetting } from './thread-setting.ts';
 
 /** A computed gradient. */
 export interface GradResult {

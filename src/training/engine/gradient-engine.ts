@@ -32,27 +32,15 @@
 import type * as TF from '@tensorflow/tfjs';
 import { backendName, tfjs } from '../tensor-backend.ts';
 import type { Model } from '../models/model.ts';
-import type { ParamLayout } from '../models/layout.ts';
 import { checkBatch, type GradBatch } from './batch.ts';
 import { denseBackward, denseForward, softmaxCrossEntropyGrad, type RowRange } from './dense-backprop.ts';
 import { snapshotSize, type ParamSnapshot } from './snapshot.ts';
-import {
-  denseEvalRows,
-  denseRequestGrad,
-  partModel,
-  SPLIT_MIN_ROWS,
-  type EvalRowsOutput,
-  type PartInput,
-  type PartModel,
-} from './dense-part.ts';
+import { denseRequestGrad, partModel, SPLIT_MIN_ROWS, type PartInput, type PartModel } from './dense-part.ts';
 import { splitPass } from './split-pass.ts';
-import {
-  resolveThreads,
-  type GradThreadPool,
-  type PartTicket,
-  type ThreadChoice,
-  type ThreadSetting,
-} from './thread-pool.ts';
+import { evaluateRowsSplit, type EvalRows } from './eval-rows.ts';
+import { readFlat, uploadWeights } from './weight-tensors.ts';
+import type { GradThreadPool, PartTicket } from './thread-pool.ts';
+import { resolveThreads, type ThreadChoice, type ThreadSetting } from './thread-setting.ts';
 import { closeSharedThreadPool, engineHelpers, engineThreads, sharedThreadPool } from './shared-pool.ts';
 import type { EngineStats, GradHandle, GradientEngineOptions, GradResult } from './engine-types.ts';
 
@@ -70,12 +58,6 @@ interface Job {
 /** A job's rows back to back with their weights (see `assemble`). */
 interface WeightedRows extends PartInput {
   readonly ranges: RowRange[];
-}
-
-/** Per-row results of an evaluation, in sample order (see training/evaluate.ts). */
-export interface EvalRows extends EvalRowsOutput {
-  /** Row parts a helper thread computed. */
-  readonly helperParts: number;
 }
 
 class Handle implements GradHandle {
@@ -207,65 +189,11 @@ export class GradientEngine {
   /**
    * Test loss, accuracy and classes predicted of `params` on `set` (training/evaluate.ts), with the
    * rows cut between this thread and the helper thread when the model is dense and the helper is
-   * ready. Every op of the evaluation is row-wise and the sums are taken afterwards in sample order,
-   * so the result has the same bytes either way.
+   * ready (eval-rows.ts). The result has the same bytes either way.
    * @throws RangeError as `evaluate`.
    */
   evaluateRows(params: Float32Array, x: Float32Array, y: Int32Array, n: number, chunk: number): EvalRows {
-    const pool = this.dense ? this.helpers() : null;
-    const picked = new Float32Array(n);
-    const pred = new Int32Array(n);
-    const finite = new Int32Array(n);
-    const d = this.model.inputSize;
-    // Pieces of at most `chunk` rows (bounded memory), an even number of them when the helper takes half.
-    const split = pool !== null && pool.accepting && n >= EVAL_SPLIT_MIN_ROWS;
-    const count = Math.max(1, Math.ceil(n / chunk)) * (split ? 2 : 1);
-    const pieces: RowRange[] = [];
-    for (let p = 0, start = 0; p < count; p++) {
-      const len = Math.floor(n / count) + (p < n % count ? 1 : 0);
-      pieces.push({ start, end: start + len });
-      start += len;
-    }
-    const tickets = pieces.map((r, p) =>
-      split && p >= count / 2 ? pool.postEval(this.part, params, x, y, r.start, r.end - r.start) : null,
-    );
-    const tf = tfjs();
-    let helperParts = 0;
-    tf.tidy(() => {
-      const weights = uploadWeights(this.model.layout, params);
-      const here = (r: RowRange): void => {
-        const m = r.end - r.start;
-        denseEvalRows(this.part, weights, x.subarray(r.start * d, r.end * d), y.subarray(r.start, r.end), m, {
-          picked: picked.subarray(r.start, r.end),
-          pred: pred.subarray(r.start, r.end),
-          finite: finite.subarray(r.start, r.end),
-        });
-      };
-      pieces.forEach((r, p) => {
-        if (tickets[p] === null) here(r);
-      });
-      // The helper's pieces, last first, so that a piece it has not started is computed here.
-      for (let p = count - 1; p >= 0; p--) {
-        const t = tickets[p];
-        if (t === null || t === undefined) continue;
-        const r = pieces[p]!;
-        if (pool!.reclaim(t) || !pool!.wait(t)) {
-          pool!.release(t);
-          here(r);
-          continue;
-        }
-        const got = pool!.evalOutputs(t);
-        if (got === null) here(r);
-        else {
-          picked.set(got.picked, r.start);
-          pred.set(got.pred, r.start);
-          finite.set(got.finite, r.start);
-          helperParts++;
-        }
-        pool!.release(t);
-      }
-    });
-    return { picked, pred, finite, helperParts };
+    return evaluateRowsSplit(this.model, this.part, this.dense ? this.helpers() : null, params, x, y, n, chunk);
   }
 
   private flushQueue(): void {
@@ -477,25 +405,9 @@ export class GradientEngine {
   }
 }
 
-/** Evaluations of at least this many rows are cut between this thread and the helper. */
-export const EVAL_SPLIT_MIN_ROWS = 256;
-
 // Σ w_k·loss_k over rows [start, end) in row order, in float64: the same sum however rows were computed.
 function weightedLoss(w: Float32Array, losses: ArrayLike<number>, start: number, end: number): number {
   let loss = 0;
   for (let k = start; k < end; k++) loss += w[k]! * losses[k]!;
   return loss;
-}
-
-/** One tensor per layout entry, viewing `params` (call inside tf.tidy). */
-export function uploadWeights(layout: ParamLayout, params: Float32Array): TF.Tensor[] {
-  const tf = tfjs();
-  return layout.entries.map((e) => tf.tensor(params.subarray(e.offset, e.offset + e.size), [...e.shape], 'float32'));
-}
-
-/** Reads per-entry tensors back into one flat vector in `layout` order. */
-export function readFlat(layout: ParamLayout, tensors: readonly TF.Tensor[]): Float32Array {
-  const out = new Float32Array(layout.size);
-  layout.entries.forEach((e, i) => out.set(tensors[i]!.dataSync() as Float32Array, e.offset));
-  return out;
 }

@@ -15,7 +15,7 @@ import { tfjs } from '../tensor-backend.ts';
 import { buildLayout, type ParamLayout } from '../models/layout.ts';
 import type { Model } from '../models/model.ts';
 import { denseBackward, denseForward, softmaxCrossEntropyGrad } from './dense-backprop.ts';
-import { uploadWeights, readFlat } from './gradient-engine.ts';
+import { readFlat, uploadWeights } from './weight-tensors.ts';
 
 /** One stage: consecutive dense layers of the model. */
 export interface PipelineStage {

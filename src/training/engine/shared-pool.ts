@@ -5,7 +5,8 @@
  * use it at once.
  */
 import type { BackendChoice } from '../tensor-backend.ts';
-import { GradThreadPool, resolveThreads, type ThreadChoice, type ThreadSetting } from './thread-pool.ts';
+import { GradThreadPool } from './thread-pool.ts';
+import { resolveThreads, type ThreadChoice, type ThreadSetting } from './thread-setting.ts';
 
 let shared: GradThreadPool | null = null;
 

@@ -6,7 +6,7 @@
  */
 import { tfjs } from '../tensor-backend.ts';
 import { denseBackward, type RowRange } from './dense-backprop.ts';
-import { readFlat, uploadWeights } from './gradient-engine.ts';
+import { readFlat, uploadWeights } from './weight-tensors.ts';
 import {
   stageForward,
   type PipelineStage,

@@ -15,11 +15,11 @@
  * Lifecycle: lazy start on first use, `unref()`'d so it never keeps the process alive, `close()` to
  * stop it. A failed start is kept as `status().reason` and never retried by the same pool.
  */
-import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BackendChoice } from '../tensor-backend.ts';
-import { readSnapshot, type ParamSnapshot } from './snapshot.ts';
-import { SPLIT_PARTS, type EvalRowsOutput, type PartInput, type PartModel, type PartOutput } from './dense-part.ts';
+import type { ParamSnapshot } from './snapshot.ts';
+import { SlotBuffers } from './slot-buffers.ts';
+import { type EvalRowsOutput, type PartInput, type PartModel, type PartOutput } from './dense-part.ts';
 import {
   CTRL_BELL,
   CTRL_SLEEP,
@@ -41,42 +41,6 @@ import {
   type Task,
   type TaskKind,
 } from './thread-protocol.ts';
-
-/** How many helper threads to use: a count, or `auto` (one per spare core on wasm, none elsewhere). */
-export type ThreadSetting = number | 'auto';
-
-/** Helper threads for `setting` on `backend`, and why when none. */
-export interface ThreadChoice {
-  /** Helper threads (besides the main thread) to use. */
-  readonly threads: number;
-  /** Why `threads` is 0, or null. */
-  readonly note: string | null;
-}
-
-/**
- * Resolves a thread setting. `auto` gives `min(2, cores) − 1` helpers on wasm and none on other
- * backends (tfjs-node already uses every core; cpu is a ~50× slower fallback for which helpers were
- * neither tuned nor measured; an explicit count still enables them there). Counts are
- * capped at `SPLIT_PARTS − 1`: a pass never has more parts than that, so more helpers would idle.
- * @throws RangeError for a negative or non-integer count.
- */
-export function resolveThreads(
-  setting: ThreadSetting,
-  backend: BackendChoice | null,
-  cores = availableParallelism(),
-): ThreadChoice {
-  if (setting === 'auto') {
-    if (backend !== 'wasm')
-      return { threads: 0, note: `auto: no helper threads on the ${backend ?? 'unstarted'} backend` };
-    const n = Math.min(2, cores) - 1;
-    return n > 0 ? { threads: n, note: null } : { threads: 0, note: 'auto: one core only' };
-  }
-  if (!Number.isInteger(setting) || setting < 0)
-    throw new RangeError(`threads must be 'auto' or an integer >= 0, got ${setting}`);
-  return setting === 0
-    ? { threads: 0, note: 'disabled (threads: 0)' }
-    : { threads: Math.min(setting, SPLIT_PARTS - 1), note: null };
-}
 
 /** Where a pool stands. */
 export interface PoolStatus {
@@ -102,9 +66,6 @@ export interface PartTicket {
   readonly size: number;
 }
 
-/** The shared buffers of a slot, grown on demand and reused across tasks. */
-type BufferName = 'params' | 'x' | 'y' | 'w' | 'grad' | 'rowLoss' | 'pred' | 'finite';
-
 /** An evaluation set copied once into shared memory, for eval tasks. */
 interface SharedSet {
   readonly x: SharedArrayBuffer;
@@ -123,7 +84,7 @@ export class GradThreadPool {
   private nextId = 0;
   private parts = 0;
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, s) => SLOTS - 1 - s);
-  private readonly bufs: Map<BufferName, SharedArrayBuffer>[] = Array.from({ length: SLOTS }, () => new Map());
+  private readonly slots = new SlotBuffers(SLOTS);
   private readonly sets = new WeakMap<Float32Array, SharedSet>();
   /** The evaluation set copied last; the one before it is dropped, here and in the helper. */
   private lastSet: { readonly x: Float32Array; readonly set: SharedSet } | null = null;
@@ -211,14 +172,14 @@ export class GradThreadPool {
       id: this.newId(),
       model,
       rows,
-      params: this.fillParams(slot, model.size, params),
-      x: this.fill(slot, 'x', input.x.subarray(0, rows * d), Float32Array),
+      params: this.slots.fillParams(slot, model.size, params),
+      x: this.slots.fill(slot, 'x', input.x.subarray(0, rows * d), Float32Array),
       xOffset: 0,
-      y: this.fill(slot, 'y', input.y.subarray(0, rows), Int32Array),
+      y: this.slots.fill(slot, 'y', input.y.subarray(0, rows), Int32Array),
       yOffset: 0,
-      w: this.fill(slot, 'w', input.w.subarray(0, rows), Float32Array),
-      grad: this.buffer(slot, 'grad', model.size * 4),
-      rowLoss: this.buffer(slot, 'rowLoss', rows * 4),
+      w: this.slots.fill(slot, 'w', input.w.subarray(0, rows), Float32Array),
+      grad: this.slots.buffer(slot, 'grad', model.size * 4),
+      rowLoss: this.slots.buffer(slot, 'rowLoss', rows * 4),
       pred: EMPTY,
       finite: EMPTY,
     });
@@ -265,16 +226,16 @@ export class GradThreadPool {
       id: this.newId(),
       model,
       rows,
-      params: this.fill(slot, 'params', params.subarray(0, model.size), Float32Array),
+      params: this.slots.fill(slot, 'params', params.subarray(0, model.size), Float32Array),
       x: set.x,
       xOffset: start * model.inputSize,
       y: set.y,
       yOffset: start,
       w: EMPTY,
       grad: EMPTY,
-      rowLoss: this.buffer(slot, 'rowLoss', rows * 4),
-      pred: this.buffer(slot, 'pred', rows * 4),
-      finite: this.buffer(slot, 'finite', rows * 4),
+      rowLoss: this.slots.buffer(slot, 'rowLoss', rows * 4),
+      pred: this.slots.buffer(slot, 'pred', rows * 4),
+      finite: this.slots.buffer(slot, 'finite', rows * 4),
     });
   }
 
@@ -327,21 +288,19 @@ export class GradThreadPool {
    */
   outputs(t: PartTicket): PartOutput | null {
     if (!this.succeeded(t)) return null;
-    const b = this.bufs[t.slot]!;
     return {
-      grad: new Float32Array(b.get('grad')!, 0, t.size),
-      rowLoss: new Float32Array(b.get('rowLoss')!, 0, t.rows),
+      grad: new Float32Array(this.slots.get(t.slot, 'grad'), 0, t.size),
+      rowLoss: new Float32Array(this.slots.get(t.slot, 'rowLoss'), 0, t.rows),
     };
   }
 
   /** Views of a finished eval task's outputs (valid until `release`), or null as for `outputs`. */
   evalOutputs(t: PartTicket): EvalRowsOutput | null {
     if (!this.succeeded(t)) return null;
-    const b = this.bufs[t.slot]!;
     return {
-      picked: new Float32Array(b.get('rowLoss')!, 0, t.rows),
-      pred: new Int32Array(b.get('pred')!, 0, t.rows),
-      finite: new Int32Array(b.get('finite')!, 0, t.rows),
+      picked: new Float32Array(this.slots.get(t.slot, 'rowLoss'), 0, t.rows),
+      pred: new Int32Array(this.slots.get(t.slot, 'pred'), 0, t.rows),
+      finite: new Int32Array(this.slots.get(t.slot, 'finite'), 0, t.rows),
     };
   }
 
@@ -480,35 +439,5 @@ export class GradThreadPool {
     const w = this.worker;
     this.worker = null;
     if (w !== null) void w.terminate().catch(() => undefined);
-  }
-
-  private buffer(slot: number, name: BufferName, bytes: number): SharedArrayBuffer {
-    const bufs = this.bufs[slot]!;
-    let b = bufs.get(name);
-    if (b === undefined || b.byteLength < bytes) {
-      // Grow with headroom so that slowly growing passes do not reallocate every time.
-      b = new SharedArrayBuffer(Math.max(bytes, Math.ceil((b?.byteLength ?? 0) * 1.5)));
-      bufs.set(name, b);
-    }
-    return b;
-  }
-
-  // A snapshot is read piece by piece (snapshot.ts), so a pieced one is never flattened here.
-  private fillParams(slot: number, size: number, params: Float32Array | ParamSnapshot): SharedArrayBuffer {
-    if (params instanceof Float32Array) return this.fill(slot, 'params', params.subarray(0, size), Float32Array);
-    const b = this.buffer(slot, 'params', size * 4);
-    readSnapshot(params, 0, size, new Float32Array(b, 0, size));
-    return b;
-  }
-
-  private fill<T extends Float32Array | Int32Array>(
-    slot: number,
-    name: BufferName,
-    src: T,
-    kind: { new (b: SharedArrayBuffer): T },
-  ): SharedArrayBuffer {
-    const b = this.buffer(slot, name, src.byteLength);
-    new kind(b).set(src);
-    return b;
   }
 }

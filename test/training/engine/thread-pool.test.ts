@@ -9,7 +9,8 @@ import { GradientEngine } from '../../../src/training/engine/gradient-engine.ts'
 import { makeSnapshot } from '../../../src/training/engine/snapshot.ts';
 import type { GradBatch } from '../../../src/training/engine/batch.ts';
 import { CHUNK_ROWS, partModel, SPLIT_MIN_ROWS, splitRows } from '../../../src/training/engine/dense-part.ts';
-import { GradThreadPool, resolveThreads } from '../../../src/training/engine/thread-pool.ts';
+import { GradThreadPool } from '../../../src/training/engine/thread-pool.ts';
+import { resolveThreads } from '../../../src/training/engine/thread-setting.ts';
 import {
   closeSharedThreadPool,
   engineHelpers,
