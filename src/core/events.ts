@@ -136,6 +136,16 @@ export class Event<T = unknown> {
     this._addWaiter(new CallbackWaiter(fn as (ev: Event<unknown>) => void));
   }
 
+  /**
+   * Tells `waiter` when the event is processed, in the same order as `onProcessed` callbacks. For hot
+   * paths that keep one waiter object per role (a parameter server's per-worker push): `onProcessed`
+   * wraps its function in a new object on every call.
+   * @throws Error if the event has already been processed.
+   */
+  notify(waiter: Waiter): void {
+    this._addWaiter(waiter);
+  }
+
   /** @internal Registers a waiter, keeping registration order. */
   _addWaiter(w: Waiter): void {
     if (this._state === PROCESSED) throw new Error('cannot wait on an event that was already processed');

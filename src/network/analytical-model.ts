@@ -8,29 +8,12 @@ import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';
 import { bytes as checkBytes, seconds } from '../core/units.ts';
 import type { Bytes } from '../core/units.ts';
-import { pathBandwidth, pathLatency } from './paths.ts';
+import { grow, PairTable } from './pair-table.ts';
 import type { NetworkModel, Topology } from './types.ts';
 
 // A bound on the per-pair cache, as the topology's own route cache has: when it fills it is cleared
 // (entries are pure functions of the pair), so a long run touching many pairs cannot grow it forever.
 const PAIR_CACHE_LIMIT = 1 << 20;
-
-/**
- * One (src, dst) pair as transfers use it: its route, and the route's latency sum and bottleneck
- * bandwidth, so a transfer does not walk the links to price itself.
- */
-class Pair {
-  readonly latency: number;
-  readonly bandwidth: number;
-
-  constructor(
-    readonly path: readonly number[],
-    topology: Topology,
-  ) {
-    this.latency = pathLatency(topology, path);
-    this.bandwidth = pathBandwidth(topology, path);
-  }
-}
 
 // Transfers in flight are settled (their bytes credited once arrived) in batches of at least this many.
 const SETTLE_MIN = 4096;
@@ -43,11 +26,11 @@ export class AnalyticalNetwork implements NetworkModel {
   readonly topology: Topology;
   private readonly sim: Simulator;
   private readonly bytes: Float64Array;
-  private readonly pairs = new Map<number, Pair>();
+  private readonly pairs = new PairTable();
   // Transfers sent and not yet credited, as parallel columns (see `settle`).
   private pendingArrival = new Float64Array(SETTLE_MIN);
   private pendingSizes = new Float64Array(SETTLE_MIN);
-  private readonly pendingPairs: (Pair | undefined)[] = [];
+  private pendingPairs = new Int32Array(SETTLE_MIN);
   private nPending = 0;
 
   /** A model moving bytes on `topology` in `sim`'s time. */
@@ -66,20 +49,24 @@ export class AnalyticalNetwork implements NetworkModel {
   transfer(src: number, dst: number, size: Bytes): Event<void> {
     checkBytes(size);
     const ranks = this.topology.ranks;
-    let pair: Pair | undefined;
+    const pairs = this.pairs;
+    let pair = -1;
     // Only valid ranks may use the cache: the key of a bad pair could equal a good one's.
     if (Number.isInteger(src) && Number.isInteger(dst) && src >= 0 && dst >= 0 && src < ranks && dst < ranks) {
       const key = src * ranks + dst;
-      pair = this.pairs.get(key);
-      if (pair === undefined) {
-        if (this.pairs.size >= PAIR_CACHE_LIMIT) this.pairs.clear();
-        pair = new Pair(this.topology.route(src, dst), this.topology);
-        this.pairs.set(key, pair);
+      pair = pairs.find(key);
+      if (pair < 0) {
+        if (pairs.size >= PAIR_CACHE_LIMIT) {
+          // Transfers in flight refer to pairs by number: keep those pairs, renumbered.
+          this.settle();
+          pairs.retain(this.pendingPairs, this.nPending);
+        }
+        pair = pairs.add(key, this.topology.route(src, dst), this.topology);
       }
     } else this.topology.route(src, dst); // throws the topology's own message
-    if (pair === undefined || pair.path.length === 0) return this.sim.timeout(seconds(0));
+    if (pair < 0 || pairs.pathLength[pair] === 0) return this.sim.timeout(seconds(0));
     // The same arithmetic as pathLatency(route) + size / pathBandwidth(route), from the cached sums.
-    const delay = pair.latency + size / pair.bandwidth;
+    const delay = pairs.latency[pair]! + size / pairs.bandwidth[pair]!;
     const ev = this.sim.timeout<void>(seconds(delay));
     // Its bytes are credited once the clock reaches its arrival (`settle`), not by a callback on the
     // event: a parameter server sends twice per update, and a callback each (or holding the events
@@ -108,13 +95,13 @@ export class AnalyticalNetwork implements NetworkModel {
     const pairs = this.pendingPairs;
     const sizes = this.pendingSizes;
     const bytes = this.bytes;
+    const { pathStart, pathLength, links } = this.pairs;
     let kept = 0;
     for (let i = 0; i < this.nPending; i++) {
       const pair = pairs[i]!;
       const size = sizes[i]!;
       if (arrival[i]! <= now) {
-        const path = pair.path;
-        for (let l = 0; l < path.length; l++) bytes[path[l]!]! += size;
+        for (let l = pathStart[pair]!, end = l + pathLength[pair]!; l < end; l++) bytes[links[l]!]! += size;
       } else {
         arrival[kept] = arrival[i]!;
         pairs[kept] = pair;
@@ -122,16 +109,12 @@ export class AnalyticalNetwork implements NetworkModel {
         kept++;
       }
     }
-    for (let i = kept; i < this.nPending; i++) pairs[i] = undefined;
     this.nPending = kept;
     if (kept * 2 > arrival.length) {
       const n = arrival.length * 2;
-      const a = new Float64Array(n);
-      a.set(arrival);
-      const z = new Float64Array(n);
-      z.set(sizes);
-      this.pendingArrival = a;
-      this.pendingSizes = z;
+      this.pendingArrival = grow(arrival, n);
+      this.pendingSizes = grow(sizes, n);
+      this.pendingPairs = grow(pairs, n);
     }
   }
 }

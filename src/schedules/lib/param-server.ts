@@ -23,7 +23,7 @@
  * times is composed from each shard's slice at its own time (an inconsistent snapshot, spec §3).
  * Servers apply instantly: their compute is not modelled.
  */
-import type { Event } from '../../core/events.ts';
+import type { Event, Waiter } from '../../core/events.ts';
 import type { ProcessGenerator } from '../../core/process.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import type { ScheduleContext } from '../context.ts';
@@ -166,7 +166,7 @@ export class ParamServer {
     for (let j = 0; j < k; j++) {
       const s = this.servers[j]!;
       if (s === w) this.land(p, j);
-      else this.crew.send(w, s, this.shardBytes).onProcessed(p.landers[j]!);
+      else this.crew.send(w, s, this.shardBytes).notify(p.landers[j]!);
     }
     return p.arrived < k ? p.all : null;
   }
@@ -193,21 +193,23 @@ export class ParamServer {
     const { crew } = this;
     const w = p.worker;
     const k = this.servers.length;
-    const n = p.landed;
-    p.rowShard[n] = j;
-    p.rowRead[n] = p.read.versions[j]!;
-    p.rowApplied[n] = this.apply(w, j, p.grad, p.read, p.read.versions[j]!);
-    p.rowTime[n] = crew.nowS;
+    const rows = p.rows;
+    const at = 4 * p.landed;
+    const read = p.read.versions[j]!;
+    rows[at] = j;
+    rows[at + 1] = read;
+    rows[at + 2] = this.apply(w, j, p.grad, p.read, read);
+    rows[at + 3] = crew.nowS;
     p.parts[j] = this.model;
     p.versions[j] = this.versions[j]!;
     // The global model is the server's after every apply.
     if (++p.landed === k) {
-      for (let r = 0; r < k; r++) crew.rowAt(w, p.rowShard[r]!, p.rowRead[r]!, p.rowApplied[r]!, p.rowTime[r]!, p.grad);
+      for (let r = 0; r < 4 * k; r += 4) crew.rowAt(w, rows[r]!, rows[r + 1]!, rows[r + 2]!, rows[r + 3]!, p.grad);
       crew.commit(this.model, 1, w, 1);
     } else crew.commit(this.model, 0, w, 0);
     const s = this.servers[j]!;
     if (s === w) p.arrive();
-    else crew.send(s, w, this.shardBytes).onProcessed(p.arrive);
+    else crew.send(s, w, this.shardBytes).notify(p);
   }
 
   // One slice of worker w's gradient, read at shard version `read`, applied to shard j now; returns
@@ -262,11 +264,13 @@ export class ParamServer {
 }
 
 /**
- * One worker's push in flight, reused from push to push: its callbacks (one per shard's arrival at
- * its server, one for each reply) are made once per worker, not per push, and its rows wait in typed
- * columns for the last slice. Only `parts` and the read's versions are per push where they escape.
+ * One worker's push in flight, reused from push to push: its waiters (one per shard's arrival at its
+ * server; the push itself for each reply) are made once per worker, not per push, and its rows wait in
+ * one typed array for the last slice. Only `parts` and the read's versions are per push where they
+ * escape. At 4,096 workers an update's cost is mostly memory latency on per-worker state, so the state
+ * is kept in as few objects as it can be.
  */
-class PushState {
+class PushState implements Waiter {
   grad!: GradientRef;
   read!: PsRead;
   /** When the push started, seconds. */
@@ -278,15 +282,10 @@ class PushState {
   versions: Int32Array;
   private readonly reads: { snapshot: ParamSnapshot; readonly versions: Int32Array }[];
   private flip = 0;
-  // The rows of the slices landed so far, in landing order.
-  readonly rowShard: Int32Array;
-  readonly rowRead: Float64Array;
-  readonly rowApplied: Float64Array;
-  readonly rowTime: Float64Array;
+  /** The rows of the slices landed so far, in landing order: shard, version read, version applied, time. */
+  readonly rows: Float64Array;
   /** Per shard: its slice has reached its server. */
-  readonly landers: readonly (() => void)[];
-  /** A reply has reached the worker. */
-  readonly arrive: () => void;
+  readonly landers: readonly Waiter[];
 
   constructor(
     server: ParamServer,
@@ -297,14 +296,18 @@ class PushState {
     this.parts = new Array<ParamSnapshot>(k);
     this.versions = new Int32Array(k);
     this.reads = [0, 1].map(() => ({ snapshot: first, versions: new Int32Array(k) }));
-    this.rowShard = new Int32Array(k);
-    this.rowRead = new Float64Array(k);
-    this.rowApplied = new Float64Array(k);
-    this.rowTime = new Float64Array(k);
-    this.landers = Array.from({ length: k }, (_, j) => () => server.land(this, j));
-    this.arrive = (): void => {
-      if (++this.arrived === this.k) this.all.succeed();
-    };
+    this.rows = new Float64Array(4 * k);
+    this.landers = Array.from({ length: k }, (_, j) => new Lander(server, this, j));
+  }
+
+  /** A reply has reached the worker. */
+  arrive(): void {
+    if (++this.arrived === this.k) this.all.succeed();
+  }
+
+  /** @internal The push is the waiter of each of its replies. */
+  _onEvent(): void {
+    this.arrive();
   }
 
   start(t: number, grad: GradientRef, read: PsRead, all: Event<void>): void {
@@ -328,5 +331,19 @@ class PushState {
     r.snapshot = snapshot;
     r.versions.set(this.versions);
     return r;
+  }
+}
+
+/** Tells the server that slice `shard` of a push has reached its server. */
+class Lander implements Waiter {
+  constructor(
+    private readonly server: ParamServer,
+    private readonly push: PushState,
+    private readonly shard: number,
+  ) {}
+
+  /** @internal */
+  _onEvent(): void {
+    this.server.land(this.push, this.shard);
   }
 }
