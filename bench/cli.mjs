@@ -20,8 +20,11 @@
 //   validate          dtsim validate scenarios/quickstart.yaml
 //   sync-16384        dtsim run bench/sync-allreduce-16384.yaml: 16,384 GPUs × 1,000 steps, timing-only,
 //                     lognormal stragglers
+//   async-ps-start    the same with 4,096 updates (one per worker): start-up, set-up and each worker's start
 //   async-ps-4096     dtsim run bench/async-ps-4096.yaml: 4,096 workers × 100,000 updates, timing-only;
-//                     also shown per update (whole command, start-up included)
+//                     shown per update twice: the whole command over 100,000, and the marginal cost
+//                     (its median less async-ps-start's, over the 95,904 updates between them), which is
+//                     what the run costs per update once it is going
 //   quickstart-full   dtsim run scenarios/quickstart.yaml (what `npm start` runs), full mode
 // Results go to a temporary folder that is removed at the end; each command runs with --quiet.
 import { spawnSync } from 'node:child_process';
@@ -33,7 +36,11 @@ import { BUNDLE_DIR, staleReason } from '../bin/bundle-check.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** @typedef {{ name: string, args: (out: string) => string[], long?: boolean, updates?: number }} Case */
+/**
+ * @typedef {{ name: string, args: (out: string) => string[], long?: boolean, updates?: number, base?: string }} Case
+ * `base`: a case with fewer updates of the same run (listed before this one); the marginal cost per update
+ * is the difference of the two medians over the difference of their updates.
+ */
 /** @type {Case[]} */
 const CASES = [
   { name: 'help', args: () => ['--help'] },
@@ -41,9 +48,23 @@ const CASES = [
   { name: 'validate', args: () => ['validate', 'scenarios/quickstart.yaml'] },
   { name: 'sync-16384', args: (out) => ['run', 'bench/sync-allreduce-16384.yaml', '--quiet', '--out', out] },
   {
+    name: 'async-ps-start',
+    args: (out) => [
+      'run',
+      'bench/async-ps-4096.yaml',
+      '--quiet',
+      '--set',
+      'training.stop={updates: 4096}',
+      '--out',
+      out,
+    ],
+    updates: 4096,
+  },
+  {
     name: 'async-ps-4096',
     args: (out) => ['run', 'bench/async-ps-4096.yaml', '--quiet', '--out', out],
     updates: 100_000,
+    base: 'async-ps-start',
   },
   {
     name: 'quickstart-full',
@@ -120,9 +141,21 @@ function main() {
     variants.push({ label: 'bin/dtsim.js (tsx)', bin: join(ROOT, 'bin/dtsim.js'), env: { DTSIM_SOURCE: '1' } });
   for (const bin of opts.compare) variants.push({ label: bin, bin, env: {} });
   const cases = CASES.filter((c) => (opts.only === null ? !(c.long && opts.quick) : opts.only.includes(c.name)));
+  /** Median seconds by case name, then variant index. */
+  const medians = new Map();
   const tmp = mkdtempSync(join(tmpdir(), 'dtsim-bench-'));
   const rows = [
-    ['case', 'variant', 'runs', 'median s', 'min s', 'max s', 'µs/update', ...(variants.length > 1 ? ['× first'] : [])],
+    [
+      'case',
+      'variant',
+      'runs',
+      'median s',
+      'min s',
+      'max s',
+      'µs/update',
+      'marginal µs/update',
+      ...(variants.length > 1 ? ['× first'] : []),
+    ],
   ];
   try {
     for (const c of cases) {
@@ -146,8 +179,14 @@ function main() {
       }
       process.stderr.write('\r\x1b[K');
       const first = median(times[0]);
+      medians.set(
+        c.name,
+        times.map((t) => median(t)),
+      );
+      const base = c.base === undefined ? undefined : CASES.find((b) => b.name === c.base);
       variants.forEach((v, i) => {
         const m = median(times[i]);
+        const m0 = base === undefined ? undefined : medians.get(base.name)?.[i];
         rows.push([
           c.name,
           v.label,
@@ -156,6 +195,7 @@ function main() {
           fmt(Math.min(...times[i])),
           fmt(Math.max(...times[i])),
           c.updates === undefined ? '' : ((m / c.updates) * 1e6).toFixed(1),
+          m0 === undefined ? '' : (((m - m0) / (c.updates - base.updates)) * 1e6).toFixed(2),
           ...(variants.length > 1 ? [(m / first).toFixed(2)] : []),
         ]);
       });
