@@ -28,6 +28,20 @@ describe('PairTable', () => {
     for (let s = 0; s < ranks; s++) for (let d = 0; d < ranks; d++) expectPair(t, t.find(s * ranks + d), s, d);
   });
 
+  it('finds every key among thousands spread up to 2^53, growing its columns several times', () => {
+    // Keys equal modulo 2^32 and consecutive keys are the hash's hard cases.
+    const t = new PairTable();
+    const path = topo.route(0, 5);
+    const keys: number[] = [];
+    for (let i = 0; i < 60; i++) for (let j = 0; j < 60; j++) keys.push(i * 2 ** 32 + j, 2 ** 53 - 1 - (i * 60 + j));
+    keys.forEach((k, n) => {
+      expect(t.find(k)).toBe(-1);
+      expect(t.add(k, path, topo)).toBe(n);
+    });
+    keys.forEach((k, n) => expect(t.find(k)).toBe(n));
+    expect(t.find(12345)).toBe(-1);
+  });
+
   it('retain keeps exactly the pairs in use, renumbered, with their data intact', () => {
     fc.assert(
       fc.property(
