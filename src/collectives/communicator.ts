@@ -15,17 +15,29 @@ import { bytes, seconds } from '../core/units.ts';
 import type { NetworkModel } from '../network/types.ts';
 import type { FixedNetwork } from '../network/fixed-model.ts';
 import { AnalyticalPricer } from './cost-model.ts';
+import { DGX_A100_NCCL_FIT } from './calibration.ts';
 import { rankAt } from './phases.ts';
 import { concat, reduceInRankOrder, splitEven } from './reduce-values.ts';
 import type { ReduceOp } from './reduce-values.ts';
 import { getCollective } from './registry.ts';
 import type { Topology } from '../network/types.ts';
 import type { CollectiveAlgorithm, CollectiveOp, CollectiveRequest } from './types.ts';
+import { parseProtocol, PROTOCOLS } from './protocols.ts';
+import type { Protocol } from './protocols.ts';
+import { AUTO_CANDIDATES, costsFor, tune } from './tuner.ts';
 
 /** Algorithm choice and its knobs, common to every call. */
 export interface CollectiveOptions {
-  /** Registry name (default: DEFAULT_ALGORITHM of the op). */
+  /**
+   * Registry name (default: DEFAULT_ALGORITHM of the op), or `auto`: the algorithm and protocol NCCL's
+   * tuner would pick, by lowest predicted time (tuner.ts).
+   */
   readonly algorithm?: string;
+  /**
+   * NCCL protocol (protocols.ts): `simple`, `ll`, `ll128`, or `auto` (the fastest for this call). Default:
+   * the communicator's; with neither, the plain α-β model with no protocol costs.
+   */
+  readonly protocol?: Protocol | 'auto';
   /** Pipeline chunks for double-binary-tree and ring broadcast (default 8). */
   readonly chunks?: number;
   /** Parameter-server shards k (default 1). */
@@ -38,6 +50,8 @@ export interface CollectiveOptions {
 export interface CollectiveOutcome<R> {
   readonly op: CollectiveOp;
   readonly algorithm: string;
+  /** The protocol it ran with, or undefined on the plain α-β model. */
+  readonly protocol: Protocol | undefined;
   /** Simulated time at which it started, and how long it took. */
   readonly startS: number;
   readonly timeS: number;
@@ -67,6 +81,7 @@ interface CollectivePlan {
   readonly op: CollectiveOp;
   readonly sizeBytes: number;
   readonly algorithm: string | undefined;
+  readonly protocol: string | undefined;
   readonly chunks: number | undefined;
   readonly shards: number | undefined;
   readonly servers: readonly number[] | undefined;
@@ -74,7 +89,26 @@ interface CollectivePlan {
   readonly request: CollectiveRequest;
   readonly algo: CollectiveAlgorithm;
   readonly sent: Float64Array;
+  /** The analytical time, once computed (a pure function of the request). */
+  analyticalS: number | undefined;
 }
+
+/** How a communicator prices every call. */
+export interface CommunicatorOptions {
+  /**
+   * Host-side cost of one collective call, seconds: the launch of its kernel and the framework's call
+   * path. Paid once per non-empty call whenever a protocol is in use. Default `DEFAULT_LAUNCH_S`.
+   */
+  readonly launchS?: number;
+  /** Protocol of calls that name none (default: none, the plain α-β model). */
+  readonly protocol?: Protocol | 'auto';
+}
+
+/**
+ * The default launch overhead per call, seconds. Calibrated with the dgx-a100 preset's NVLink on the
+ * 8×A100 NCCL all-reduce measurements (calibration.ts, docs/validation.md "Collective calibration").
+ */
+export const DEFAULT_LAUNCH_S = DGX_A100_NCCL_FIT.launchS;
 
 /** Runs collectives on one network model in one simulator. */
 export class Communicator {
@@ -87,14 +121,23 @@ export class Communicator {
   sendBytes = 0;
   private readonly pricer: AnalyticalPricer;
   private lastPlan: CollectivePlan | null = null;
+  /** Launch overhead per call, seconds (see CommunicatorOptions). */
+  readonly launchS: number;
+  /** Protocol of calls that name none. */
+  readonly protocol: Protocol | 'auto' | undefined;
 
   /** A communicator over `network`, scheduling in `sim` (the simulator the network model runs in). */
   constructor(
     readonly sim: Simulator,
     readonly network: NetworkModel,
+    options: CommunicatorOptions = {},
   ) {
     this.bytesSentPerRank = new Float64Array(network.topology.ranks);
     this.pricer = new AnalyticalPricer(network.topology);
+    this.launchS = options.launchS ?? DEFAULT_LAUNCH_S;
+    if (!(this.launchS >= 0 && this.launchS < Infinity))
+      throw new RangeError(`launch overhead must be a finite number of seconds >= 0, got ${this.launchS}`);
+    this.protocol = options.protocol === undefined ? undefined : parseProtocol(options.protocol);
   }
 
   /**
@@ -109,16 +152,20 @@ export class Communicator {
     opts: CollectiveOptions & { root?: number } = {},
     result?: R,
   ): Event<CollectiveOutcome<R>> {
-    const { request, algo, sent } = this.plan(op, group, sizeBytes, opts);
+    const plan = this.plan(op, group, sizeBytes, opts);
+    const { request, algo, sent } = plan;
     const startS = this.sim.now as number;
     const total = creditSent(this.bytesSentPerRank, request, sent);
+    const protocol = request.protocol;
     const make = (timeS: number): CollectiveOutcome<R> => {
       this.records.push({ op, algorithm: algo.name, ranks: group.length, sizeBytes, startS, timeS, bytesSent: total });
-      const base = { op, algorithm: algo.name, startS, timeS, bytesPerRank: sent };
+      const base = { op, algorithm: algo.name, protocol: protocol?.protocol, startS, timeS, bytesPerRank: sent };
       return result === undefined ? base : { ...base, result };
     };
+    // NCCL returns at once on an empty buffer: no launch, no steps.
+    if (protocol !== undefined && sizeBytes === 0) return this.sim.timeout(seconds(0), make(0));
     if (this.network.kind === 'analytical') {
-      const t = algo.analyticalTime(request, this.pricer);
+      const t = (plan.analyticalS ??= (protocol?.callS ?? 0) + algo.analyticalTime(request, this.pricer));
       return this.sim.timeout(seconds(t), make(t));
     }
     if (this.network.kind === 'fixed') {
@@ -129,14 +176,21 @@ export class Communicator {
     const phases = algo.phases(request);
     const sim = this.sim;
     const network = this.network;
+    const pricer = this.pricer;
+    const inflate = protocol?.inflate ?? 1;
     return sim.process(
       (function* (): ProcessGenerator<CollectiveOutcome<R>> {
+        // The same costs the analytical price adds: the call once, each phase's step latency before
+        // its transfers, and the protocol's bytes on the wire (cost-model.ts).
+        if (protocol !== undefined && protocol.callS > 0) yield sim.timeout(seconds(protocol.callS));
         for (const phase of phases) {
+          const lat = protocol === undefined ? 0 : pricer.phaseLatency(request, phase);
+          if (lat > 0) yield sim.timeout(seconds(lat));
           const events: Event<void>[] = [];
           for (const t of phase) {
             const src = rankAt(request, t.src);
             const dst = rankAt(request, t.dst);
-            if (src !== dst) events.push(network.transfer(src, dst, bytes(t.bytes)));
+            if (src !== dst) events.push(network.transfer(src, dst, bytes(t.bytes * inflate)));
           }
           if (events.length > 0) yield sim.allOf(events);
         }
@@ -166,18 +220,27 @@ export class Communicator {
       last.op === op &&
       last.sizeBytes === sizeBytes &&
       last.algorithm === opts.algorithm &&
+      last.protocol === opts.protocol &&
       last.chunks === opts.chunks &&
       last.shards === opts.shards &&
       last.servers === opts.servers &&
       last.root === opts.root
     )
       return last;
-    const { request, algo } = checkCollective(this.network.topology, op, group, sizeBytes, opts);
+    const { request, algo } = checkCollective(
+      this.network.topology,
+      op,
+      group,
+      sizeBytes,
+      opts.protocol !== undefined || this.protocol === undefined ? opts : { ...opts, protocol: this.protocol },
+      { launchS: this.launchS, pricer: this.pricer },
+    );
     const plan: CollectivePlan = {
       group,
       op,
       sizeBytes,
       algorithm: opts.algorithm,
+      protocol: opts.protocol,
       chunks: opts.chunks,
       shards: opts.shards,
       servers: opts.servers,
@@ -185,6 +248,7 @@ export class Communicator {
       request,
       algo,
       sent: algo.bytesSent(request),
+      analyticalS: undefined,
     };
     this.lastPlan = plan;
     return plan;
@@ -322,11 +386,24 @@ export function checkCollective(
   group: readonly number[],
   sizeBytes: number,
   opts: CollectiveOptions & { root?: number } = {},
+  costs: { readonly launchS?: number; readonly pricer?: AnalyticalPricer } = {},
 ): { request: CollectiveRequest; algo: CollectiveAlgorithm } {
   const request = collectiveRequest(topology, op, group, sizeBytes, opts);
+  const launchS = costs.launchS ?? DEFAULT_LAUNCH_S;
+  const protocol = opts.protocol === undefined ? undefined : parseProtocol(opts.protocol);
+  if (opts.algorithm === 'auto' || protocol === 'auto') {
+    const algorithms =
+      opts.algorithm === 'auto'
+        ? AUTO_CANDIDATES[op].map((n) => getCollective(op, n))
+        : [getCollective(op, opts.algorithm)];
+    const protocols = protocol === undefined || protocol === 'auto' ? PROTOCOLS : [protocol];
+    const best = tune(request, algorithms, protocols, costs.pricer ?? new AnalyticalPricer(topology), launchS);
+    return { request: { ...request, protocol: best.protocol }, algo: best.algo };
+  }
   const algo = getCollective(op, opts.algorithm);
   algo.validate(request);
-  return { request, algo };
+  if (protocol === undefined) return { request, algo };
+  return { request: { ...request, protocol: costsFor(protocol, algo, request, launchS) }, algo };
 }
 
 /**

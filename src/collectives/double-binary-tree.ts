@@ -9,7 +9,7 @@
  * overestimates by about H phases.
  */
 import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhaseTransfer } from './types.ts';
-import { phaseBased, requireOp } from './phases.ts';
+import { phaseBased, pipelineChunks, requireOp } from './phases.ts';
 
 /** Parent of each rank in NCCL's binary tree (ncclGetBtree): −1 for the root, rank 0. */
 function btreeParents(n: number): Int32Array {
@@ -57,7 +57,7 @@ export function doubleBinaryTrees(n: number): [Tree, Tree] {
 function treePhases(request: CollectiveRequest): Phase[] {
   const n = request.group.length;
   if (n < 2) return [];
-  const c = request.chunks;
+  const c = pipelineChunks(request);
   const chunk = request.sizeBytes / (2 * c);
   const trees = doubleBinaryTrees(n);
   const h = Math.max(trees[0].height, trees[1].height);

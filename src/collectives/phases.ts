@@ -69,3 +69,21 @@ export function rankAt(request: CollectiveRequest, index: number): number {
 export function endpointCount(request: CollectiveRequest): number {
   return request.group.length + request.servers.length;
 }
+
+/**
+ * Bytes of one pipeline chunk under a protocol: NCCL's default buffer of 4 MiB per channel is split
+ * into 8 steps (NCCL_BUFFSIZE, NCCL_STEPS), so a step moves at most 512 KiB and a message smaller
+ * than that is one chunk.
+ */
+export const PIPELINE_CHUNK_BYTES = 512 * 1024;
+
+/**
+ * The chunks a pipelined algorithm (double binary tree, ring broadcast) cuts a message into: the
+ * request's `chunks`, but under a protocol never more than the message has 512 KiB pieces (at least
+ * one), since NCCL pipelines whole buffer steps and a small message pays each chunk's step latency
+ * for nothing. Without a protocol (the plain α-β model) it is `chunks` as given.
+ */
+export function pipelineChunks(request: CollectiveRequest): number {
+  if (request.protocol === undefined) return request.chunks;
+  return Math.max(1, Math.min(request.chunks, Math.ceil(request.sizeBytes / PIPELINE_CHUNK_BYTES)));
+}

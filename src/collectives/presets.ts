@@ -8,7 +8,7 @@
  */
 import { GBIT_PER_S, GB_PER_S, bytesPerSecond, seconds } from '../core/units.ts';
 import type { NodeLinks } from '../hardware/link-spec.ts';
-import { DGX_A100_RING_FIT } from './calibration.ts';
+import { DGX_A100_NCCL_FIT } from './calibration.ts';
 
 /** A named cluster: node count, per-node links, GPU name and topology kind. */
 export interface CollectivePreset {
@@ -45,9 +45,10 @@ export const PRESETS: Readonly<Record<string, CollectivePreset>> = Object.freeze
     nodes: 1,
     node: {
       gpus: 8,
-      // Calibrated: least-squares fit of the ring model on measured 8-GPU NCCL all-reduce times
-      // (calibration.ts; docs/validation.md "Collective calibration"). Nominal is 300 GB/s per direction.
-      intraNode: link(DGX_A100_RING_FIT.bandwidthBytesPerS, DGX_A100_RING_FIT.alphaS, 'nvlink'),
+      // Calibrated: the NCCL-like model (protocols and launch overhead) fitted on measured 8-GPU NCCL
+      // all-reduce times (calibration.ts DGX_A100_NCCL_FIT; docs/validation.md "Collective calibration").
+      // Nominal is 300 GB/s per direction; the hop latency is ASTRA-sim's NVSwitch figure.
+      intraNode: link(DGX_A100_NCCL_FIT.bandwidthBytesPerS, DGX_A100_NCCL_FIT.hopLatencyS, 'nvlink'),
       nic: link(8 * 200 * GBIT_PER_S, 2.5e-6, 'infiniband'),
     },
     topology: 'switch',

@@ -9,7 +9,7 @@
  *   N+C−2 steps of α + (n/C)·β (NCCL's ring broadcast; bus bandwidth → B as C grows).
  */
 import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhasePricer } from './types.ts';
-import { bytesSentByPhases, priceOfPhases, requireOp } from './phases.ts';
+import { bytesSentByPhases, pipelineChunks, priceOfPhases, requireOp } from './phases.ts';
 
 function ringPairs(n: number): [number, number][] {
   const pairs: [number, number][] = [];
@@ -25,7 +25,7 @@ function ringSteps(request: CollectiveRequest): number {
 
 function broadcastPhases(request: CollectiveRequest): Phase[] {
   const n = request.group.length;
-  const c = request.chunks;
+  const c = pipelineChunks(request);
   const chunk = request.sizeBytes / c;
   const chain = (j: number): number => (request.root + j) % n;
   const phases: Phase[] = [];

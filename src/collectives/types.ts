@@ -5,6 +5,7 @@
  * its transfers end) or prices them in closed form on an `analytical` one.
  */
 import type { Topology } from '../network/types.ts';
+import type { ProtocolCosts } from './protocols.ts';
 
 /** The collective operations dtsim knows. */
 export type CollectiveOp = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'broadcast' | 'all-to-all';
@@ -52,6 +53,12 @@ export interface CollectiveRequest {
   readonly servers: readonly number[];
   /** The topology, for algorithms that need node structure (hierarchical). */
   readonly topology: Topology;
+  /**
+   * The NCCL protocol the collective moves data with, resolved for its algorithm and group
+   * (protocols.ts): per-step latency and bandwidth factor, applied by the pricer and the flow path.
+   * Absent: the plain α-β model (what an algorithm's own closed-form tests price).
+   */
+  readonly protocol?: ProtocolCosts;
 }
 
 /** Prices phases on the analytical model (see cost-model.ts). */

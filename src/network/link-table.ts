@@ -11,14 +11,14 @@ export class LinkTable {
   /** The links added so far; `links[i].id === i`. */
   readonly links: Link[] = [];
 
-  /** Adds one directed link and returns its id. */
-  add(name: string, bandwidth: BytesPerSecond, latency: Seconds, tier: Link['tier']): number {
+  /** Adds one directed link and returns its id; `kind` is the hardware it stands for, when known. */
+  add(name: string, bandwidth: BytesPerSecond, latency: Seconds, tier: Link['tier'], kind?: LinkSpec['kind']): number {
     const id = this.links.length;
     // Names are built by concatenation, which V8 keeps as a tree of string pieces; reading a character
     // flattens it into one string, and the pieces become garbage. A 65,536-node ring's 262,144 links
     // take 45 MB instead of 69 MB (validation builds the topology of every cluster it checks).
     name.charCodeAt(0);
-    this.links.push(Object.freeze({ id, name, bandwidth, latency, tier }));
+    this.links.push(Object.freeze({ id, name, bandwidth, latency, tier, kind }));
     return id;
   }
 
@@ -30,7 +30,10 @@ export class LinkTable {
    */
   addAttachment(a: string, b: string, spec: LinkSpec, tier: Link['tier']): [up: number, down: number] {
     const half = (spec.latency / 2) as Seconds;
-    return [this.add(`${a}->${b}`, spec.bandwidth, half, tier), this.add(`${b}->${a}`, spec.bandwidth, half, tier)];
+    return [
+      this.add(`${a}->${b}`, spec.bandwidth, half, tier, spec.kind),
+      this.add(`${b}->${a}`, spec.bandwidth, half, tier, spec.kind),
+    ];
   }
 }
 

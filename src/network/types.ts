@@ -16,6 +16,11 @@ export interface Link {
   readonly latency: Seconds;
   /** Kind of hop, used by reports: intra-node, node NIC, or switch-to-switch fabric. */
   readonly tier: 'intra' | 'nic' | 'fabric';
+  /**
+   * The hardware the link stands for (NVLink, PCIe, ...), when its spec said; collectives price a
+   * protocol's per-step latency by it (NVLink or PCIe inside a node).
+   */
+  readonly kind?: 'nvlink' | 'pcie' | 'infiniband' | 'ethernet' | 'custom' | undefined;
 }
 
 /** A built topology: GPUs, the directed links between them and switches, and routing. */

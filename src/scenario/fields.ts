@@ -195,13 +195,17 @@ export function quantityField(dimension: QuantityDimension, opts: QuantityOption
   });
 }
 
-/** A collective algorithm name that implements `op`. */
+/** A collective algorithm name that implements `op`, or `auto` (NCCL's tuner: collectives/tuner.ts). */
 export function collectiveField(op: CollectiveOp, def?: string): z.ZodType<string | undefined> {
-  const able = Object.values(COLLECTIVES)
-    .filter((a) => a.ops.includes(op))
-    .map((a) => a.name);
+  const able = [
+    'auto',
+    ...Object.values(COLLECTIVES)
+      .filter((a) => a.ops.includes(op))
+      .map((a) => a.name),
+  ];
   return field((v, ctx): string | undefined => {
     if (v === undefined) return def;
+    if (v === 'auto') return v;
     if (typeof v !== 'string' || !Object.hasOwn(COLLECTIVES, v)) {
       addIssue(ctx, v, unknownName(`collective algorithm for ${op}`, v, able));
     } else if (!able.includes(v)) {

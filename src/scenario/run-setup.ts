@@ -7,6 +7,7 @@
 import { Rng } from '../core/rng.ts';
 import { Simulator } from '../core/simulator.ts';
 import { Communicator } from '../collectives/communicator.ts';
+import type { CommunicatorOptions } from '../collectives/communicator.ts';
 import { buildCluster, type Cluster } from '../hardware/cluster.ts';
 import { MemoryLedger } from '../hardware/memory-ledger.ts';
 import { Slowdown } from '../hardware/slowdown.ts';
@@ -63,7 +64,7 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
   const workers = cluster.devices.length;
   const topology = buildTopology(s.cluster.network.topology.kind, cluster.nodes, s.cluster.network.topology.options);
   const network = createNetworkModel(s.cluster.network.model, sim, topology, s.cluster.network.options);
-  const comm = new Communicator(sim, network);
+  const comm = new Communicator(sim, network, communicatorOptions(s.cluster.network));
   const slowdown = new Slowdown(buildStragglers(s.cluster.stragglers), root.fork('stragglers'));
 
   const schedule = getSchedule(s.training.schedule.kind);
@@ -185,4 +186,14 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     ctx,
     memory,
   };
+}
+
+/**
+ * The communicator's protocol and launch overhead from a scenario's network block: protocols on by
+ * default (`auto`), or the plain α-β model with `protocol: none`.
+ */
+export function communicatorOptions(n: Scenario['cluster']['network']): CommunicatorOptions {
+  const launch = n.launchOverheadS === undefined ? {} : { launchS: n.launchOverheadS };
+  if (n.protocol === 'none') return { ...launch };
+  return { ...launch, protocol: n.protocol ?? 'auto' };
 }

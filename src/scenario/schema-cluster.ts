@@ -224,6 +224,9 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
       // The fixed model's times; required with it and refused with the others (see the transform).
       transferTime: quantityField('duration'),
       collectiveTime: quantityField('duration'),
+      // NCCL's protocols and the per-call launch overhead (collectives/protocols.ts, communicator.ts).
+      protocol: z.enum(['auto', 'simple', 'll', 'll128', 'none']).default('auto'),
+      launchOverhead: quantityField('duration'),
     }).prefault({} as never),
     stragglers: z.array(stragglerSchema(sctx)).default([]),
     // Run past a GPU's memory (the ledger records it, the peak shows it) instead of failing.
@@ -271,9 +274,16 @@ export function clusterSchema(sctx: SchemaContext): z.ZodType<Scenario['cluster'
       model === 'fixed' && transferTime !== undefined && collectiveTime !== undefined
         ? { options: { transferS: transferTime, collectiveS: collectiveTime } }
         : {};
+    const { protocol, launchOverhead } = c.network;
     return {
       nodes: c.nodes,
-      network: { model, topology, ...options },
+      network: {
+        model,
+        topology,
+        ...options,
+        ...(protocol === 'auto' ? {} : { protocol }),
+        ...(launchOverhead === undefined ? {} : { launchOverheadS: launchOverhead }),
+      },
       stragglers: c.stragglers,
       allowOversubscribe: c.allowOversubscribe,
     };

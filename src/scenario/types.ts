@@ -89,6 +89,14 @@ export interface Scenario {
       readonly options?: { readonly transferS: number; readonly collectiveS: number };
       /** Topology kind from TOPOLOGIES and its options (links already parsed to SI). */
       readonly topology: { readonly kind: string; readonly options: Readonly<Record<string, unknown>> };
+      /**
+       * NCCL protocol of the collectives (collectives/protocols.ts): `auto` (the fastest per call, the
+       * default), one protocol, or `none` (the plain α-β model with no protocol or launch costs).
+       * Absent means `auto`.
+       */
+      readonly protocol?: 'auto' | 'simple' | 'll' | 'll128' | 'none';
+      /** Host-side cost of one collective call, seconds (absent: the calibrated default). */
+      readonly launchOverheadS?: number;
     };
     readonly stragglers: readonly StragglerSpec[];
     /**

@@ -66,7 +66,9 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
           nic: { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) },
         },
       ],
-      network: { model: 'analytical', topology: { kind: 'switch', options: {} } },
+      // The plain α-β model (no NCCL protocol or launch costs): the schedules' closed forms below stay
+      // about the schedule; the protocols have their own tests (test/collectives/protocols.test.ts).
+      network: { model: 'analytical', topology: { kind: 'switch', options: {} }, protocol: 'none' },
       stragglers: o.stragglers ?? [],
     },
     workload: {
