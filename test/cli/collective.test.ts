@@ -56,8 +56,24 @@ describe('dtsim collective', () => {
       ].join('\n'),
     );
     const csv = join(dir, 'out.csv');
-    const out = await run(['--cluster', file, '--collective', 'all-gather', '-b', '1M', '-e', '1M', '--csv', csv]);
-    // Ring all-gather on 4 ranks, 80 Gbit/s = 1e10 B/s, α = 5 µs: 3·(5e-6 + 2^20/4/1e10) = 93.6432 µs.
+    const out = await run([
+      '--cluster',
+      file,
+      '--collective',
+      'all-gather',
+      '--algo',
+      'ring',
+      '--protocol',
+      'none',
+      '-b',
+      '1M',
+      '-e',
+      '1M',
+      '--csv',
+      csv,
+    ]);
+    // Ring all-gather on 4 ranks on the plain α-β model (--protocol none), 80 Gbit/s = 1e10 B/s,
+    // α = 5 µs: 3·(5e-6 + 2^20/4/1e10) = 93.6432 µs.
     const [row] = rows(out);
     expect(Number(row![5])).toBeCloseTo(3 * (5e-6 + 2 ** 20 / 4 / 1e10) * 1e6, 2);
     // all_gather_perf prints the per-rank count (2^20 / 4 B / 4 ranks) and no reduction.
@@ -189,5 +205,21 @@ describe('dtsim collective', () => {
       /needs 7 GPUs \+ 2 server ranks, but the cluster has 8 GPUs/,
     );
     await expect(run(['--servers', 'dedicated'])).rejects.toThrow(/applies to --algo parameter-server/);
+  });
+  it("runs NCCL's tuner by default and names its switch points; --protocol and --launch-overhead override", async () => {
+    const auto = await run(['-b', '8', '-e', '1G', '-f', '64']);
+    expect(auto).toMatch(/algorithm auto, protocol auto, launch overhead 39\.43 us/);
+    // Small messages on LL (a tree on this one NVLink node), large ones on Simple rings.
+    expect(auto).toMatch(/# dtsim: chose double-binary-tree\/ll from 8 B, .*ring\/simple from \d+ B/);
+    const [small] = rows(auto);
+    const simple = rows(await run(['-b', '8', '-e', '8', '--algo', 'ring', '--protocol', 'simple']));
+    // Simple on a ring costs more than LL for 8 bytes: 14 steps of 3.4 µs instead of a tree's few 0.6 µs.
+    expect(Number(simple[0]![5])).toBeGreaterThan(Number(small![5]));
+    const later = rows(await run(['-b', '8', '-e', '8', '--launch-overhead', '100 us']));
+    expect(Number(later[0]![5]) - Number(small![5])).toBeCloseTo(100 - 39.43, 1);
+    await expect(run(['--protocol', 'fast'])).rejects.toThrow(
+      /unknown protocol 'fast'; known: auto, ll, ll128, simple/,
+    );
+    await expect(run(['--launch-overhead', '5'])).rejects.toThrow(/--launch-overhead: .*unit/);
   });
 });

@@ -21,6 +21,11 @@ import { PRESETS, getPreset, presetNodes } from '../../collectives/presets.ts';
 import { COLLECTIVE_OPS } from '../../collectives/types.ts';
 import type { CollectiveOp } from '../../collectives/types.ts';
 import { parseSize } from './quantities.ts';
+import { parseQuantity } from '../../scenario/quantity.ts';
+import { DEFAULT_LAUNCH_S } from '../../collectives/communicator.ts';
+import type { CommunicatorOptions } from '../../collectives/communicator.ts';
+import { parseProtocol } from '../../collectives/protocols.ts';
+import type { Protocol } from '../../collectives/protocols.ts';
 import {
   NCCL_REDOPS,
   NCCL_TYPES,
@@ -39,6 +44,43 @@ export interface CollectiveIo {
   warn?(text: string): void;
 }
 
+/**
+ * The communicator's protocol and launch overhead: the flags, else the cluster file's network block,
+ * else auto and the calibrated default.
+ * @throws Error for an unknown protocol or a bad duration.
+ */
+function communicatorFlags(opts: Record<string, string | undefined>, choice: ClusterChoice): CommunicatorOptions {
+  const name = opts.protocol ?? choice.protocol ?? 'auto';
+  if (name !== 'none') parseProtocol(name);
+  const launchS = opts.launchOverhead !== undefined ? launchFlag(opts.launchOverhead) : choice.launchS;
+  return {
+    ...(launchS === undefined ? {} : { launchS }),
+    ...(name === 'none' ? {} : { protocol: name as Protocol | 'auto' }),
+  };
+}
+
+/** --launch-overhead as seconds. @throws Error naming the flag for an unreadable duration. */
+function launchFlag(text: string): number {
+  try {
+    return parseQuantity(text, 'duration');
+  } catch (e) {
+    throw new Error(`--launch-overhead: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/** "ring/ll from 8 B, ring/simple from 64 MB": where the pick changes along the sizes, in size order. */
+function switchPoints(chosen: readonly { bytes: number; pick: string }[]): string {
+  const sorted = [...chosen].sort((a, b) => a.bytes - b.bytes);
+  const parts: string[] = [];
+  let last = '';
+  for (const c of sorted) {
+    if (c.pick === last) continue;
+    parts.push(`${c.pick} from ${c.bytes} B`);
+    last = c.pick;
+  }
+  return parts.length === 0 ? 'nothing (every size is empty)' : parts.join(', ');
+}
+
 interface ClusterChoice {
   readonly label: string;
   readonly nodes: NodeLinks[];
@@ -49,6 +91,9 @@ interface ClusterChoice {
   readonly network?: string;
   /** The file's network options (the fixed model's times). */
   readonly networkOptions?: NetworkOptions;
+  /** The file's collective protocol and launch overhead, when it sets them. */
+  readonly protocol?: string;
+  readonly launchS?: number;
 }
 
 /**
@@ -69,6 +114,8 @@ async function readClusterFile(file: string): Promise<ClusterChoice> {
     topologyOptions: { ...options },
     network: cluster.network.model,
     ...(cluster.network.options === undefined ? {} : { networkOptions: cluster.network.options }),
+    protocol: cluster.network.protocol ?? 'auto',
+    ...(cluster.network.launchOverheadS === undefined ? {} : { launchS: cluster.network.launchOverheadS }),
   };
 }
 
@@ -134,7 +181,15 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
       '--collective <name>',
       `collective: ${COLLECTIVE_OPS.join(', ')} (also all_reduce, all_reduce_perf, alltoall …; default all-reduce)`,
     )
-    .option('--algo <name>', `algorithm: ${Object.keys(COLLECTIVES).join(', ')} (default: ring; direct for all-to-all)`)
+    .option(
+      '--algo <name>',
+      `algorithm: auto (NCCL's tuner: the fastest algorithm and protocol per size), ${Object.keys(COLLECTIVES).join(', ')} (default: auto)`,
+    )
+    .option(
+      '--protocol <name>',
+      "NCCL protocol: auto, simple, ll, ll128, or none (the plain α-β model) (default: the file's, else auto)",
+    )
+    .option('--launch-overhead <time>', 'host-side cost of one call, e.g. "40 us" (default: the calibrated 39.43 µs)')
     .addOption(new Option('--preset <name>', 'named cluster').choices(Object.keys(PRESETS)))
     .option('--cluster <file>', 'YAML or JSON file with a cluster: block (overrides --preset)')
     .addOption(
@@ -167,7 +222,8 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
       const op = chooseCollective(opts, warn);
       const redopFlag = collectiveFromName(opts.op ?? 'sum') === undefined ? (opts.op ?? 'sum') : 'sum';
       // An unknown algorithm name is getCollective's to reject, so registry additions pass through.
-      const algo = getCollective(op, opts.algo);
+      const algoName = opts.algo ?? 'auto';
+      const algo = algoName === 'auto' ? undefined : getCollective(op, algoName);
       const choice =
         opts.cluster !== undefined ? await readClusterFile(opts.cluster) : presetChoice(opts.preset ?? 'dgx-a100');
       const network = opts.network ?? choice.network ?? 'analytical';
@@ -175,8 +231,9 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
 
       const shards = intFlag(opts.shards, '--shards', 1, 1);
       const dedicated = opts.servers === 'dedicated';
-      if (dedicated && algo.name !== 'parameter-server')
-        throw new Error(`--servers dedicated applies to --algo parameter-server, not ${algo.name}`);
+      if (dedicated && algo?.name !== 'parameter-server')
+        throw new Error(`--servers dedicated applies to --algo parameter-server, not ${algoName}`);
+      const costs = communicatorFlags(opts, choice);
       const gpusText = opts.ngpus ?? opts.gpus;
       const gpus = intFlag(gpusText, '-g/--ngpus', dedicated ? total - shards : total, 1);
       if (gpus > total) throw new Error(`-g/--ngpus must be at most ${total} (the cluster's GPUs), got ${gpus}`);
@@ -214,6 +271,8 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
       const busFactor = busBandwidthFactor(op, gpus);
       // A simulated collective is deterministic: one run per (bytes, root) serves every type and reduction.
       const timeCache = new Map<string, number>();
+      // What auto (or the protocol) chose at each size, for the header: "ring/simple from 64 MB".
+      const chosen: { bytes: number; pick: string }[] = [];
       const simulate = (bytes: number, r: number): number => {
         // NCCL returns at once on a count of 0, so an empty collective takes no time.
         if (bytes === 0) return 0;
@@ -225,10 +284,11 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
         const comm = new Communicator(
           sim,
           createNetworkModel(network, sim, topology, network === choice.network ? choice.networkOptions : {}),
+          costs,
         );
         const out = sim.run(
           comm.run(op, group, bytes, {
-            algorithm: algo.name,
+            algorithm: algoName,
             chunks,
             shards,
             ...(servers === undefined ? {} : { servers }),
@@ -236,6 +296,7 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
           }),
         ) as CollectiveOutcome<unknown>;
         timeCache.set(key, out.timeS);
+        chosen.push({ bytes, pick: out.protocol === undefined ? out.algorithm : `${out.algorithm}/${out.protocol}` });
         return out.timeS;
       };
 
@@ -269,7 +330,8 @@ export function collectiveCommand(io: CollectiveIo = { write: (t) => process.std
         graph: 0,
       });
       text +=
-        `# dtsim collective: ${op}, algorithm ${algo.name}, ${gpus} GPUs of ${choice.label}, ${choice.topology} topology, ${network} model\n` +
+        `# dtsim collective: ${op}, algorithm ${algoName}, protocol ${costs.protocol ?? 'none'}, launch overhead ${((costs.launchS ?? DEFAULT_LAUNCH_S) * 1e6).toFixed(2)} us, ${gpus} GPUs of ${choice.label}, ${choice.topology} topology, ${network} model\n` +
+        `# dtsim: chose ${switchPoints(chosen)}\n` +
         `# dtsim: simulated run; Pid, host, device, bus id and GPU names below are simulated, and out-of-place and in-place take the same simulated time\n`;
       if (opts.iters !== undefined || opts.warmup_iters !== undefined || opts.check !== undefined)
         text += `# dtsim: -n, -w and -c have no effect: a simulated collective is deterministic (every iteration takes the same time, warm-up changes nothing) and moves no values (#wrong is 0)\n`;
