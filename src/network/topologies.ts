@@ -53,7 +53,8 @@ export const TOPOLOGIES = Object.freeze({
       oversubscription: {
         type: 'number',
         required: false,
-        description: '(nodesPerLeaf × NIC bandwidth) / (spines × uplink bandwidth) when uplink is derived; default 1',
+        description:
+          '(nodesPerLeaf × node NIC bandwidth, count × per NIC) / (spines × uplink bandwidth) when uplink is derived; default 1',
       },
     },
     build: leafSpineTopology,
