@@ -1,10 +1,11 @@
 /**
  * Named clusters for `dtsim collective --preset`. Each names its GPU (a catalog name) and its
- * NodeLinks. A node's GPUs share one NIC in the network model, so a node with eight 200 Gbit/s HCAs
- * (one per GPU) is given one NIC of their sum. Intra-node links are each GPU's link to its node
- * switch (NVSwitch or PCIe root). The switch topology splits a LinkSpec's latency over its up and
- * down links, so an intra-node route's α is intraNode.latency and an inter-node route's is
- * intraNode.latency + nic.latency. Figures are nominal unless marked calibrated.
+ * NodeLinks. NICs are given as the hardware has them: `nic.count` HCAs of `nic.bandwidth` each, GPU g
+ * using HCA ⌊g · count / gpus⌋ (one per GPU on DGX A100 and HGX H100, one per GPU pair on DGX-1).
+ * Intra-node links are each GPU's link to its node switch (NVSwitch or PCIe root). The switch and
+ * rail topologies split a LinkSpec's latency over its up and down links, so an intra-node route's α
+ * is intraNode.latency and an inter-node route's is intraNode.latency + nic.latency. Figures are
+ * nominal unless marked calibrated.
  */
 import { GBIT_PER_S, GB_PER_S, bytesPerSecond, seconds } from '../core/units.ts';
 import type { NodeLinks } from '../hardware/link-spec.ts';
@@ -18,8 +19,8 @@ export interface CollectivePreset {
   readonly gpu: string;
   readonly nodes: number;
   readonly node: NodeLinks;
-  /** Topology registry name; every preset today hangs its nodes off one switch. */
-  readonly topology: 'switch';
+  /** Topology registry name: all NICs on one switch, or a rail-optimised fabric (NIC k on rail k). */
+  readonly topology: 'switch' | 'rail';
   /** Where the numbers come from. */
   readonly source: string;
 }
@@ -27,13 +28,17 @@ export interface CollectivePreset {
 const link = (gbS: number, latencyS: number, kind: NonNullable<NodeLinks['nic']['kind']>) =>
   ({ bandwidth: bytesPerSecond(gbS), latency: seconds(latencyS), kind }) as const;
 
+/** `count` NICs of `gbS` bytes per second each. */
+const nics = (count: number, gbS: number, latencyS: number, kind: NonNullable<NodeLinks['nic']['kind']>) =>
+  ({ ...link(gbS, latencyS, kind), count }) as const;
+
 const HGX_H100_NODE: NodeLinks = {
   gpus: 8,
   // NVLink4 through NVSwitch, 450 GB/s per direction per GPU; ASTRA-sim's validated HGX-H100 config
   // puts 936.25 ns on a GPU→GPU hop.
   intraNode: link(450 * GB_PER_S, 936.25e-9, 'nvlink'),
-  // 8 × 400 Gbit/s NDR ConnectX-7, one per GPU, summed into the node's NIC.
-  nic: link(8 * 400 * GBIT_PER_S, 2.5e-6, 'infiniband'),
+  // 8 × 400 Gbit/s NDR ConnectX-7, one per GPU (GPU g on HCA g).
+  nic: nics(8, 400 * GBIT_PER_S, 2.5e-6, 'infiniband'),
 };
 
 /** Every preset, by name. */
@@ -49,10 +54,12 @@ export const PRESETS: Readonly<Record<string, CollectivePreset>> = Object.freeze
       // all-reduce times (calibration.ts DGX_A100_NCCL_FIT; docs/validation.md "Collective calibration").
       // Nominal is 300 GB/s per direction; the hop latency is ASTRA-sim's NVSwitch figure.
       intraNode: link(DGX_A100_NCCL_FIT.bandwidthBytesPerS, DGX_A100_NCCL_FIT.hopLatencyS, 'nvlink'),
-      nic: link(8 * 200 * GBIT_PER_S, 2.5e-6, 'infiniband'),
+      // 8 × 200 Gbit/s HDR ConnectX-6 for the compute fabric, one per GPU.
+      nic: nics(8, 200 * GBIT_PER_S, 2.5e-6, 'infiniband'),
     },
     topology: 'switch',
-    source: 'NVIDIA DGX A100 user guide (NVLink3 600 GB/s bidirectional per GPU, 8 × HDR); fit on vTrain AR_GPU8 LUT',
+    source:
+      'NVIDIA DGX A100 user guide (NVLink3 600 GB/s bidirectional per GPU; 8 single-port ConnectX-6 HDR 200 Gbit/s for the compute fabric); fit on vTrain AR_GPU8 LUT',
   },
   'hgx-h100': {
     name: 'hgx-h100',
@@ -61,16 +68,29 @@ export const PRESETS: Readonly<Record<string, CollectivePreset>> = Object.freeze
     nodes: 1,
     node: HGX_H100_NODE,
     topology: 'switch',
-    source: 'NVIDIA H100 datasheet (NVLink 900 GB/s bidirectional); ASTRA-sim HGX-H100-validated.yml latency',
+    source:
+      'NVIDIA H100 datasheet (NVLink 900 GB/s bidirectional); NVIDIA DGX H100 user guide (8 × ConnectX-7 400 Gbit/s NDR for the compute fabric); ASTRA-sim HGX-H100-validated.yml latency',
   },
   '2x-h100-ib': {
     name: '2x-h100-ib',
-    description: 'two HGX H100 nodes, one 400 Gbit/s InfiniBand NIC each, on one switch',
+    // Kept as it was (one NIC a node, all 8 GPUs sharing it) so that results quoted with it stay
+    // comparable; it is not how an HGX H100 is cabled, which 2x-h100-rail describes.
+    description: 'two HGX H100 nodes, one 400 Gbit/s InfiniBand NIC each (not the real 8), on one switch',
     gpu: 'H100-SXM',
     nodes: 2,
     node: { ...HGX_H100_NODE, nic: link(400 * GBIT_PER_S, 2.5e-6, 'infiniband') },
     topology: 'switch',
     source: 'nominal: NVLink4 450 GB/s per direction, NDR 400 Gbit/s; latencies are typical, not measured',
+  },
+  '2x-h100-rail': {
+    name: '2x-h100-rail',
+    description: 'two HGX H100 nodes, 8 × 400 Gbit/s NDR each, NIC k of both nodes on rail switch k',
+    gpu: 'H100-SXM',
+    nodes: 2,
+    node: HGX_H100_NODE,
+    topology: 'rail',
+    source:
+      'nominal: NVIDIA DGX H100 user guide (8 × ConnectX-7 NDR 400 Gbit/s, one per GPU); rail-optimised compute fabric as in the NVIDIA DGX SuperPOD reference architecture; latencies are typical, not measured',
   },
   'dgx1-v100': {
     name: 'dgx1-v100',
@@ -82,7 +102,8 @@ export const PRESETS: Readonly<Record<string, CollectivePreset>> = Object.freeze
       // The hybrid cube-mesh is modelled as a switch of each GPU's 6 × 25 GB/s: optimistic for rings
       // that cannot use all six links.
       intraNode: link(150 * GB_PER_S, 1e-6, 'nvlink'),
-      nic: link(4 * 100 * GBIT_PER_S, 2.5e-6, 'infiniband'),
+      // 4 × 100 Gbit/s EDR, one per PCIe switch, each shared by the GPU pair on that switch.
+      nic: nics(4, 100 * GBIT_PER_S, 2.5e-6, 'infiniband'),
     },
     topology: 'switch',
     source: 'NVIDIA DGX-1 with Tesla V100 system architecture white paper (nominal)',

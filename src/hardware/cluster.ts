@@ -7,7 +7,7 @@
 import { GB_PER_S, GBIT_PER_S, bytesPerSecond, seconds } from '../core/units.ts';
 import type { DeviceSpec } from './device-spec.ts';
 import { resolveGpu } from './gpu-catalog.ts';
-import type { LinkSpec, NodeLinks } from './link-spec.ts';
+import type { LinkSpec, NicSpec, NodeLinks } from './link-spec.ts';
 
 /**
  * Default intra-node link when a group gives none: NVLink-class, 300 GB/s per direction per GPU (A100
@@ -49,8 +49,8 @@ export interface NodeGroupSpec {
   readonly speed?: number;
   /** Each GPU's link inside the node; default `DEFAULT_INTRA_NODE_LINK`. */
   readonly intraNode?: LinkSpec;
-  /** The node's NIC; default `DEFAULT_NIC_LINK`. */
-  readonly nic?: LinkSpec;
+  /** The node's NICs (`count` of them, default 1; bandwidth per NIC); default `DEFAULT_NIC_LINK`. */
+  readonly nic?: NicSpec;
 }
 
 /** One GPU of the cluster. */
@@ -107,6 +107,22 @@ function checkLink(link: LinkSpec, path: string): LinkSpec {
   return link;
 }
 
+/**
+ * Checks a NIC spec: its link figures, and a count in 1..gpus. More NICs than GPUs is refused because
+ * each GPU uses one NIC (`nicOfGpu`), so the extra NICs would carry no traffic and only mislead.
+ */
+function checkNic(nic: NicSpec, gpus: number, path: string): NicSpec {
+  checkLink(nic, path);
+  const count = nic.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > gpus)
+    throw new ClusterSpecError(
+      `${path}.count`,
+      count,
+      `an integer >= 1 and <= ${gpus} (gpusPerNode: each GPU uses one NIC, so more NICs than GPUs would sit idle)`,
+    );
+  return nic;
+}
+
 function positiveInt(v: number, path: string): number {
   if (!Number.isInteger(v) || v < 1 || v > MAX_CLUSTER_GPUS)
     throw new ClusterSpecError(path, v, `an integer >= 1 and <= ${MAX_CLUSTER_GPUS}`);
@@ -117,7 +133,7 @@ function positiveInt(v: number, path: string): number {
  * Builds the cluster. Groups are laid out in order; the same GPU object is shared by all devices of a
  * group.
  * @param path prefix for error messages, e.g. `cluster.nodes` gives `cluster.nodes[1].gpusPerNode`.
- * @throws ClusterSpecError for an empty group list, a bad count, gpusPerNode, speed or link, or more
+ * @throws ClusterSpecError for an empty group list, a bad count, gpusPerNode, speed, link or NIC count, or more
  *   than `MAX_CLUSTER_GPUS` GPUs in all;
  *   UnknownGpuError for an unknown catalog name; DeviceSpecError for a bad inline spec.
  */
@@ -144,7 +160,7 @@ export function buildCluster(groups: readonly NodeGroupSpec[], path = 'nodes'): 
     if (!(speed > 0) || speed === Infinity) throw new ClusterSpecError(`${at}.speed`, speed, 'a finite number > 0');
     const spec = resolveGpu(g.gpu, `${at}.gpu`);
     const intraNode = checkLink(g.intraNode ?? DEFAULT_INTRA_NODE_LINK, `${at}.intraNode`);
-    const nic = checkLink(g.nic ?? DEFAULT_NIC_LINK, `${at}.nic`);
+    const nic = checkNic(g.nic ?? DEFAULT_NIC_LINK, gpus, `${at}.nic`);
     for (let k = 0; k < count; k++) {
       const index = nodes.length;
       const firstRank = devices.length;

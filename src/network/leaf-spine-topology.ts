@@ -1,13 +1,16 @@
 /**
  * `leaf-spine`: a two-level fat tree (Clos). Nodes attach to leaf switches, `nodesPerLeaf` each (node n
- * on leaf ⌊n / nodesPerLeaf⌋; the last leaf may be partly filled); every leaf has one uplink to every
+ * on leaf ⌊n / nodesPerLeaf⌋, with all its NICs; the last leaf may be partly filled); an inter-node
+ * message leaves through the source GPU's NIC and arrives through the destination GPU's; every leaf has one uplink to every
  * spine. Same-leaf traffic turns around in the leaf; other traffic goes leaf → spine → leaf, the spine
  * chosen by a deterministic hash of the (src, dst) ranks (ECMP).
  */
 import type { Seconds, BytesPerSecond } from '../core/units.ts';
+import { nicCount } from '../hardware/link-spec.ts';
 import type { LinkSpec, NodeLinks } from '../hardware/link-spec.ts';
 import { ecmpChoice } from './ecmp.ts';
 import { LinkTable, checkLinkSpec } from './link-table.ts';
+import { attachNics } from './nic-attach.ts';
 import { buildNodeLayout } from './node-layout.ts';
 import { routedTopology } from './routed-topology.ts';
 import type { Topology } from './types.ts';
@@ -21,16 +24,17 @@ export interface LeafSpineOptions {
   /** Each leaf↔spine link. Default: derived from `oversubscription`. Give this or that, not both. */
   readonly uplink?: LinkSpec;
   /**
-   * (nodesPerLeaf × NIC bandwidth) / (spines × uplink bandwidth), used to derive the uplink when none
-   * is given; default 1 (full bisection bandwidth). NIC bandwidth is the fastest node's NIC, so that a
-   * ratio of 1 is non-blocking for every leaf.
+   * (nodesPerLeaf × node NIC bandwidth) / (spines × uplink bandwidth), used to derive the uplink when
+   * none is given; default 1 (full bisection bandwidth). Node NIC bandwidth is the fastest node's NIC
+   * count × per-NIC bandwidth, so that a ratio of 1 is non-blocking for every leaf.
    */
   readonly oversubscription?: number;
 }
 
 /**
  * The uplink the options imply: `options.uplink` if given, else bandwidth
- * nodesPerLeaf × max NIC bandwidth / (spines × oversubscription) and the largest NIC latency.
+ * nodesPerLeaf × max (NIC count × NIC bandwidth) / (spines × oversubscription) and the largest NIC
+ * latency.
  * @throws RangeError if both `uplink` and `oversubscription` are given, or either is invalid.
  */
 export function leafSpineUplink(nodes: readonly NodeLinks[], options: LeafSpineOptions): LinkSpec {
@@ -48,7 +52,7 @@ export function leafSpineUplink(nodes: readonly NodeLinks[], options: LeafSpineO
   let bw = 0;
   let lat = 0;
   for (const n of nodes) {
-    bw = Math.max(bw, n.nic.bandwidth);
+    bw = Math.max(bw, nicCount(n) * n.nic.bandwidth);
     lat = Math.max(lat, n.nic.latency);
   }
   return {
@@ -65,8 +69,8 @@ export function leafSpineUplink(nodes: readonly NodeLinks[], options: LeafSpineO
 export const MAX_LEAF_SPINE_PAIRS = 65_536;
 
 /**
- * Builds a leaf-spine topology. Links: per GPU 2 intra; per node 2 NIC links (`nodeN.nic->leafL`,
- * back; tier `nic`); per (leaf, spine) 2 fabric links (`leafL->spineS`, back; tier `fabric`), each
+ * Builds a leaf-spine topology. Links: per GPU 2 intra; per NIC 2 NIC links (`nodeN.nic->leafL`,
+ * back, or `nodeN.nicK->leafL` with several NICs; tier `nic`); per (leaf, spine) 2 fabric links (`leafL->spineS`, back; tier `fabric`), each
  * with half the uplink's latency, so crossing a spine adds `uplink.latency` to a path.
  * @throws RangeError for a bad cluster or bad options, or more than `MAX_LEAF_SPINE_PAIRS` leaf–spine pairs.
  */
@@ -88,11 +92,8 @@ export function leafSpineTopology(nodes: readonly NodeLinks[], options: LeafSpin
   const table = new LinkTable();
   const layout = buildNodeLayout(nodes, table);
   const uplink = leafSpineUplink(nodes, options);
-  const nicUp = new Int32Array(nodes.length);
-  const nicDown = new Int32Array(nodes.length);
-  nodes.forEach((n, i) => {
-    [nicUp[i], nicDown[i]] = table.addAttachment(`node${i}.nic`, `leaf${Math.floor(i / nodesPerLeaf)}`, n.nic, 'nic');
-  });
+  const { first, up, down } = attachNics(nodes, table, (i) => `leaf${Math.floor(i / nodesPerLeaf)}`);
+  const { nicOfRank } = layout;
   // Indexed leaf * spines + spine, in both directions.
   const toSpine = new Int32Array(leaves * spines);
   const fromSpine = new Int32Array(leaves * spines);
@@ -109,8 +110,10 @@ export function leafSpineTopology(nodes: readonly NodeLinks[], options: LeafSpin
   return routedTopology('leaf-spine', layout, table.links, (sn, dn, src, dst) => {
     const sl = Math.floor(sn / nodesPerLeaf);
     const dl = Math.floor(dn / nodesPerLeaf);
-    if (sl === dl) return [nicUp[sn]!, nicDown[dn]!];
+    const nicUp = up[first[sn]! + nicOfRank[src]!]!;
+    const nicDown = down[first[dn]! + nicOfRank[dst]!]!;
+    if (sl === dl) return [nicUp, nicDown];
     const s = ecmpChoice(src, dst, spines);
-    return [nicUp[sn]!, toSpine[sl * spines + s]!, fromSpine[dl * spines + s]!, nicDown[dn]!];
+    return [nicUp, toSpine[sl * spines + s]!, fromSpine[dl * spines + s]!, nicDown];
   });
 }

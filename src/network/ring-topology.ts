@@ -5,6 +5,7 @@
  * on the way.
  */
 import type { BytesPerSecond, Seconds } from '../core/units.ts';
+import { nicCount } from '../hardware/link-spec.ts';
 import type { NodeLinks } from '../hardware/link-spec.ts';
 import { LinkTable } from './link-table.ts';
 import { buildNodeLayout } from './node-layout.ts';
@@ -16,10 +17,13 @@ export type RingOptions = Readonly<Record<string, never>>;
 
 /**
  * Builds a ring over `nodes`. Each cable i↔i+1 is two directed `nic`-tier links
- * (`nodeI.nic->nodeJ.nic`) with the slower NIC's bandwidth and the mean of the two NIC latencies: a
+ * (`nodeI.nic->nodeJ.nic`) with the slower node's NIC bandwidth and the mean of the two NIC latencies: a
  * direct cable has no switch in the middle, so the endpoint-to-endpoint latency is the whole link's.
  * Each direction of each cable has its own bandwidth: a node's NIC is modelled as one full-duplex
- * port per neighbour. With 2 nodes there is a single cable; with 1 node, none.
+ * port per neighbour. A node with several NICs has them bonded into that port (count × per-NIC
+ * bandwidth): a ring has no rails for them to be kept apart on, and splitting them between the two
+ * neighbours would halve what a one-direction ring can use. With 2 nodes there is a single cable;
+ * with 1 node, none.
  * @throws RangeError for an empty cluster or a bad GPU count or link spec.
  */
 export function ringTopology(nodes: readonly NodeLinks[], _options: RingOptions = {}): Topology {
@@ -32,7 +36,7 @@ export function ringTopology(nodes: readonly NodeLinks[], _options: RingOptions 
   const cable = (a: number, b: number): number => {
     const na = nodes[a]!.nic;
     const nb = nodes[b]!.nic;
-    const bw = Math.min(na.bandwidth, nb.bandwidth) as BytesPerSecond;
+    const bw = Math.min(nicCount(nodes[a]!) * na.bandwidth, nicCount(nodes[b]!) * nb.bandwidth) as BytesPerSecond;
     const lat = ((na.latency + nb.latency) / 2) as Seconds;
     return table.add(`node${a}.nic->node${b}.nic`, bw, lat, 'nic');
   };

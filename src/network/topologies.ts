@@ -5,6 +5,8 @@
 import type { NodeLinks } from '../hardware/link-spec.ts';
 import { leafSpineTopology } from './leaf-spine-topology.ts';
 import type { LeafSpineOptions } from './leaf-spine-topology.ts';
+import { railTopology } from './rail-topology.ts';
+import type { RailOptions } from './rail-topology.ts';
 import { ringTopology } from './ring-topology.ts';
 import type { RingOptions } from './ring-topology.ts';
 import { switchTopology } from './switch-topology.ts';
@@ -51,7 +53,8 @@ export const TOPOLOGIES = Object.freeze({
       oversubscription: {
         type: 'number',
         required: false,
-        description: '(nodesPerLeaf × NIC bandwidth) / (spines × uplink bandwidth) when uplink is derived; default 1',
+        description:
+          '(nodesPerLeaf × node NIC bandwidth, count × per NIC) / (spines × uplink bandwidth) when uplink is derived; default 1',
       },
     },
     build: leafSpineTopology,
@@ -61,6 +64,11 @@ export const TOPOLOGIES = Object.freeze({
     options: {},
     build: ringTopology,
   } satisfies TopologyInfo<RingOptions>,
+  rail: {
+    description: "rail-optimised: NIC k of every node on rail switch k; messages ride the destination GPU's rail (PXN)",
+    options: {},
+    build: railTopology,
+  } satisfies TopologyInfo<RailOptions>,
 });
 
 /** A registered topology name. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { COLLECTIVES } from '../collectives/registry.ts';
 import type { CollectiveOp } from '../collectives/types.ts';
 import { bytesPerSecond, seconds } from '../core/units.ts';
-import type { LinkSpec } from '../hardware/link-spec.ts';
+import type { LinkSpec, NicSpec } from '../hardware/link-spec.ts';
 import { FormulaError, describeScope, parseFormula } from './formula.ts';
 import type { FormulaScope } from './formula.ts';
 import { describeValue } from './messages.ts';
@@ -237,6 +237,28 @@ export function linkSchema(base?: LinkSpec): z.ZodType<LinkSpec> {
       const latency = seconds(o.latency ?? base?.latency ?? 0);
       return o.kind === undefined ? { bandwidth, latency } : { bandwidth, latency, kind: o.kind };
     }) as unknown as z.ZodType<LinkSpec>;
+}
+
+/**
+ * A node's NICs `{ count?, bandwidth, latency, kind? }`: a link (as `linkSchema`, `bandwidth` per NIC)
+ * plus how many identical NICs the node has, an integer >= 1 (default 1). `count` is kept only when
+ * given, so a file without it resolves to exactly the spec it always did. Whether the count fits the
+ * node's GPUs is checked when the cluster is built (it needs `gpusPerNode`), under `nic.count`.
+ */
+export function nicSchema(base?: LinkSpec): z.ZodType<NicSpec> {
+  return z
+    .strictObject({
+      count: numberField({ integer: true, min: 1, formula: false }),
+      bandwidth: quantityField('bandwidth', { required: base === undefined }),
+      latency: quantityField('duration', { required: base === undefined }),
+      kind: z.enum(LINK_KINDS).optional(),
+    })
+    .transform((o): NicSpec => {
+      const bandwidth = bytesPerSecond(o.bandwidth ?? base?.bandwidth ?? 1);
+      const latency = seconds(o.latency ?? base?.latency ?? 0);
+      const link: LinkSpec = o.kind === undefined ? { bandwidth, latency } : { bandwidth, latency, kind: o.kind };
+      return o.count === undefined ? link : { ...link, count: o.count };
+    }) as unknown as z.ZodType<NicSpec>;
 }
 
 /** A file path relative to the scenario file: returns the resolved path and the file's text. */

@@ -13,7 +13,7 @@ import { parseSlowdownTrace } from '../hardware/slowdown-trace.ts';
 import { NETWORK_MODELS } from '../network/network-models.ts';
 import { TOPOLOGIES } from '../network/topologies.ts';
 import type { Scenario, StragglerSpec } from './types.ts';
-import { addIssue, field, linkSchema, memoized, numberField, quantityField } from './fields.ts';
+import { addIssue, field, linkSchema, memoized, nicSchema, numberField, quantityField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { fromOptionSpec, fromTopologyOption, kindAndOptions, kinded, optionsShape, strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
@@ -112,7 +112,7 @@ const nodeGroup = strict({
   // A multiplier within 1000× either way keeps every time finite (docs/scenarios.md "Limits").
   speed: numberField({ min: 0.001, max: 1000, formula: false }),
   intraNode: linkSchema(DEFAULT_INTRA_NODE_LINK).optional(),
-  nic: linkSchema(DEFAULT_NIC_LINK).optional(),
+  nic: nicSchema(DEFAULT_NIC_LINK).optional(),
 }).transform((g) => {
   const out: { -readonly [K in keyof NodeGroupSpec]: NodeGroupSpec[K] } = {
     count: g.count,

@@ -112,10 +112,10 @@ export function clusterOf(sctx: SchemaContext, groups: readonly NodeGroupSpec[])
         err instanceof DeviceSpecError
       ))
         throw err;
-      return {
-        message: err.message,
-        path: err instanceof ClusterSpecError ? clusterPath(err.path.replace(/^nodes/, '')) : [],
-      };
+      // The issue carries the path, so a ClusterSpecError's message keeps only what follows "path: ".
+      return err instanceof ClusterSpecError
+        ? { message: err.message.slice(err.path.length + 2), path: clusterPath(err.path.replace(/^nodes/, '')) }
+        : { message: err.message, path: [] };
     }
   });
 }
@@ -194,8 +194,9 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
     );
     if (timing !== undefined) {
       // One GPU per group: the compute model's checks (roofline, precision, efficiency) are per GPU kind.
+      // The NICs are left out: only the devices are wanted, and a node of 8 NICs cannot have 1 GPU.
       const devices = buildCluster(
-        s.cluster.nodes.map((g) => ({ ...g, count: 1, gpusPerNode: 1 })),
+        s.cluster.nodes.map(({ nic: _nic, ...g }) => ({ ...g, count: 1, gpusPerNode: 1 })),
         'nodes',
       ).devices;
       const computeOn = (on: readonly Device[]): ComputeModel =>

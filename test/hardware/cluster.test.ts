@@ -121,3 +121,33 @@ describe('buildCluster', () => {
     expect(buildCluster(twoGroups.slice(0, 1)).devices).toHaveLength(MAX_CLUSTER_GPUS);
   });
 });
+
+describe('buildCluster: NIC counts', () => {
+  it('keeps nic.count on every node of the group', () => {
+    const c = buildCluster([
+      {
+        count: 2,
+        gpusPerNode: 8,
+        gpu: 'H100-SXM',
+        nic: { bandwidth: bytesPerSecond(5e10), latency: seconds(5e-6), count: 8 },
+      },
+    ]);
+    expect(c.nodes.map((n) => n.nic.count)).toEqual([8, 8]);
+  });
+
+  it.each([0, 9, 2.5, NaN])('rejects nic.count %s with the path and the allowed range', (count) => {
+    expect(() =>
+      buildCluster(
+        [
+          {
+            count: 1,
+            gpusPerNode: 8,
+            gpu: 'H100-SXM',
+            nic: { bandwidth: bytesPerSecond(5e10), latency: seconds(5e-6), count },
+          },
+        ],
+        'cluster.nodes',
+      ),
+    ).toThrow(/^cluster\.nodes\[0\]\.nic\.count: got .*; expected an integer >= 1 and <= 8/);
+  });
+});

@@ -33,7 +33,7 @@ export function routeProblems(t: Topology, src: number, dst: number): string[] {
   const path = t.route(src, dst);
   const out: string[] = [];
   if (src === dst) return path.length === 0 ? [] : ['self route not empty'];
-  const ends = path.map((l) => t.links[l]!.name.replace(/\.nic\b/g, '.nvswitch').split('->') as [string, string]);
+  const ends = path.map((l) => t.links[l]!.name.replace(/\.nic\d*\b/g, '.nvswitch').split('->') as [string, string]);
   if (ends[0]![0] !== gpuName(t, src)) out.push(`starts at ${ends[0]![0]}`);
   if (ends[ends.length - 1]![1] !== gpuName(t, dst)) out.push(`ends at ${ends[ends.length - 1]![1]}`);
   for (let i = 1; i < ends.length; i++) if (ends[i]![0] !== ends[i - 1]![1]) out.push(`break after ${ends[i - 1]![1]}`);

@@ -3,8 +3,8 @@ import { TOPOLOGIES, buildTopology } from '../../src/network/topologies.ts';
 import { nodes } from './helpers.ts';
 
 describe('TOPOLOGIES registry', () => {
-  it('lists switch, leaf-spine and ring, each with a description and documented options', () => {
-    expect(Object.keys(TOPOLOGIES).sort()).toEqual(['leaf-spine', 'ring', 'switch']);
+  it('lists switch, leaf-spine, ring and rail, each with a description and documented options', () => {
+    expect(Object.keys(TOPOLOGIES).sort()).toEqual(['leaf-spine', 'rail', 'ring', 'switch']);
     for (const info of Object.values(TOPOLOGIES)) {
       expect(info.description.length).toBeGreaterThan(10);
       for (const opt of Object.values(info.options) as { description: string }[])

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../src/collectives/presets.ts';
+import { nicCount } from '../../src/hardware/link-spec.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -102,9 +103,9 @@ function predict(c: Case, mode: Mode, chunks: number): number {
       // The TP ring runs on NVSwitch: the preset's calibrated α per ring step and bandwidth.
       link: { latencyS: dgx.intraNode.latency, bandwidthBytesPerS: dgx.intraNode.bandwidth },
     },
-    // Each GPU sends its 1/t of the activation through its own 200 Gbit/s HCA (an eighth of the node's
-    // NIC); an inter-node route's α is intraNode + NIC latency (presets.ts).
-    p2p: { latencyS: dgx.intraNode.latency + dgx.nic.latency, bandwidthBytesPerS: dgx.nic.bandwidth / dgx.gpus },
+    // Each GPU sends its 1/t of the activation through its own 200 Gbit/s HCA (the preset's per-NIC
+    // bandwidth, one NIC per GPU); an inter-node route's α is intraNode + NIC latency (presets.ts).
+    p2p: { latencyS: dgx.intraNode.latency + dgx.nic.latency, bandwidthBytesPerS: dgx.nic.bandwidth },
   });
   return r.seconds;
 }
@@ -175,7 +176,8 @@ describe('Megatron on Selene: 3-D parallel iteration times (Korthikanti et al. 2
         const near = (a: number, b: number): void => expect(Math.abs(a / b - 1)).toBeLessThan(1e-4);
         near(r.cluster.nodes[0]!.intraNode!.bandwidth, dgx.intraNode.bandwidth);
         near(r.cluster.nodes[0]!.intraNode!.latency, dgx.intraNode.latency);
-        expect(r.cluster.nodes[0]!.nic!.bandwidth).toBe(dgx.nic.bandwidth);
+        // The files give the node one NIC of the 8 HCAs' sum (the preset lists them one by one).
+        expect(r.cluster.nodes[0]!.nic!.bandwidth).toBe(dgx.nic.bandwidth * nicCount(dgx));
         // Global batch = (workers / t) × batchSize, cut into M micro-batches of the run's size.
         expect(c.pipeline * r.workload.batchSize).toBe(c.globalBatch);
         expect(o).toEqual({
