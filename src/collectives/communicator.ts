@@ -40,6 +40,8 @@ export interface CollectiveOptions {
   readonly protocol?: Protocol | 'auto';
   /** Pipeline chunks for double-binary-tree and ring broadcast (default 8). */
   readonly chunks?: number;
+  /** Ring channels (default: one per NIC the group's nodes use, under a protocol; else 1). */
+  readonly channels?: number;
   /** Parameter-server shards k (default 1). */
   readonly shards?: number;
   /** Dedicated parameter-server ranks, one per shard (default: co-located on the group's first k). */
@@ -83,6 +85,7 @@ interface CollectivePlan {
   readonly algorithm: string | undefined;
   readonly protocol: string | undefined;
   readonly chunks: number | undefined;
+  readonly channels: number | undefined;
   readonly shards: number | undefined;
   readonly servers: readonly number[] | undefined;
   readonly root: number | undefined;
@@ -222,6 +225,7 @@ export class Communicator {
       last.algorithm === opts.algorithm &&
       last.protocol === opts.protocol &&
       last.chunks === opts.chunks &&
+      last.channels === opts.channels &&
       last.shards === opts.shards &&
       last.servers === opts.servers &&
       last.root === opts.root
@@ -242,6 +246,7 @@ export class Communicator {
       algorithm: opts.algorithm,
       protocol: opts.protocol,
       chunks: opts.chunks,
+      channels: opts.channels,
       shards: opts.shards,
       servers: opts.servers,
       root: opts.root,
@@ -371,7 +376,20 @@ function collectiveRequest(
     throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
   const chunks = opts.chunks ?? 8;
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${chunks}`);
-  return { op, group, sizeBytes, root, chunks, shards: opts.shards ?? 1, servers: opts.servers ?? [], topology };
+  const channels = opts.channels;
+  if (channels !== undefined && (!Number.isInteger(channels) || channels < 1))
+    throw new Error(`channels must be an integer >= 1, got ${channels}`);
+  return {
+    op,
+    group,
+    sizeBytes,
+    root,
+    chunks,
+    shards: opts.shards ?? 1,
+    servers: opts.servers ?? [],
+    topology,
+    ...(channels === undefined ? {} : { channels }),
+  };
 }
 
 /**

@@ -5,15 +5,61 @@
  *   T = 2(N−1)·max_hop(α_hop + (n/N)·β_hop), which is 2(N−1)α + 2(N−1)/N·n/B on homogeneous links
  *   (spec §1.1, F9); each rank sends 2(N−1)/N·n bytes (F24).
  * - reduce-scatter, all-gather: N−1 steps, (N−1)/N·n per rank (spec §1.5).
+ * - With C channels (NCCL's; `ringChannels`) every step runs C rings side by side, each on n/(C·N).
  * - broadcast: a pipelined chain from the root through the ring, the buffer cut into C chunks:
  *   N+C−2 steps of α + (n/C)·β (NCCL's ring broadcast; bus bandwidth → B as C grows).
  */
 import type { CollectiveAlgorithm, CollectiveRequest, Phase, PhasePricer } from './types.ts';
 import { bytesSentByPhases, pipelineChunks, priceOfPhases, requireOp } from './phases.ts';
+import { nodeLayout } from './hierarchical.ts';
 
 function ringPairs(n: number): [number, number][] {
   const pairs: [number, number][] = [];
   for (let i = 0; i < n; i++) pairs.push([i, (i + 1) % n]);
+  return pairs;
+}
+
+/**
+ * Channels of a ring (NCCL's): C rings over the same ranks, each carrying n/C. They matter between
+ * nodes with several NICs: channel c enters every node at a different GPU, so its node-to-node hops
+ * use a different NIC (its own rail on a rail fabric), and C channels use C NICs at once where one
+ * ring would push everything through one. The request's `channels` if given; otherwise, under a
+ * protocol, as many as the NICs the group's members use on the node that uses fewest (one channel on
+ * one node, where every rotation of the ring has the same hops); without a protocol, one.
+ */
+export function ringChannels(request: CollectiveRequest): number {
+  if (request.channels !== undefined) return request.channels;
+  if (request.protocol === undefined || request.topology.nicOf === undefined) return 1;
+  const layout = nodeLayout(request);
+  if (layout.length < 2) return 1;
+  let fewest = Infinity;
+  for (const members of layout) {
+    const nics = new Set(members.map((i) => request.topology.nicOf!(request.group[i]!)));
+    fewest = Math.min(fewest, nics.size);
+  }
+  return Math.max(1, fewest);
+}
+
+/**
+ * The (src, dst) group-index pairs of one step over every channel. One channel is the ring in group
+ * order. With C > 1, channel c visits the nodes in order of first appearance and, inside node m, its
+ * members from the ⌊c·g_m/C⌋-th on (g_m members), so it leaves each node from a different GPU and
+ * enters the next at a different one.
+ */
+function channelPairs(request: CollectiveRequest, channels: number): [number, number][] {
+  const n = request.group.length;
+  if (channels === 1) return ringPairs(n);
+  const layout = nodeLayout(request);
+  const pairs: [number, number][] = [];
+  for (let c = 0; c < channels; c++) {
+    const order: number[] = [];
+    for (const members of layout) {
+      const g = members.length;
+      const off = Math.floor((c * g) / channels);
+      for (let k = 0; k < g; k++) order.push(members[(off + k) % g]!);
+    }
+    for (let i = 0; i < n; i++) pairs.push([order[i]!, order[(i + 1) % n]!]);
+  }
   return pairs;
 }
 
@@ -52,8 +98,9 @@ export const ring: CollectiveAlgorithm = {
     const n = request.group.length;
     if (n < 2) return [];
     if (request.op === 'broadcast') return broadcastPhases(request);
-    const chunk = request.sizeBytes / n;
-    const step: Phase = ringPairs(n).map(([src, dst]) => ({ src, dst, bytes: chunk }));
+    const c = ringChannels(request);
+    const chunk = request.sizeBytes / (c * n);
+    const step: Phase = channelPairs(request, c).map(([src, dst]) => ({ src, dst, bytes: chunk }));
     return Array.from({ length: ringSteps(request) }, () => step);
   },
   analyticalTime(request: CollectiveRequest, pricer: PhasePricer) {
@@ -62,7 +109,16 @@ export const ring: CollectiveAlgorithm = {
     if (request.op === 'broadcast') return priceOfPhases(request, broadcastPhases(request), pricer);
     // Every step has the same hops carrying the same n/N, so one phase price times the step count is
     // the exact sum of the phases, computed in O(1) once the ring's routes are cached.
-    return ringSteps(request) * pricer.uniformPhaseTime(request, 'ring', () => ringPairs(n), request.sizeBytes / n);
+    const c = ringChannels(request);
+    return (
+      ringSteps(request) *
+      pricer.uniformPhaseTime(
+        request,
+        c === 1 ? 'ring' : `ring:${c}`,
+        () => channelPairs(request, c),
+        request.sizeBytes / (c * n),
+      )
+    );
   },
   bytesSent(request) {
     const n = request.group.length;

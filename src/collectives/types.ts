@@ -47,6 +47,8 @@ export interface CollectiveRequest {
   readonly root: number;
   /** Pipeline chunks for chunked algorithms (double binary tree, ring broadcast). */
   readonly chunks: number;
+  /** Ring channels (ring.ts `ringChannels`); absent: chosen from the NICs the group uses. */
+  readonly channels?: number;
   /** Parameter-server shard count k. */
   readonly shards: number;
   /** Parameter-server shard locations (global ranks); empty means co-located on group[0..k−1]. */

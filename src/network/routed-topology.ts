@@ -26,7 +26,7 @@ export function routedTopology(
   links: readonly Link[],
   fabric: FabricRouter,
 ): Topology {
-  const { ranks, nodes, nodeOfRank, firstRank, gpuUp, gpuDown } = layout;
+  const { ranks, nodes, nodeOfRank, firstRank, gpuUp, gpuDown, nicOfRank } = layout;
   const cache = new Map<number, readonly number[]>();
   const ranksCache: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(nodes);
   const frozenLinks = Object.freeze(links.slice());
@@ -45,6 +45,10 @@ export function routedTopology(
     nodeOf(rank: number): number {
       checkRank(rank, 'nodeOf:');
       return nodeOfRank[rank]!;
+    },
+    nicOf(rank: number): number {
+      checkRank(rank, 'nicOf:');
+      return nicOfRank[rank]!;
     },
     ranksOf(node: number): readonly number[] {
       if (!Number.isInteger(node) || node < 0 || node >= nodes) {

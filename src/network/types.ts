@@ -38,6 +38,11 @@ export interface Topology {
   /** Ranks of a node, in order. */
   ranksOf(node: number): readonly number[];
   /**
+   * Which of its node's NICs a rank sends and receives through (0 with one NIC a node). Optional: a
+   * topology without it is taken to give every node one NIC. Collectives spread ring channels over NICs.
+   */
+  nicOf?(rank: number): number;
+  /**
    * The directed links a message from `src` to `dst` crosses, in order; empty when src === dst.
    * Deterministic: multi-path fabrics pick a path by a fixed hash of (src, dst).
    */

@@ -9,6 +9,7 @@ import { Simulator } from '../../src/core/simulator.ts';
 import { bytesPerSecond, seconds } from '../../src/core/units.ts';
 import type { NodeLinks } from '../../src/hardware/link-spec.ts';
 import { switchTopology } from '../../src/network/switch-topology.ts';
+import { buildTopology } from '../../src/network/topologies.ts';
 import { createNetworkModel } from '../../src/network/network-models.ts';
 import { Communicator } from '../../src/collectives/communicator.ts';
 import type { CollectiveOutcome } from '../../src/collectives/communicator.ts';
@@ -154,5 +155,53 @@ describe('auto (NCCL tuner)', () => {
         for (const protocol of ['simple', 'll', 'll128'] as const)
           expect(best).toBeLessThanOrEqual(run('analytical', ns, n, { algorithm, protocol }).timeS);
     }
+  });
+});
+
+describe('ring channels over rails', () => {
+  /** Two nodes of 8 GPUs with 8 NICs of 50 GB/s each on a rail fabric; NVLink 450 GB/s. */
+  function railRun(model: 'analytical' | 'flow', channels: number | undefined, size: number): number {
+    const node: NodeLinks = {
+      gpus: 8,
+      intraNode: { bandwidth: bytesPerSecond(450e9), latency: seconds(1e-6), kind: 'nvlink' },
+      nic: { bandwidth: bytesPerSecond(50e9), latency: seconds(4e-6), kind: 'infiniband', count: 8 },
+    };
+    const sim = new Simulator();
+    const topo = buildTopology('rail', [node, node]);
+    const comm = new Communicator(sim, createNetworkModel(model, sim, topo), { launchS: 0 });
+    const out = sim.run(
+      comm.allReduce(range(16), size, {
+        algorithm: 'ring',
+        protocol: 'simple',
+        ...(channels === undefined ? {} : { channels }),
+      }),
+    ) as CollectiveOutcome<unknown>;
+    return out.timeS;
+  }
+
+  it('uses one channel per NIC by default, so a ring crosses between nodes on every rail at once', () => {
+    // 30 steps of n/16 per rank, each paying Simple's network step latency (14 µs) and the route's α.
+    // One channel: each step's node-to-node hop carries n/16 through one 50 GB/s NIC. Eight channels:
+    // each carries n/128 through its own rail, as if the ring had 8 × 50 = 400 GB/s between nodes
+    // (still below NVLink's 450 GB/s per GPU, which carries n/16 a step).
+    const n = 2 ** 30;
+    const alpha = 1e-6 + 4e-6; // the route's own latency: intra (0.5 + 0.5 µs) and NIC (2 + 2 µs)
+    const one = railRun('analytical', 1, n);
+    expect(one).toBeCloseTo(8.4e-6 + 30 * (14e-6 + alpha + n / 16 / 50e9), 9);
+    const eight = railRun('analytical', undefined, n);
+    expect(eight).toBeCloseTo(8.4e-6 + 30 * (14e-6 + alpha + n / 16 / 400e9), 9);
+    expect(railRun('analytical', 8, n)).toBe(eight);
+  });
+
+  it('agrees on both network models with several channels', () => {
+    for (const size of [4096, 2 ** 20, 2 ** 26]) {
+      const a = railRun('analytical', undefined, size);
+      const f = railRun('flow', undefined, size);
+      expect(Math.abs(a - f)).toBeLessThanOrEqual(1e-9 * a);
+    }
+  });
+
+  it('rejects a channel count that is not a positive integer', () => {
+    expect(() => railRun('analytical', 0, 1024)).toThrow(/channels must be an integer >= 1, got 0/);
   });
 });
