@@ -132,8 +132,14 @@ describe('layer builders', () => {
     // The shape's FLOPs are the layer's: 2·M·N·K.
     expect(c.layer.forwardFlopsPerSample).toBe(2 * 100 * 16 * 72);
     expect(
-      elementwiseLayer('n', { elementsIn: 4, elementsOut: 4, flopsPerElement: 4, params: 2, bytesPerValue: 2, kind: 'norm' })
-        .kind,
+      elementwiseLayer('n', {
+        elementsIn: 4,
+        elementsOut: 4,
+        flopsPerElement: 4,
+        params: 2,
+        bytesPerValue: 2,
+        kind: 'norm',
+      }).kind,
     ).toBe('norm');
   });
 });
