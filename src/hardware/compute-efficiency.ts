@@ -20,9 +20,22 @@
  *
  * ONE table of constants, `COMPUTE_CONSTANTS`, below; each number's source is beside it.
  */
-import type { GemmShape, LayerKind, LayerProfile } from '../workload/types.ts';
 import { peakFlops } from './device-spec.ts';
 import type { DeviceSpec, Precision } from './device-spec.ts';
+
+/**
+ * Kernel kinds the model times: the same union as workload's `LayerKind` (hardware/ may not import
+ * workload/, design.md §1; a type test keeps the two equal).
+ */
+export type KernelKind = 'gemm' | 'conv' | 'elementwise' | 'norm' | 'softmax' | 'pool' | 'embedding';
+
+/** A GEMM shape per sample, as workload's `GemmShape` (see there): `count` products of m × n × k. */
+export interface GemmShape {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly count: number;
+}
 
 /** Large-GEMM and large-convolution efficiencies at one precision. */
 export interface KindEfficiency {
@@ -112,7 +125,7 @@ export const COMPUTE_CONSTANTS = {
  * - pool: reads dY (and max indices), writes dX at the input's size: 1×;
  * - embedding: scatter-adds dY rows into the table's gradient: 1×.
  */
-export const MEMORY_BACKWARD_FACTOR: Readonly<Record<Exclude<LayerKind, 'gemm' | 'conv'>, number>> = {
+export const MEMORY_BACKWARD_FACTOR: Readonly<Record<Exclude<KernelKind, 'gemm' | 'conv'>, number>> = {
   elementwise: 1.5,
   norm: 2,
   softmax: 1.5,
@@ -193,6 +206,19 @@ export function gemmShapeFactor(g: BatchGemm, spec: DeviceSpec, c: ComputeConsta
   return sat * (units / (waves * sms));
 }
 
+/**
+ * What the kind model needs of a layer: a structural subset of a profile's `LayerProfile`
+ * (workload/types.ts), counts per sample.
+ */
+export interface KindLayer {
+  readonly kind?: KernelKind;
+  readonly gemm?: GemmShape;
+  readonly kernels?: number;
+  readonly params: number;
+  readonly forwardFlopsPerSample: number;
+  readonly activationBytesPerSample: number;
+}
+
 /** Forward and backward seconds of one layer, the backward split as stage-costs.ts needs it. */
 export interface KindTiming {
   readonly forwardS: number;
@@ -223,7 +249,7 @@ export interface KindTimingOptions {
  * @throws RangeError for a precision the device lacks.
  */
 export function kindLayerTiming(
-  layer: LayerProfile,
+  layer: KindLayer,
   batch: number,
   bytesPerValue: number,
   o: KindTimingOptions,

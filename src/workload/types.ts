@@ -5,7 +5,8 @@
  */
 
 /**
- * What kind of GPU kernel a layer is, which decides how it is timed (hardware/compute-efficiency.ts):
+ * What kind of GPU kernel a layer is, which decides how it is timed (hardware/compute-efficiency.ts, whose `KernelKind`
+ * must stay the same union: test/hardware/compute-efficiency.test.ts checks it):
  * `gemm` (dense / linear layers and the attention matmuls) and `conv` run on tensor cores at a
  * shape-dependent fraction of peak; the others are memory-bound passes timed by their bytes.
  */

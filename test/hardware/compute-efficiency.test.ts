@@ -11,7 +11,12 @@ import {
   optimizerStepS,
 } from '../../src/hardware/compute-efficiency.ts';
 import { gpuSpec } from '../../src/hardware/gpu-catalog.ts';
-import { LAYER_KINDS, type LayerProfile } from '../../src/workload/types.ts';
+import type { KernelKind } from '../../src/hardware/compute-efficiency.ts';
+import { LAYER_KINDS, type LayerKind, type LayerProfile } from '../../src/workload/types.ts';
+
+// The two unions must be equal (hardware/ cannot import workload/): each is assignable to the other.
+const kernelKinds: readonly KernelKind[] = LAYER_KINDS;
+const layerKinds: readonly LayerKind[] = kernelKinds;
 
 const a100 = gpuSpec('A100-80GB'); // 312 TFLOP/s bf16, 2,039 GB/s, 108 SMs
 const bf16 = computeConstants(a100, 'bf16');
@@ -74,6 +79,10 @@ describe('kind compute model (hardware/compute-efficiency.ts)', () => {
     expect(t.backwardInputS).toBeCloseTo((1.5 * 3.2e8) / bw + 4e-6, 15);
     expect(t.backwardWeightS).toBe(0);
     expect(MEMORY_BACKWARD_FACTOR.norm).toBe(2);
+  });
+
+  it('knows every layer kind of the profiles', () => {
+    expect(layerKinds).toEqual(['gemm', 'conv', 'elementwise', 'norm', 'softmax', 'pool', 'embedding']);
   });
 
   it('prices the optimizer step by bytes per parameter: SGD 12, momentum 20, Adam 28', () => {
