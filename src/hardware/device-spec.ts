@@ -40,6 +40,11 @@ export interface DeviceSpec {
   readonly memoryBytes: Bytes;
   /** Fraction of peak FLOP/s that real kernels reach, in (0, 1]. A modelling choice, not a datasheet number. */
   readonly defaultEfficiency: number;
+  /**
+   * Streaming multiprocessors (NVIDIA) or compute units (AMD): the workers a GEMM's output tiles are
+   * spread over, for wave quantisation (hardware/compute-efficiency.ts). Absent: no wave quantisation.
+   */
+  readonly multiprocessors?: number;
 }
 
 /** Lowest efficiency a spec or scenario may give (0.1% of peak). */
@@ -88,12 +93,12 @@ function positive(v: unknown, path: string, unit: string): number {
   return v;
 }
 
-const SPEC_KEYS = ['name', 'vendor', 'peakFlops', 'memoryBandwidth', 'memoryBytes', 'efficiency'];
+const SPEC_KEYS = ['name', 'vendor', 'peakFlops', 'memoryBandwidth', 'memoryBytes', 'efficiency', 'multiprocessors'];
 
 /**
  * Validates an inline custom spec and returns it as a `DeviceSpec`. The input uses plain SI numbers:
  * `{ name, vendor?, peakFlops: { fp32, fp16, tf32?, bf16?, fp8? } (FLOP/s), memoryBandwidth (B/s),
- * memoryBytes (B), efficiency? }`. `vendor` defaults to `custom`, `efficiency` to
+ * memoryBytes (B), efficiency?, multiprocessors? }`. `vendor` defaults to `custom`, `efficiency` to
  * `DEFAULT_EFFICIENCY`. Unknown keys are rejected so that a typo does not pass silently.
  * @param path where the object sits in the scenario, used as the prefix of error paths.
  * @throws DeviceSpecError naming the first bad field, its value and what is allowed.
@@ -139,5 +144,9 @@ export function defineDeviceSpec(input: unknown, path = 'gpu'): DeviceSpec {
   if (typeof eff !== 'number' || !(eff >= MIN_EFFICIENCY && eff <= 1)) {
     throw new DeviceSpecError(`${path}.efficiency`, eff, `a fraction of peak in [${MIN_EFFICIENCY}, 1]`);
   }
-  return { name, vendor, peak, memoryBandwidth, memoryBytes, defaultEfficiency: eff };
+  const sms = input['multiprocessors'];
+  if (sms !== undefined && !(typeof sms === 'number' && Number.isInteger(sms) && sms >= 1))
+    throw new DeviceSpecError(`${path}.multiprocessors`, sms, 'a whole number >= 1 (SMs or CUs)');
+  const spec = { name, vendor, peak, memoryBandwidth, memoryBytes, defaultEfficiency: eff };
+  return sms === undefined ? spec : { ...spec, multiprocessors: sms };
 }

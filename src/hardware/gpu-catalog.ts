@@ -21,6 +21,8 @@ interface Row {
   memoryGiB: number;
   /** Consumer and inference parts reach less of peak in training kernels than SXM parts. */
   efficiency?: number;
+  /** SMs (NVIDIA) or CUs (AMD) enabled on the product, from the source named in the entry's comment. */
+  sms: number;
 }
 
 const V100_DATASHEET =
@@ -35,6 +37,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // V100 SXM2: FP32 15.7 TFLOPS, Tensor (FP16) 125 TFLOPS, HBM2 900 GB/s. No TF32/BF16 on Volta.
   {
     name: 'V100-16GB',
+    // V100: 80 SMs (Volta whitepaper, Table 1, Tesla V100)
+    sms: 80,
     vendor: 'NVIDIA',
     tflops: { fp32: 15.7, fp16: 125 },
     bandwidthGBs: 900,
@@ -43,6 +47,7 @@ const ROWS: readonly (Row & { source: string })[] = [
   },
   {
     name: 'V100-32GB',
+    sms: 80,
     vendor: 'NVIDIA',
     tflops: { fp32: 15.7, fp16: 125 },
     bandwidthGBs: 900,
@@ -52,6 +57,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // A100 SXM: FP32 19.5, TF32 156, BF16/FP16 312 TFLOPS; 40GB HBM2 1,555 GB/s, 80GB HBM2e 2,039 GB/s.
   {
     name: 'A100-40GB',
+    // A100: 108 SMs (NVIDIA A100 Tensor Core GPU Architecture whitepaper, Table 1)
+    sms: 108,
     vendor: 'NVIDIA',
     tflops: { fp32: 19.5, tf32: 156, fp16: 312, bf16: 312 },
     bandwidthGBs: 1555,
@@ -60,6 +67,7 @@ const ROWS: readonly (Row & { source: string })[] = [
   },
   {
     name: 'A100-80GB',
+    sms: 108,
     vendor: 'NVIDIA',
     tflops: { fp32: 19.5, tf32: 156, fp16: 312, bf16: 312 },
     bandwidthGBs: 2039,
@@ -69,6 +77,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // H100 SXM: FP32 67, TF32 989* → 494.5, BF16/FP16 1,979* → 989.5, FP8 3,958* → 1,979; 80GB, 3.35 TB/s.
   {
     name: 'H100-SXM',
+    // H100 SXM5: 132 SMs (NVIDIA H100 Tensor Core GPU Architecture whitepaper, Table 2)
+    sms: 132,
     vendor: 'NVIDIA',
     tflops: { fp32: 67, tf32: 494.5, fp16: 989.5, bf16: 989.5, fp8: 1979 },
     bandwidthGBs: 3350,
@@ -78,6 +88,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // H100 PCIe: FP32 51, TF32 756* → 378, BF16/FP16 1,513* → 756.5, FP8 3,026* → 1,513; 80GB, 2 TB/s.
   {
     name: 'H100-PCIe',
+    // H100 PCIe: 114 SMs (same whitepaper, Table 2)
+    sms: 114,
     vendor: 'NVIDIA',
     tflops: { fp32: 51, tf32: 378, fp16: 756.5, bf16: 756.5, fp8: 1513 },
     bandwidthGBs: 2000,
@@ -87,6 +99,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // H200 SXM: same compute as H100 SXM; 141 GB HBM3e at 4.8 TB/s.
   {
     name: 'H200',
+    // H200: the H100 SXM die, 132 SMs
+    sms: 132,
     vendor: 'NVIDIA',
     tflops: { fp32: 67, tf32: 494.5, fp16: 989.5, bf16: 989.5, fp8: 1979 },
     bandwidthGBs: 4800,
@@ -96,6 +110,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // L4: FP32 30.3, TF32 120* → 60, BF16/FP16 242* → 121, FP8 485* → 242.5; 24GB GDDR6, 300 GB/s.
   {
     name: 'L4',
+    // L4: 58 SMs (Ada Lovelace whitepaper, Appendix; AD104 as L4)
+    sms: 58,
     vendor: 'NVIDIA',
     tflops: { fp32: 30.3, tf32: 60, fp16: 121, bf16: 121, fp8: 242.5 },
     bandwidthGBs: 300,
@@ -106,6 +122,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // T4: FP32 8.1, mixed precision (FP16/FP32) 65 TFLOPS; 16GB GDDR6, 320 GB/s. No TF32/BF16 on Turing.
   {
     name: 'T4',
+    // T4: 40 SMs (Turing architecture whitepaper, Tesla T4)
+    sms: 40,
     vendor: 'NVIDIA',
     tflops: { fp32: 8.1, fp16: 65 },
     bandwidthGBs: 320,
@@ -117,6 +135,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // A10: FP32 31.2, TF32 125* → 62.5, BF16/FP16 250* → 125; 24GB GDDR6, 600 GB/s.
   {
     name: 'A10',
+    // A10: 72 SMs (GA102 as A10, NVIDIA A10 datasheet / Ampere GA102 whitepaper)
+    sms: 72,
     vendor: 'NVIDIA',
     tflops: { fp32: 31.2, tf32: 62.5, fp16: 125, bf16: 125 },
     bandwidthGBs: 600,
@@ -128,6 +148,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // fp32 is the matrix-core rate because fp32 GEMMs run on matrix cores on CDNA2. No TF32/FP8.
   {
     name: 'MI250X',
+    // MI250X: 220 CUs, 110 per GCD (AMD CDNA2 whitepaper)
+    sms: 220,
     vendor: 'AMD',
     tflops: { fp32: 95.7, fp16: 383, bf16: 383 },
     bandwidthGBs: 3276.8,
@@ -137,6 +159,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // MI300X: FP32 163.4, TF32 653.7, FP16/BF16 1,307.4, FP8 2,614.9 TFLOPS (dense); 192GB HBM3, 5.3 TB/s.
   {
     name: 'MI300X',
+    // MI300X: 304 CUs (AMD CDNA3 whitepaper)
+    sms: 304,
     vendor: 'AMD',
     tflops: { fp32: 163.4, tf32: 653.7, fp16: 1307.4, bf16: 1307.4, fp8: 2614.9 },
     bandwidthGBs: 5300,
@@ -147,6 +171,8 @@ const ROWS: readonly (Row & { source: string })[] = [
   // FP8 330.3 TFLOPS dense; 24GB GDDR6X, 1,008 GB/s.
   {
     name: 'RTX-4090',
+    // RTX 4090: 128 SMs (Ada Lovelace whitepaper, Appendix A)
+    sms: 128,
     vendor: 'NVIDIA',
     tflops: { fp32: 82.6, tf32: 82.6, fp16: 165.2, bf16: 165.2, fp8: 330.3 },
     bandwidthGBs: 1008,
@@ -170,6 +196,7 @@ function toSpec(r: Row): DeviceSpec {
     memoryBandwidth: bytesPerSecond(r.bandwidthGBs * GB_PER_S),
     memoryBytes: bytes(r.memoryGiB * GIB),
     defaultEfficiency: r.efficiency ?? DEFAULT_EFFICIENCY,
+    multiprocessors: r.sms,
   };
 }
 

@@ -103,13 +103,17 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
   }
 
   const timing = resolveTiming(s.workload.timing, s.workload.model, s.workload.precision, inputSize, numClasses);
+  // Optimizer state vectors: the kind model prices the optimizer step by them; memory books them below.
+  const slots = trainer.full ? trainer.optimizer().stateSlots : optimizerSlots(s.training.optimizer);
   const compute = new ComputeModel({
+    optimizerSlots: slots,
     devices: cluster.devices,
     profile: timing.profile,
     batchSize: s.workload.batchSize,
     precision: s.workload.precision,
     slowdown,
     ...(s.workload.efficiency !== undefined ? { efficiency: s.workload.efficiency } : {}),
+    ...(s.workload.computeModel !== undefined ? { computeModel: s.workload.computeModel } : {}),
     ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
   });
 
@@ -120,7 +124,6 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     s.cluster.allowOversubscribe ?? false,
     cluster.devices.map((d) => d.spec.name),
   );
-  const slots = trainer.full ? trainer.optimizer().stateSlots : optimizerSlots(s.training.optimizer);
   // Pipelines book their own (a stage's share of the model, activations as micro-batches fly).
   if (schedule.ownsMemory !== true) bookModelState(memory, timing.profile, s.workload.batchSize, slots);
 

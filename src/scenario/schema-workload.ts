@@ -3,6 +3,7 @@
  * size, how step time is predicted (`timing`), and the precision and efficiency of the timed model.
  */
 import { z } from 'zod';
+import type { ComputeOverrides } from '../hardware/compute-efficiency.ts';
 import { MIN_EFFICIENCY, PRECISIONS } from '../hardware/device-spec.ts';
 import type { Precision } from '../hardware/device-spec.ts';
 import { DATASETS } from '../training/datasets/registry.ts';
@@ -160,6 +161,27 @@ function timingSchema(sctx: SchemaContext): z.ZodType<TimingSpec> {
   });
 }
 
+/**
+ * `workload.computeModel`: overrides of the kind model's constants (hardware/compute-efficiency.ts,
+ * docs/scenarios.md), e.g. `{ gemmEfficiency: 0.7, memoryEfficiency: 0.8, launchOverhead: "4 us" }`.
+ * Fractions are of peak FLOP/s (GEMM, convolution) or of peak memory bandwidth; every bad field is
+ * reported at once, with its path, value and range.
+ */
+const fraction = numberField({ min: MIN_EFFICIENCY, max: 1, formula: false });
+const computeModelSchema = z
+  .strictObject({
+    gemmEfficiency: fraction,
+    convEfficiency: fraction,
+    memoryEfficiency: fraction,
+    launchOverhead: quantityField('duration'),
+  })
+  .optional()
+  .transform((c): ComputeOverrides | undefined => {
+    if (c === undefined) return undefined;
+    const { launchOverhead, ...rest } = c;
+    return defined({ ...rest, launchOverheadS: launchOverhead }) as ComputeOverrides;
+  });
+
 /** The `workload` section's schema. */
 export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workload']> {
   return z
@@ -171,6 +193,7 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
       timing: timingSchema(sctx),
       precision: z.enum(PRECISIONS as [Precision, ...Precision[]]).optional(),
       efficiency: numberField({ min: MIN_EFFICIENCY, max: 1, formula: false }),
+      computeModel: computeModelSchema,
     })
     .prefault({} as never)
     .transform((w, ctx): Scenario['workload'] => {
@@ -193,6 +216,15 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
         timing: w.timing,
         precision,
       };
+      if (w.efficiency !== undefined && w.computeModel !== undefined)
+        addIssue(
+          ctx,
+          w.computeModel,
+          'give either efficiency (one fraction of peak for every layer: the plain roofline) or computeModel (overrides of the kind model), not both',
+          ['computeModel'],
+        );
+      if (w.computeModel !== undefined && Object.keys(w.computeModel).length > 0)
+        return { ...base, computeModel: w.computeModel };
       return w.efficiency === undefined ? base : { ...base, efficiency: w.efficiency };
     }) as unknown as z.ZodType<Scenario['workload']>;
 }

@@ -207,6 +207,7 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
           precision: w.precision,
           slowdown: new Slowdown([], new Rng(0)),
           ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
+          ...(w.computeModel !== undefined ? { computeModel: w.computeModel } : {}),
           ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
         });
       const computes = attempt(ctx, w, ['workload'], () => computeOn(devices)) !== undefined;

@@ -8,6 +8,7 @@ import type { Precision } from '../hardware/device-spec.ts';
 import type { ModelConfig } from '../training/models/create-model.ts';
 import type { OptionValues } from '../schedules/options.ts';
 import type { ShardSpec } from '../training/datasets/sharding.ts';
+import type { ComputeOverrides } from '../hardware/compute-efficiency.ts';
 
 /** One straggler model: `kind` from the straggler registry, its options in SI units, optional worker list. */
 export interface StragglerSpec {
@@ -124,8 +125,13 @@ export interface Scenario {
     readonly timing: TimingSpec;
     /** Precision the timed model runs at on the GPUs (default bf16; fp32 for `model` timing). */
     readonly precision: Precision;
-    /** Fraction of peak FLOP/s reached (default: the device's default efficiency). */
+    /**
+     * One fraction of peak FLOP/s for every layer: the plain roofline, for users who calibrated one
+     * number. Absent: the kind model (hardware/compute-efficiency.ts), the default.
+     */
     readonly efficiency?: number;
+    /** Overrides of the kind model's constants (only without `efficiency`). */
+    readonly computeModel?: ComputeOverrides;
   };
   readonly training: {
     /**

@@ -43,6 +43,9 @@ export function customProfile(options: CustomProfileOptions): TimingProfile {
     source: 'user-supplied numbers',
     sample: 'vector',
     bytesPerValue: bpv,
-    layers: [{ name: 'custom', params, forwardFlopsPerSample: flops, activationBytesPerSample: activationBytes }],
+    // A custom layer is taken as GEMM-like work of unknown shape: timed at the large-GEMM efficiency.
+    layers: [
+      { name: 'custom', kind: 'gemm', params, forwardFlopsPerSample: flops, activationBytesPerSample: activationBytes },
+    ],
   };
 }

@@ -12,7 +12,7 @@
  *   `ELEMENTWISE_FLOPS`. They are memory-bound on every GPU, so their bytes decide their time and the
  *   nominal FLOPs only need to be the right order of magnitude (they are < 2% of any profile's total).
  */
-import type { LayerProfile } from './types.ts';
+import type { LayerKind, LayerProfile } from './types.ts';
 
 /**
  * Nominal forward FLOPs per output element of the elementwise ops. Why these numbers: one FLOP per
@@ -64,6 +64,9 @@ export function linearLayer(name: string, s: LinearShape): LayerProfile {
   const weightParams = s.tiedWeights === true ? 0 : s.inFeatures * s.outFeatures;
   return {
     name,
+    kind: 'gemm',
+    // Tokens stack across the batch into one GEMM's rows.
+    gemm: { m: s.tokens, n: s.outFeatures, k: s.inFeatures, count: 1 },
     params: weightParams + biasParams,
     forwardFlopsPerSample: s.tokens * (2 * s.inFeatures * s.outFeatures + biasParams),
     activationBytesPerSample: s.tokens * (s.inFeatures + s.outFeatures) * s.bytesPerValue,
@@ -117,6 +120,9 @@ export function conv2dLayer(name: string, s: ConvShape): ShapedLayer {
     outSize,
     layer: {
       name,
+      kind: 'conv',
+      // Implicit GEMM (cuDNN): M = N·P·Q output pixels, N = Cout filters, K = Cin·R·S.
+      gemm: { m: outSize * outSize, n: s.outChannels, k: s.kernel * s.kernel * s.inChannels, count: 1 },
       params: s.kernel * s.kernel * s.inChannels * s.outChannels + biasParams,
       forwardFlopsPerSample: 2 * s.kernel * s.kernel * s.inChannels * outElements + (s.bias ? outElements : 0),
       activationBytesPerSample: (s.inChannels * s.inSize * s.inSize + outElements) * s.bytesPerValue,
@@ -150,6 +156,7 @@ export function maxPoolLayer(name: string, s: PoolShape): ShapedLayer {
     outSize,
     layer: {
       name,
+      kind: 'pool',
       params: 0,
       forwardFlopsPerSample: s.kernel * s.kernel * outElements,
       activationBytesPerSample: (s.channels * s.inSize * s.inSize + outElements) * s.bytesPerValue,
@@ -167,6 +174,7 @@ export function globalAvgPoolLayer(
   const inElements = channels * inSize * inSize;
   return {
     name,
+    kind: 'pool',
     params: 0,
     forwardFlopsPerSample: inElements,
     activationBytesPerSample: (inElements + channels) * bytesPerValue,
@@ -185,12 +193,15 @@ export interface ElementwiseShape {
   readonly params: number;
   /** Bytes per activation value. */
   readonly bytesPerValue: number;
+  /** Kernel kind: `elementwise` (default), `norm`, `softmax` or `pool`. */
+  readonly kind?: Exclude<LayerKind, 'gemm' | 'conv'>;
 }
 
 /** An elementwise op: norm, activation, softmax, residual add. */
 export function elementwiseLayer(name: string, s: ElementwiseShape): LayerProfile {
   return {
     name,
+    kind: s.kind ?? 'elementwise',
     params: s.params,
     forwardFlopsPerSample: s.flopsPerElement * s.elementsOut,
     activationBytesPerSample: (s.elementsIn + s.elementsOut) * s.bytesPerValue,
@@ -208,5 +219,6 @@ export function softmaxCrossEntropyLayer(logits: number, bytesPerValue: number):
     flopsPerElement: ELEMENTWISE_FLOPS.softmax,
     params: 0,
     bytesPerValue,
+    kind: 'softmax',
   });
 }

@@ -54,6 +54,8 @@ export function bottleneckResNetLayers(config: BottleneckResNetConfig, bytesPerV
         flopsPerElement: f,
         params: 2 * channels,
         bytesPerValue: bpv,
+        // Timed as a norm: its backward also reduces dγ, dβ over the batch (compute-efficiency.ts).
+        kind: 'norm',
       }),
     );
   };

@@ -24,6 +24,7 @@ export function normLayer(name: string, c: TransformerConfig, tokens: number, by
     flopsPerElement: layerNorm ? ELEMENTWISE_FLOPS.layerNorm : ELEMENTWISE_FLOPS.rmsNorm,
     params: layerNorm ? 2 * c.dModel : c.dModel,
     bytesPerValue,
+    kind: 'norm',
   });
 }
 
@@ -69,21 +70,28 @@ function attentionLayers(p: string, c: TransformerConfig, t: number, bpv: number
   }
   layers.push(
     // QKᵀ: each of the heads·T² scores is a dot product of length d/heads, so 2·T²·d FLOPs in all.
+    // Batched GEMMs, one per head: (T × d_head)·(d_head × T).
     {
       name: `${p}.attn.scores`,
+      kind: 'gemm',
+      gemm: { m: t, n: t, k: headDim(c), count: c.heads },
       params: 0,
       forwardFlopsPerSample: 2 * t * t * d,
       activationBytesPerSample: (t * d + t * kvWidth + scoreElements) * bpv,
     },
     {
       name: `${p}.attn.softmax`,
+      kind: 'softmax',
       params: 0,
       forwardFlopsPerSample: ELEMENTWISE_FLOPS.softmax * c.heads * t * t,
       activationBytesPerSample: 2 * scoreElements * bpv,
     },
     // P·V: each of the T·d outputs sums T products, so another 2·T²·d FLOPs.
+    // One per head: (T × T)·(T × d_head).
     {
       name: `${p}.attn.context`,
+      kind: 'gemm',
+      gemm: { m: t, n: headDim(c), k: t, count: c.heads },
       params: 0,
       forwardFlopsPerSample: 2 * t * t * d,
       activationBytesPerSample: (scoreElements + t * kvWidth + t * d) * bpv,

@@ -20,6 +20,7 @@ function embeddingLayer(c: TransformerConfig, t: number, bpv: number): LayerProf
   const rows = c.vocabSize + (c.positions === 'learned' ? c.maxSequenceLength : 0) + c.tokenTypes;
   return {
     name: 'embed',
+    kind: 'embedding',
     params: rows * c.dModel,
     forwardFlopsPerSample: (tables - 1) * t * c.dModel,
     activationBytesPerSample: (tables + 1) * t * c.dModel * bpv,

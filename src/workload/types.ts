@@ -4,8 +4,54 @@
  * each GPU with the roofline model (hardware/roofline.ts).
  */
 
+/**
+ * What kind of GPU kernel a layer is, which decides how it is timed (hardware/compute-efficiency.ts, whose `KernelKind`
+ * must stay the same union: test/hardware/compute-efficiency.test.ts checks it):
+ * `gemm` (dense / linear layers and the attention matmuls) and `conv` run on tensor cores at a
+ * shape-dependent fraction of peak; the others are memory-bound passes timed by their bytes.
+ */
+export type LayerKind = 'gemm' | 'conv' | 'elementwise' | 'norm' | 'softmax' | 'pool' | 'embedding';
+
+/** Every layer kind, in a stable order for listings and docs. */
+export const LAYER_KINDS: readonly LayerKind[] = [
+  'gemm',
+  'conv',
+  'elementwise',
+  'norm',
+  'softmax',
+  'pool',
+  'embedding',
+];
+
+/**
+ * The matrix-multiply shape of a GEMM or (implicit-GEMM) convolution for ONE sample: `count`
+ * independent (m × k)·(k × n) products. With `count` = 1 the rows of all samples of a batch stack into
+ * one GEMM of M = m·batch rows (a linear layer over tokens: m = tokens; a convolution: m = P·Q output
+ * pixels, n = output channels, k = C·R·S); with `count` > 1 the products stay separate (batched GEMM:
+ * the attention scores of each head, m = n = T, k = d/heads), count·batch of them.
+ */
+export interface GemmShape {
+  /** Rows per sample (tokens, or output pixels P·Q). */
+  readonly m: number;
+  /** Output columns (output features / channels). */
+  readonly n: number;
+  /** Reduction length (input features, or C·R·S). */
+  readonly k: number;
+  /** Independent products per sample (1 for a plain layer; heads for attention). */
+  readonly count: number;
+}
+
 /** One layer (or fused block) of a profile. Every count is per training sample unless it says otherwise. */
 export interface LayerProfile {
+  /**
+   * Kernel kind. Absent (hand-built or custom layers): timed as a GEMM of unknown shape, at the
+   * large-GEMM efficiency with no shape penalty.
+   */
+  readonly kind?: LayerKind;
+  /** GEMM shape per sample, for `gemm` and `conv` layers; absent: no shape penalty. */
+  readonly gemm?: GemmShape;
+  /** GPU kernels one forward pass launches (default 1); each costs the launch overhead. */
+  readonly kernels?: number;
   /** Layer name, e.g. `conv1`, `layer3.2.conv2`, `h.11.attn`. */
   readonly name: string;
   /** Trainable parameters of the layer (a count, not bytes). */

@@ -48,6 +48,16 @@ describe('defineDeviceSpec', () => {
   });
 });
 
+describe('defineDeviceSpec multiprocessors', () => {
+  it('takes an optional whole SM count and names a bad one', () => {
+    expect(defineDeviceSpec({ ...valid, multiprocessors: 64 }).multiprocessors).toBe(64);
+    expect(defineDeviceSpec(valid).multiprocessors).toBeUndefined();
+    expect(() => defineDeviceSpec({ ...valid, multiprocessors: 1.5 }, 'g')).toThrow(
+      'g.multiprocessors: got 1.5; expected a whole number >= 1 (SMs or CUs)',
+    );
+  });
+});
+
 describe('peakFlops', () => {
   it('returns the rate of a supported precision', () => {
     expect(peakFlops(gpuSpec('A100-80GB'), 'bf16')).toBe(312e12);

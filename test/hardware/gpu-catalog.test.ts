@@ -73,6 +73,14 @@ describe('GPU catalog', () => {
     expect(s.name).toBe('x');
   });
 
+  it('gives every GPU its SM (CU) count from the architecture whitepapers', () => {
+    for (const { spec } of GPU_CATALOG)
+      expect(Number.isInteger(spec.multiprocessors) && spec.multiprocessors! >= 1).toBe(true);
+    expect(['V100-16GB', 'A100-80GB', 'H100-SXM', 'MI300X'].map((n) => gpuSpec(n).multiprocessors)).toEqual([
+      80, 108, 132, 304,
+    ]);
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(GPU_CATALOG)).toBe(true);
     expect(Object.isFrozen(GPU_CATALOG[0]!.spec)).toBe(true);

@@ -34,14 +34,18 @@ describe('language-model figures', () => {
     expect(f.mfu).toBeCloseTo(1.2e13 / 2 / (2 * (peakFlops(devices[0]!.spec, 'bf16') as number)), 15);
   });
 
-  it('leaves them empty without a sequence length or without simulated time', () => {
+  it('gives image models model FLOPs and MFU but no tokens/s, and nothing without simulated time', () => {
     const { sequenceLength: _seq, ...rest } = lm;
     const image: TimingProfile = { ...rest, sample: 'image' };
+    // Same FLOPs as above: 3 × 4 GFLOP × 1,000 samples = 1.2e13 in 2 s on two A100s at bf16.
     expect(lmFigures(image, devices, 'bf16', 1000, 2)).toEqual({
       tokensPerS: undefined,
-      modelFlops: undefined,
-      mfu: undefined,
+      modelFlops: 1.2e13,
+      mfu: 1.2e13 / 2 / (2 * (peakFlops(devices[0]!.spec, 'bf16') as number)),
     });
+    // A profile without FLOPs (a custom step time) has no MFU.
+    const none: TimingProfile = { ...image, layers: image.layers.map((l) => ({ ...l, forwardFlopsPerSample: 0 })) };
+    expect(lmFigures(none, devices, 'bf16', 1000, 2).mfu).toBeUndefined();
     expect(lmFigures(lm, devices, 'bf16', 0, 0).mfu).toBeUndefined();
   });
 

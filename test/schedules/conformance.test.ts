@@ -181,9 +181,11 @@ function heteroScenario(
       dataset: { kind: 'gaussian-mixture', options: { n: 300, d: 8, numClasses: 3, testFraction: 0.2 } },
       sharding: { kind: 'iid' },
       batchSize: BATCH,
-      // 3 × F × 16 / (19.5e12 × 0.6) = 10 ms on an A100.
+      // 3 × F × 16 / (19.5e12 × 0.6) = 10 ms on an A100: the plain roofline at one efficiency, so the
+      // step times (and the mid-step stop at STOP_S) do not move with the kind model's constants.
       timing: { kind: 'custom', forwardFlopsPerSample: 2.4375e9, paramBytes: 4e6 },
       precision: 'fp32',
+      efficiency: 0.6,
     },
     training: {
       schedule: { kind: schedule, options: withScheduleDefaults(schedule, options) },

@@ -1,7 +1,7 @@
 // Megatron-LM on Selene (Korthikanti et al., arXiv 2205.05198, Table 5): the iteration times of four
 // GPT models trained with TP 8 and pipelining on DGX A100 nodes, against dtsim's analytic prediction
-// (docs/validation.md, "3-D parallel language models"). These are regression values of the model as
-// it stands, not a pass mark: the errors are what they are, and the doc explains them.
+// (docs/validation.md, "3-D parallel language models"). Regression values of the model as it stands,
+// and the calibration bound the kind compute model reaches on them (they are calibration data).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../src/collectives/presets.ts';
@@ -125,10 +125,10 @@ const errorText = (pred: number, measured: number): string => {
 
 // Regression values (3 significant digits), 1F1B and, where Calculon interleaves, interleaved 1F1B.
 const PREDICTED: Readonly<Record<string, Readonly<Record<Mode, readonly number[]>>>> = {
-  'megatron-22b': { full: [1.42], selective: [1.01] },
-  'gpt3-175b': { full: [21.5, 20.8], selective: [15.7, 15.4] },
-  'mt-nlg-530b': { full: [62.6, 63.3], selective: [46.8, 48.5] },
-  'megatron-1t': { full: [118], selective: [88.6] },
+  'megatron-22b': { full: [1.3], selective: [0.931] },
+  'gpt3-175b': { full: [19.0, 18.3], selective: [13.8, 13.4] },
+  'mt-nlg-530b': { full: [50.6, 51.2], selective: [37.7, 39.0] },
+  'megatron-1t': { full: [94.8], selective: [70.9] },
 };
 
 describe('Megatron on Selene: 3-D parallel iteration times (Korthikanti et al. 2022, Table 5)', () => {
@@ -139,6 +139,16 @@ describe('Megatron on Selene: 3-D parallel iteration times (Korthikanti et al. 2
       expect(got).toEqual(PREDICTED[c.model]![mode]);
     },
   );
+
+  it('is within the calibration bound: 6% for the pipelined models, 16% for 22B (not the 10% goal)', () => {
+    // The kind model's tensor-core GEMM constants were fitted to these runs (docs/validation.md,
+    // "Compute model calibration"); 22B stays fast, most in selective mode (see the doc's reasons).
+    for (const c of CASES)
+      for (const mode of ['full', 'selective'] as const) {
+        const e = Math.abs(predicted(c, mode, 1) / c.measured[mode] - 1);
+        expect(e, `${c.model} ${mode}`).toBeLessThanOrEqual(c.model === 'megatron-22b' ? 0.16 : 0.06);
+      }
+  });
 
   it('documents the published times and the predictions in docs/validation.md', () => {
     const doc = readFileSync(new URL('../../docs/validation.md', import.meta.url), 'utf8');

@@ -12,7 +12,8 @@ describe('custom profile', () => {
     });
     expect(p.name).toBe('custom');
     expect(p.layers).toEqual([
-      { name: 'custom', params: 1e9, forwardFlopsPerSample: 1e12, activationBytesPerSample: 5e8 },
+      // GEMM-like work of unknown shape (timed at the large-GEMM efficiency).
+      { name: 'custom', kind: 'gemm', params: 1e9, forwardFlopsPerSample: 1e12, activationBytesPerSample: 5e8 },
     ]);
     expect(profileTotals(p)).toEqual({
       params: 1e9,

@@ -11,8 +11,11 @@ import {
 describe('layer builders', () => {
   it('counts a dense layer as 2 FLOPs per multiply-add plus 1 per bias add, per token', () => {
     // 3 tokens of 4 → 5: weights 20, bias 5; FLOPs 3·(2·20 + 5) = 135; bytes 3·(4 + 5)·2 = 54.
+    // GEMM per sample: 3 rows (tokens) × 5 columns, reducing over 4 inputs.
     expect(linearLayer('fc', { inFeatures: 4, outFeatures: 5, bias: true, tokens: 3, bytesPerValue: 2 })).toEqual({
       name: 'fc',
+      kind: 'gemm',
+      gemm: { m: 3, n: 5, k: 4, count: 1 },
       params: 25,
       forwardFlopsPerSample: 135,
       activationBytesPerSample: 54,
@@ -93,12 +96,14 @@ describe('layer builders', () => {
     const p = maxPoolLayer('pool', { channels: 2, inSize: 4, kernel: 2, stride: 2, padding: 0, bytesPerValue: 4 });
     expect(p.layer).toEqual({
       name: 'pool',
+      kind: 'pool',
       params: 0,
       forwardFlopsPerSample: 4 * 8,
       activationBytesPerSample: (32 + 8) * 4,
     });
     expect(globalAvgPoolLayer('avg', 3, 2, 2)).toEqual({
       name: 'avg',
+      kind: 'pool',
       params: 0,
       forwardFlopsPerSample: 12,
       activationBytesPerSample: (12 + 3) * 2,
@@ -108,5 +113,33 @@ describe('layer builders', () => {
       elementwiseLayer('add', { elementsIn: 20, elementsOut: 10, flopsPerElement: 1, params: 0, bytesPerValue: 2 })
         .activationBytesPerSample,
     ).toBe(60);
+  });
+
+  it('gives a convolution its implicit-GEMM shape: M = P·Q per sample, N = Cout, K = Cin·R·S', () => {
+    // 3×3 conv, 8 → 16 channels, stride 1, pad 1, on 10×10: output 10×10 = 100 pixels; K = 8·9 = 72.
+    const c = conv2dLayer('c', {
+      inChannels: 8,
+      outChannels: 16,
+      kernel: 3,
+      stride: 1,
+      padding: 1,
+      inSize: 10,
+      bias: false,
+      bytesPerValue: 2,
+    });
+    expect(c.layer.kind).toBe('conv');
+    expect(c.layer.gemm).toEqual({ m: 100, n: 16, k: 72, count: 1 });
+    // The shape's FLOPs are the layer's: 2·M·N·K.
+    expect(c.layer.forwardFlopsPerSample).toBe(2 * 100 * 16 * 72);
+    expect(
+      elementwiseLayer('n', {
+        elementsIn: 4,
+        elementsOut: 4,
+        flopsPerElement: 4,
+        params: 2,
+        bytesPerValue: 2,
+        kind: 'norm',
+      }).kind,
+    ).toBe('norm');
   });
 });

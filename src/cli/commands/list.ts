@@ -166,11 +166,14 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
       ...P.map((p) => (spec.peak[p] === undefined ? '-' : String(Math.round((spec.peak[p] / 1e12) * 10) / 10))),
       `${Math.round(spec.memoryBytes / 2 ** 30)}`,
       `${Math.round(spec.memoryBandwidth / 1e9)}`,
+      spec.multiprocessors === undefined ? '-' : String(spec.multiprocessors),
       String(spec.defaultEfficiency),
     ]);
     return (
-      table([['name', 'vendor', ...P.map((p) => `${p}`), 'GiB', 'GB/s', 'efficiency'], ...rows]) +
-      '\n  (peak dense TFLOP/s per precision; sources: datasheets named in src/hardware/gpu-catalog.ts)'
+      table([['name', 'vendor', ...P.map((p) => `${p}`), 'GiB', 'GB/s', 'SMs', 'efficiency'], ...rows]) +
+      '\n  (peak dense TFLOP/s per precision; sources: datasheets named in src/hardware/gpu-catalog.ts;' +
+      '\n   SMs: SMs or CUs, for wave quantisation; efficiency: the roofline API default only, runs use the' +
+      "\n   kind compute model of docs/hardware.md or the scenario's workload.efficiency)"
     );
   },
   models: (r) =>

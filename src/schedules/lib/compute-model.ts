@@ -7,6 +7,13 @@
 import { seconds } from '../../core/units.ts';
 import type { Device } from '../../hardware/cluster.ts';
 import type { Precision } from '../../hardware/device-spec.ts';
+import {
+  computeConstants,
+  kindLayerTiming,
+  optimizerBytesPerParam,
+  optimizerStepS,
+  type ComputeOverrides,
+} from '../../hardware/compute-efficiency.ts';
 import { layerCost, layerTime, type LayerCost } from '../../hardware/roofline.ts';
 import type { Slowdown } from '../../hardware/slowdown.ts';
 import type { TimingProfile } from '../../workload/types.ts';
@@ -23,6 +30,12 @@ export interface WorkerCost {
   readonly backwardS: number;
   /** Backward layers in backward order (last forward layer first); times sum to `backwardS`. */
   readonly backwardLayers: readonly BackwardLayer[];
+  /**
+   * The optimizer step's seconds (kind model only; 0 under a single `efficiency` or a custom step
+   * time; absent counts as 0). Already inside `backwardS` and the last backward layer: see
+   * `kindWorkerCost`.
+   */
+  readonly optimizerS?: number;
 }
 
 /** How the step time of each worker is obtained. */
@@ -32,7 +45,15 @@ export interface ComputeModelOptions {
   /** Per-worker batch size. */
   readonly batchSize: number;
   readonly precision: Precision;
+  /**
+   * One fraction of peak for every layer: the plain roofline, no optimizer step (the override for
+   * users who calibrated one number). Absent: the kind model (hardware/compute-efficiency.ts).
+   */
   readonly efficiency?: number;
+  /** Overrides of the kind model's constants (ignored when `efficiency` is set). */
+  readonly computeModel?: ComputeOverrides;
+  /** Optimizer state vectors per parameter (0 SGD, 1 momentum, 2 Adam) for the optimizer step. Default 0. */
+  readonly optimizerSlots?: number;
   /** A fixed forward+backward step time on a speed-1 GPU of any kind (custom timing), seconds. */
   readonly stepTimeS?: number;
   readonly slowdown: Slowdown;
@@ -51,6 +72,8 @@ export class ComputeModel {
   readonly precision: Precision;
   /** Fraction of peak reached, when the scenario sets one. */
   readonly efficiency: number | undefined;
+  /** Overrides of the kind model's constants, when the scenario sets some. */
+  readonly computeModel: ComputeOverrides | undefined;
   /** The custom fixed step time at `batchSize` on a speed-1 GPU, when the scenario sets one. */
   readonly stepTimeS: number | undefined;
   /** Per-worker batch size the step times are for. */
@@ -63,6 +86,7 @@ export class ComputeModel {
     this.profile = o.profile;
     this.precision = o.precision;
     this.efficiency = o.efficiency;
+    this.computeModel = o.computeModel;
     this.stepTimeS = o.stepTimeS;
     this.batchSize = o.batchSize;
     this.slowdown = o.slowdown;
@@ -116,6 +140,7 @@ function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {
   const layers = o.profile.layers;
   const bpv = o.profile.bytesPerValue;
   const b = o.batchSize;
+  if (o.stepTimeS === undefined && o.efficiency === undefined) return kindWorkerCost(o, d);
   // Weights are read once per batch; activations scale with the batch.
   const costs: LayerCost[] = layers.map((l) =>
     layerCost(l.forwardFlopsPerSample * b, l.params * bpv + l.activationBytesPerSample * b, l.name),
@@ -141,5 +166,36 @@ function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {
     backwardS += t;
     backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
   }
-  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers };
+  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers, optimizerS: 0 };
+}
+
+/**
+ * The kind model's worker cost: per-layer forward and backward (dX + dW) times, plus the optimizer
+ * step. The optimizer step runs once per update after the gradients are in; it is added to the last
+ * backward layer (the first forward layer), so every schedule charges it once per step without
+ * knowing about it. For data-parallel schedules that overlap the gradient all-reduce with the
+ * backward, this places it before the last bucket's all-reduce rather than after: the step time
+ * is right, the overlap with that one bucket is slightly optimistic.
+ */
+function kindWorkerCost(o: ComputeModelOptions, d: Device): WorkerCost {
+  const layers = o.profile.layers;
+  const bpv = o.profile.bytesPerValue;
+  const constants = computeConstants(d.spec, o.precision, o.computeModel);
+  const ko = { spec: d.spec, precision: o.precision, speed: d.speed, constants };
+  const timings = layers.map((l) => kindLayerTiming(l, o.batchSize, bpv, ko));
+  let forwardS = 0;
+  let params = 0;
+  for (let i = 0; i < layers.length; i++) {
+    forwardS += timings[i]!.forwardS;
+    params += layers[i]!.params;
+  }
+  const optimizerS = optimizerStepS(params, optimizerBytesPerParam(o.optimizerSlots ?? 0), d.spec, constants);
+  const backwardLayers: BackwardLayer[] = [];
+  let backwardS = 0;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const t = timings[i]!.backwardInputS + timings[i]!.backwardWeightS + (i === 0 ? optimizerS : 0);
+    backwardS += t;
+    backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
+  }
+  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers, optimizerS };
 }

@@ -16,6 +16,7 @@ import type { LinkSpec } from '../../hardware/link-spec.ts';
 import type { Precision } from '../../hardware/device-spec.ts';
 import type { TimingProfile } from '../../workload/types.ts';
 import { layerStageCosts, stageCost, type LayerStageCost, type StageCost, type StageDevice } from './stage-costs.ts';
+import type { ComputeOverrides } from '../../hardware/compute-efficiency.ts';
 
 /** What the planner partitions and on what. */
 export interface PartitionOptions {
@@ -28,6 +29,8 @@ export interface PartitionOptions {
   readonly microBatch: number;
   readonly precision: Precision;
   readonly efficiency?: number;
+  /** Overrides of the kind model's constants (stage-costs.ts). */
+  readonly computeModel?: ComputeOverrides;
 }
 
 /** One stage of a partition with its costs on its GPU. */
@@ -86,6 +89,7 @@ function costsPerStage(o: PartitionOptions): LayerStageCost[][] {
     microBatch: o.microBatch,
     precision: o.precision,
     ...(o.efficiency !== undefined ? { efficiency: o.efficiency } : {}),
+    ...(o.computeModel !== undefined ? { computeModel: o.computeModel } : {}),
   };
   return o.devices.map((d) => {
     const key = `${d.spec.name}|${d.speed}`;

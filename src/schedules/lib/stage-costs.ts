@@ -3,10 +3,12 @@
  * backward time split into its input-gradient (B) and weight-gradient (W) parts, the activation bytes
  * a stage sends across its boundary, and the parameter and activation bytes it holds.
  *
- * Times come from the roofline of the stage's GPU (hardware/roofline.ts) exactly as compute-model.ts
- * times a whole step, so a one-stage pipeline costs what the data-parallel compute model says.
+ * Times come from the kind model (hardware/compute-efficiency.ts: per-kind efficiencies, GEMM shapes,
+ * launch overheads; its own B/W split) or, when the scenario sets one `efficiency`, from the plain
+ * roofline of the stage's GPU (hardware/roofline.ts), exactly as compute-model.ts times a whole step,
+ * so a one-stage pipeline costs what the data-parallel compute model says.
  *
- * Assumptions, since a timing profile gives forward FLOPs and bytes only:
+ * Assumptions of the plain roofline, since a timing profile gives forward FLOPs and bytes only:
  * - Backward = 2 × forward (spec §0.4). A layer with parameters splits it evenly, B = W = 1 × forward:
  *   for a dense layer y = xWᵀ both dX = dY·W and dW = dYᵀ·X cost the forward's multiply-adds.
  *   A layer without parameters has no weight gradient, so all of it is B (B = 2 × forward, W = 0) and
@@ -16,6 +18,7 @@
  */
 import type { Device } from '../../hardware/cluster.ts';
 import type { Precision } from '../../hardware/device-spec.ts';
+import { computeConstants, kindLayerTiming, type ComputeOverrides } from '../../hardware/compute-efficiency.ts';
 import { layerCost, layerTime } from '../../hardware/roofline.ts';
 import type { TimingProfile } from '../../workload/types.ts';
 
@@ -41,8 +44,13 @@ export interface StageCostOptions {
   /** Samples per micro-batch, a positive integer. */
   readonly microBatch: number;
   readonly precision: Precision;
-  /** Fraction of peak reached; defaults to the GPU spec's. */
+  /**
+   * One fraction of peak for every layer: the plain roofline (the override for users who calibrated
+   * one number). Absent: the kind model (hardware/compute-efficiency.ts).
+   */
   readonly efficiency?: number;
+  /** Overrides of the kind model's constants (ignored when `efficiency` is set). */
+  readonly computeModel?: ComputeOverrides;
 }
 
 /** The GPU a stage runs on: its spec and its group's speed multiplier. */
@@ -56,6 +64,23 @@ export function layerStageCosts(profile: TimingProfile, device: StageDevice, o: 
   const mb = o.microBatch;
   if (!Number.isInteger(mb) || mb < 1) throw new RangeError(`microBatch must be a positive integer, got ${mb}`);
   const bpv = profile.bytesPerValue;
+  if (o.efficiency === undefined) {
+    const constants = computeConstants(device.spec, o.precision, o.computeModel);
+    const ko = { spec: device.spec, precision: o.precision, speed: device.speed, constants };
+    return profile.layers.map((l) => {
+      const t = kindLayerTiming(l, mb, bpv, ko);
+      const activationBytes = l.activationBytesPerSample * mb;
+      return {
+        name: l.name,
+        forwardS: t.forwardS,
+        backwardInputS: t.backwardInputS,
+        backwardWeightS: t.backwardWeightS,
+        outputBytes: activationBytes / 2,
+        paramBytes: l.params * bpv,
+        activationBytes,
+      };
+    });
+  }
   const opts = {
     precision: o.precision,
     speed: device.speed,

@@ -28,7 +28,9 @@ const profile: TimingProfile = {
   ],
 };
 
-function model(o: { stepTimeS?: number; factor?: number } = {}): ComputeModel {
+// These tests are about the plain roofline (a scenario's single `efficiency`, here the old default
+// 0.6) unless `kinds` asks for the default kind model (hardware/compute-efficiency.ts).
+function model(o: { stepTimeS?: number; factor?: number; kinds?: boolean; slots?: number } = {}): ComputeModel {
   const models = o.factor === undefined ? [] : [constantSlowdown({ factor: o.factor, workers: [2] })];
   return new ComputeModel({
     devices: cluster.devices,
@@ -36,6 +38,8 @@ function model(o: { stepTimeS?: number; factor?: number } = {}): ComputeModel {
     batchSize: 10,
     precision: 'fp32',
     slowdown: new Slowdown(models, new Rng(1).fork('stragglers')),
+    ...(o.kinds === true ? {} : { efficiency: 0.6 }),
+    ...(o.slots === undefined ? {} : { optimizerSlots: o.slots }),
     ...(o.stepTimeS === undefined ? {} : { stepTimeS: o.stepTimeS }),
   });
 }
@@ -61,6 +65,30 @@ describe('ComputeModel', () => {
     expect(m.stepS(1)).toBeCloseTo(2 * m.stepS(0), 12);
     expect(m.stepS(2)).toBeGreaterThan(m.stepS(0)); // a V100 is slower than an A100
     expect(m.workers).toBe(3);
+  });
+
+  it('by default times each layer by the kind model and adds the optimizer step once, on the last backward layer', () => {
+    const m = model({ kinds: true, slots: 2 });
+    const c = m.cost(0);
+    // Layers without a kind are GEMMs of unknown shape: fp32 on an A100 runs on CUDA cores at the
+    // large-GEMM efficiency 0.85 (COMPUTE_CONSTANTS.efficiency.cudaCore), no shape penalty. Layer a:
+    // 10 × 1 GFLOP / (19.5e12 × 0.85) = 0.6033 ms against 4 MB of weights / (2,039 GB/s × 0.8) = 2.5 µs,
+    // so compute-bound, plus one 4 µs launch; layer b likewise with 3 GFLOP.
+    const fwd = (f: number): number => (10 * f) / (19.5e12 * 0.85) + 4e-6;
+    expect(c.forwardS).toBeCloseTo(fwd(1e9) + fwd(3e9), 15);
+    // Backward: dX and dW, each a pass with the forward's FLOPs; the optimizer step (Adam, 2 state
+    // vectors: 12 + 8·2 = 28 B per parameter, 3 M parameters, at 80% of 2,039 GB/s, plus a launch)
+    // is on the last backward layer, layer a.
+    const opt = (3e6 * 28) / (2039e9 * 0.8) + 4e-6;
+    expect(c.optimizerS).toBeCloseTo(opt, 15);
+    expect(c.backwardLayers.map((l) => l.timeS)).toEqual([
+      expect.closeTo(2 * fwd(3e9), 15),
+      expect.closeTo(2 * fwd(1e9) + opt, 15),
+    ]);
+    expect(c.backwardS).toBeCloseTo(2 * c.forwardS + opt, 15);
+    // The speed-0.5 A100 doubles the arithmetic, not the launches or the memory-bound optimizer.
+    const slow = m.cost(1);
+    expect(slow.forwardS).toBeCloseTo(2 * (c.forwardS - 8e-6) + 8e-6, 15);
   });
 
   it('with a custom step time splits it 1 : 2 over forward and backward and spreads it over layers by FLOPs', () => {

@@ -42,6 +42,8 @@ const opts = (profile: TimingProfile, speeds: readonly number[], links?: readonl
   devices: speeds.map((speed) => ({ spec: FAST_MEMORY, speed })),
   microBatch: 1,
   precision: 'fp32',
+  // The plain roofline at 100%: t = FLOPs / (1e12 · speed) exactly (the kind model adds launches).
+  efficiency: 1,
   ...(links !== undefined ? { links } : {}),
 });
 

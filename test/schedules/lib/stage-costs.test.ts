@@ -35,7 +35,11 @@ describe('per-layer stage costs', () => {
   it('times a compute-bound layer as FLOPs × rows / rate and splits backward B = W = F for dense layers', () => {
     // Bandwidth 1e30 B/s makes the memory roof negligible, so t = F·mb / (1e12 · speed).
     // fc1 at mb = 4, speed 2: 2e9·4 / 2e12 = 4 ms; relu: 1e9·4/2e12 = 2 ms; fc2: 4e9·4/2e12 = 8 ms.
-    const c = layerStageCosts(profile, { spec: gpu(1e30), speed: 2 }, { microBatch: 4, precision: 'fp32' });
+    const c = layerStageCosts(
+      profile,
+      { spec: gpu(1e30), speed: 2 },
+      { microBatch: 4, precision: 'fp32', efficiency: 1 },
+    );
     expect(c.map((l) => l.forwardS)).toEqual([0.004, 0.002, 0.008].map((x) => expect.closeTo(x, 15)));
     expect(c[0]!.backwardInputS).toBeCloseTo(0.004, 15);
     expect(c[0]!.backwardWeightS).toBeCloseTo(0.004, 15);
@@ -52,8 +56,8 @@ describe('per-layer stage costs', () => {
     // Peak 1e30 FLOP/s: the memory roof binds, t = (params·4 + act·mb) / 1e6 B/s.
     // fc1: mb 1 → (4000 + 800)/1e6 = 4.8 ms; mb 8 → (4000 + 6400)/1e6 = 10.4 ms (not 8 × 4.8).
     const dev = { spec: gpu(1e6, 1e30), speed: 1 };
-    const one = layerStageCosts(profile, dev, { microBatch: 1, precision: 'fp32' });
-    const eight = layerStageCosts(profile, dev, { microBatch: 8, precision: 'fp32' });
+    const one = layerStageCosts(profile, dev, { microBatch: 1, precision: 'fp32', efficiency: 1 });
+    const eight = layerStageCosts(profile, dev, { microBatch: 8, precision: 'fp32', efficiency: 1 });
     expect(one[0]!.forwardS).toBeCloseTo(0.0048, 15);
     expect(eight[0]!.forwardS).toBeCloseTo(0.0104, 15);
     expect(eight[0]!.paramBytes).toBe(one[0]!.paramBytes);
@@ -63,14 +67,15 @@ describe('per-layer stage costs', () => {
   it('sums to the roofline forward+backward of the whole model (a one-stage pipeline = data-parallel step)', () => {
     const spec = gpuSpec('A100-80GB');
     const mb = 16;
-    const c = layerStageCosts(profile, { spec, speed: 1 }, { microBatch: mb, precision: 'fp16' });
+    // With one `efficiency` (the plain-roofline override) both sides use the same roofline.
+    const c = layerStageCosts(profile, { spec, speed: 1 }, { microBatch: mb, precision: 'fp16', efficiency: 0.6 });
     const s = stageCost(c, 0, 3);
     const ref = forwardBackwardTime(
       profile.layers.map((l) =>
         layerCost(l.forwardFlopsPerSample * mb, l.params * 4 + l.activationBytesPerSample * mb),
       ),
       spec,
-      { precision: 'fp16' },
+      { precision: 'fp16', efficiency: 0.6 },
     );
     expect(s.forwardS).toBeCloseTo(ref.forward, 15);
     expect(s.computeS).toBeCloseTo(ref.total, 15);
@@ -78,7 +83,11 @@ describe('per-layer stage costs', () => {
   });
 
   it('sums a stage range and takes its last layer output as the boundary bytes', () => {
-    const c = layerStageCosts(profile, { spec: gpu(1e30), speed: 1 }, { microBatch: 1, precision: 'fp32' });
+    const c = layerStageCosts(
+      profile,
+      { spec: gpu(1e30), speed: 1 },
+      { microBatch: 1, precision: 'fp32', efficiency: 1 },
+    );
     const s = stageCost(c, 1, 2);
     expect(s.paramBytes).toBe(2000);
     expect(s.activationBytes).toBe(600);
@@ -88,11 +97,13 @@ describe('per-layer stage costs', () => {
 
   it('rejects bad micro-batches and ranges with the numbers', () => {
     const dev = { spec: gpu(1e30), speed: 1 };
-    expect(() => layerStageCosts(profile, dev, { microBatch: 0, precision: 'fp32' })).toThrow(
+    expect(() => layerStageCosts(profile, dev, { microBatch: 0, precision: 'fp32', efficiency: 1 })).toThrow(
       /microBatch must be a positive integer, got 0/,
     );
-    expect(() => layerStageCosts(profile, dev, { microBatch: 1.5, precision: 'fp32' })).toThrow(/got 1.5/);
-    const c = layerStageCosts(profile, dev, { microBatch: 1, precision: 'fp32' });
+    expect(() => layerStageCosts(profile, dev, { microBatch: 1.5, precision: 'fp32', efficiency: 1 })).toThrow(
+      /got 1.5/,
+    );
+    const c = layerStageCosts(profile, dev, { microBatch: 1, precision: 'fp32', efficiency: 1 });
     expect(() => stageCost(c, 2, 2)).toThrow(/\[2, 4\) are not a non-empty range of 3/);
     expect(() => stageCost(c, 0, 0)).toThrow(RangeError);
   });

@@ -77,6 +77,7 @@ export function pipelineStageTimes(
     microBatch,
     precision: compute.precision,
     ...(compute.efficiency !== undefined ? { efficiency: compute.efficiency } : {}),
+    ...(compute.computeModel !== undefined ? { computeModel: compute.computeModel } : {}),
   };
   const S = devices.length;
   const last = profile.layers[profile.layers.length - 1];

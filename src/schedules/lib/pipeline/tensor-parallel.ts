@@ -39,6 +39,7 @@
 import type { Precision } from '../../../hardware/device-spec.ts';
 import { layerStageCosts, type LayerStageCost, type StageDevice } from '../stage-costs.ts';
 import type { LayerProfile, TimingProfile } from '../../../workload/types.ts';
+import type { ComputeOverrides } from '../../../hardware/compute-efficiency.ts';
 
 /** How a pipeline stage is spread over the GPUs of one node (Megatron tensor parallelism). */
 export interface TensorParallelSpec {
@@ -148,12 +149,19 @@ export function hiddenStateBytesPerSample(profile: TimingProfile): number {
 /** `layer` as one GPU of the TP group sees it (work and parameters divided where the role says). */
 function perGpuLayer(l: LayerProfile, r: TensorParallelRole, t: number): LayerProfile {
   const w = r.split ? t : 1;
-  return {
-    name: l.name,
+  const out: LayerProfile = {
+    ...l,
     params: r.splitParams ? l.params / t : l.params,
     forwardFlopsPerSample: l.forwardFlopsPerSample / w,
     activationBytesPerSample: l.activationBytesPerSample / w,
   };
+  const g = l.gemm;
+  if (g === undefined || !r.split) return out;
+  // Megatron's split of the GEMM itself: column-parallel layers (and the vocab-parallel head) keep
+  // 1/t of the output columns, row-parallel ones 1/t of the reduction, the attention core 1/t of the heads.
+  if (COLUMN.test(l.name) || l.name === 'lm_head') return { ...out, gemm: { ...g, n: g.n / t } };
+  if (ROW.test(l.name)) return { ...out, gemm: { ...g, k: g.k / t } };
+  return { ...out, gemm: { ...g, count: g.count / t } };
 }
 
 /**
@@ -173,6 +181,8 @@ export interface TensorParallelCostOptions {
   readonly microBatch: number;
   readonly precision: Precision;
   readonly efficiency?: number;
+  /** Overrides of the kind model's constants (stage-costs.ts). */
+  readonly computeModel?: ComputeOverrides;
 }
 
 /**

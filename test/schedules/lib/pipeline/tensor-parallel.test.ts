@@ -49,7 +49,10 @@ const profile: TimingProfile = {
   layers: transformerLayers(TINY, 32, 2),
 };
 const a100 = { spec: gpuSpec('A100-80GB'), speed: 1 };
-const opts = { microBatch: 4, precision: 'fp16' as const };
+// The plain roofline at the old default 0.6 (a scenario's single `efficiency`): these tests are about
+// how TP splits the work, which the roofline's exact halving shows; the kind model's split of the GEMM
+// shapes has its own test below.
+const opts = { microBatch: 4, precision: 'fp16' as const, efficiency: 0.6 };
 // α = 10 µs per ring step, B = 10 GB/s: slow enough that collectives are not lost in rounding.
 const link = { latencyS: 1e-5, bandwidthBytesPerS: 1e10 };
 // A link that costs nothing: isolates compute.
@@ -143,6 +146,17 @@ describe('tensorParallelLayerCosts', () => {
       expect(half.forwardS / full.forwardS).toBeCloseTo(ratio, 12);
       expect(half.activationBytes).toBe(full.activationBytes / 2);
     }
+  });
+
+  it('splits the GEMM shapes as Megatron does: columns, reduction or heads', () => {
+    const g = (n: string): unknown => perGpuProfile(profile, spec({})).layers.find((l) => l.name === n)!.gemm;
+    const d = TINY.dModel;
+    const hd = d / TINY.heads;
+    // Column-parallel qkv: 1/2 of the 3d output columns; row-parallel out: 1/2 of the d-long reduction.
+    expect(g('layers.0.attn.qkv')).toEqual({ m: 32, n: (3 * d) / 2, k: d, count: 1 });
+    expect(g('layers.0.attn.out')).toEqual({ m: 32, n: d, k: d / 2, count: 1 });
+    // The attention core: half the heads on each GPU.
+    expect(g('layers.0.attn.scores')).toEqual({ m: 32, n: 32, k: hd, count: TINY.heads / 2 });
   });
 
   it('adds the re-run forward of every block layer to the input-gradient part with full recompute', () => {
