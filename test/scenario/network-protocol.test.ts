@@ -24,7 +24,9 @@ describe('NCCL protocols in a scenario', () => {
     expect(parseScenario(text('{}'), 's.yaml').runs[0]!.cluster.network.protocol).toBeUndefined();
     const problems = scenarioProblems(text('{ protocol: fast, launchOverhead: 5 }'));
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^s\.yaml:5:24: cluster\.network\.protocol: got "fast"; expected one of auto, simple, ll, ll128, none$/);
+    expect(problems[0]).toMatch(
+      /^s\.yaml:5:24: cluster\.network\.protocol: got "fast"; expected one of auto, simple, ll, ll128, none$/,
+    );
     expect(problems[1]).toMatch(/^s\.yaml:\d+:\d+: cluster\.network\.launchOverhead: got 5; write it with a unit/);
   });
 

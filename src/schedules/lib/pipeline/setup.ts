@@ -37,6 +37,8 @@ export interface PipeSetupOptions extends LayoutOptions {
   readonly chunks?: number;
   /** Manual layers per virtual stage; absent: the planner (stage-times.ts). */
   readonly layersPerStage?: readonly number[];
+  /** Whether TP collectives run under NCCL's protocols (tensor-parallel.ts); default true. */
+  readonly ncclProtocols?: boolean;
 }
 
 /**
@@ -102,7 +104,11 @@ export function planPipeline(
           degree: t,
           sequenceParallel: o.sequenceParallel,
           recompute: o.recompute,
-          link: { latencyS: link.latency as number, bandwidthBytesPerS: link.bandwidth as number },
+          link: {
+            latencyS: link.latency as number,
+            bandwidthBytesPerS: link.bandwidth as number,
+            nccl: o.ncclProtocols ?? true,
+          },
         }
       : undefined;
   const times = pipelineStageTimes(compute, stageDevices, rows, o.layersPerStage, parallel);
@@ -126,7 +132,11 @@ export function planPipeline(
  * @throws OutOfMemoryError when a stage's state does not fit (unless oversubscription is allowed).
  */
 export function setUpPipeline(ctx: ScheduleContext, o: PipeSetupOptions): PipeSetup {
-  const plan = planPipeline(ctx.compute, ctx.devices, ctx.nodes, ctx.batchSize, o);
+  // TP collectives under NCCL's protocols unless the run's network prices collectives without them.
+  const plan = planPipeline(ctx.compute, ctx.devices, ctx.nodes, ctx.batchSize, {
+    ...o,
+    ncclProtocols: ctx.comm.protocol !== undefined,
+  });
   const memory = new StageMemory(ctx, plan.layout, plan.footprints, o.chunks ?? 1);
   const crew = new Crew(ctx);
   return { ...plan, crew, memory, run: new PipeRun(ctx, crew, plan.layout, plan.times, memory) };

@@ -40,6 +40,7 @@ import type { Precision } from '../../../hardware/device-spec.ts';
 import { layerStageCosts, type LayerStageCost, type StageDevice } from '../stage-costs.ts';
 import type { LayerProfile, TimingProfile } from '../../../workload/types.ts';
 import type { ComputeOverrides } from '../../../hardware/compute-efficiency.ts';
+import { PROTOCOLS, protocolCosts } from '../../../collectives/protocols.ts';
 
 /** How a pipeline stage is spread over the GPUs of one node (Megatron tensor parallelism). */
 export interface TensorParallelSpec {
@@ -49,8 +50,13 @@ export interface TensorParallelSpec {
   readonly sequenceParallel: boolean;
   /** Activation recomputation before the backward. */
   readonly recompute: 'none' | 'selective' | 'full';
-  /** The intra-node link the TP collectives use: one ring step's latency α and bandwidth B. */
-  readonly link: { readonly latencyS: number; readonly bandwidthBytesPerS: number };
+  /**
+   * The intra-node link the TP collectives use: one ring step's latency α and bandwidth B, and whether
+   * they run under NCCL's protocols (`nccl`: the fastest of LL, LL128 and Simple, with tuning.cc's base
+   * and NVLink step latencies, collectives/protocols.ts). Not the host's launch overhead: the host
+   * queues Megatron's TP all-reduces ahead of the GPU on the compute stream, so that cost overlaps.
+   */
+  readonly link: { readonly latencyS: number; readonly bandwidthBytesPerS: number; readonly nccl?: boolean };
 }
 
 /** No tensor parallelism: one GPU per stage, nothing re-run. */
@@ -83,11 +89,22 @@ export function checkTensorParallel(p: TensorParallelSpec): TensorParallelSpec {
 
 /**
  * Seconds of one ring all-reduce of `bytes` over `t` GPUs: 2(t−1)·α + 2(t−1)/t · n/B (Patarasuk and
- * Yuan 2009; design.md §4). Zero for t = 1.
+ * Yuan 2009; design.md §4). Zero for t = 1. With `link.nccl`, the fastest of NCCL's protocols:
+ * base latency + 2(t−1)·(α + NVLink step latency) + 2(t−1)/t · n / (B · bandwidth factor).
  */
 export function ringAllReduceS(bytes: number, t: number, link: TensorParallelSpec['link']): number {
   if (t === 1) return 0;
-  return 2 * (t - 1) * link.latencyS + ((2 * (t - 1)) / t) * (bytes / link.bandwidthBytesPerS);
+  const plain = (inflate: number, stepS: number): number =>
+    2 * (t - 1) * (link.latencyS + stepS) + ((2 * (t - 1)) / t) * ((bytes * inflate) / link.bandwidthBytesPerS);
+  if (link.nccl !== true) return plain(1, 0);
+  // As the communicator prices a one-node ring under each protocol (cost-model.ts), then NCCL's pick.
+  if (bytes === 0) return 0;
+  let best = Infinity;
+  for (const p of PROTOCOLS) {
+    const c = protocolCosts(p, { latencyClass: 'ring', allReduce: true, nodes: 1, perNode: t, launchS: 0 });
+    best = Math.min(best, c.callS + plain(c.inflate, c.hopS[0]));
+  }
+  return best;
 }
 
 /** How one profile layer runs under TP: its work split and its collectives. */
