@@ -15,38 +15,17 @@ import { bytes, seconds } from '../core/units.ts';
 import type { NetworkModel } from '../network/types.ts';
 import type { FixedNetwork } from '../network/fixed-model.ts';
 import { AnalyticalPricer } from './cost-model.ts';
-import { DGX_A100_NCCL_FIT } from './calibration.ts';
 import { rankAt } from './phases.ts';
 import { concat, reduceInRankOrder, splitEven } from './reduce-values.ts';
 import type { ReduceOp } from './reduce-values.ts';
-import { getCollective } from './registry.ts';
-import type { Topology } from '../network/types.ts';
 import type { CollectiveAlgorithm, CollectiveOp, CollectiveRequest } from './types.ts';
-import { parseProtocol, PROTOCOLS } from './protocols.ts';
+import { parseProtocol } from './protocols.ts';
 import type { Protocol } from './protocols.ts';
-import { AUTO_CANDIDATES, costsFor, tune } from './tuner.ts';
+import { checkCollective, DEFAULT_LAUNCH_S } from './check-collective.ts';
+import type { CollectiveOptions } from './check-collective.ts';
 
-/** Algorithm choice and its knobs, common to every call. */
-export interface CollectiveOptions {
-  /**
-   * Registry name (default: DEFAULT_ALGORITHM of the op), or `auto`: the algorithm and protocol NCCL's
-   * tuner would pick, by lowest predicted time (tuner.ts).
-   */
-  readonly algorithm?: string;
-  /**
-   * NCCL protocol (protocols.ts): `simple`, `ll`, `ll128`, or `auto` (the fastest for this call). Default:
-   * the communicator's; with neither, the plain α-β model with no protocol costs.
-   */
-  readonly protocol?: Protocol | 'auto';
-  /** Pipeline chunks for double-binary-tree and ring broadcast (default 8). */
-  readonly chunks?: number;
-  /** Ring channels (default: one per NIC the group's nodes use, under a protocol; else 1). */
-  readonly channels?: number;
-  /** Parameter-server shards k (default 1). */
-  readonly shards?: number;
-  /** Dedicated parameter-server ranks, one per shard (default: co-located on the group's first k). */
-  readonly servers?: readonly number[];
-}
+export { checkCollective, DEFAULT_LAUNCH_S } from './check-collective.ts';
+export type { CollectiveOptions } from './check-collective.ts';
 
 /** What a finished collective reports. */
 export interface CollectiveOutcome<R> {
@@ -107,12 +86,6 @@ export interface CommunicatorOptions {
   readonly protocol?: Protocol | 'auto';
 }
 
-/**
- * The default launch overhead per call, seconds. Calibrated with the dgx-a100 preset's NVLink on the
- * 8×A100 NCCL all-reduce measurements (calibration.ts, docs/validation.md "Collective calibration").
- */
-export const DEFAULT_LAUNCH_S = DGX_A100_NCCL_FIT.launchS;
-
 /** Runs collectives on one network model in one simulator. */
 export class Communicator {
   /** Cumulative bytes sent per global rank, over every collective so far. */
@@ -124,6 +97,7 @@ export class Communicator {
   sendBytes = 0;
   private readonly pricer: AnalyticalPricer;
   private lastPlan: CollectivePlan | null = null;
+  private readonly recentPlans = new WeakMap<readonly number[], CollectivePlan[]>();
   /** Launch overhead per call, seconds (see CommunicatorOptions). */
   readonly launchS: number;
   /** Protocol of calls that name none. */
@@ -217,20 +191,16 @@ export class Communicator {
     opts: CollectiveOptions & { root?: number },
   ): CollectivePlan {
     const last = this.lastPlan;
-    if (
-      last !== null &&
-      last.group === group &&
-      last.op === op &&
-      last.sizeBytes === sizeBytes &&
-      last.algorithm === opts.algorithm &&
-      last.protocol === opts.protocol &&
-      last.chunks === opts.chunks &&
-      last.channels === opts.channels &&
-      last.shards === opts.shards &&
-      last.servers === opts.servers &&
-      last.root === opts.root
-    )
-      return last;
+    if (last !== null && samePlan(last, group, op, sizeBytes, opts)) return last;
+    // A few recent plans per group: DDP's buckets cycle through a handful of sizes, and under `auto`
+    // each new plan prices every candidate.
+    let recent = this.recentPlans.get(group);
+    if (recent === undefined) this.recentPlans.set(group, (recent = []));
+    for (const p of recent)
+      if (samePlan(p, group, op, sizeBytes, opts)) {
+        this.lastPlan = p;
+        return p;
+      }
     const { request, algo } = checkCollective(
       this.network.topology,
       op,
@@ -256,6 +226,8 @@ export class Communicator {
       analyticalS: undefined,
     };
     this.lastPlan = plan;
+    if (recent.length >= RECENT_PLANS) recent.shift();
+    recent.push(plan);
     return plan;
   }
 
@@ -352,76 +324,28 @@ export class Communicator {
   }
 }
 
-function collectiveRequest(
-  topology: Topology,
-  op: CollectiveOp,
+// Plans kept per group beyond the last one (see `plan`).
+const RECENT_PLANS = 16;
+
+function samePlan(
+  p: CollectivePlan,
   group: readonly number[],
+  op: CollectiveOp,
   sizeBytes: number,
   opts: CollectiveOptions & { root?: number },
-): CollectiveRequest {
-  if (group.length === 0) throw new Error('a collective needs a group of at least one rank');
-  // A byte mask rather than a Set: this runs on every call, and groups can hold 16,384 ranks.
-  const seen = new Uint8Array(topology.ranks);
-  const check = (r: number): void => {
-    if (!Number.isInteger(r) || r < 0 || r >= topology.ranks)
-      throw new Error(`rank ${r} is not in the topology (0..${topology.ranks - 1})`);
-    if (seen[r] === 1) throw new Error(`rank ${r} appears twice in the group or its servers`);
-    seen[r] = 1;
-  };
-  for (let i = 0; i < group.length; i++) check(group[i]!);
-  for (const r of opts.servers ?? []) check(r);
-  bytes(sizeBytes);
-  const root = opts.root ?? 0;
-  if (!Number.isInteger(root) || root < 0 || root >= group.length)
-    throw new Error(`root must be a group index in 0..${group.length - 1}, got ${root}`);
-  const chunks = opts.chunks ?? 8;
-  if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunks must be an integer >= 1, got ${chunks}`);
-  const channels = opts.channels;
-  if (channels !== undefined && (!Number.isInteger(channels) || channels < 1))
-    throw new Error(`channels must be an integer >= 1, got ${channels}`);
-  return {
-    op,
-    group,
-    sizeBytes,
-    root,
-    chunks,
-    shards: opts.shards ?? 1,
-    servers: opts.servers ?? [],
-    topology,
-    ...(channels === undefined ? {} : { channels }),
-  };
-}
-
-/**
- * The checks `Communicator.run` makes before it schedules anything, without a simulator: the request
- * is well formed and the algorithm can run it on `topology` (a power-of-two group for
- * halving-doubling, even nodes for hierarchical, ...). The scenario layer calls it at validation.
- * @throws Error saying why the collective cannot run.
- */
-export function checkCollective(
-  topology: Topology,
-  op: CollectiveOp,
-  group: readonly number[],
-  sizeBytes: number,
-  opts: CollectiveOptions & { root?: number } = {},
-  costs: { readonly launchS?: number; readonly pricer?: AnalyticalPricer } = {},
-): { request: CollectiveRequest; algo: CollectiveAlgorithm } {
-  const request = collectiveRequest(topology, op, group, sizeBytes, opts);
-  const launchS = costs.launchS ?? DEFAULT_LAUNCH_S;
-  const protocol = opts.protocol === undefined ? undefined : parseProtocol(opts.protocol);
-  if (opts.algorithm === 'auto' || protocol === 'auto') {
-    const algorithms =
-      opts.algorithm === 'auto'
-        ? AUTO_CANDIDATES[op].map((n) => getCollective(op, n))
-        : [getCollective(op, opts.algorithm)];
-    const protocols = protocol === undefined || protocol === 'auto' ? PROTOCOLS : [protocol];
-    const best = tune(request, algorithms, protocols, costs.pricer ?? new AnalyticalPricer(topology), launchS);
-    return { request: { ...request, protocol: best.protocol }, algo: best.algo };
-  }
-  const algo = getCollective(op, opts.algorithm);
-  algo.validate(request);
-  if (protocol === undefined) return { request, algo };
-  return { request: { ...request, protocol: costsFor(protocol, algo, request, launchS) }, algo };
+): boolean {
+  return (
+    p.group === group &&
+    p.op === op &&
+    p.sizeBytes === sizeBytes &&
+    p.algorithm === opts.algorithm &&
+    p.protocol === opts.protocol &&
+    p.chunks === opts.chunks &&
+    p.channels === opts.channels &&
+    p.shards === opts.shards &&
+    p.servers === opts.servers &&
+    p.root === opts.root
+  );
 }
 
 /**
