@@ -32,6 +32,8 @@ const BERT = {
   head: 'bert-pretraining',
   tiedEmbeddings: true,
   attention: 'materialized',
+  // attention_probs_dropout_prob 0.1 (google-research/bert bert_config.json).
+  attentionDropout: true,
 } as const;
 const GPT2 = {
   blockPrefix: 'h',
@@ -47,6 +49,8 @@ const GPT2 = {
   head: 'lm',
   tiedEmbeddings: true,
   attention: 'materialized',
+  // attn_pdrop 0.1 (HF gpt2 config.json); Megatron-LM's --attention-dropout defaults to 0.1 too.
+  attentionDropout: true,
 } as const;
 const LLAMA2 = {
   blockPrefix: 'layers',
@@ -62,6 +66,8 @@ const LLAMA2 = {
   head: 'lm',
   tiedEmbeddings: false,
   attention: 'fused',
+  // Llama 2 trains without dropout.
+  attentionDropout: false,
 } as const;
 
 /** Megatron's GPT: GPT-2's architecture at 2,048 tokens, its vocabulary padded for tensor parallelism. */

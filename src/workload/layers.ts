@@ -37,6 +37,8 @@ export const ELEMENTWISE_FLOPS = {
   softmax: 5,
   /** Rotary position embedding on a query/key element: two multiplies and an add (Llama). */
   rope: 3,
+  /** Dropout: compare a random number with p, then scale the kept value by 1/(1 − p). */
+  dropout: 2,
 } as const;
 
 /** Options of a dense layer applied independently to `tokens` positions of one sample. */

@@ -8,7 +8,8 @@
  * memory-bound entry that reads and writes heads·T² values, and the score and context matmuls write and
  * read that matrix too. With `attention: 'fused'` (FlashAttention) the same three entries keep their
  * FLOPs but the score matrix never reaches memory: scores read Q and K, the softmax moves no bytes,
- * context reads V and writes the output. The 1/√d scaling, the mask add and dropout are ignored.
+ * context reads V and writes the output. The 1/√d scaling and the mask add are ignored (fused into the
+ * softmax); attention dropout is its own entry on a materialized matrix (`attentionDropout`).
  */
 import { ELEMENTWISE_FLOPS, elementwiseLayer, linearLayer } from './layers.ts';
 import { headDim, type TransformerConfig } from './transformer-config.ts';
@@ -86,6 +87,18 @@ function attentionLayers(p: string, c: TransformerConfig, t: number, bpv: number
       forwardFlopsPerSample: ELEMENTWISE_FLOPS.softmax * c.heads * t * t,
       activationBytesPerSample: 2 * scoreElements * bpv,
     },
+    ...(c.attentionDropout && scoreElements > 0
+      ? [
+          // Reads the probabilities, writes them dropped and scaled, and writes a one-byte keep mask.
+          {
+            name: `${p}.attn.dropout`,
+            kind: 'elementwise' as const,
+            params: 0,
+            forwardFlopsPerSample: ELEMENTWISE_FLOPS.dropout * scoreElements,
+            activationBytesPerSample: scoreElements * (2 * bpv + 1),
+          },
+        ]
+      : []),
     // P·V: each of the T·d outputs sums T products, so another 2·T²·d FLOPs.
     // One per head: (T × T)·(T × d_head).
     {

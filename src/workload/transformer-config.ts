@@ -54,6 +54,15 @@ export interface TransformerConfig {
    * output touch memory. Same FLOPs either way; only the bytes differ.
    */
   readonly attention: 'materialized' | 'fused';
+  /**
+   * Whether training applies dropout to the attention probabilities (BERT's and GPT-2's reference
+   * configs, 0.1; Megatron-LM's default `--attention-dropout 0.1`; Llama has none). With a materialized
+   * score matrix it is a kernel of its own over heads·T² values that also writes a one-byte mask: the
+   * 5as²b term of Korthikanti et al.'s activation memory (softmax output, mask, dropout output). A
+   * fused kernel applies it on chip. The hidden-state dropouts are fused with the residual adds
+   * (Megatron's bias-dropout-add) and not listed.
+   */
+  readonly attentionDropout: boolean;
 }
 
 /** Size of one attention head. */

@@ -51,7 +51,13 @@ describe('language-model figures', () => {
 
   it('reaches the run summary for a language-model profile', () => {
     const r = runScenario(
-      tinyScenario({ mode: 'timing-only', workers: 2, updates: 3, timing: { kind: 'profile', name: 'gpt2-small' } }),
+      tinyScenario({
+        mode: 'timing-only',
+        workers: 2,
+        updates: 3,
+        batchSize: 8,
+        timing: { kind: 'profile', name: 'gpt2-small' },
+      }),
       0,
     );
     expect(r.tokensPerS).toBeCloseTo((r.samples * 1024) / r.simTimeS, 6);

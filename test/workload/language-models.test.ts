@@ -160,10 +160,10 @@ describe('transformer forward FLOPs', () => {
   );
 
   it('uses the same FLOPs but fewer bytes with a fused attention kernel', () => {
-    const totals = (attention: TransformerConfig['attention']): ProfileTotals =>
+    const totals = (attention: TransformerConfig['attention'], attentionDropout = false): ProfileTotals =>
       profileTotals({
         ...GPT2_SMALL.build({ bytesPerValue: 2 }),
-        layers: transformerLayers({ ...GPT2_SMALL_CONFIG, attention }, 1024, 2),
+        layers: transformerLayers({ ...GPT2_SMALL_CONFIG, attention, attentionDropout }, 1024, 2),
       });
     const a = totals('materialized');
     const b = totals('fused');
@@ -171,6 +171,14 @@ describe('transformer forward FLOPs', () => {
     // Materialised, per layer, the heads·T² score matrix is written by QKᵀ, read and written by the
     // softmax and read by P·V: 4 passes × 12 heads × 1024² values × 2 bytes, times 12 layers.
     expect(a.activationBytesPerSample - b.activationBytesPerSample).toBe(12 * 4 * 12 * 1024 * 1024 * 2);
+    // Attention dropout (GPT-2's attn_pdrop) on the materialised matrix: one more kernel per layer that
+    // reads and writes it (2 bytes each) and writes a 1-byte mask, at 2 FLOPs a value. Fused, the kernel
+    // applies it on chip: nothing more.
+    const d = totals('materialized', true);
+    expect(d.activationBytesPerSample - a.activationBytesPerSample).toBe(12 * 12 * 1024 * 1024 * 5);
+    expect(d.forwardFlopsPerSample - a.forwardFlopsPerSample).toBe(12 * 2 * 12 * 1024 * 1024);
+    expect(totals('fused', true)).toEqual(b);
+    expect(transformerLayers(GPT2_SMALL_CONFIG, 1024, 2).map((l) => l.name)).toContain('h.0.attn.dropout');
   });
 });
 
@@ -210,7 +218,7 @@ describe('transformer FLOPs versus sequence length', () => {
   // for BERT's pooler and NSP head (one token per sequence) and p = 1 for everything else (it acts on
   // each token independently), so building at k·T must multiply each layer's FLOPs by exactly k^p.
   const power = (name: string): number =>
-    /\.attn\.(scores|softmax|context)$/.test(name) ? 2 : name === 'pooler' || name === 'nsp' ? 0 : 1;
+    /\.attn\.(scores|softmax|dropout|context)$/.test(name) ? 2 : name === 'pooler' || name === 'nsp' ? 0 : 1;
 
   it.each([GPT2_SMALL_CONFIG, BERT_BASE_CONFIG, LLAMA2_7B_CONFIG, LLAMA2_70B_CONFIG])(
     'scales non-attention layers linearly and attention scores quadratically in $name',

@@ -57,7 +57,7 @@ const BLOCK = /^(.*)\.(attn|mlp)\./;
  *   and the backward rebuilds one block at a time, so one block's activations are held once; layers
  *   outside blocks (embedding, head) keep theirs. A profile without blocks checkpoints every layer: it
  *   keeps each layer's input (half its activation bytes) and rebuilds one layer at a time.
- * - `selective`: the attention core (scores, softmax, context) is dropped and rebuilt per block.
+ * - `selective`: the attention core (scores, softmax, dropout, context) is dropped and rebuilt per block.
  */
 export function stageFootprints(
   profile: TimingProfile,

@@ -121,7 +121,7 @@ export interface TensorParallelRole {
 
 const COLUMN = /\.(attn\.qkv|mlp\.up)$/;
 const ROW = /\.(attn\.out|mlp\.down)$/;
-const CORE = /\.attn\.(scores|softmax|context)$/;
+const CORE = /\.attn\.(scores|softmax|dropout|context)$/;
 const HEAD_PARALLEL = /\.(attn\.rope|mlp\.act)$/;
 const SHARED = /\.(attn|mlp)\.(norm|residual)$/;
 

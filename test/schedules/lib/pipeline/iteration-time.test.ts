@@ -8,7 +8,8 @@ import { interleaved1F1B, oneFOneB } from '../../../../src/schedules/lib/pipelin
 import { pipelineStageTimes } from '../../../../src/schedules/lib/pipeline/stage-times.ts';
 import { GPT2_SMALL } from '../../../../src/workload/language-models.ts';
 
-// GPT-2 small: embed, 12 blocks of 12 entries (h.<i>.…), final norm, lm_head, loss = 148 layers.
+// GPT-2 small: embed, 12 blocks of 13 entries (h.<i>.…, attention dropout included), final norm, lm_head,
+// loss = 160 layers.
 const gpt = GPT2_SMALL.build({ bytesPerValue: 2 });
 const names = gpt.layers.map((l) => l.name);
 const cluster = buildCluster([{ count: 4, gpusPerNode: 2, gpu: 'A100-80GB' }]);
@@ -30,9 +31,9 @@ const freeP2p = { latencyS: 0, bandwidthBytesPerS: Infinity };
 
 describe('megatronSplit', () => {
   it('puts the blocks evenly, the embedding first and the head last', () => {
-    expect(megatronSplit(names, 'h', 4)).toEqual([1 + 36, 36, 36, 36 + 3]);
-    expect(megatronSplit(names, 'h', 1)).toEqual([148]);
-    expect(megatronSplit(names, 'h', 12)).toEqual([13, ...new Array<number>(10).fill(12), 15]);
+    expect(megatronSplit(names, 'h', 4)).toEqual([1 + 39, 39, 39, 39 + 3]);
+    expect(megatronSplit(names, 'h', 1)).toEqual([160]);
+    expect(megatronSplit(names, 'h', 12)).toEqual([14, ...new Array<number>(10).fill(13), 16]);
   });
 
   it('rejects a block count the stages do not divide, and a profile without such blocks', () => {

@@ -101,9 +101,9 @@ describe('pipelineStageTimes with tensor parallelism', () => {
     link: nvlink,
     ...o,
   });
-  // GPT-2 small: embed, 12 blocks of 12 entries, final norm, lm_head, loss = 148 layers. Megatron's split
+  // GPT-2 small: embed, 12 blocks of 13 entries, final norm, lm_head, loss = 160 layers. Megatron's split
   // on 3 stages: the embedding and 4 blocks, 4 blocks, 4 blocks and the head.
-  const split = [1 + 48, 48, 48 + 3];
+  const split = [1 + 52, 52, 52 + 3];
 
   it('gives exactly the one-GPU numbers at degree 1, no sequence parallelism, no recompute', () => {
     for (const manual of [undefined, split]) {

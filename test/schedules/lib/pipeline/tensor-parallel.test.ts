@@ -38,6 +38,7 @@ const TINY: TransformerConfig = {
   head: 'lm',
   tiedEmbeddings: true,
   attention: 'materialized',
+  attentionDropout: false,
 };
 const profile: TimingProfile = {
   name: 'tiny-gpt',
