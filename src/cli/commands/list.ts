@@ -184,7 +184,11 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
         ([name, d]) => `  ${name} (${d.task}): ${d.description}\n${optionsBlock(mapType(d.options, 'number'), '    ')}`,
       )
       .join('\n'),
-  collectives: (r) => table(Object.values(r.collectives.COLLECTIVES).map((c) => [c.name, c.ops.join(', '), c.summary])),
+  collectives: (r) =>
+    `${table(Object.values(r.collectives.COLLECTIVES).map((c) => [c.name, c.ops.join(', '), c.summary]))}\n` +
+    "  algorithm: auto is NCCL's tuner: ring or double binary tree, and LL, LL128 or Simple, by lowest predicted time\n" +
+    '  per call; cluster.network.protocol (auto, simple, ll, ll128, none) and launchOverhead set how calls are\n' +
+    '  priced (docs/collectives.md)',
   stragglers: (r) =>
     [
       ...Object.entries(r.stragglers.STRAGGLER_MODELS).map(
