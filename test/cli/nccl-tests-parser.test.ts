@@ -79,4 +79,20 @@ describe("nccl-tests' output format", () => {
       expect(log.avgBusBw).toBeCloseTo(mean, 1);
     }
   });
+  it('compares dtsim collective with the calibration measurements laid out in the same format', async () => {
+    // The fixture is the three 8×A100 points the collectives are calibrated on (fixtures/nccl-tests/
+    // README.md); the same parser reads both, and the errors are the calibration's (docs/validation.md).
+    const measured = parseNcclTests(
+      readFileSync(
+        resolve(import.meta.dirname, 'fixtures/nccl-tests/all_reduce_perf-1x8-a100-calibration.log'),
+        'utf8',
+      ),
+    );
+    const sim = parseNcclTests(await dtsim(['--preset', 'dgx-a100', '-b', '1M', '-e', '1G', '-f', '4']));
+    const errors = measured.rows.map((m) => {
+      const r = sim.rows.find((x) => x.size === m.size)!;
+      return Number(((r.outOfPlace.timeUs / m.outOfPlace.timeUs - 1) * 100).toFixed(1));
+    });
+    expect(errors).toEqual([-0.5, 3.3, -2.9]);
+  });
 });
