@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
+import { compareCommand } from './commands/compare.ts';
 import { listCommand } from './commands/list.ts';
 import { pipelineCommand } from './commands/pipeline.ts';
 import { runCommand } from './commands/run.ts';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   program.addCommand(listCommand());
   program.addCommand(collectiveCommand());
   program.addCommand(pipelineCommand());
+  program.addCommand(compareCommand());
   program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
     if (opts.version === true) {
       process.stdout.write(`${await versionLine(opts.backend)}\n`);

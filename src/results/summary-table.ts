@@ -11,6 +11,7 @@
 import { throughputSamplesPerS } from './csv.ts';
 import { humanDuration, humanGigabytes, humanPercent, humanSi, humanStaleness, MISSING } from './human-format.ts';
 import type { RunResult } from './recorder.ts';
+import { textTable, type TextColumn } from './text-table.ts';
 
 /** Options of `formatSummaryTable`. */
 export interface SummaryTableOptions {
@@ -29,10 +30,7 @@ const WRAP = 100;
 /** The mark on a flagged run's final accuracy. */
 const FLAG = '!';
 
-interface Column {
-  readonly title: string;
-  /** Text columns are left-aligned, numbers right-aligned so their digits line up. */
-  readonly align: 'left' | 'right';
+interface Column extends TextColumn {
   readonly cell: (r: RunResult) => string;
 }
 
@@ -60,10 +58,6 @@ const COLUMNS: readonly Column[] = [
 const BOLD = '\u001b[1m';
 const DIM = '\u001b[2m';
 const RESET = '\u001b[0m';
-
-function pad(text: string, width: number, align: 'left' | 'right'): string {
-  return align === 'left' ? text.padEnd(width) : text.padStart(width);
-}
 
 function flagged(r: RunResult): boolean {
   return r.divergence !== undefined || r.collapse !== undefined;
@@ -149,16 +143,11 @@ function footnotes(results: readonly RunResult[]): string[] {
 export function formatSummaryTable(results: readonly RunResult[], opts: SummaryTableOptions = {}): string {
   const color = opts.color === true;
   const intro = opts.description === undefined ? [] : [...wrap(opts.description, WRAP), ''];
-  const cells = results.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, j) => Math.max(c.title.length, ...cells.map((row) => row[j]!.length)));
-  const line = (row: readonly string[]): string =>
-    row
-      .map((text, j) => pad(text, widths[j]!, COLUMNS[j]!.align))
-      .join('  ')
-      .trimEnd();
-  const header = line(COLUMNS.map((c) => c.title));
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [...intro, color ? `${BOLD}${header}${RESET}` : header, rule, ...cells.map(line)];
+  const { header, rule, rows } = textTable(
+    COLUMNS,
+    results.map((r) => COLUMNS.map((c) => c.cell(r))),
+  );
+  const out = [...intro, color ? `${BOLD}${header}${RESET}` : header, rule, ...rows];
   if (results.length === 0) out.push('(no runs)');
   // Flags are not dimmed: they change how the row above reads.
   out.push(...flagNotes(results));
