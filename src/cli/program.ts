@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
 import { listCommand } from './commands/list.ts';
 import { pipelineCommand } from './commands/pipeline.ts';
+import { plotCommand } from './commands/plot.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   program.addCommand(listCommand());
   program.addCommand(collectiveCommand());
   program.addCommand(pipelineCommand());
+  program.addCommand(plotCommand());
   program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
     if (opts.version === true) {
       process.stdout.write(`${await versionLine(opts.backend)}\n`);
