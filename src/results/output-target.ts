@@ -10,6 +10,7 @@
  * - its nearest existing ancestor is a folder in which a folder can be created (probed for real, since
  *   permission bits do not tell about /proc, read-only mounts or a full disk).
  */
+import { dtsimPlotFiles, PLOTS_DIR } from './plots/marker.ts';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
@@ -145,7 +146,13 @@ export function replaceProblems(dir: string): string[] {
     const parts = name.split('/');
     for (let i = 1; i < parts.length; i++) dirsOfListed.add(`${parts.slice(0, i).join('/')}/`);
   }
-  const foreign = entries.filter((e) => !listed.has(e) && !dirsOfListed.has(e));
+  // A plots folder `dtsim plot` wrote (its marker lists every file in it) is dtsim's too: it goes with
+  // the results it was drawn from.
+  const plots = dtsimPlotFiles(join(dir, PLOTS_DIR));
+  const isPlot = (e: string): boolean =>
+    plots !== undefined &&
+    (e === `${PLOTS_DIR}/` || (e.startsWith(`${PLOTS_DIR}/`) && plots.has(e.slice(PLOTS_DIR.length + 1))));
+  const foreign = entries.filter((e) => !listed.has(e) && !dirsOfListed.has(e) && !isPlot(e));
   return foreign.length === 0
     ? []
     : [`it holds files dtsim did not write (${describeEntries(foreign)}); move them out or give another folder`];

@@ -1,0 +1,151 @@
+/**
+ * `plotResults`: reads a results folder, draws every plot its files allow, and writes each as SVG and
+ * PNG into `<results>/plots/` (or another folder). The folder is written beside its target under a
+ * temporary name and renamed into place, so it is always either the previous plots or the complete
+ * new ones; an existing folder is replaced only when its `.dtsim-plots` marker shows that `dtsim plot`
+ * wrote it and it holds nothing else.
+ */
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dtsimPlotFiles, PLOTS_DIR, PLOTS_MARKER, plotsMarkerText } from './marker.ts';
+import { renderPng, renderSvg } from './render.ts';
+import { configGroups, describeRuns } from './runs.ts';
+import type { PlotSpec, SkippedPlot } from './spec-common.ts';
+import { curvesPlot, throughputPlot } from './spec-curves.ts';
+import { stalenessPlot } from './spec-staleness.ts';
+import { timelinePlot } from './spec-timeline.ts';
+import { readTable, readTraceSpans } from './tables.ts';
+
+/** A problem that stops `dtsim plot`, told in one line. */
+export class PlotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlotError';
+  }
+}
+
+/** What `plotResults` did. */
+export interface PlotOutcome {
+  /** The folder the plots are in (absent when nothing could be drawn). */
+  readonly dir: string | undefined;
+  /** Files written, SVG and PNG of each plot, in plot order. */
+  readonly files: readonly string[];
+  readonly skipped: readonly SkippedPlot[];
+}
+
+/** Options of `plotResults`. */
+export interface PlotOptions {
+  /** Folder for the plots instead of `<results>/plots`. */
+  readonly out?: string;
+}
+
+const isSkipped = (p: PlotSpec | SkippedPlot): p is SkippedPlot => 'reason' in p;
+
+/** The plot specs a results folder allows, and a reason for every plot it does not. */
+export function planPlots(resultsDir: string): (PlotSpec | SkippedPlot)[] {
+  const file = (name: string): string => join(resultsDir, name);
+  let manifestRuns: { run_id?: number; sweep_values?: Record<string, unknown> }[] | undefined;
+  try {
+    manifestRuns = (JSON.parse(readFileSync(file('manifest.json'), 'utf8')) as { runs?: typeof manifestRuns }).runs;
+  } catch {
+    manifestRuns = undefined; // configurations are then told apart by their labels (runs.ts)
+  }
+  const summary = readTable(file('summary.csv'));
+  const runs = describeRuns(summary, manifestRuns);
+  const absent = (plot: string, name: string, why: string): SkippedPlot => ({
+    name: plot,
+    reason: `no ${name} in the results folder (${why})`,
+  });
+  return [
+    existsSync(file('evals.csv'))
+      ? curvesPlot(readTable(file('evals.csv')), configGroups(runs))
+      : absent('accuracy-loss', 'evals.csv', 'written by an older dtsim?'),
+    throughputPlot(summary, runs),
+    existsSync(file('trace.json'))
+      ? timelinePlot(readTraceSpans(file('trace.json')), runs)
+      : absent('timeline', 'trace.json', 'the runs had output.trace: false'),
+    existsSync(file('updates.csv'))
+      ? stalenessPlot(readTable(file('updates.csv')), runs)
+      : absent('staleness', 'updates.csv', 'no run kept update rows: output.updates'),
+  ];
+}
+
+/** Why an existing `dir` may not be replaced by new plots, or `undefined` when it may. */
+function replaceProblem(dir: string): string | undefined {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (st.isSymbolicLink()) return 'it is a symbolic link';
+  if (!st.isDirectory()) return 'it exists and is not a folder';
+  const entries = readdirSync(dir).sort();
+  if (entries.length === 0) return undefined;
+  const listed = dtsimPlotFiles(dir);
+  if (listed === undefined) return `it is not a folder dtsim plot wrote (no ${PLOTS_MARKER} file); give another --out`;
+  const foreign = entries.filter((e) => !listed.has(e));
+  if (foreign.length > 0)
+    return `it holds files dtsim plot did not write (${foreign.slice(0, 5).join(', ')}); move them out or give another --out`;
+  return undefined;
+}
+
+/**
+ * Draws the plots of `resultsDir` and writes them. Throws `PlotError` for a missing results folder, one
+ * without summary.csv, or a plots folder that is not dtsim's.
+ */
+export async function plotResults(resultsDir: string, opts: PlotOptions = {}): Promise<PlotOutcome> {
+  let st;
+  try {
+    st = lstatSync(resultsDir);
+  } catch {
+    throw new PlotError(`no results folder ${resultsDir}`);
+  }
+  if (!st.isDirectory()) throw new PlotError(`${resultsDir} is not a folder`);
+  if (!existsSync(join(resultsDir, 'summary.csv')))
+    throw new PlotError(`${resultsDir} has no summary.csv; give a folder written by dtsim run`);
+  const dir = opts.out ?? join(resultsDir, PLOTS_DIR);
+  const problem = replaceProblem(dir);
+  if (problem !== undefined) throw new PlotError(`cannot write plots to ${dir}: ${problem}`);
+
+  const plans = planPlots(resultsDir);
+  const skipped = plans.filter(isSkipped);
+  const drawn = plans.filter((p): p is PlotSpec => !isSkipped(p));
+  if (drawn.length === 0) return { dir: undefined, files: [], skipped };
+  const rendered: [string, string | Buffer][] = [];
+  for (const p of drawn) {
+    const svg = await renderSvg(p.spec);
+    rendered.push([`${p.name}.svg`, svg], [`${p.name}.png`, await renderPng(svg)]);
+  }
+
+  const tmp = `${dir}.tmp-${String(process.pid)}`;
+  const old = `${dir}.old-${String(process.pid)}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(dirname(tmp), { recursive: true });
+  try {
+    mkdirSync(tmp);
+    for (const [name, data] of rendered) writeFileSync(join(tmp, name), data);
+    const files = rendered.map(([name]) => name);
+    writeFileSync(join(tmp, PLOTS_MARKER), plotsMarkerText(files));
+    // Checked again just before the swap: the folder may have changed while the plots were drawn.
+    const late = replaceProblem(dir);
+    if (late !== undefined) throw new PlotError(`cannot write plots to ${dir}: ${late}`);
+    if (existsSync(dir)) renameSync(dir, old);
+    renameSync(tmp, dir);
+    rmSync(old, { recursive: true, force: true });
+    return { dir, files, skipped };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(dir)) renameSync(old, dir);
+    throw err;
+  }
+}
