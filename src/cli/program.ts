@@ -10,6 +10,7 @@ import { compareCommand } from './commands/compare.ts';
 import { listCommand } from './commands/list.ts';
 import { pipelineCommand } from './commands/pipeline.ts';
 import { plotCommand } from './commands/plot.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { validateCommand } from './commands/validate.ts';
 
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   program.addCommand(pipelineCommand());
   program.addCommand(compareCommand());
   program.addCommand(plotCommand());
+  program.addCommand(reportCommand());
   program.action(async (opts: { version?: boolean; backend?: BackendName }) => {
     if (opts.version === true) {
       process.stdout.write(`${await versionLine(opts.backend)}\n`);

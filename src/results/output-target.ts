@@ -11,6 +11,7 @@
  *   permission bits do not tell about /proc, read-only mounts or a full disk).
  */
 import { dtsimPlotFiles, PLOTS_DIR } from './plots/marker.ts';
+import { isDtsimReport, REPORT_FILE } from './report/marker.ts';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
@@ -152,7 +153,10 @@ export function replaceProblems(dir: string): string[] {
   const isPlot = (e: string): boolean =>
     plots !== undefined &&
     (e === `${PLOTS_DIR}/` || (e.startsWith(`${PLOTS_DIR}/`) && plots.has(e.slice(PLOTS_DIR.length + 1))));
-  const foreign = entries.filter((e) => !listed.has(e) && !dirsOfListed.has(e) && !isPlot(e));
+  // So is the page `dtsim report` wrote there (report.html with its generator tag), not a file of yours
+  // that happens to have the name.
+  const isReport = (e: string): boolean => e === REPORT_FILE && isDtsimReport(join(dir, REPORT_FILE));
+  const foreign = entries.filter((e) => !listed.has(e) && !dirsOfListed.has(e) && !isPlot(e) && !isReport(e));
   return foreign.length === 0
     ? []
     : [`it holds files dtsim did not write (${describeEntries(foreign)}); move them out or give another folder`];
