@@ -56,7 +56,11 @@ export function parseSummary(folder: string, text: string): ResultsSummary {
   const columns = records[0];
   if (columns === undefined || !columns.includes('run_id'))
     throw new CompareError(`${file}: no header row with a run_id column; ${RESULTS_FOLDER_HINT}`);
-  const rows = records.slice(1).map((cells) => Object.fromEntries(columns.map((c, j) => [c, cells[j] ?? ''])));
+  // Aggregate rows over repeats (row_kind mean, std, ...) summarize runs; only runs are compared.
+  const rows = records
+    .slice(1)
+    .map((cells) => Object.fromEntries(columns.map((c, j) => [c, cells[j] ?? ''])))
+    .filter((r) => (r.row_kind ?? 'run') === 'run');
   const keys = runKeys(rows);
   return { folder, columns, runs: rows.map((cells, i) => ({ key: keys[i]!, cells })) };
 }

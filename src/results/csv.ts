@@ -5,6 +5,10 @@
  */
 import { csvNumber as num, csvText as text, joinCsvLines } from './csv-cells.ts';
 import type { RunResult } from './recorder.ts';
+import { throughputSamplesPerS, thresholdColumns } from './run-metrics.ts';
+import { REPEAT_COLUMNS, aggregateLines, hasRepeats } from './summary-aggregates.ts';
+
+export { throughputSamplesPerS, thresholdColumns } from './run-metrics.ts';
 
 /** The fixed columns of summary.csv, in order (`thresholdColumns` may follow). */
 export const SUMMARY_COLUMNS = [
@@ -75,33 +79,16 @@ export const WORKERS_COLUMNS = [
   'peak_activations',
 ] as const;
 
-/** Samples per simulated second; undefined (an empty cell) when no simulated time passed. */
-export function throughputSamplesPerS(r: RunResult): number | undefined {
-  return r.simTimeS > 0 ? r.samples / r.simTimeS : undefined;
-}
-
 /**
- * The accuracy thresholds of any run, ascending: each is a summary.csv column after the fixed ones
- * (`time_to_0.90_s`), empty for a run that did not report it or never reached it.
+ * Lines of summary.csv (header first, no line ends): one row per run. When some configuration ran
+ * with `repeats` ≥ 2, two columns follow the threshold columns (`config_id`, `row_kind` = `run`) and
+ * its aggregate rows follow all run rows (summary-aggregates.ts); otherwise the file is as before.
  */
-export function thresholdColumns(
-  results: readonly RunResult[],
-): { readonly accuracy: number; readonly column: string }[] {
-  const all = [...new Set(results.flatMap((r) => r.thresholds.map((t) => t.accuracy)))].sort((a, b) => a - b);
-  return all.map((a) => ({ accuracy: a, column: `time_to_${accuracyText(a)}_s` }));
-}
-
-/** At least two decimals (`0.90`), more when the accuracy has them (`0.925`), never an exponent. */
-function accuracyText(a: number): string {
-  let d = 2;
-  while (d < 20 && Number(a.toFixed(d)) !== a) d++;
-  return a.toFixed(d);
-}
-
-/** Lines of summary.csv (header first, no line ends): one row per run. */
 export function* summaryLines(results: readonly RunResult[]): Generator<string, void, undefined> {
   const extra = thresholdColumns(results);
-  yield [...SUMMARY_COLUMNS, ...extra.map((c) => c.column)].join(',');
+  const repeated = hasRepeats(results);
+  const header = [...SUMMARY_COLUMNS, ...extra.map((c) => c.column), ...(repeated ? REPEAT_COLUMNS : [])];
+  yield header.join(',');
   for (const r of results) {
     yield [
       num(r.runId),
@@ -132,8 +119,10 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
       num(r.modelFlops),
       num(r.mfu),
       ...extra.map((c) => num(r.thresholds.find((t) => t.accuracy === c.accuracy)?.timeS)),
+      ...(repeated ? [num(r.configId), 'run'] : []),
     ].join(',');
   }
+  if (repeated) yield* aggregateLines(results, header);
 }
 
 /** summary.csv: one row per run. */

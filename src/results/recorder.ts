@@ -152,6 +152,15 @@ export interface RunResult {
   readonly mode: 'full' | 'timing-only';
   readonly workers: number;
   readonly seed: number;
+  /**
+   * The configuration (sweep point) the run repeats, counted from 0; runs sharing it differ only in
+   * their seed (`repeats`). Absent without repeats (`repeats: 1`).
+   */
+  readonly configId?: number;
+  /** The configuration's label (the point label without `seed=N`, or the scenario name); as `configId`. */
+  readonly configLabel?: string;
+  /** Seeds run for the configuration (`repeats`); absent means 1. */
+  readonly repeats?: number;
   /** Which timing timed the compute: `model:<name>`, `profile:<name>` or `custom`, with its description. */
   readonly timing: string;
   readonly simTimeS: number;

@@ -11,6 +11,7 @@
 import { throughputSamplesPerS } from './csv.ts';
 import { humanDuration, humanGigabytes, humanPercent, humanSi, humanStaleness, MISSING } from './human-format.ts';
 import type { RunResult } from './recorder.ts';
+import { repeatsTableLines } from './repeats-table.ts';
 import { textTable, type TextColumn } from './text-table.ts';
 
 /** Options of `formatSummaryTable`. */
@@ -137,7 +138,8 @@ function footnotes(results: readonly RunResult[]): string[] {
 
 /**
  * A fixed-width text table of the runs, after the description when one is given, followed by a
- * footnote per flagged run and the timing used per run. Deterministic: the same results give the same
+ * footnote per flagged run and the timing used per run, then, when configurations ran with several
+ * seeds, their means and 95% intervals (repeats-table.ts). Deterministic: the same results give the same
  * text. Lines end with `\n`; trailing spaces are trimmed.
  */
 export function formatSummaryTable(results: readonly RunResult[], opts: SummaryTableOptions = {}): string {
@@ -152,5 +154,8 @@ export function formatSummaryTable(results: readonly RunResult[], opts: SummaryT
   // Flags are not dimmed: they change how the row above reads.
   out.push(...flagNotes(results));
   for (const note of footnotes(results)) out.push(color ? `${DIM}${note}${RESET}` : note);
+  // Configurations run with several seeds: their spread, under the runs it comes from.
+  const repeats = repeatsTableLines(results);
+  if (repeats.length > 0) out.push('', ...repeats);
   return `${out.join('\n')}\n`;
 }

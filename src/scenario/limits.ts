@@ -33,6 +33,12 @@ export const MAX_DEPTH = 64;
 /** Runs a sweep may expand to unless `--max-runs` raises it. */
 export const DEFAULT_MAX_RUNS = 1000;
 
+/**
+ * Most seeds per configuration (`repeats`). Each repeat is a full run, counted against `--max-runs`;
+ * a t-interval narrows as 1/sqrt(K), so past a few hundred seeds more runs buy little.
+ */
+export const MAX_REPEATS = 1000;
+
 /** The most `--max-runs` may allow: each run's normalized scenario is kept in memory. */
 export const MAX_RUNS_CEILING = 100_000;
 

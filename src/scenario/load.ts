@@ -1,6 +1,6 @@
 /**
  * Loading a scenario: text → data (YAML or JSON) → `--set` overrides → sweep points → one validated,
- * normalized `Scenario` per point. Nothing is run and every problem is collected first, so a
+ * normalized `Scenario` per point → one run per point and seed (`repeats`, repeats.ts). Nothing is run and every problem is collected first, so a
  * `ScenarioError` lists all of them (each with file:line:column or the `--set` it came from).
  */
 import { dirname, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import { parseText, parseValueText } from './source.ts';
 import type { SourceText } from './source.ts';
 import { didYouMean } from './suggest.ts';
 import { readSweep, sweepPoints } from './sweep.ts';
+import { readRepeats, repeatRuns, repeatSeedProblem } from './repeats.ts';
 import type { SweepAxis, SweepPoint, SweepProblem } from './sweep.ts';
 import { sweepSizeProblems } from './sweep-limits.ts';
 import type { Scenario } from './types.ts';
@@ -48,7 +49,10 @@ export interface LoadedScenario {
   readonly file: string;
   /** Its text, unchanged (for manifests and hashes). */
   readonly text: string;
-  /** One run per sweep point, in sweep order (one run without a sweep). */
+  /**
+   * One run per sweep point and seed, in sweep order, the repeats of a point next to each other in
+   * seed order (one run without a sweep and repeats).
+   */
   readonly runs: readonly Scenario[];
 }
 
@@ -222,6 +226,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     overrides.filter((o) => o.path[0] !== 'sweep').map((o) => o.path),
   );
   const maxRuns = opts.maxRuns ?? DEFAULT_MAX_RUNS;
+  const repeats = readRepeats(base);
   if (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > MAX_RUNS_CEILING) {
     issues.push({
       file,
@@ -231,8 +236,9 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     });
   } else if (problems.length === 0) {
     // Sized before a single point is expanded: a 10^6-point grid is rejected at once.
-    for (const message of sweepSizeProblems(base, axes, source.values, maxRuns))
-      problems.push({ path: ['sweep'], message, atKey: true });
+    const at = axes.length === 0 ? ['repeats'] : ['sweep'];
+    for (const message of sweepSizeProblems(base, axes, source.values, maxRuns, repeats))
+      problems.push({ path: at, message, atKey: true });
   }
   for (const p of problems) {
     const o = overrides.find((x) => isPrefix(x.path, p.path as PathSegment[]));
@@ -265,7 +271,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   });
   const runs: Scenario[] = [];
   const perPoint: ScenarioIssue[][] = [];
-  for (const point of points) {
+  for (const [configId, point] of points.entries()) {
     const raw = cloneData(base);
     const pointIssues: ScenarioIssue[] = [];
     axes.forEach((a, k) => {
@@ -285,7 +291,12 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
         axes.length === 0
           ? {}
           : { sweepValues: Object.fromEntries(axes.map((a, k) => [a.key, a.values[point.indices[k]!]])) };
-      if (r.success) runs.push({ file, point: point.label, ...sweepValues, ...r.data });
+      const seedProblem = r.success ? repeatSeedProblem(r.data.seed, repeats) : undefined;
+      if (seedProblem !== undefined) {
+        const pos = place(source, overrides, axes, point, ['seed'], false);
+        pointIssues.push({ file, ...pos, path: 'seed', message: seedProblem });
+      } else if (r.success)
+        runs.push(...repeatRuns({ file, point: point.label, ...sweepValues, ...r.data }, configId, repeats));
       else
         pointIssues.push(...zodIssues(r.error, file, (path, key) => place(source, overrides, axes, point, path, key)));
     }

@@ -115,6 +115,13 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
     mode: s.mode,
     workers,
     seed: s.seed,
+    ...(s.configId === undefined
+      ? {}
+      : {
+          configId: s.configId,
+          configLabel: s.configLabel === undefined || s.configLabel === '' ? s.name : s.configLabel,
+          repeats: s.repeats ?? 1,
+        }),
     timing: `${timing.label} (${timing.profile.description})`,
     simTimeS,
     updates: progress.updates,

@@ -9,6 +9,7 @@ import type { FormulaScope } from './formula.ts';
 import type { SchemaContext } from './fields.ts';
 import { addIssue, field, numberField } from './fields.ts';
 import { MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
+import { MAX_REPEATS } from './limits.ts';
 import { PRECISIONS } from '../hardware/device-spec.ts';
 import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
@@ -38,6 +39,7 @@ export const TOP_LEVEL_KEYS: readonly string[] = Object.freeze([
   'training',
   'output',
   'sweep',
+  'repeats',
 ]);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -110,7 +112,8 @@ const outputSchema = strict({
 
 /**
  * The whole file's schema for one run. `sweep` is accepted but not read here: the loader expands it
- * before validation (sweep.ts), so each point is checked with this schema.
+ * before validation (sweep.ts), so each point is checked with this schema. `repeats` is checked here
+ * and expanded by the loader after validation (repeats.ts): repeats differ only in their seed.
  */
 export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
   return strict({
@@ -126,6 +129,8 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
     training: trainingSchema(sctx),
     output: outputSchema,
     sweep: field(() => undefined),
+    // Checked here so a bad value is reported like any other (file:line:col); the loader expands it (repeats.ts).
+    repeats: numberField({ integer: true, min: 1, max: MAX_REPEATS, default: 1, formula: false }),
   }).transform((s, ctx): ParsedScenario => {
     const stop = s.training.stop;
     if (

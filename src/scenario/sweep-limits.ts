@@ -80,25 +80,30 @@ export function countValues(data: unknown, cap = Number.MAX_SAFE_INTEGER): numbe
 }
 
 /**
- * Problems with the sweep's size, for the `sweep` key.
+ * Problems with the sweep's size, for the `sweep` key (or `repeats` without a sweep).
  * @param values values in the file (`SourceText.values`); all but the sweep block's are validated
  *   again at every point.
+ * @param repeats seeds per point (`repeats`): each is a run, so they count against `maxRuns`; they are
+ *   validated once per point, so they do not count against the value budget.
  */
 export function sweepSizeProblems(
   base: Readonly<Record<string, unknown>>,
   axes: readonly SweepAxis[],
   fileValues: number,
   maxRuns: number,
+  repeats = 1,
 ): string[] {
   const points = sweepSize(axes);
+  const runs = points * repeats;
+  if (runs > maxRuns) {
+    const raise = maxRuns === DEFAULT_MAX_RUNS ? ' (raise it with --max-runs N)' : '';
+    if (points === 1) return [`repeats: ${repeats} asks for ${runs} runs; at most ${maxRuns} runs are allowed${raise}`];
+    const dims = axes.map((a) => a.values.length).join(' × ');
+    const times = repeats === 1 ? '' : ` × ${repeats} repeats = ${runs} runs`;
+    return [`the sweep has ${points} points (${dims})${times}; at most ${maxRuns} runs are allowed${raise}`];
+  }
   if (points === 1) return [];
   const values = Math.max(1, fileValues - countValues(base['sweep'], fileValues));
-  if (points > maxRuns) {
-    const dims = axes.map((a) => a.values.length).join(' × ');
-    return [
-      `the sweep has ${points} points (${dims}); at most ${maxRuns} runs are allowed${maxRuns === DEFAULT_MAX_RUNS ? ' (raise it with --max-runs N)' : ''}`,
-    ];
-  }
   const out: string[] = [];
   const budget = sweepValueBudget(maxRuns);
   if (points * values > budget) {

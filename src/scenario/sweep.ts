@@ -103,6 +103,11 @@ export function readSweep(
       problems.push({ path: at, message: 'a sweep cannot sweep itself' });
       continue;
     }
+    if (path[0] === 'repeats') {
+      // Repeats multiply every point alike (repeats.ts); a per-point count would give configurations unequal weight.
+      problems.push({ path: at, message: 'repeats cannot be swept; set repeats: K at the top level for every point' });
+      continue;
+    }
     if (!Array.isArray(values) || values.length === 0) {
       problems.push({
         path: at,

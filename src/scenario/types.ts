@@ -79,6 +79,15 @@ export interface Scenario {
   /** The point's full settings: each sweep key as written and its value (label removed); absent without a sweep. */
   readonly sweepValues?: Readonly<Record<string, unknown>>;
   readonly seed: number;
+  /**
+   * The configuration (sweep point) this run belongs to, counted from 0 in sweep order; runs that share
+   * it are repeats that differ only in their seed. Absent without repeats (`repeats: 1`).
+   */
+  readonly configId?: number;
+  /** The configuration's label: `point` without the repeat's `seed=N` part. Absent as `configId`. */
+  readonly configLabel?: string;
+  /** Seeds run for this configuration (`repeats`, 1 when absent). */
+  readonly repeats?: number;
   readonly mode: 'full' | 'timing-only';
   readonly cluster: {
     /** Node groups; links in SI units. */

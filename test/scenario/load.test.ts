@@ -133,7 +133,7 @@ describe('sweeps', () => {
       '--set workload.model={: cannot read the value as YAML: Flow map must end with a }',
     ]);
     expect(issues(BASE, { overrides: ['trainng.stop.epochs=2'] })).toEqual([
-      '--set trainng.stop.epochs=2: trainng: unknown key "trainng" (did you mean "training"?); allowed: name, description, seed, mode, cluster, workload, training, output, sweep',
+      '--set trainng.stop.epochs=2: trainng: unknown key "trainng" (did you mean "training"?); allowed: name, description, seed, mode, cluster, workload, training, output, sweep, repeats',
     ]);
   });
 

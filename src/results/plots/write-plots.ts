@@ -59,7 +59,9 @@ export function planPlots(resultsDir: string): (PlotSpec | SkippedPlot)[] {
   } catch {
     manifestRuns = undefined; // configurations are then told apart by their labels (runs.ts)
   }
-  const summary = readTable(file('summary.csv'));
+  const table = readTable(file('summary.csv'));
+  // Aggregate rows over repeats (row_kind mean, std, ...) are not runs; the plots draw their own bands.
+  const summary = { ...table, rows: table.rows.filter((r) => (r.row_kind ?? 'run') === 'run') };
   const runs = describeRuns(summary, manifestRuns);
   const absent = (plot: string, name: string, why: string): SkippedPlot => ({
     name: plot,
