@@ -8,10 +8,12 @@ import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
 import { compareCommand } from './commands/compare.ts';
 import { listCommand } from './commands/list.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { pipelineCommand } from './commands/pipeline.ts';
 import { plotCommand } from './commands/plot.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { validateCommand } from './commands/validate.ts';
 
 /** The package version, read from package.json so that it never disagrees with the release. */
@@ -57,10 +59,13 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nStart with `dtsim run` (runs scenarios/quickstart.yaml). `dtsim sweep` (parallel and sharded sweeps)\n' +
-        "is not built yet; `dtsim run` runs a scenario's sweep points one after another. See README.md.",
+      '\nStart with `dtsim run` (runs scenarios/quickstart.yaml). `dtsim sweep` runs a sweep resumably, or one\n' +
+        'shard of it on each machine (--shard K/N), and `dtsim merge` joins the shards; runs within one\n' +
+        'process go one after another. See README.md and docs/cluster-sweeps.md.',
     );
   program.addCommand(runCommand(() => program.opts<{ backend?: BackendName }>().backend));
+  program.addCommand(sweepCommand(() => program.opts<{ backend?: BackendName }>().backend));
+  program.addCommand(mergeCommand());
   program.addCommand(validateCommand());
   program.addCommand(listCommand());
   program.addCommand(collectiveCommand());

@@ -41,6 +41,9 @@ export const SUMMARY_COLUMNS = [
   'mfu',
 ] as const;
 
+/** summary.csv's last column: the run's stable id (run-key.ts); empty on aggregate rows. */
+export const RUN_KEY_COLUMN = 'run_key';
+
 /** Columns of evals.csv, in order. */
 export const EVALS_COLUMNS = ['run_id', 'sim_time_s', 'updates', 'samples', 'epoch', 'loss', 'accuracy'] as const;
 
@@ -82,12 +85,18 @@ export const WORKERS_COLUMNS = [
 /**
  * Lines of summary.csv (header first, no line ends): one row per run. When some configuration ran
  * with `repeats` ≥ 2, two columns follow the threshold columns (`config_id`, `row_kind` = `run`) and
- * its aggregate rows follow all run rows (summary-aggregates.ts); otherwise the file is as before.
+ * its aggregate rows follow all run rows (summary-aggregates.ts). `run_key` is always the last column.
  */
 export function* summaryLines(results: readonly RunResult[]): Generator<string, void, undefined> {
   const extra = thresholdColumns(results);
   const repeated = hasRepeats(results);
-  const header = [...SUMMARY_COLUMNS, ...extra.map((c) => c.column), ...(repeated ? REPEAT_COLUMNS : [])];
+  // run_key comes last so that readers of the older columns by position keep working.
+  const header = [
+    ...SUMMARY_COLUMNS,
+    ...extra.map((c) => c.column),
+    ...(repeated ? REPEAT_COLUMNS : []),
+    RUN_KEY_COLUMN,
+  ];
   yield header.join(',');
   for (const r of results) {
     yield [
@@ -120,6 +129,7 @@ export function* summaryLines(results: readonly RunResult[]): Generator<string, 
       num(r.mfu),
       ...extra.map((c) => num(r.thresholds.find((t) => t.accuracy === c.accuracy)?.timeS)),
       ...(repeated ? [num(r.configId), 'run'] : []),
+      text(r.runKey ?? ''),
     ].join(',');
   }
   if (repeated) yield* aggregateLines(results, header);

@@ -23,6 +23,10 @@ export interface ManifestInput {
    * is short and may be cut, so this is where a user finds what a point ran with. Absent: no sweep.
    */
   readonly sweepValues?: readonly (Readonly<Record<string, unknown>> | undefined)[];
+  /** `dtsim sweep`'s facts (sweep-info in results/README: the whole sweep and this folder's shard). */
+  readonly sweep?: SweepManifest;
+  /** The scenario text's sha256, when the text itself is not at hand (`dtsim merge` copies it from the shards). */
+  readonly scenarioSha256?: string;
   readonly dtsimVersion: string;
   /** Tensor backend that ran the math (`wasm`, `cpu`, ...), or `none` for timing-only runs. */
   readonly backend: string;
@@ -43,6 +47,16 @@ export interface ManifestInput {
   readonly node?: string;
   /** Platform; default `<process.platform> <process.arch>`. */
   readonly platform?: string;
+}
+
+/** manifest.json's `sweep` section, written by `dtsim sweep` and read by `dtsim merge`. */
+export interface SweepManifest {
+  /** Runs in the whole sweep (every shard). */
+  readonly runs: number;
+  /** sha256 of the whole sweep's run keys in run order, one per line: equal for every shard of one sweep. */
+  readonly run_keys_sha256: string;
+  /** This folder's shard (`--shard K/N`); absent for a whole sweep. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Lower-case hex SHA-256 of a text (as UTF-8) or of bytes. */
@@ -122,9 +136,10 @@ export function manifestJson(input: ManifestInput): string {
     scenario: {
       file: input.scenarioFile,
       name: results[0]?.scenario ?? '',
-      sha256: sha256Hex(input.scenarioText),
+      sha256: input.scenarioSha256 ?? sha256Hex(input.scenarioText),
       normalized_sha256: sha256Hex(canonicalJson(input.normalizedScenarios)),
     },
+    ...(input.sweep === undefined ? {} : { sweep: input.sweep }),
     seeds,
     tensor_backend: input.backend,
     node: input.node ?? process.version,
@@ -132,6 +147,7 @@ export function manifestJson(input: ManifestInput): string {
     wall_s: { total: input.wallS, runs_sum: results.reduce((s, r) => s + r.wallS, 0) },
     runs: results.map((r) => ({
       run_id: r.runId,
+      ...(r.runKey === undefined ? {} : { run_key: r.runKey }),
       label: r.label,
       ...(input.sweepValues?.[r.runId] === undefined ? {} : { sweep_values: input.sweepValues[r.runId] }),
       schedule: r.schedule,

@@ -145,6 +145,8 @@ export interface CollapseInfo {
 export interface RunResult {
   /** Position in the scenario's run list (0 without a sweep). */
   readonly runId: number;
+  /** Stable id of the run's resolved scenario (run-key.ts); summary.csv's last column. */
+  readonly runKey?: string;
   /** Human label of the run: the sweep point's short label (`async-ps(lrScaling=staleness)`, at most 40 characters), or the scenario name. */
   readonly label: string;
   readonly scenario: string;

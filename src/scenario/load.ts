@@ -124,7 +124,7 @@ function place(
   if (axis >= 0) {
     const a = axes[axis]!;
     const i = point.indices[axis]!;
-    const node = source.nodeAt(a.wrapped[i] === true ? ['sweep', a.key, i, 'value'] : ['sweep', a.key, i]);
+    const node = source.nodeAt(a.wrapped[i] === true ? [...a.source, i, 'value'] : [...a.source, i]);
     const pos = source.locate(path.slice(a.path.length), { from: node ?? null, key });
     return pos === undefined ? {} : { line: pos.line, column: pos.column };
   }
@@ -133,7 +133,7 @@ function place(
   // A path the file does not have but a sweep key or --set created (a misspelt key): blame that.
   const made = axes.find((a) => isPrefix(path, a.path));
   if (made !== undefined) {
-    const at = source.locate(['sweep', made.key], { key: true });
+    const at = source.locate(made.source, { key: true });
     return at === undefined ? {} : { line: at.line, column: at.column };
   }
   const o2 = overrides.find((x) => isPrefix(path, x.path));
@@ -278,8 +278,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       try {
         setPath(raw, a.path, cloneData(a.values[point.indices[k]!]));
       } catch (err) {
-        const pos = source.locate(['sweep', a.key], { key: true });
-        pointIssues.push({ file, ...(pos ?? {}), path: formatPath(['sweep', a.key]), message: (err as Error).message });
+        const pos = source.locate(a.source, { key: true });
+        pointIssues.push({ file, ...(pos ?? {}), path: formatPath(a.source), message: (err as Error).message });
       }
     });
     if (pointIssues.length === 0) {

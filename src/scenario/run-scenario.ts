@@ -4,6 +4,7 @@
  * the result writers need. Synchronous: the tensor backend must already be
  * initialised for `full` runs (the CLI awaits `initBackend()` first).
  */
+import { runKey } from '../results/run-key.ts';
 import { seconds } from '../core/units.ts';
 import { outputNotes } from '../results/output-defaults.ts';
 import type { MetricRecord, RunResult, WorkerRow } from '../results/recorder.ts';
@@ -23,6 +24,33 @@ export interface RunHooks {
 function idleTime(simTimeS: number, busyS: number): number {
   const idle = simTimeS - busyS;
   return idle <= 1e-12 * Math.max(1, simTimeS) ? 0 : idle;
+}
+
+/** The fields of a result that name the run (its id, label and configuration), not what it computed. */
+export type RunNames = Pick<RunResult, 'runId' | 'label' | 'configId' | 'configLabel' | 'repeats'>;
+
+/**
+ * The naming fields of `s`'s result when it is run as run `runId`. A resumed sweep gives a stored
+ * result these afresh: the run key leaves them out, so the same run may sit at another place.
+ */
+export function runNames(s: Scenario, runId: number): RunNames {
+  return {
+    runId,
+    label: s.point === '' ? s.name : s.point,
+    ...(s.configId === undefined
+      ? {}
+      : {
+          configId: s.configId,
+          configLabel: s.configLabel === undefined || s.configLabel === '' ? s.name : s.configLabel,
+          repeats: s.repeats ?? 1,
+        }),
+  };
+}
+
+/** A result computed for another place (a stored run) given `s`'s names as run `runId`. */
+export function renameResult(result: RunResult, s: Scenario, runId: number): RunResult {
+  const { runId: _id, label: _label, configId: _c, configLabel: _cl, repeats: _r, ...rest } = result;
+  return { ...rest, ...runNames(s, runId) };
 }
 
 /**
@@ -106,22 +134,14 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   const updateRows = recorder.updateRows();
   const spans = recorder.spans(simTimeS);
   const metrics = recorder.metrics(simTimeS);
-  const label = s.point === '' ? s.name : s.point;
   return {
-    runId,
-    label,
+    ...runNames(s, runId),
+    runKey: runKey(s),
     scenario: s.name,
     schedule: schedule.name,
     mode: s.mode,
     workers,
     seed: s.seed,
-    ...(s.configId === undefined
-      ? {}
-      : {
-          configId: s.configId,
-          configLabel: s.configLabel === undefined || s.configLabel === '' ? s.name : s.configLabel,
-          repeats: s.repeats ?? 1,
-        }),
     timing: `${timing.label} (${timing.profile.description})`,
     simTimeS,
     updates: progress.updates,

@@ -7,11 +7,12 @@
 import { DEFAULT_MAX_RUNS, MAX_SWEEP_GPUS, MAX_SWEEP_VALUES } from './limits.ts';
 import { cloneData, isPrefix, setPath } from './paths.ts';
 import { clusterShape } from './schema.ts';
+import { sweepGroups } from './sweep.ts';
 import type { SweepAxis } from './sweep.ts';
 
 /** Points of the grid: the product of the axes' lengths (1 without axes). */
 export function sweepSize(axes: readonly SweepAxis[]): number {
-  return axes.reduce((n, a) => n * a.values.length, 1);
+  return sweepGroups(axes).reduce((n, g) => n * g.length, 1);
 }
 
 /** The value-budget of a load: `MAX_SWEEP_VALUES`, raised in proportion when `--max-runs` is above the default. */
@@ -22,7 +23,8 @@ export function sweepValueBudget(maxRuns: number): number {
 /**
  * GPUs summed over the distinct clusters of the sweep's points (a cluster is `cluster.nodes` with
  * `cluster.network`, after the point's values are set). Only axes under (or above) `cluster` are
- * combined, so a sweep of seeds over one cluster costs one cluster.
+ * combined, so a sweep of seeds over one cluster costs one cluster. Zipped lists are combined as a
+ * grid here: an upper bound, which keeps this check simple and never lets a too-large sweep through.
  */
 export function sweepClusterGpus(
   base: Readonly<Record<string, unknown>>,
@@ -98,7 +100,9 @@ export function sweepSizeProblems(
   if (runs > maxRuns) {
     const raise = maxRuns === DEFAULT_MAX_RUNS ? ' (raise it with --max-runs N)' : '';
     if (points === 1) return [`repeats: ${repeats} asks for ${runs} runs; at most ${maxRuns} runs are allowed${raise}`];
-    const dims = axes.map((a) => a.values.length).join(' × ');
+    const dims = sweepGroups(axes)
+      .map((g) => g.length)
+      .join(' × ');
     const times = repeats === 1 ? '' : ` × ${repeats} repeats = ${runs} runs`;
     return [`the sweep has ${points} points (${dims})${times}; at most ${maxRuns} runs are allowed${raise}`];
   }

@@ -1,6 +1,9 @@
 /**
  * Sweeps: `sweep: { <path>: [v1, v2, ...], ... }` runs the cartesian product of the lists, in key order
- * (the first key varies slowest, like nested loops). Each value replaces whatever sits at its path, so
+ * (the first key varies slowest, like nested loops). `zip: { <path>: [...], <path>: [...] }` inside the
+ * block pairs lists of equal length instead: item i of each list goes together, and the whole zip is
+ * one dimension of the grid, at the place of its key (so `{ a: [1, 2], zip: { b: [x, y], c: [u, v] } }`
+ * runs 4 points). `zip` is no scenario key, so the name is never ambiguous. Each value replaces whatever sits at its path, so
  * it may be a scalar (`training.schedule.kind: [sync-allreduce, async-ps]`) or a whole mapping
  * (`training.schedule: [{ kind: sync-allreduce }, { kind: async-ps, shards: 2 }]`). Every point is then
  * validated as a scenario of its own.
@@ -20,6 +23,10 @@ export interface SweepAxis {
   /** The key as written (`training.schedule.kind`). */
   readonly key: string;
   readonly path: readonly PathSegment[];
+  /** Where the list sits in the file: `['sweep', key]`, or `['sweep', 'zip', key]` for a zipped list. */
+  readonly source: readonly (string | number)[];
+  /** Axes of one group move together (the lists of one `zip`); every other axis is a group of its own. */
+  readonly group: number;
   /** The values, without their labels. */
   readonly values: readonly unknown[];
   /** The label each value was given, if any. */
@@ -72,9 +79,13 @@ function splitLabel(v: unknown): SplitValue {
   return { value, label: text.trim(), wrapped };
 }
 
+/** The key under `sweep:` whose mapping of lists is zipped (sweep.ts file comment). */
+export const ZIP_KEY = 'zip';
+
 /**
  * Reads and checks the `sweep` block: a mapping from paths to non-empty lists of distinct values, no key
- * inside another, none inside `sweep` itself, none also set by `--set` (`fixed`).
+ * inside another, none inside `sweep` itself, none also set by `--set` (`fixed`). A `zip:` mapping
+ * inside holds lists of equal length that move together (one group).
  */
 export function readSweep(
   sweep: unknown,
@@ -90,87 +101,168 @@ export function readSweep(
     });
     return { axes, problems };
   }
+  let group = 0;
   for (const [key, values] of Object.entries(sweep)) {
-    const at = ['sweep', key];
-    let path: PathSegment[];
-    try {
-      path = parsePath(key);
-    } catch (err) {
-      problems.push({ path: at, message: (err as Error).message });
+    if (key === ZIP_KEY) {
+      readZip(values, fixed, group++, axes, problems);
       continue;
     }
-    if (path[0] === 'sweep') {
-      problems.push({ path: at, message: 'a sweep cannot sweep itself' });
-      continue;
-    }
-    if (path[0] === 'repeats') {
-      // Repeats multiply every point alike (repeats.ts); a per-point count would give configurations unequal weight.
-      problems.push({ path: at, message: 'repeats cannot be swept; set repeats: K at the top level for every point' });
-      continue;
-    }
-    if (!Array.isArray(values) || values.length === 0) {
-      problems.push({
-        path: at,
-        message: `got ${describeValue(values)}; expected a non-empty list of values, e.g. [sync-allreduce, async-ps]`,
-      });
-      continue;
-    }
-    const split = values.map(splitLabel);
-    const seen = new Map<string, number>();
-    const named = new Map<string, number>();
-    split.forEach((v, i) => {
-      if (v.problem !== undefined) problems.push({ path: [...at, i, 'label'], message: v.problem });
-      const k = JSON.stringify(v.value);
-      const first = seen.get(k);
-      if (first !== undefined)
-        problems.push({
-          path: [...at, i],
-          message: `${describeValue(v.value)} repeats item ${first}; each point would run twice`,
-        });
-      else seen.set(k, i);
-      if (v.label === undefined) return;
-      const same = named.get(v.label);
-      if (same !== undefined)
-        problems.push({
-          path: [...at, i, 'label'],
-          message: `label ${JSON.stringify(v.label)} repeats item ${same}'s; each point needs its own label`,
-        });
-      else named.set(v.label, i);
-    });
-    const clash = axes.find((a) => isPrefix(a.path, path) || isPrefix(path, a.path));
-    if (clash !== undefined) {
-      problems.push({ path: at, message: `overlaps sweep key "${clash.key}"; one path may not lie inside another` });
-      continue;
-    }
-    const set = fixed.find((f) => isPrefix(f, path) || isPrefix(path, f));
-    if (set !== undefined) {
-      problems.push({
-        path: at,
-        message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead`,
-      });
-      continue;
-    }
-    axes.push({
-      key,
-      path,
-      values: split.map((v) => v.value),
-      labels: split.map((v) => v.label),
-      wrapped: split.map((v) => v.wrapped),
-    });
+    const axis = readAxis(key, values, ['sweep', key], fixed, axes, problems, group++, false);
+    if (axis !== undefined) axes.push(axis);
   }
   return { axes, problems };
+}
+
+/** Reads `sweep.zip`: a mapping from paths to lists, all of one length, item i of each going together. */
+function readZip(
+  zip: unknown,
+  fixed: readonly (readonly PathSegment[])[],
+  group: number,
+  axes: SweepAxis[],
+  problems: SweepProblem[],
+): void {
+  const at = ['sweep', ZIP_KEY];
+  if (!isRecord(zip) || Object.keys(zip).length === 0) {
+    problems.push({
+      path: at,
+      message: `got ${describeValue(zip)}; expected a mapping from paths to lists of equal length, e.g. zip: { training.lr.lr: [0.1, 0.2], workload.batchSize: [32, 64] }`,
+    });
+    return;
+  }
+  const members: SweepAxis[] = [];
+  for (const [key, values] of Object.entries(zip)) {
+    const axis = readAxis(key, values, [...at, key], fixed, [...axes, ...members], problems, group, true);
+    if (axis !== undefined) members.push(axis);
+  }
+  const lengths = members.map((m) => m.values.length);
+  if (new Set(lengths).size > 1) {
+    const list = members.map((m) => `${m.key}: ${String(m.values.length)}`).join(', ');
+    problems.push({
+      path: at,
+      message: `the zipped lists have different lengths (${list}); zip pairs item i of every list, so give each list the same number of values`,
+    });
+    return;
+  }
+  // Equal items in one zipped list are fine (the tuples differ); equal tuples would run one point twice.
+  const seen = new Map<string, number>();
+  for (let i = 0; i < (lengths[0] ?? 0); i++) {
+    const k = JSON.stringify(members.map((m) => m.values[i]));
+    const first = seen.get(k);
+    if (first !== undefined)
+      problems.push({
+        path: at,
+        message: `item ${String(i)} of the zipped lists repeats item ${String(first)}; each point would run twice`,
+      });
+    else seen.set(k, i);
+  }
+  axes.push(...members);
+}
+
+/** Reads one swept path and its list (a grid axis, or one list of a zip); undefined when it is wrong. */
+function readAxis(
+  key: string,
+  values: unknown,
+  at: readonly (string | number)[],
+  fixed: readonly (readonly PathSegment[])[],
+  axes: readonly SweepAxis[],
+  problems: SweepProblem[],
+  group: number,
+  zipped: boolean,
+): SweepAxis | undefined {
+  let path: PathSegment[];
+  try {
+    path = parsePath(key);
+  } catch (err) {
+    problems.push({ path: at, message: (err as Error).message });
+    return undefined;
+  }
+  if (path[0] === 'sweep') {
+    problems.push({ path: at, message: 'a sweep cannot sweep itself' });
+    return undefined;
+  }
+  if (path[0] === 'repeats') {
+    // Repeats multiply every point alike (repeats.ts); a per-point count would give configurations unequal weight.
+    problems.push({ path: at, message: 'repeats cannot be swept; set repeats: K at the top level for every point' });
+    return undefined;
+  }
+  if (!Array.isArray(values) || values.length === 0) {
+    problems.push({
+      path: at,
+      message: `got ${describeValue(values)}; expected a non-empty list of values, e.g. [sync-allreduce, async-ps]`,
+    });
+    return undefined;
+  }
+  const split = values.map(splitLabel);
+  const seen = new Map<string, number>();
+  const named = new Map<string, number>();
+  split.forEach((v, i) => {
+    if (v.problem !== undefined) problems.push({ path: [...at, i, 'label'], message: v.problem });
+    const k = JSON.stringify(v.value);
+    const first = seen.get(k);
+    if (first !== undefined && !zipped)
+      problems.push({
+        path: [...at, i],
+        message: `${describeValue(v.value)} repeats item ${first}; each point would run twice`,
+      });
+    else if (first === undefined) seen.set(k, i);
+    if (v.label === undefined) return;
+    const same = named.get(v.label);
+    if (same !== undefined)
+      problems.push({
+        path: [...at, i, 'label'],
+        message: `label ${JSON.stringify(v.label)} repeats item ${same}'s; each point needs its own label`,
+      });
+    else named.set(v.label, i);
+  });
+  const clash = axes.find((a) => isPrefix(a.path, path) || isPrefix(path, a.path));
+  if (clash !== undefined) {
+    problems.push({ path: at, message: `overlaps sweep key "${clash.key}"; one path may not lie inside another` });
+    return undefined;
+  }
+  const set = fixed.find((f) => isPrefix(f, path) || isPrefix(path, f));
+  if (set !== undefined) {
+    problems.push({
+      path: at,
+      message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead`,
+    });
+    return undefined;
+  }
+  return {
+    key,
+    path,
+    source: at,
+    group,
+    values: split.map((v) => v.value),
+    labels: split.map((v) => v.label),
+    wrapped: split.map((v) => v.wrapped),
+  };
+}
+
+/** The grid's dimensions: one per group (a plain axis, or all lists of one zip), in key order, with its length. */
+export function sweepGroups(axes: readonly SweepAxis[]): { members: number[]; length: number }[] {
+  const out = new Map<number, { members: number[]; length: number }>();
+  axes.forEach((a, k) => {
+    const g = out.get(a.group);
+    if (g === undefined) out.set(a.group, { members: [k], length: a.values.length });
+    else g.members.push(k);
+  });
+  return [...out.values()];
 }
 
 /** The grid's points in order, the first axis varying slowest, each with its short, unique label. */
 export function sweepPoints(axes: readonly SweepAxis[]): SweepPoint[] {
   if (axes.length === 0) return [{ label: '', indices: [] }];
+  const groups = sweepGroups(axes);
   const grid: number[][] = [];
-  const idx = axes.map(() => 0);
+  const idx = groups.map(() => 0);
   for (;;) {
-    grid.push([...idx]);
-    let k = axes.length - 1;
-    while (k >= 0 && ++idx[k]! === axes[k]!.values.length) idx[k--] = 0;
-    if (k < 0) break;
+    // Every list of a group takes the group's index: zipped lists move together.
+    const point = axes.map(() => 0);
+    groups.forEach((g, d) => g.members.forEach((k) => (point[k] = idx[d]!)));
+    grid.push(point);
+    let d = groups.length - 1;
+    while (d >= 0 && ++idx[d]! === groups[d]!.length) idx[d--] = 0;
+    if (d < 0) break;
   }
   const labels = pointLabels(axes, grid);
   return grid.map((indices, p) => ({ label: labels[p]!, indices }));

@@ -21,8 +21,8 @@ describe('dtsim run with repeats: 3', () => {
 
     const [header, ...rows] = csvA.trimEnd().split('\n');
     const cols = header!.split(',');
-    expect(cols.slice(-2)).toEqual(['config_id', 'row_kind']);
-    const kind = (r: string): string => r.split(',').at(-1)!;
+    expect(cols.slice(-3)).toEqual(['config_id', 'row_kind', 'run_key']);
+    const kind = (r: string): string => r.split(',').at(-2)!;
     // 3 points × 3 seeds run rows, then 6 aggregate rows per point.
     expect(rows.filter((r) => kind(r) === 'run')).toHaveLength(9);
     expect(rows.slice(9).map(kind)).toEqual(

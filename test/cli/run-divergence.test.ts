@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runFile } from '../../src/cli/commands/run.ts';
-import { SUMMARY_COLUMNS } from '../../src/results/csv.ts';
+import { RUN_KEY_COLUMN, SUMMARY_COLUMNS } from '../../src/results/csv.ts';
 import { parseCsv } from '../results/csv-parse.ts';
 
 // Two sweep points on one task: a softmax regression (stays finite at any learning rate) and a ReLU MLP
@@ -27,7 +27,7 @@ describe('dtsim run on a diverging scenario', () => {
     );
 
     const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'));
-    expect(summary[0]).toEqual([...SUMMARY_COLUMNS]);
+    expect(summary[0]).toEqual([...SUMMARY_COLUMNS, RUN_KEY_COLUMN]);
     expect(column(summary, 'diverged')).toEqual(['false', 'true']);
     const [kept, stopped] = column(summary, 'stop_reason');
     // The other sweep point ran to its own stop condition.

@@ -7,6 +7,7 @@ import {
   metricsCsv,
   METRICS_COLUMNS,
   summaryCsv,
+  RUN_KEY_COLUMN,
   SUMMARY_COLUMNS,
   updatesCsv,
   UPDATES_COLUMNS,
@@ -41,7 +42,7 @@ describe('csv cells', () => {
 
 describe('csv tables', () => {
   it('writes the documented headers in order', () => {
-    expect(summaryCsv([]).split('\n')[0]).toBe(SUMMARY_COLUMNS.join(','));
+    expect(summaryCsv([]).split('\n')[0]).toBe([...SUMMARY_COLUMNS, RUN_KEY_COLUMN].join(','));
     expect(evalsCsv([])).toBe(`${EVALS_COLUMNS.join(',')}\n`);
     expect(updatesCsv([])).toBe(`${UPDATES_COLUMNS.join(',')}\n`);
     expect(workersCsv([])).toBe(`${WORKERS_COLUMNS.join(',')}\n`);
@@ -55,10 +56,10 @@ describe('csv tables', () => {
       schedule: 'async-ps',
     });
     expect(summaryCsv([run])).toBe(
-      `${SUMMARY_COLUMNS.join(',')}\n` +
+      `${[...SUMMARY_COLUMNS, RUN_KEY_COLUMN].join(',')}\n` +
         // throughput = 1280 samples / 10 s = 128; time_to_target is missing → empty; not diverged, not collapsed; peak memory 4 GB;
         // an image profile: no tokens/s, model FLOPs or MFU (empty).
-        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false,4000000000,,,\n',
+        '0,demo,training.schedule.kind=async-ps,async-ps,full,2,7,"profile:resnet50 (fwd 4.1, GFLOP)",10,20,1280,128,0.25,0.9,0.91,,2500000000,0,0,0.8,updates reached 20,false,false,4000000000,,,,\n',
     );
   });
 
@@ -94,14 +95,19 @@ describe('csv tables', () => {
       makeRun({ runId: 2 }),
     ];
     const rows = parseCsv(summaryCsv(runs));
-    expect(rows[0]!.slice(SUMMARY_COLUMNS.length)).toEqual(['time_to_0.50_s', 'time_to_0.90_s', 'time_to_0.925_s']);
-    expect(rows.slice(1).map((r) => r.slice(SUMMARY_COLUMNS.length))).toEqual([
-      ['', '4.5', ''],
-      ['1', '', ''],
-      ['', '', ''],
+    expect(rows[0]!.slice(SUMMARY_COLUMNS.length)).toEqual([
+      'time_to_0.50_s',
+      'time_to_0.90_s',
+      'time_to_0.925_s',
+      RUN_KEY_COLUMN,
     ]);
-    // Without thresholds the table is exactly the fixed columns.
-    expect(parseCsv(summaryCsv([makeRun()]))[0]).toEqual([...SUMMARY_COLUMNS]);
+    expect(rows.slice(1).map((r) => r.slice(SUMMARY_COLUMNS.length))).toEqual([
+      ['', '4.5', '', ''],
+      ['1', '', '', ''],
+      ['', '', '', ''],
+    ]);
+    // Without thresholds the table is exactly the fixed columns and run_key.
+    expect(parseCsv(summaryCsv([makeRun()]))[0]).toEqual([...SUMMARY_COLUMNS, RUN_KEY_COLUMN]);
   });
 
   it('leaves throughput empty when no simulated time passed', () => {

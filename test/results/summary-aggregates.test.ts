@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summaryCsv, SUMMARY_COLUMNS } from '../../src/results/csv.ts';
+import { RUN_KEY_COLUMN, summaryCsv, SUMMARY_COLUMNS } from '../../src/results/csv.ts';
 import { parseSummary } from '../../src/results/compare-load.ts';
 import type { RunResult } from '../../src/results/recorder.ts';
 import { formatSummaryTable } from '../../src/results/summary-table.ts';
@@ -36,7 +36,7 @@ describe('summary.csv aggregate rows', () => {
   it('leaves a file without repeats exactly as before: no new columns, no new rows', () => {
     const runs = [makeRun({ configId: 0, configLabel: 'demo', repeats: 1 }), makeRun({ runId: 1 })];
     const rows = parseCsv(summaryCsv(runs));
-    expect(rows[0]).toEqual([...SUMMARY_COLUMNS]);
+    expect(rows[0]).toEqual([...SUMMARY_COLUMNS, RUN_KEY_COLUMN]);
     expect(rows).toHaveLength(3);
   });
 

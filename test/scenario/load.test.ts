@@ -182,9 +182,12 @@ describe('sweeps', () => {
   });
 
   it('labels points by sweepPoints in grid order, with repeated labels told apart by index', () => {
+    let groups = 0;
     const axis = (values: unknown[]): SweepAxis => ({
       key: 'k',
       path: ['k'],
+      source: ['sweep', 'k'],
+      group: groups++,
       values,
       labels: values.map(() => undefined),
       wrapped: values.map(() => false),

@@ -9,8 +9,11 @@ import {
 } from '../../src/scenario/sweep-limits.ts';
 import type { SweepAxis } from '../../src/scenario/sweep.ts';
 
+let groups = 0;
 const axis = (key: string, values: unknown[]): SweepAxis => ({
   key,
+  source: ['sweep', key],
+  group: groups++,
   path: key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
   values,
   labels: values.map(() => undefined),

@@ -6,6 +6,8 @@
 import { evalsLines, metricsLines, summaryLines, updatesLines, workersLines } from '../../results/csv.ts';
 import { csvChunks } from '../../results/csv-cells.ts';
 import { manifestJson } from '../../results/manifest.ts';
+import type { SweepManifest } from '../../results/manifest.ts';
+import { STORED_RUNS_DIR, storedRunName } from '../../results/run-store.ts';
 import { traceChunks } from '../../results/trace.ts';
 import type { RunResult } from '../../results/recorder.ts';
 import type { FileContent, FileSource, WrittenFile } from '../../results/write-results.ts';
@@ -20,6 +22,10 @@ export interface ResultInputs {
   readonly text: string;
   readonly backend: string;
   readonly started: string;
+  /** `dtsim sweep`: each result's stored-run text (run-store.ts), written to `runs/`, and the manifest's sweep section. */
+  readonly sweep?: { readonly stored: readonly string[]; readonly manifest: SweepManifest };
+  /** The scenario text's sha256 when `text` is not the file's (`dtsim merge`). */
+  readonly scenarioSha256?: string;
   /** Wall-clock seconds so far; read when the manifest is made, after the other files are written. */
   readonly wallS: () => number;
 }
@@ -45,13 +51,22 @@ export function resultFiles(i: ResultInputs): ResultFiles {
   // metrics.csv only when some schedule reported a measurement (Hogwild!'s conflicts).
   if (results.some((r) => r.metrics.length > 0)) files['metrics.csv'] = () => csvChunks(metricsLines(results));
   if (i.runs.some((r) => r.output.trace)) files['trace.json'] = () => traceChunks(results);
+  i.sweep?.stored.forEach((text, j) => {
+    const r = results[j]!;
+    files[`${STORED_RUNS_DIR}/${storedRunName(r.runId, r.runKey ?? '')}`] = text;
+  });
+  // Indexed by run id, which is the global one in a shard: the manifest looks the values up by it.
+  const sweepValues: (Readonly<Record<string, unknown>> | undefined)[] = [];
+  i.runs.forEach((r, j) => (sweepValues[results[j]?.runId ?? j] = r.sweepValues));
   const finalFiles = (written: readonly WrittenFile[]): Record<string, FileContent> => ({
     'manifest.json': manifestJson({
       results,
       scenarioFile: i.file,
       scenarioText: i.text,
       normalizedScenarios: i.runs,
-      sweepValues: i.runs.map((r) => r.sweepValues),
+      sweepValues,
+      ...(i.sweep === undefined ? {} : { sweep: i.sweep.manifest }),
+      ...(i.scenarioSha256 === undefined ? {} : { scenarioSha256: i.scenarioSha256 }),
       dtsimVersion: packageVersion(),
       backend: i.backend,
       wallS: i.wallS(),

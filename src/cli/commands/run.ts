@@ -11,6 +11,8 @@ import type { Scenario } from '../../scenario/types.ts';
 import type { RunResult } from '../../results/recorder.ts';
 import { MAX_RUNS_HELP, parseMaxRuns } from './max-runs.ts';
 import { ProgressDisplay } from './run-progress.ts';
+import { shardRunIds, sweepManifest } from './shard.ts';
+import type { Shard } from './shard.ts';
 import type { BackendName } from '../program.ts';
 
 /** Options of `dtsim run`. */
@@ -26,15 +28,37 @@ export interface RunCommandOptions {
 
 const wallClock = (): number => performance.now() / 1000;
 
+/** What `dtsim sweep` adds to `dtsim run` (sweep.ts): a shard, resuming, and stored runs in the folder. */
+export interface SweepRunOptions {
+  /** Run only this shard's runs (shard.ts). */
+  readonly shard?: Shard;
+  /** Called before each run is executed (not for a reused one); a test throws here to interrupt a sweep. */
+  readonly beforeRun?: (runId: number) => void;
+}
+
+/** What `runFile` did. */
+export interface RunFileResult {
+  readonly results: RunResult[];
+  readonly dir: string;
+  /** The runs written (a shard's only, in a sharded sweep). */
+  readonly runs: readonly Scenario[];
+  /** Runs simulated now; the others were finished by an earlier attempt (`dtsim sweep` only). */
+  readonly executed: number;
+}
+
 /**
- * Runs a scenario file and writes its results; returns the results and where they went.
- * @throws ScenarioError listing every problem of the file; any error of a run (nothing is written then).
+ * Runs a scenario file and writes its results; returns the results and where they went. With `sweep`
+ * (`dtsim sweep`), runs only the shard's runs, saves each finished run in a staging folder and reuses
+ * those an earlier attempt finished (sweep-store.ts), and writes the stored runs into the folder.
+ * @throws ScenarioError listing every problem of the file; any error of a run (nothing is written then;
+ *   with `sweep`, the runs finished so far stay staged for the next attempt).
  */
 export async function runFile(
   file: string,
   opts: RunCommandOptions,
   backend?: BackendName,
-): Promise<{ results: RunResult[]; dir: string; runs: readonly Scenario[] }> {
+  sweep?: SweepRunOptions,
+): Promise<RunFileResult> {
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
   const maxRuns = parseMaxRuns(opts.maxRuns);
@@ -61,21 +85,42 @@ export async function runFile(
   checkOutputTarget(dir, origin, { cwd: process.cwd(), home: homedir(), scenarioFile: file });
   const started = new Date().toISOString();
   const t0 = wallClock();
+  const ids = sweep?.shard === undefined ? runs.map((_, i) => i) : shardRunIds(runs.length, sweep.shard);
+  const mine = ids.map((i) => runs[i]!);
   let backendName = 'none (timing-only)';
-  if (runs.some((r) => r.mode === 'full')) {
+  if (mine.some((r) => r.mode === 'full')) {
     const { initBackend } = await import('../../training/tensor-backend.ts');
     backendName = await initBackend(backend);
   }
-  const { runScenario } = await import('../../scenario/run-scenario.ts');
+  const { runScenario, renameResult } = await import('../../scenario/run-scenario.ts');
+  const { runKey } = await import('../../results/run-key.ts');
+  const { storedRunText } = await import('../../results/run-store.ts');
+  const { SweepStore } = await import('./sweep-store.ts');
+  const store = sweep === undefined ? undefined : new SweepStore(dir);
   const display = new ProgressDisplay(opts.quiet === true, wallClock);
   const results: RunResult[] = [];
-  for (let i = 0; i < runs.length; i++) {
+  const stored: string[] = [];
+  let executed = 0;
+  for (const [n, i] of ids.entries()) {
     const r = runs[i]!;
-    display.begin(`run ${i + 1}/${runs.length} ${r.point === '' ? r.training.schedule.kind : r.point}`);
-    try {
-      results.push(runScenario(r, i, { onProgress: (f) => display.update(f), wallClock }));
-    } finally {
-      display.end();
+    const key = runKey(r);
+    const done = store?.find<Scenario>(key);
+    if (done !== undefined) {
+      // Finished by an earlier attempt: its results, under this sweep's names for it.
+      results.push(renameResult(done.result, r, i));
+    } else {
+      sweep?.beforeRun?.(i);
+      display.begin(`run ${n + 1}/${ids.length} ${r.point === '' ? r.training.schedule.kind : r.point}`);
+      try {
+        results.push(runScenario(r, i, { onProgress: (f) => display.update(f), wallClock }));
+      } finally {
+        display.end();
+      }
+      executed++;
+    }
+    if (store !== undefined) {
+      stored.push(storedRunText(key, r, results.at(-1)!));
+      if (done === undefined) store.save(i, key, stored.at(-1)!);
     }
     // Yield to the event loop between runs, so the progress bar and other output are flushed. (Ctrl-C
     // needs no handler here: during the simulation its default action stops the process at once, and
@@ -89,7 +134,8 @@ export async function runFile(
   cleanupStaleTemps(dir);
   const { files, finalFiles } = resultFiles({
     results,
-    runs,
+    runs: mine,
+    ...(store === undefined ? {} : { sweep: { stored, manifest: sweepManifest(runs, runKey, sweep?.shard) } }),
     file,
     text: loaded.text,
     backend: backendName,
@@ -97,7 +143,9 @@ export async function runFile(
     wallS: () => wallClock() - t0,
   });
   await whileWriting(dir, () => writeResultsAtomic(dir, files, { finalFiles, origin }));
-  return { results, dir, runs };
+  // The folder holds every run now: the staging folder has served its purpose.
+  store?.clear();
+  return { results, dir, runs: mine, executed };
 }
 
 /** The `run` subcommand. */
