@@ -4,6 +4,7 @@
  * and converted by the caller, so an empty cell (missing) and `NaN` (computed, not finite) stay apart.
  */
 import { readFileSync } from 'node:fs';
+import { readCsv } from '../csv-read.ts';
 
 /** A CSV table: its header and one record per row, keyed by column name. */
 export interface Table {
@@ -11,41 +12,10 @@ export interface Table {
   readonly rows: readonly Readonly<Record<string, string>>[];
 }
 
-/** Splits CSV text into rows of cells: quoted fields, doubled quotes, `\n` or `\r\n` line ends. */
-export function parseCsvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  // A file cut short (no final newline) still yields its last row: plotting should not be stricter
-  // than a spreadsheet.
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
-
 /** Parses a CSV text with a header row into a `Table`. */
 export function parseTable(text: string): Table {
-  const [header = [], ...body] = parseCsvRows(text);
+  // The same reader as `dtsim compare` (csv-read.ts): RFC 4180, a missing final line end allowed.
+  const [header = [], ...body] = readCsv(text);
   const rows = body.map((cells) => Object.fromEntries(header.map((c, i) => [c, cells[i] ?? ''])));
   return { columns: header, rows };
 }
