@@ -244,3 +244,19 @@ describe('hierarchical all-reduce under a protocol', () => {
     expect(overlapped).toBeGreaterThan(big / 25e9);
   });
 });
+
+describe('auto without a protocol', () => {
+  it('picks the fastest algorithm on the plain α-β model and adds no protocol cost', () => {
+    const ns = cluster(2, 4);
+    const sim = new Simulator();
+    const comm = new Communicator(sim, createNetworkModel('analytical', sim, switchTopology(ns)));
+    const out = sim.run(comm.allReduce(range(8), 2 ** 20, { algorithm: 'auto' })) as CollectiveOutcome<unknown>;
+    expect(out.protocol).toBeUndefined();
+    const plain = (algorithm: string): number => {
+      const s = new Simulator();
+      const c = new Communicator(s, createNetworkModel('analytical', s, switchTopology(ns)));
+      return (s.run(c.allReduce(range(8), 2 ** 20, { algorithm })) as CollectiveOutcome<unknown>).timeS;
+    };
+    expect(out.timeS).toBe(Math.min(plain('ring'), plain('double-binary-tree')));
+  });
+});
