@@ -9,7 +9,8 @@
 import { abortPendingWrites } from '../../results/write-results.ts';
 
 // 128 + the signal's number, as a shell reports a process the signal ended. SIGHUP: the terminal closed.
-const EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+/** Exit status after each handled signal. */
+export const EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 
 /**

@@ -9,8 +9,9 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Scenario } from '../../scenario/types.ts';
 import type { RunResult } from '../../results/recorder.ts';
-import { MAX_RUNS_HELP, parseMaxRuns } from './max-runs.ts';
+import { MAX_RUNS_HELP } from './max-runs.ts';
 import { ProgressDisplay } from './run-progress.ts';
+import { SweepProgress } from './sweep-progress.ts';
 import { shardRunIds, sweepManifest } from './shard.ts';
 import type { Shard } from './shard.ts';
 import type { BackendName } from '../program.ts';
@@ -34,6 +35,8 @@ export interface SweepRunOptions {
   readonly shard?: Shard;
   /** Called before each run is executed (not for a reused one); a test throws here to interrupt a sweep. */
   readonly beforeRun?: (runId: number) => void;
+  /** `--jobs`: runs executed at once in worker processes (sweep-pool.ts); 1 or absent: one after another here. */
+  readonly jobs?: number;
 }
 
 /** What `runFile` did. */
@@ -59,17 +62,8 @@ export async function runFile(
   backend?: BackendName,
   sweep?: SweepRunOptions,
 ): Promise<RunFileResult> {
-  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opts.seed}`);
-  const maxRuns = parseMaxRuns(opts.maxRuns);
-  // Imported here, not at the top: `dtsim --help` must not pay for the scenario layer.
-  const { loadScenario } = await import('../../scenario/load.ts');
-  const loaded = loadScenario(file, {
-    ...(opts.set !== undefined ? { overrides: opts.set } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    ...(opts.timingOnly === true ? { timingOnly: true } : {}),
-    ...(maxRuns !== undefined ? { maxRuns } : {}),
-  });
+  const { loadRuns } = await import('./load-runs.ts');
+  const loaded = await loadRuns(file, opts);
   const runs = loaded.runs;
   const first = runs[0]!;
   const dir = resolve(opts.out ?? first.output.dir ?? `results/${first.name}`);
@@ -88,33 +82,64 @@ export async function runFile(
   const ids = sweep?.shard === undefined ? runs.map((_, i) => i) : shardRunIds(runs.length, sweep.shard);
   const mine = ids.map((i) => runs[i]!);
   let backendName = 'none (timing-only)';
-  if (mine.some((r) => r.mode === 'full')) {
+  const useBackend = async (): Promise<void> => {
+    if (backendName !== 'none (timing-only)') return;
     const { initBackend } = await import('../../training/tensor-backend.ts');
     backendName = await initBackend(backend);
-  }
+  };
   const { runScenario, renameResult } = await import('../../scenario/run-scenario.ts');
   const { runKey } = await import('../../results/run-key.ts');
   const { storedRunText } = await import('../../results/run-store.ts');
   const { SweepStore } = await import('./sweep-store.ts');
-  const store = sweep === undefined ? undefined : new SweepStore(dir);
-  const display = new ProgressDisplay(opts.quiet === true, wallClock);
+  let store = sweep === undefined ? undefined : new SweepStore(dir);
+  const pending = store === undefined ? ids : ids.filter((i) => !store!.has(runKey(runs[i]!)));
+  const label = (n: number, r: Scenario): string =>
+    `run ${String(n + 1)}/${String(ids.length)} ${r.point === '' ? r.training.schedule.kind : r.point}`;
+  // `dtsim sweep` shows one bar over its runs; `dtsim run`, one per run.
+  const bar = store === undefined ? undefined : new SweepProgress(pending.length, opts.quiet === true, wallClock);
+  const display: Pick<SweepProgress, 'begin' | 'update' | 'end'> =
+    bar ?? new ProgressDisplay(opts.quiet === true, wallClock);
+  // --jobs: the pending runs are executed by worker processes and staged; the loop below then finds
+  // them all finished, exactly as when resuming, so the folder is the serial sweep's (sweep-pool.ts).
+  let workerWallS: ReadonlyMap<number, number> = new Map();
+  let executed = 0;
+  if (store !== undefined && (sweep?.jobs ?? 1) > 1 && pending.length > 1) {
+    const { runInWorkers } = await import('./sweep-pool.ts');
+    store.prepare();
+    const tasks = pending.map((i) => ({ runId: i, label: label(ids.indexOf(i), runs[i]!) }));
+    const pool = await runInWorkers(tasks, {
+      file,
+      opts,
+      ...(backend === undefined ? {} : { backend }),
+      dir,
+      jobs: sweep!.jobs!,
+      progress: bar!,
+      ...(sweep?.beforeRun === undefined ? {} : { beforeRun: sweep.beforeRun }),
+    }).finally(() => bar?.stop());
+    if (pool.backend !== null) backendName = pool.backend;
+    workerWallS = pool.wallS;
+    executed = pending.length;
+    store = new SweepStore(dir);
+  } else if (mine.some((r) => r.mode === 'full')) await useBackend();
   const results: RunResult[] = [];
   const stored: string[] = [];
-  let executed = 0;
   for (const [n, i] of ids.entries()) {
     const r = runs[i]!;
     const key = runKey(r);
     const done = store?.find<Scenario>(key);
     if (done !== undefined) {
-      // Finished by an earlier attempt: its results, under this sweep's names for it.
-      results.push(renameResult(done.result, r, i));
+      // Finished by an earlier attempt or by a worker: its results, under this sweep's names for it.
+      const renamed = renameResult(done.result, r, i);
+      const wallS = workerWallS.get(i);
+      results.push(wallS === undefined ? renamed : { ...renamed, wallS });
     } else {
       sweep?.beforeRun?.(i);
-      display.begin(`run ${n + 1}/${ids.length} ${r.point === '' ? r.training.schedule.kind : r.point}`);
+      if (r.mode === 'full') await useBackend();
+      display.begin(label(n, r), i);
       try {
-        results.push(runScenario(r, i, { onProgress: (f) => display.update(f), wallClock }));
+        results.push(runScenario(r, i, { onProgress: (f) => display.update(f, i), wallClock }));
       } finally {
-        display.end();
+        display.end(i);
       }
       executed++;
     }
@@ -127,6 +152,7 @@ export async function runFile(
     // nothing has been written yet.)
     await new Promise((res) => setImmediate(res));
   }
+  bar?.stop();
   const { resultFiles } = await import('./run-files.ts');
   const { cleanupStaleTemps, writeResultsAtomic } = await import('../../results/write-results.ts');
   const { whileWriting } = await import('./interrupt.ts');

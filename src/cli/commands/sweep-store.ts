@@ -65,13 +65,27 @@ export class SweepStore {
     }
   }
 
-  /** Saves a finished run: its file, then its marker (the marker says the file is whole). */
-  save(runId: number, runKey: string, text: string): void {
+  /** Whether a finished run with this key was found (its file is read, and may fail, only by `find`). */
+  has(runKey: string): boolean {
+    return this.found.has(runKey);
+  }
+
+  /**
+   * Makes the staging folder if missing. `--jobs` workers save concurrently: made once, before they
+   * start, no worker can see the folder without its marker (which the constructor refuses).
+   */
+  prepare(): void {
     const staging = stagingDir(this.dir);
     if (!existsSync(staging)) {
       mkdirSync(staging, { recursive: true });
       writeFileSync(join(staging, STAGING_MARKER), '');
     }
+  }
+
+  /** Saves a finished run: its file, then its marker (the marker says the file is whole). */
+  save(runId: number, runKey: string, text: string): void {
+    this.prepare();
+    const staging = stagingDir(this.dir);
     const base = join(staging, `${String(runId)}-${runKey}`);
     writeFileSync(`${base}.json.tmp`, text);
     renameSync(`${base}.json.tmp`, `${base}.json`);

@@ -1,9 +1,11 @@
 /**
  * `dtsim sweep <scenario>`: `dtsim run` for sweeps that may be split over machines and interrupted.
  * It runs through the same code as `dtsim run` (`runFile`), and adds `--shard K/N` (this machine's
- * share, shard.ts), resuming (sweep-store.ts) and the stored runs that `dtsim merge` joins.
+ * share, shard.ts), resuming (sweep-store.ts), the stored runs that `dtsim merge` joins, and `--jobs N`
+ * (runs at once in worker processes, sweep-pool.ts) with one progress bar over the runs (sweep-progress.ts).
  */
 import { Command, Option } from 'commander';
+import { JOBS_HELP, parseJobs } from './jobs.ts';
 import { MAX_RUNS_HELP } from './max-runs.ts';
 import type { RunCommandOptions } from './run.ts';
 import type { BackendName } from '../program.ts';
@@ -12,6 +14,8 @@ import type { BackendName } from '../program.ts';
 export interface SweepCommandOptions extends RunCommandOptions {
   /** `--shard K/N`. */
   readonly shard?: string;
+  /** `--jobs N`. */
+  readonly jobs?: string;
 }
 
 /** The `sweep` subcommand. */
@@ -21,6 +25,7 @@ export function sweepCommand(getBackend: () => BackendName | undefined): Command
     .argument('<scenario>', 'scenario file, YAML or JSON')
     .option('-o, --out <dir>', 'results folder (default: output.dir, or results/<name>)')
     .option('--shard <K/N>', 'run only shard K of N: the runs whose run id i has i mod N = K - 1')
+    .option('-j, --jobs <n>', JOBS_HELP)
     .option('-s, --set <path=value...>', 'override a scenario value, e.g. --set training.stop.updates=50 (repeatable)')
     .option('--seed <n>', 'override the scenario seed')
     .option('--timing-only', 'skip the math: time the schedule only (no gradients, no accuracy)')
@@ -29,12 +34,13 @@ export function sweepCommand(getBackend: () => BackendName | undefined): Command
     .action(async (scenario: string, opts: SweepCommandOptions) => {
       const { parseShard } = await import('./shard.ts');
       const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+      const jobs = parseJobs(opts.jobs);
       const { runFile } = await import('./run.ts');
       const { results, dir, executed } = await runFile(
         scenario,
         opts,
         getBackend(),
-        shard === undefined ? {} : { shard },
+        shard === undefined ? { jobs } : { shard, jobs },
       );
       if (opts.quiet !== true) {
         const { formatSummaryTable } = await import('../../results/summary-table.ts');

@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseJobs } from '../../src/cli/commands/jobs.ts';
+import { runFile } from '../../src/cli/commands/run.ts';
+import { stagingDir } from '../../src/cli/commands/sweep-store.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'dtsim-jobs-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const fixture = (name: string): string => resolve(import.meta.dirname, 'fixtures', name);
+const quiet = { quiet: true };
+
+/** Every file below `dir`, by relative path. */
+function filesOf(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+// The manifest records when, how long and by which command; everything else must agree.
+const strip = (t: string): unknown =>
+  JSON.parse(t, (k, v: unknown) => (['started_at', 'finished_at', 'wall_s', 'command'].includes(k) ? null : v));
+
+/** Expects folders `a` and `b` to hold the same files, byte for byte but for manifest.json's variable fields. */
+function expectSameFolder(a: string, b: string): void {
+  const fa = filesOf(a);
+  const fb = filesOf(b);
+  expect([...fb.keys()].sort()).toEqual([...fa.keys()].sort());
+  for (const [name, text] of fa) {
+    if (name === 'manifest.json') expect(strip(fb.get(name)!)).toEqual(strip(text));
+    else expect(fb.get(name), name).toBe(text);
+  }
+}
+
+describe('--jobs N', () => {
+  it('reads a whole number >= 1, defaulting to the core count, and refuses anything else', () => {
+    expect(parseJobs('3')).toBe(3);
+    expect(parseJobs(undefined, 6)).toBe(6);
+    expect(parseJobs(undefined, 0)).toBe(1);
+    for (const bad of ['0', '-1', '1.5', 'two', ''])
+      expect(() => parseJobs(bad)).toThrow(/--jobs must be a whole number >= 1/);
+  });
+
+  // Each case: the serial sweep and the same sweep in two worker processes write the same folder.
+  it.each([
+    ['a timing-only sweep (8 runs, with a trace)', 'shard-sweep.yaml'],
+    ['a full-mode sweep (4 runs, real gradients)', 'jobs-full.yaml'],
+  ])('writes %s byte for byte as the serial sweep does', async (_what, name) => {
+    const serial = join(root, `${name}-1`);
+    const parallel = join(root, `${name}-2`);
+    const s = await runFile(fixture(name), { ...quiet, out: serial }, undefined, { jobs: 1 });
+    const p = await runFile(fixture(name), { ...quiet, out: parallel }, undefined, { jobs: 2 });
+    expect(p.executed).toBe(s.results.length);
+    expectSameFolder(serial, parallel);
+    expect(existsSync(stagingDir(parallel))).toBe(false);
+    // Each run's wall-clock time comes from its worker.
+    const m = JSON.parse(readFileSync(join(parallel, 'manifest.json'), 'utf8')) as { runs: { wall_s: number }[] };
+    for (const r of m.runs) expect(r.wall_s).toBeGreaterThan(0);
+  });
+
+  it("gives a failed run's error as the serial sweep does, writes no folder, and keeps the finished runs staged", async () => {
+    const file = fixture('jobs-fail.yaml');
+    const messages: string[] = [];
+    for (const jobs of [1, 2]) {
+      const out = join(root, `fail-${String(jobs)}`);
+      const err = await runFile(file, { ...quiet, out }, undefined, { jobs }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(err).toBeInstanceOf(Error);
+      messages.push(err!.message);
+      expect(existsSync(out)).toBe(false);
+      // Run 0 finished: staged for the next attempt (with workers, run 2 may have finished too). Run 1 did not.
+      const staged = readdirSync(stagingDir(out)).filter((f) => f.endsWith('.done'));
+      expect(staged.some((f) => f.startsWith('0-'))).toBe(true);
+      expect(staged.some((f) => f.startsWith('1-'))).toBe(false);
+    }
+    expect(messages[0]).toMatch(/hogwild applies plain SGD/);
+    expect(messages[1]).toBe(messages[0]);
+  });
+});
