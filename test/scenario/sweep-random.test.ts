@@ -98,6 +98,16 @@ describe('sweep random', () => {
     );
   });
 
+  it('stands beside a zip, and takes labelled choices', () => {
+    const text = `${BASE}sweep:\n  zip: { seed: [1, 2], training.stop.updates: [1, 2] }\n  random: { samples: 2, seed: 5, space: { training.schedule.localSteps: { choice: [{ value: 1, label: sync }, 8] } } }\n`;
+    const { runs } = parseScenario(text, 'r.yaml');
+    expect(runs).toHaveLength(4);
+    expect(runs.map((r) => r.seed)).toEqual([1, 1, 2, 2]);
+    const points = runs.map((r) => r.point);
+    expect(points.some((p) => p.endsWith(', sync'))).toBe(true);
+    expect(points.some((p) => p.endsWith(', localSteps=8'))).toBe(true);
+  });
+
   it('rounds labels to 3 significant digits, more only where 3 would make samples read alike', () => {
     expect(sampleTexts([0.0031622776, 0.0123456])).toEqual(['0.00316', '0.0123']);
     expect(sampleTexts([0.12341, 0.12349])).toEqual(['0.1234', '0.1235']);
