@@ -124,6 +124,11 @@ function place(
   if (axis >= 0) {
     const a = axes[axis]!;
     const i = point.indices[axis]!;
+    if (a.sampled === true) {
+      // A drawn value is not in the file: point at its path in `space`.
+      const at = source.locate(a.source, { key: true });
+      return at === undefined ? {} : { line: at.line, column: at.column };
+    }
     const node = source.nodeAt(a.wrapped[i] === true ? [...a.source, i, 'value'] : [...a.source, i]);
     const pos = source.locate(path.slice(a.path.length), { from: node ?? null, key });
     return pos === undefined ? {} : { line: pos.line, column: pos.column };

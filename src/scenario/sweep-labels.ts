@@ -149,12 +149,19 @@ function capWidth(widths: readonly number[], budget: number): number {
   return lo;
 }
 
-/** Cuts one axis' labels to `width`, keeping them distinct: cut labels that coincide end in `#index`. */
+/** Labels whose text stands for more than one distinct `key` (equal keys, as a zip repeats a value, may share one). */
+function ambiguous(texts: readonly string[], keys: readonly string[]): Set<string> {
+  const by = new Map<string, Set<string>>();
+  texts.forEach((t, i) => by.set(t, (by.get(t) ?? new Set()).add(keys[i]!)));
+  return new Set([...by].filter(([, k]) => k.size > 1).map(([t]) => t));
+}
+
+/** Cuts one axis' labels to `width`, keeping distinct labels distinct: cut labels that coincide end in `#index`. */
 function fitAxis(labels: readonly string[], width: number): string[] {
   const cut = labels.map((l) => elide(l, width));
-  const n = counts(cut);
+  const clash = ambiguous(cut, labels);
   return cut.map((c, i) => {
-    if (n.get(c) === 1) return c;
+    if (!clash.has(c)) return c;
     const tag = `#${i}`;
     return `${elide(labels[i]!, Math.max(1, width - tag.length))}${tag}`;
   });
@@ -166,6 +173,28 @@ export interface LabelAxis {
   readonly values: readonly unknown[];
   /** A label per value given in the file, or undefined where none was. */
   readonly labels: readonly (string | undefined)[];
+  /** Text for each value in place of `compactValue` (rounded random samples), shown as `name=text`. */
+  readonly texts?: readonly string[];
+  /** Drawn by `random:`: its values may go without their name when the label is short of room. */
+  readonly sampled?: boolean;
+}
+
+/**
+ * One axis' label per value: the given label, else `name=value` (or the bare value text when `name`
+ * is undefined). Equal labels for different values (1 and "1", a given label equal to a made one, or
+ * rounded samples) get their index; a value that recurs (zips, random choices) keeps its label.
+ */
+function axisLabels(a: LabelAxis, name: string | undefined): string[] {
+  const auto =
+    name === undefined
+      ? (a.texts ?? a.values.map(compactValue))
+      : (a.texts?.map((t) => `${name}=${t}`) ?? autoLabels(name, a.path, a.values));
+  const raw = a.values.map((_, i) => a.labels[i] ?? auto[i]!);
+  const clash = ambiguous(
+    raw,
+    a.values.map((v) => JSON.stringify(v)),
+  );
+  return raw.map((l, i) => (clash.has(l) ? `${l}#${i}` : l));
 }
 
 /**
@@ -175,16 +204,16 @@ export interface LabelAxis {
 export function pointLabels(axes: readonly LabelAxis[], points: readonly (readonly number[])[]): string[] {
   if (axes.length === 0) return points.map(() => '');
   const names = axisNames(axes.map((a) => a.path));
-  const perAxis = axes.map((a, k) => {
-    const auto = autoLabels(names[k]!, a.path, a.values);
-    const raw = a.values.map((_, i) => a.labels[i] ?? auto[i]!);
-    // Equal labels within an axis (1 and "1", or a given label equal to a made one) get their index.
-    const n = counts(raw);
-    return raw.map((l, i) => (n.get(l)! > 1 ? `${l}#${i}` : l));
-  });
+  let perAxis = axes.map((a, k) => axisLabels(a, names[k]));
   // An axis with one value does not tell points apart; keep it only when every axis has one value.
   const shown = axes.map((a, k) => k).filter((k) => axes[k]!.values.length > 1);
   const used = shown.length > 0 ? shown : axes.map((_, k) => k);
+  const width = (labels: readonly (readonly string[])[]): number =>
+    used.reduce((w, k) => w + Math.max(...labels[k]!.map((l) => l.length)), SEP.length * (used.length - 1));
+  // Random samples span several paths at once; when `name=value` parts do not fit, their bare values
+  // (in `space` order, named in manifest.json) say more than names cut to a few characters.
+  if (width(perAxis) > LABEL_MAX && axes.some((a) => a.sampled === true))
+    perAxis = axes.map((a, k) => (a.sampled === true ? axisLabels(a, undefined) : perAxis[k]!));
   const widths = used.map((k) => Math.max(...perAxis[k]!.map((l) => l.length)));
   const cap = capWidth(widths, LABEL_MAX - SEP.length * (used.length - 1));
   const fitted = used.map((k) => fitAxis(perAxis[k]!, cap));

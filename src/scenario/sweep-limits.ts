@@ -22,33 +22,36 @@ export function sweepValueBudget(maxRuns: number): number {
 
 /**
  * GPUs summed over the distinct clusters of the sweep's points (a cluster is `cluster.nodes` with
- * `cluster.network`, after the point's values are set). Only axes under (or above) `cluster` are
- * combined, so a sweep of seeds over one cluster costs one cluster. Zipped lists are combined as a
- * grid here: an upper bound, which keeps this check simple and never lets a too-large sweep through.
+ * `cluster.network`, after the point's values are set). Only dimensions with an axis under (or above)
+ * `cluster` are combined, so a sweep of seeds over one cluster costs one cluster; the lists of a zip
+ * and the paths of random samples move together, as in the points themselves.
  */
 export function sweepClusterGpus(
   base: Readonly<Record<string, unknown>>,
   axes: readonly SweepAxis[],
 ): { gpus: number; clusters: number } {
-  const touches = axes.filter(
-    (a) =>
-      isPrefix(a.path, ['cluster', 'nodes']) ||
-      isPrefix(a.path, ['cluster', 'network']) ||
-      isPrefix(['cluster', 'nodes'], a.path) ||
-      isPrefix(['cluster', 'network'], a.path),
-  );
+  const touchesCluster = (a: SweepAxis): boolean =>
+    isPrefix(a.path, ['cluster', 'nodes']) ||
+    isPrefix(a.path, ['cluster', 'network']) ||
+    isPrefix(['cluster', 'nodes'], a.path) ||
+    isPrefix(['cluster', 'network'], a.path);
+  const dims = sweepGroups(axes)
+    .map((g) => ({ length: g.length, members: g.members.filter((k) => touchesCluster(axes[k]!)) }))
+    .filter((g) => g.members.length > 0);
   const seen = new Set<string>();
   let gpus = 0;
-  const idx = touches.map(() => 0);
+  const idx = dims.map(() => 0);
   for (;;) {
     const raw: Record<string, unknown> = { cluster: cloneData(base['cluster']) };
-    touches.forEach((a, k) => {
-      try {
-        setPath(raw, a.path, a.values[idx[k]!]);
-      } catch {
-        // A value that cannot be set is reported when the point is validated.
-      }
-    });
+    dims.forEach((g, d) =>
+      g.members.forEach((k) => {
+        try {
+          setPath(raw, axes[k]!.path, axes[k]!.values[idx[d]!]);
+        } catch {
+          // A value that cannot be set is reported when the point is validated.
+        }
+      }),
+    );
     const c = raw['cluster'] as Record<string, unknown> | undefined;
     const key = JSON.stringify([c?.['nodes'], c?.['network']]);
     if (!seen.has(key)) {
@@ -57,9 +60,9 @@ export function sweepClusterGpus(
       // Past the budget the sum is already an error; stop counting.
       if (gpus > MAX_SWEEP_GPUS) return { gpus, clusters: seen.size };
     }
-    let k = touches.length - 1;
-    while (k >= 0 && ++idx[k]! === touches[k]!.values.length) idx[k--] = 0;
-    if (k < 0) return { gpus, clusters: seen.size };
+    let d = dims.length - 1;
+    while (d >= 0 && ++idx[d]! === dims[d]!.length) idx[d--] = 0;
+    if (d < 0) return { gpus, clusters: seen.size };
   }
 }
 

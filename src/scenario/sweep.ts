@@ -12,11 +12,16 @@
  * is taken out before the value is used, and any value can be written `{ value: <v>, label: <text> }`
  * (for scalars and lists). No scenario key is called `label`, so the key is never ambiguous. Points
  * without one get a short label made from what differs (sweep-labels.ts).
+ *
+ * `random: { samples, seed, space }` draws samples of a search space (sweep-random.ts); they form one
+ * dimension at the place of the `random` key, like a zip.
  */
 import { describeValue } from './messages.ts';
 import { formatPath, isPrefix, parsePath } from './paths.ts';
 import type { PathSegment } from './paths.ts';
 import { LABEL_MAX, pointLabels } from './sweep-labels.ts';
+import { RANDOM_KEY, readRandom } from './sweep-random.ts';
+import type { RandomContext } from './sweep-random.ts';
 
 /** One swept path and its values. */
 export interface SweepAxis {
@@ -33,6 +38,10 @@ export interface SweepAxis {
   readonly labels: readonly (string | undefined)[];
   /** Whether each value was written `{ value, label }` (its text then sits under `value`). */
   readonly wrapped: readonly boolean[];
+  /** Drawn by `random:` (sweep-random.ts): the values are not in the file, so issues point at the path's key. */
+  readonly sampled?: boolean;
+  /** Label text of each value where `compactValue` would be too long (sampled reals, rounded). */
+  readonly texts?: readonly string[];
 }
 
 /** One point of the grid: for each axis, the index of its value. */
@@ -62,7 +71,8 @@ interface SplitValue {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function splitLabel(v: unknown): SplitValue {
+/** A sweep value split into itself and its `label` (sweep.ts file comment). */
+export function splitLabel(v: unknown): SplitValue {
   if (!isRecord(v) || !Object.hasOwn(v, 'label')) return { value: v, wrapped: false };
   const { label, ...rest } = v;
   const keys = Object.keys(rest);
@@ -105,6 +115,14 @@ export function readSweep(
   for (const [key, values] of Object.entries(sweep)) {
     if (key === ZIP_KEY) {
       readZip(values, fixed, group++, axes, problems);
+      continue;
+    }
+    if (key === RANDOM_KEY) {
+      const checkPath: RandomContext['checkPath'] = (k, at, taken) => {
+        const path = parseKey(k, at, problems);
+        return path !== undefined && freePath(k, path, at, fixed, [...axes, ...taken], problems) ? path : undefined;
+      };
+      readRandom(values, group++, { checkPath, splitLabel }, axes, problems);
       continue;
     }
     const axis = readAxis(key, values, ['sweep', key], fixed, axes, problems, group++, false);
@@ -158,17 +176,8 @@ function readZip(
   axes.push(...members);
 }
 
-/** Reads one swept path and its list (a grid axis, or one list of a zip); undefined when it is wrong. */
-function readAxis(
-  key: string,
-  values: unknown,
-  at: readonly (string | number)[],
-  fixed: readonly (readonly PathSegment[])[],
-  axes: readonly SweepAxis[],
-  problems: SweepProblem[],
-  group: number,
-  zipped: boolean,
-): SweepAxis | undefined {
+/** Parses a swept key as a path that lies neither in `sweep` nor in `repeats`; undefined after reporting. */
+function parseKey(key: string, at: readonly (string | number)[], problems: SweepProblem[]): PathSegment[] | undefined {
   let path: PathSegment[];
   try {
     path = parsePath(key);
@@ -185,6 +194,47 @@ function readAxis(
     problems.push({ path: at, message: 'repeats cannot be swept; set repeats: K at the top level for every point' });
     return undefined;
   }
+  return path;
+}
+
+/** Checks that `path` overlaps no other swept key and is not set by `--set`; false after reporting. */
+function freePath(
+  key: string,
+  path: readonly PathSegment[],
+  at: readonly (string | number)[],
+  fixed: readonly (readonly PathSegment[])[],
+  axes: readonly Pick<SweepAxis, 'key' | 'path'>[],
+  problems: SweepProblem[],
+): boolean {
+  const clash = axes.find((a) => isPrefix(a.path, path) || isPrefix(path, a.path));
+  if (clash !== undefined) {
+    problems.push({ path: at, message: `overlaps sweep key "${clash.key}"; one path may not lie inside another` });
+    return false;
+  }
+  const set = fixed.find((f) => isPrefix(f, path) || isPrefix(path, f));
+  if (set !== undefined) {
+    problems.push({
+      path: at,
+      message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead`,
+    });
+    return false;
+  }
+  return true;
+}
+
+/** Reads one swept path and its list (a grid axis, or one list of a zip); undefined when it is wrong. */
+function readAxis(
+  key: string,
+  values: unknown,
+  at: readonly (string | number)[],
+  fixed: readonly (readonly PathSegment[])[],
+  axes: readonly SweepAxis[],
+  problems: SweepProblem[],
+  group: number,
+  zipped: boolean,
+): SweepAxis | undefined {
+  const path = parseKey(key, at, problems);
+  if (path === undefined) return undefined;
   if (!Array.isArray(values) || values.length === 0) {
     problems.push({
       path: at,
@@ -214,19 +264,7 @@ function readAxis(
       });
     else named.set(v.label, i);
   });
-  const clash = axes.find((a) => isPrefix(a.path, path) || isPrefix(path, a.path));
-  if (clash !== undefined) {
-    problems.push({ path: at, message: `overlaps sweep key "${clash.key}"; one path may not lie inside another` });
-    return undefined;
-  }
-  const set = fixed.find((f) => isPrefix(f, path) || isPrefix(path, f));
-  if (set !== undefined) {
-    problems.push({
-      path: at,
-      message: `--set ${formatPath(set)} also sets this path; change the sweep (--set sweep.${key}=[...]) instead`,
-    });
-    return undefined;
-  }
+  if (!freePath(key, path, at, fixed, axes, problems)) return undefined;
   return {
     key,
     path,

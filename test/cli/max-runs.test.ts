@@ -57,4 +57,17 @@ describe('--max-runs', () => {
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it('counts random samples in a sweep as points', async () => {
+    const f = join(dir, 'random.yaml');
+    const random = BIG.replace(
+      /sweep: .*\n/,
+      'sweep: { seed: [1, 2], random: { samples: 600, seed: 3, space: { workload.batchSize: { int: [1, 100000] } } } }\n',
+    );
+    writeFileSync(f, random);
+    expect((await validate([f])).err).toContain(
+      'sweep: the sweep has 1200 points (2 × 600); at most 1000 runs are allowed (raise it with --max-runs N)',
+    );
+    expect((await validate([f, '--max-runs', '1200'])).out).toBe(`ok ${f}: 1200 runs, 2 workers\n`);
+  });
 });

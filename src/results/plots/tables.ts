@@ -45,6 +45,10 @@ export interface TraceSpan {
   readonly kind: string;
   readonly startS: number;
   readonly endS: number;
+  /** The event's name: a pipeline op reads `F3`, `B3`, `I3`, `W3` (op and micro-batch, `.chunk` when interleaved). */
+  readonly name?: string;
+  /** The pipeline stage of the worker's track (`worker 3 · stage 1 (…)`), if it names one. */
+  readonly stage?: number;
 }
 
 /** What `readTraceSpans` found: spans in file order and every worker track per run. */
@@ -74,6 +78,7 @@ export function readTraceSpans(path: string): TraceData {
   const events = doc.traceEvents ?? [];
   const runOf = new Map<number, number>();
   const workerOf = new Map<string, number>();
+  const stageOf = new Map<string, number>();
   for (const e of events) {
     if (e.ph !== 'M' || e.pid === undefined) continue;
     const name = e.args?.name ?? '';
@@ -81,8 +86,9 @@ export function readTraceSpans(path: string): TraceData {
       const m = /^run (\d+)/.exec(name);
       if (m !== null) runOf.set(e.pid, Number(m[1]));
     } else if (e.name === 'thread_name' && e.tid !== undefined) {
-      const m = /^worker (\d+)/.exec(name);
+      const m = /^worker (\d+)(?: · stage (\d+))?/.exec(name);
       if (m !== null) workerOf.set(`${e.pid}:${e.tid}`, Number(m[1]));
+      if (m?.[2] !== undefined) stageOf.set(`${e.pid}:${e.tid}`, Number(m[2]));
     }
   }
   const spans: TraceSpan[] = [];
@@ -98,7 +104,16 @@ export function readTraceSpans(path: string): TraceData {
     const runId = runOf.get(e.pid) ?? e.pid - 1;
     const worker = workerOf.get(`${e.pid}:${e.tid}`) ?? e.tid - 1;
     const startS = e.ts / 1e6;
-    spans.push({ runId, worker, kind: e.cat ?? 'other', startS, endS: startS + (e.dur ?? 0) / 1e6 });
+    const stage = stageOf.get(`${e.pid}:${e.tid}`);
+    spans.push({
+      runId,
+      worker,
+      kind: e.cat ?? 'other',
+      startS,
+      endS: startS + (e.dur ?? 0) / 1e6,
+      ...(e.name === undefined ? {} : { name: e.name }),
+      ...(stage === undefined ? {} : { stage }),
+    });
   }
   const sorted = new Map([...workers].sort((a, b) => a[0] - b[0]).map(([r, s]) => [r, [...s].sort((a, b) => a - b)]));
   return { spans, workers: sorted };

@@ -21,6 +21,7 @@ import { renderPng, renderSvg } from './render.ts';
 import { configGroups, describeRuns } from './runs.ts';
 import type { PlotSpec, SkippedPlot } from './spec-common.ts';
 import { curvesPlot, throughputPlot } from './spec-curves.ts';
+import { pipelinePlot } from './spec-pipeline.ts';
 import { stalenessPlot } from './spec-staleness.ts';
 import { timelinePlot } from './spec-timeline.ts';
 import { readTable, readTraceSpans } from './tables.ts';
@@ -67,17 +68,21 @@ export function planPlots(resultsDir: string): (PlotSpec | SkippedPlot)[] {
     name: plot,
     reason: `no ${name} in the results folder (${why})`,
   });
+  const trace = existsSync(file('trace.json')) ? readTraceSpans(file('trace.json')) : undefined;
+  // The stage grid applies to pipeline runs only: without stage tracks it is not offered, not skipped.
+  const pipeline = trace?.spans.some((s) => s.stage !== undefined) === true ? [pipelinePlot(trace, runs)] : [];
   return [
     existsSync(file('evals.csv'))
       ? curvesPlot(readTable(file('evals.csv')), configGroups(runs))
       : absent('accuracy-loss', 'evals.csv', 'written by an older dtsim?'),
     throughputPlot(summary, runs),
-    existsSync(file('trace.json'))
-      ? timelinePlot(readTraceSpans(file('trace.json')), runs)
+    trace !== undefined
+      ? timelinePlot(trace, runs)
       : absent('timeline', 'trace.json', 'the runs had output.trace: false'),
     existsSync(file('updates.csv'))
       ? stalenessPlot(readTable(file('updates.csv')), runs)
       : absent('staleness', 'updates.csv', 'no run kept update rows: output.updates'),
+    ...pipeline,
   ];
 }
 
