@@ -43,6 +43,12 @@ export interface WriteResultsOptions {
    * name): the manifest. They are not listed in the `written` they receive.
    */
   readonly finalFiles?: (written: readonly WrittenFile[]) => Readonly<Record<string, FileContent>>;
+  /**
+   * Called with the temporary folder once every file (final files included) is in it, before the
+   * swap: `dtsim run` draws the plots there from the files just written, so they arrive with the
+   * results in the one rename, or not at all. What it writes is not listed in the returned files.
+   */
+  readonly beforeSwap?: (tmp: string) => Promise<void>;
   /** Where the target came from, for errors (`--out`, `output.dir in s.yaml`); default `the caller`. */
   readonly origin?: string;
 }
@@ -174,8 +180,8 @@ function swapIn(tmp: string, target: string, origin: string): void {
  * `options.finalFiles`, as the folder `dir`, replacing a previous folder of that name only once
  * everything is written, and only if dtsim wrote it.
  *
- * Invariants: on success `dir` holds exactly the files given; on any failure `dir` is as it was before
- * and no temporary folder remains. Creates missing parents of `dir`.
+ * Invariants: on success `dir` holds exactly the files given (and what `beforeSwap` added); on any
+ * failure `dir` is as it was before and no temporary folder remains. Creates missing parents of `dir`.
  * @returns every file written (final files included), sorted by name, with sizes and hashes.
  * @throws RangeError for a file name that is absolute or leaves the folder; OutputDirError if `dir`
  *   exists and is not a folder dtsim may replace; otherwise the first filesystem error, after cleanup.
@@ -203,6 +209,7 @@ export async function writeResultsAtomic(
       if (Object.hasOwn(files, name)) throw new RangeError(`final file '${name}' is also a regular file`);
       all.push(await writeOne(tmp, name, final[name]!, options));
     }
+    await options.beforeSwap?.(tmp);
     await unlink(join(tmp, WRITING_MARKER));
     swapIn(tmp, target, origin);
     pending.delete(tmp);

@@ -27,6 +27,8 @@ import { DEFAULT_STOP, trainingSchema } from './schema-training.ts';
 import { epochProblem } from './stop-checks.ts';
 import { workloadSchema } from './schema-workload.ts';
 import type { Scenario } from './types.ts';
+import { AUTO_PLOTS_MAX_RECORDS } from '../results/plots/auto-plots.ts';
+import type { PlotsSetting } from '../results/plots/auto-plots.ts';
 
 /** The top-level keys of a scenario file. */
 export const TOP_LEVEL_KEYS: readonly string[] = Object.freeze([
@@ -90,6 +92,18 @@ const updatesSetting = field((v, ctx): boolean | 'auto' => {
   return 'auto';
 });
 
+// Plots are drawn from the files written, so `auto` bounds what is read back (plots/auto-plots.ts).
+const plotsSetting = field((v, ctx): PlotsSetting => {
+  if (v === undefined || v === 'auto') return 'auto';
+  if (typeof v === 'boolean') return v;
+  addIssue(
+    ctx,
+    v,
+    `got ${describeValue(v)}; expected true, false or auto (auto: plots when the runs recorded at most ${AUTO_PLOTS_MAX_RECORDS.toLocaleString('en-US')} evals, update rows and spans in all)`,
+  );
+  return 'auto';
+});
+
 const outputSchema = strict({
   dir: z.string().min(1).optional(),
   trace: z.boolean().default(true),
@@ -108,6 +122,7 @@ const outputSchema = strict({
     default: DEFAULT_UPDATES_LIMIT,
     formula: false,
   }),
+  plots: plotsSetting,
 }).prefault({} as never);
 
 /**
@@ -175,6 +190,7 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
       traceLimit: o.traceLimit ?? DEFAULT_TRACE_LIMIT,
       updates: o.updates,
       updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT,
+      plots: o.plots,
     };
     const output = o.dir === undefined ? limits : { dir: o.dir, ...limits };
     const parsed: ParsedScenario = {

@@ -169,5 +169,10 @@ export interface Scenario {
     readonly updates: boolean | 'auto';
     /** Most update rows kept per run (default `DEFAULT_UPDATES_LIMIT`); later ones are counted and reported. */
     readonly updatesLimit?: number;
+    /**
+     * Draw the plots of `dtsim plot` into the results folder: true, false, or `auto` (the default:
+     * when the results are small enough, `AUTO_PLOTS_MAX_RECORDS`).
+     */
+    readonly plots: boolean | 'auto';
   };
 }

@@ -41,6 +41,6 @@ export function familyScenario(schedule: string, updates = 1000, options: Record
       stop: { updates },
       eval: {},
     },
-    output: { trace: false, traceLimit: 0, updates: false },
+    output: { trace: false, traceLimit: 0, updates: false, plots: false },
   };
 }

@@ -37,6 +37,6 @@ export function scaleScenario(steps: number, schedule = 'sync-allreduce', bucket
       stop: { updates: steps },
       eval: {},
     },
-    output: { trace: false, traceLimit: 0, updates: false },
+    output: { trace: false, traceLimit: 0, updates: false, plots: false },
   };
 }

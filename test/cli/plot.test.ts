@@ -82,7 +82,13 @@ describe('dtsim plot', () => {
     const timing = join(root, 'timing');
     await runFile(
       SMALL,
-      { out: timing, quiet: true, timingOnly: true, set: ['output.trace=false', 'output.updates=false'] },
+      {
+        out: timing,
+        quiet: true,
+        timingOnly: true,
+        // No plots drawn by the run itself: the test is that `dtsim plot --out` leaves the folder alone.
+        set: ['output.trace=false', 'output.updates=false', 'output.plots=false'],
+      },
       'wasm',
     );
     const out = join(root, 'timing-plots');

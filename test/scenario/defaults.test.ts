@@ -38,7 +38,7 @@ describe('scenario defaults', () => {
         stop: { epochs: 1 },
         eval: {},
       },
-      output: { trace: true, traceLimit: 200_000, updates: 'auto', updatesLimit: 1_000_000 },
+      output: { trace: true, traceLimit: 200_000, updates: 'auto', updatesLimit: 1_000_000, plots: 'auto' },
     };
     expect(s).toEqual(expected);
   });

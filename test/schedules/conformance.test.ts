@@ -194,7 +194,7 @@ function heteroScenario(
       stop,
       eval: { everyUpdates: 4 },
     },
-    output: { trace: false, traceLimit: 1000, updates: true },
+    output: { trace: false, traceLimit: 1000, updates: true, plots: false },
   };
 }
 

@@ -86,6 +86,6 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
       stop: { updates: o.updates ?? 10 },
       eval: { everyUpdates: 5 },
     },
-    output: { trace: o.trace ?? false, traceLimit: 1000, updates: true },
+    output: { trace: o.trace ?? false, traceLimit: 1000, updates: true, plots: false },
   };
 }

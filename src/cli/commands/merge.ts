@@ -127,7 +127,7 @@ export async function mergeFolders(
     home: homedir(),
     scenarioFile: first.scenario.file,
   });
-  const { resultFiles } = await import('./run-files.ts');
+  const { plotsBeforeSwap, resultFiles } = await import('./run-files.ts');
   const { cleanupStaleTemps, writeResultsAtomic } = await import('../../results/write-results.ts');
   const { whileWriting } = await import('./interrupt.ts');
   cleanupStaleTemps(dir);
@@ -145,7 +145,18 @@ export async function mergeFolders(
     wallS: () => 0,
     sweep: { stored: all.map((x) => x.text), manifest: whole },
   });
-  await whileWriting(dir, () => writeResultsAtomic(dir, files, { finalFiles, origin: 'the merge folder' }));
+  // The plots the unsharded sweep would have drawn: the merged folder is that sweep's, byte for byte.
+  const beforeSwap = plotsBeforeSwap(
+    all.map((x) => x.scenario),
+    all.map((x) => x.result),
+  );
+  await whileWriting(dir, () =>
+    writeResultsAtomic(dir, files, {
+      finalFiles,
+      origin: 'the merge folder',
+      ...(beforeSwap === undefined ? {} : { beforeSwap }),
+    }),
+  );
   return { dir, results: all.map((x) => x.result) };
 }
 

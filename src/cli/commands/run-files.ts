@@ -12,6 +12,7 @@ import { traceChunks } from '../../results/trace.ts';
 import type { RunResult } from '../../results/recorder.ts';
 import type { FileContent, FileSource, WrittenFile } from '../../results/write-results.ts';
 import type { Scenario } from '../../scenario/types.ts';
+import { wantsPlots } from '../../results/plots/auto-plots.ts';
 import { packageVersion } from '../program.ts';
 
 /** What the result files are made from. */
@@ -76,4 +77,24 @@ export function resultFiles(i: ResultInputs): ResultFiles {
     }),
   });
   return { files, finalFiles };
+}
+
+/**
+ * `output.plots`: the writer's `beforeSwap` that draws the plots into the temporary folder from the
+ * files just written (so they arrive with the results in one rename, or on any failure neither does),
+ * or `undefined` when the folder gets no plots. The plotting packages load only when plots are drawn.
+ */
+export function plotsBeforeSwap(
+  runs: readonly Scenario[],
+  results: readonly RunResult[],
+): ((tmp: string) => Promise<void>) | undefined {
+  const on = wantsPlots(
+    runs.map((r) => r.output.plots),
+    results.map((r) => ({ evals: r.evals.length, updateRows: r.updateRows.length, spans: r.spans.length })),
+  );
+  if (!on) return undefined;
+  return async (tmp) => {
+    const { addPlotsFolder } = await import('../../results/plots/write-plots.ts');
+    await addPlotsFolder(tmp);
+  };
 }

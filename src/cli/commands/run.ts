@@ -153,7 +153,7 @@ export async function runFile(
     await new Promise((res) => setImmediate(res));
   }
   bar?.stop();
-  const { resultFiles } = await import('./run-files.ts');
+  const { plotsBeforeSwap, resultFiles } = await import('./run-files.ts');
   const { cleanupStaleTemps, writeResultsAtomic } = await import('../../results/write-results.ts');
   const { whileWriting } = await import('./interrupt.ts');
   // Leftovers of a run killed while writing (temporary folders of dead processes) go first.
@@ -168,7 +168,10 @@ export async function runFile(
     started,
     wallS: () => wallClock() - t0,
   });
-  await whileWriting(dir, () => writeResultsAtomic(dir, files, { finalFiles, origin }));
+  const beforeSwap = plotsBeforeSwap(mine, results);
+  await whileWriting(dir, () =>
+    writeResultsAtomic(dir, files, { finalFiles, origin, ...(beforeSwap === undefined ? {} : { beforeSwap }) }),
+  );
   // The folder holds every run now: the staging folder has served its purpose.
   store?.clear();
   return { results, dir, runs: mine, executed };

@@ -3,7 +3,8 @@
  * PNG into `<results>/plots/` (or another folder). The folder is written beside its target under a
  * temporary name and renamed into place, so it is always either the previous plots or the complete
  * new ones; an existing folder is replaced only when its `.dtsim-plots` marker shows that `dtsim plot`
- * wrote it and it holds nothing else.
+ * wrote it and it holds nothing else. `addPlotsFolder` draws the same plots into a results folder that
+ * `dtsim run` is still writing (`output.plots`), where the run's own rename makes them atomic.
  */
 import {
   existsSync,
@@ -86,6 +87,46 @@ export function planPlots(resultsDir: string): (PlotSpec | SkippedPlot)[] {
   ];
 }
 
+/** The plots of a results folder drawn as files (`name.svg`, `name.png`), and the plots skipped. */
+export interface DrawnPlots {
+  readonly rendered: readonly (readonly [string, string | Buffer])[];
+  readonly skipped: readonly SkippedPlot[];
+}
+
+/** Draws every plot `resultsDir` allows, SVG and PNG of each, in plot order; writes nothing. */
+export async function drawPlots(resultsDir: string): Promise<DrawnPlots> {
+  const plans = planPlots(resultsDir);
+  const rendered: [string, string | Buffer][] = [];
+  for (const p of plans) {
+    if (isSkipped(p)) continue;
+    const svg = await renderSvg(p.spec);
+    rendered.push([`${p.name}.svg`, svg], [`${p.name}.png`, await renderPng(svg)]);
+  }
+  return { rendered, skipped: plans.filter(isSkipped) };
+}
+
+/**
+ * Creates the folder `dir` (it must not exist) with the drawn files and the `.dtsim-plots` marker that
+ * lists them; returns the file names. Not atomic by itself: callers write into a temporary folder.
+ */
+export function writePlotFiles(dir: string, rendered: DrawnPlots['rendered']): string[] {
+  mkdirSync(dir);
+  for (const [name, data] of rendered) writeFileSync(join(dir, name), data);
+  const files = rendered.map(([name]) => name);
+  writeFileSync(join(dir, PLOTS_MARKER), plotsMarkerText(files));
+  return files;
+}
+
+/**
+ * Draws the plots of the results folder `resultsDir` into `<resultsDir>/plots`, which must not exist:
+ * `dtsim run` calls it on its temporary folder before the swap (write-results.ts `beforeSwap`), so the
+ * plots are the ones `dtsim plot` would draw from the same files. Writes nothing when no plot applies.
+ */
+export async function addPlotsFolder(resultsDir: string): Promise<string[]> {
+  const { rendered } = await drawPlots(resultsDir);
+  return rendered.length === 0 ? [] : writePlotFiles(join(resultsDir, PLOTS_DIR), rendered);
+}
+
 /** Why an existing `dir` may not be replaced by new plots, or `undefined` when it may. */
 function replaceProblem(dir: string): string | undefined {
   let st;
@@ -124,25 +165,15 @@ export async function plotResults(resultsDir: string, opts: PlotOptions = {}): P
   const problem = replaceProblem(dir);
   if (problem !== undefined) throw new PlotError(`cannot write plots to ${dir}: ${problem}`);
 
-  const plans = planPlots(resultsDir);
-  const skipped = plans.filter(isSkipped);
-  const drawn = plans.filter((p): p is PlotSpec => !isSkipped(p));
-  if (drawn.length === 0) return { dir: undefined, files: [], skipped };
-  const rendered: [string, string | Buffer][] = [];
-  for (const p of drawn) {
-    const svg = await renderSvg(p.spec);
-    rendered.push([`${p.name}.svg`, svg], [`${p.name}.png`, await renderPng(svg)]);
-  }
+  const { rendered, skipped } = await drawPlots(resultsDir);
+  if (rendered.length === 0) return { dir: undefined, files: [], skipped };
 
   const tmp = `${dir}.tmp-${String(process.pid)}`;
   const old = `${dir}.old-${String(process.pid)}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(dirname(tmp), { recursive: true });
   try {
-    mkdirSync(tmp);
-    for (const [name, data] of rendered) writeFileSync(join(tmp, name), data);
-    const files = rendered.map(([name]) => name);
-    writeFileSync(join(tmp, PLOTS_MARKER), plotsMarkerText(files));
+    const files = writePlotFiles(tmp, rendered);
     // Checked again just before the swap: the folder may have changed while the plots were drawn.
     const late = replaceProblem(dir);
     if (late !== undefined) throw new PlotError(`cannot write plots to ${dir}: ${late}`);
