@@ -105,42 +105,15 @@ export function checkCollective(
         : [getCollective(op, opts.algorithm)];
     const pricer = costs.pricer ?? new AnalyticalPricer(topology);
     // `algorithm: auto` on the plain α-β model (no protocol): the fastest algorithm by that model.
-    if (protocol === undefined) return { request, algo: fastestPlain(request, algorithms, pricer) };
-    const protocols = protocol === 'auto' ? PROTOCOLS : [protocol];
+    const protocols = protocol === undefined ? 'none' : protocol === 'auto' ? PROTOCOLS : [protocol];
     const best = tune(request, algorithms, protocols, pricer, launchS);
-    return { request: { ...request, protocol: best.protocol }, algo: best.algo };
+    return {
+      request: best.protocol === undefined ? request : { ...request, protocol: best.protocol },
+      algo: best.algo,
+    };
   }
   const algo = getCollective(op, opts.algorithm);
   algo.validate(request);
   if (protocol === undefined) return { request, algo };
   return { request: { ...request, protocol: costsFor(protocol, algo, request, launchS) }, algo };
-}
-
-/**
- * The fastest of `algorithms` for `request` on the plain α-β model (no protocol), the first on ties.
- * @throws the first candidate's error when none can run the request.
- */
-function fastestPlain(
-  request: CollectiveRequest,
-  algorithms: readonly CollectiveAlgorithm[],
-  pricer: AnalyticalPricer,
-): CollectiveAlgorithm {
-  let best: CollectiveAlgorithm | null = null;
-  let bestS = Infinity;
-  let firstError: unknown = null;
-  for (const algo of algorithms) {
-    try {
-      algo.validate(request);
-    } catch (e) {
-      firstError ??= e;
-      continue;
-    }
-    const t = algo.analyticalTime(request, pricer);
-    if (t < bestS) {
-      bestS = t;
-      best = algo;
-    }
-  }
-  if (best === null) throw firstError instanceof Error ? firstError : new Error('no algorithm can run this collective');
-  return best;
 }

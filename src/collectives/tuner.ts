@@ -77,27 +77,36 @@ export function ll128Allowed(request: CollectiveRequest): boolean {
 /** A choice `auto` made, and the time it predicted. */
 export interface TunedChoice {
   readonly algo: CollectiveAlgorithm;
-  readonly protocol: ProtocolCosts;
+  /** The protocol chosen, or undefined when tuning on the plain α-β model. */
+  readonly protocol: ProtocolCosts | undefined;
   readonly predictedS: number;
 }
 
 /**
  * The fastest (algorithm, protocol) for `request` by the analytical price (see the file comment).
  * `algorithms` restricts the candidates (one named algorithm with `protocol: auto`); `protocols`
- * restricts the protocols (one named protocol with `algorithm: auto`). Candidates that cannot run the
- * request (their `validate` throws) are skipped.
+ * restricts the protocols (one named protocol with `algorithm: auto`), and `'none'` prices every
+ * candidate on the plain α-β model (a run with `protocol: none`). Candidates that cannot run the
+ * request (their `validate` throws) are skipped; ties go to the earlier candidate.
  * @throws Error when no candidate can run it, with the first candidate's reason.
  */
 export function tune(
   request: CollectiveRequest,
   algorithms: readonly CollectiveAlgorithm[],
-  protocols: readonly Protocol[],
+  protocols: readonly Protocol[] | 'none',
   pricer: AnalyticalPricer,
   launchS: number,
 ): TunedChoice {
   let best: TunedChoice | null = null;
   let firstError: unknown = null;
   const ll128 = ll128Allowed(request);
+  const consider = (algo: CollectiveAlgorithm, protocol: ProtocolCosts | undefined): void => {
+    const t =
+      protocol === undefined
+        ? algo.analyticalTime(request, pricer)
+        : protocol.callS + algo.analyticalTime({ ...request, protocol }, pricer);
+    if (best === null || t < best.predictedS) best = { algo, protocol, predictedS: t };
+  };
   for (const algo of algorithms) {
     try {
       algo.validate(request);
@@ -105,11 +114,13 @@ export function tune(
       firstError ??= e;
       continue;
     }
+    if (protocols === 'none') {
+      consider(algo, undefined);
+      continue;
+    }
     for (const p of PROTOCOLS) {
       if (!protocols.includes(p) || (p === 'll128' && !ll128 && protocols.length > 1)) continue;
-      const protocol = costsFor(p, algo, request, launchS);
-      const t = protocol.callS + algo.analyticalTime({ ...request, protocol }, pricer);
-      if (best === null || t < best.predictedS) best = { algo, protocol, predictedS: t };
+      consider(algo, costsFor(p, algo, request, launchS));
     }
   }
   if (best === null) throw firstError instanceof Error ? firstError : new Error('no algorithm can run this collective');

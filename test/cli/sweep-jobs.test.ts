@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectSameFolder } from './same-folder.ts';
 import { parseJobs } from '../../src/cli/commands/jobs.ts';
 import { runFile } from '../../src/cli/commands/run.ts';
 import { stagingDir } from '../../src/cli/commands/sweep-store.ts';
@@ -10,35 +11,6 @@ const root = mkdtempSync(join(tmpdir(), 'dtsim-jobs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const fixture = (name: string): string => resolve(import.meta.dirname, 'fixtures', name);
 const quiet = { quiet: true };
-
-/** Every file below `dir`, by relative path. */
-function filesOf(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-// The manifest records when, how long and by which command; everything else must agree.
-const strip = (t: string): unknown =>
-  JSON.parse(t, (k, v: unknown) => (['started_at', 'finished_at', 'wall_s', 'command'].includes(k) ? null : v));
-
-/** Expects folders `a` and `b` to hold the same files, byte for byte but for manifest.json's variable fields. */
-function expectSameFolder(a: string, b: string): void {
-  const fa = filesOf(a);
-  const fb = filesOf(b);
-  expect([...fb.keys()].sort()).toEqual([...fa.keys()].sort());
-  for (const [name, text] of fa) {
-    if (name === 'manifest.json') expect(strip(fb.get(name)!)).toEqual(strip(text));
-    else expect(fb.get(name), name).toBe(text);
-  }
-}
 
 describe('--jobs N', () => {
   it('reads a whole number >= 1, defaulting to the core count, and refuses anything else', () => {

@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectSameFolder } from './same-folder.ts';
 import { mergeFolders } from '../../src/cli/commands/merge.ts';
 import { runFile } from '../../src/cli/commands/run.ts';
 import { parseShard, shardRunIds } from '../../src/cli/commands/shard.ts';
@@ -12,35 +13,6 @@ const root = mkdtempSync(join(tmpdir(), 'dtsim-shard-'));
 // Timing-only, 2 × 2 points × repeats: 2 = 8 runs, with a trace.
 const SWEEP = resolve(import.meta.dirname, 'fixtures/shard-sweep.yaml');
 const quiet = { quiet: true };
-
-/** Every file below `dir`, by relative path. */
-function filesOf(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-// The manifest records when, how long and by which command; everything else must agree.
-const strip = (t: string): unknown =>
-  JSON.parse(t, (k, v: unknown) => (['started_at', 'finished_at', 'wall_s', 'command'].includes(k) ? null : v));
-
-/** Expects folders `a` and `b` to hold the same files, byte for byte but for manifest.json's variable fields. */
-function expectSameFolder(a: string, b: string): void {
-  const fa = filesOf(a);
-  const fb = filesOf(b);
-  expect([...fb.keys()].sort()).toEqual([...fa.keys()].sort());
-  for (const [name, text] of fa) {
-    if (name === 'manifest.json') expect(strip(fb.get(name)!)).toEqual(strip(text));
-    else expect(fb.get(name), name).toBe(text);
-  }
-}
 
 describe('--shard K/N', () => {
   it('reads K/N and refuses anything else', () => {
