@@ -59,3 +59,35 @@ describe('--jobs N', () => {
     expect(messages[1]).toBe(messages[0]);
   });
 });
+
+describe('dtsim run --jobs N', () => {
+  // `dtsim run` with workers stages its runs as `dtsim sweep` does, but writes the folder that the
+  // serial `dtsim run` writes: no stored runs (runs/) and no sweep section in the manifest.
+  it("writes the serial run's folder byte for byte, and leaves no staging folder", async () => {
+    const serial = join(root, 'run-1');
+    const parallel = join(root, 'run-2');
+    await runFile(fixture('jobs-full.yaml'), { ...quiet, out: serial });
+    const p = await runFile(fixture('jobs-full.yaml'), { ...quiet, out: parallel }, undefined, {
+      jobs: 2,
+      storeInFolder: false,
+    });
+    expect(p.executed).toBe(p.results.length);
+    expectSameFolder(serial, parallel);
+    expect(existsSync(join(parallel, 'runs'))).toBe(false);
+    expect(existsSync(stagingDir(parallel))).toBe(false);
+  });
+
+  it('removes the staging folder it made when a run fails, so nothing is left beside the folder', async () => {
+    const out = join(root, 'run-fail');
+    const err = await runFile(fixture('jobs-fail.yaml'), { ...quiet, out }, undefined, {
+      jobs: 2,
+      storeInFolder: false,
+    }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/hogwild applies plain SGD/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(stagingDir(out))).toBe(false);
+  });
+});

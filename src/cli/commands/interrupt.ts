@@ -13,6 +13,29 @@ import { abortPendingWrites } from '../../results/write-results.ts';
 export const EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 
+const cleanups = new Set<() => void>();
+
+/**
+ * Registers `fn` to run when a signal ends the process (here or in the sweep's worker pool); returns
+ * a function that unregisters it. `dtsim run --jobs` removes the staging folder it made this way.
+ */
+export function onInterrupt(fn: () => void): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+/** Runs the registered cleanups (see `onInterrupt`); a failing one does not stop the others. */
+export function runInterruptCleanups(): void {
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      // Best effort: the process is exiting on a signal.
+    }
+  }
+  cleanups.clear();
+}
+
 /**
  * Runs `write` with SIGINT, SIGTERM and SIGHUP handled as described above; `dir` is the results
  * folder, named in the message.
@@ -20,6 +43,7 @@ const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 export async function whileWriting<T>(dir: string, write: () => Promise<T>): Promise<T> {
   const handler = (signal: NodeJS.Signals): void => {
     const removed = abortPendingWrites();
+    runInterruptCleanups();
     const what =
       removed.length === 0
         ? 'nothing was left behind'

@@ -1,5 +1,5 @@
 /**
- * The `--jobs N` option of `dtsim sweep`: how many runs execute at once, each in its own process
+ * The `--jobs N` option of `dtsim run` and `dtsim sweep`: how many runs execute at once, each in its own process
  * (sweep-pool.ts). Kept free of heavy imports so that `--help` stays fast.
  */
 import { availableParallelism } from 'node:os';

@@ -5,10 +5,12 @@
  * for the progress bar and the manifest's cost figures.
  */
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Scenario } from '../../scenario/types.ts';
 import type { RunResult } from '../../results/recorder.ts';
+import { JOBS_HELP, parseJobs } from './jobs.ts';
 import { MAX_RUNS_HELP } from './max-runs.ts';
 import { ProgressDisplay } from './run-progress.ts';
 import { SweepProgress } from './sweep-progress.ts';
@@ -25,6 +27,8 @@ export interface RunCommandOptions {
   readonly quiet?: boolean;
   /** `--max-runs`: most runs a sweep may expand to. */
   readonly maxRuns?: string;
+  /** `--jobs N` (`dtsim run` and `dtsim sweep`). */
+  readonly jobs?: string;
 }
 
 const wallClock = (): number => performance.now() / 1000;
@@ -37,6 +41,12 @@ export interface SweepRunOptions {
   readonly beforeRun?: (runId: number) => void;
   /** `--jobs`: runs executed at once in worker processes (sweep-pool.ts); 1 or absent: one after another here. */
   readonly jobs?: number;
+  /**
+   * Whether the folder keeps the stored runs that `dtsim merge` joins and a later sweep reuses (default
+   * true, `dtsim sweep`). `dtsim run --jobs` stages its runs the same way but writes the folder that a
+   * serial `dtsim run` writes.
+   */
+  readonly storeInFolder?: boolean;
 }
 
 /** What `runFile` did. */
@@ -52,9 +62,12 @@ export interface RunFileResult {
 /**
  * Runs a scenario file and writes its results; returns the results and where they went. With `sweep`
  * (`dtsim sweep`), runs only the shard's runs, saves each finished run in a staging folder and reuses
- * those an earlier attempt finished (sweep-store.ts), and writes the stored runs into the folder.
+ * those an earlier attempt finished (sweep-store.ts), and writes the stored runs into the folder. With
+ * `storeInFolder: false` (`dtsim run --jobs`), a sweep's runs are staged for the worker processes the
+ * same way, but the folder is the serial run's, and a staging folder this call made is removed when it
+ * fails or is interrupted.
  * @throws ScenarioError listing every problem of the file; any error of a run (nothing is written then;
- *   with `sweep`, the runs finished so far stay staged for the next attempt).
+ *   with `dtsim sweep`, the runs finished so far stay staged for the next attempt).
  */
 export async function runFile(
   file: string,
@@ -91,90 +104,114 @@ export async function runFile(
   const { runKey } = await import('../../results/run-key.ts');
   const { storedRunText } = await import('../../results/run-store.ts');
   const { SweepStore } = await import('./sweep-store.ts');
+  // `dtsim run` stages its runs only for worker processes, and only for a sweep; the staging folder
+  // it makes is its own business: removed on failure or interrupt, so nothing is left beside the folder.
+  if (sweep?.storeInFolder === false && ids.length <= 1) sweep = undefined;
   let store = sweep === undefined ? undefined : new SweepStore(dir);
-  const pending = store === undefined ? ids : ids.filter((i) => !store!.has(runKey(runs[i]!)));
-  const label = (n: number, r: Scenario): string =>
-    `run ${String(n + 1)}/${String(ids.length)} ${r.point === '' ? r.training.schedule.kind : r.point}`;
-  // `dtsim sweep` shows one bar over its runs; `dtsim run`, one per run.
-  const bar = store === undefined ? undefined : new SweepProgress(pending.length, opts.quiet === true, wallClock);
-  const display: Pick<SweepProgress, 'begin' | 'update' | 'end'> =
-    bar ?? new ProgressDisplay(opts.quiet === true, wallClock);
-  // --jobs: the pending runs are executed by worker processes and staged; the loop below then finds
-  // them all finished, exactly as when resuming, so the folder is the serial sweep's (sweep-pool.ts).
-  let workerWallS: ReadonlyMap<number, number> = new Map();
-  let executed = 0;
-  if (store !== undefined && (sweep?.jobs ?? 1) > 1 && pending.length > 1) {
-    const { runInWorkers } = await import('./sweep-pool.ts');
-    store.prepare();
-    const tasks = pending.map((i) => ({ runId: i, label: label(ids.indexOf(i), runs[i]!) }));
-    const pool = await runInWorkers(tasks, {
-      file,
-      opts,
-      ...(backend === undefined ? {} : { backend }),
-      dir,
-      jobs: sweep!.jobs!,
-      progress: bar!,
-      ...(sweep?.beforeRun === undefined ? {} : { beforeRun: sweep.beforeRun }),
-    }).finally(() => bar?.stop());
-    if (pool.backend !== null) backendName = pool.backend;
-    workerWallS = pool.wallS;
-    executed = pending.length;
-    store = new SweepStore(dir);
-  } else if (mine.some((r) => r.mode === 'full')) await useBackend();
-  const results: RunResult[] = [];
-  const stored: string[] = [];
-  for (const [n, i] of ids.entries()) {
-    const r = runs[i]!;
-    const key = runKey(r);
-    const done = store?.find<Scenario>(key);
-    if (done !== undefined) {
-      // Finished by an earlier attempt or by a worker: its results, under this sweep's names for it.
-      const renamed = renameResult(done.result, r, i);
-      const wallS = workerWallS.get(i);
-      results.push(wallS === undefined ? renamed : { ...renamed, wallS });
-    } else {
-      sweep?.beforeRun?.(i);
-      if (r.mode === 'full') await useBackend();
-      display.begin(label(n, r), i);
-      try {
-        results.push(runScenario(r, i, { onProgress: (f) => display.update(f, i), wallClock }));
-      } finally {
-        display.end(i);
-      }
-      executed++;
-    }
-    if (store !== undefined) {
-      stored.push(storedRunText(key, r, results.at(-1)!));
-      if (done === undefined) store.save(i, key, stored.at(-1)!);
-    }
-    // Yield to the event loop between runs, so the progress bar and other output are flushed. (Ctrl-C
-    // needs no handler here: during the simulation its default action stops the process at once, and
-    // nothing has been written yet.)
-    await new Promise((res) => setImmediate(res));
+  const { stagingDir } = await import('./sweep-store.ts');
+  const { onInterrupt } = await import('./interrupt.ts');
+  const ownStaging = sweep?.storeInFolder === false && !existsSync(stagingDir(dir));
+  const dropOwnStaging = (): void => {
+    if (ownStaging) new SweepStore(dir).clear();
+  };
+  const unregister = ownStaging ? onInterrupt(dropOwnStaging) : () => false;
+  try {
+    return await execute();
+  } catch (err) {
+    dropOwnStaging();
+    throw err;
+  } finally {
+    unregister();
   }
-  bar?.stop();
-  const { plotsBeforeSwap, resultFiles } = await import('./run-files.ts');
-  const { cleanupStaleTemps, writeResultsAtomic } = await import('../../results/write-results.ts');
-  const { whileWriting } = await import('./interrupt.ts');
-  // Leftovers of a run killed while writing (temporary folders of dead processes) go first.
-  cleanupStaleTemps(dir);
-  const { files, finalFiles } = resultFiles({
-    results,
-    runs: mine,
-    ...(store === undefined ? {} : { sweep: { stored, manifest: sweepManifest(runs, runKey, sweep?.shard) } }),
-    file,
-    text: loaded.text,
-    backend: backendName,
-    started,
-    wallS: () => wallClock() - t0,
-  });
-  const beforeSwap = plotsBeforeSwap(mine, results);
-  await whileWriting(dir, () =>
-    writeResultsAtomic(dir, files, { finalFiles, origin, ...(beforeSwap === undefined ? {} : { beforeSwap }) }),
-  );
-  // The folder holds every run now: the staging folder has served its purpose.
-  store?.clear();
-  return { results, dir, runs: mine, executed };
+
+  async function execute(): Promise<RunFileResult> {
+    const pending = store === undefined ? ids : ids.filter((i) => !store!.has(runKey(runs[i]!)));
+    const label = (n: number, r: Scenario): string =>
+      `run ${String(n + 1)}/${String(ids.length)} ${r.point === '' ? r.training.schedule.kind : r.point}`;
+    // `dtsim sweep` shows one bar over its runs; `dtsim run`, one per run.
+    const bar = store === undefined ? undefined : new SweepProgress(pending.length, opts.quiet === true, wallClock);
+    const display: Pick<SweepProgress, 'begin' | 'update' | 'end'> =
+      bar ?? new ProgressDisplay(opts.quiet === true, wallClock);
+    // --jobs: the pending runs are executed by worker processes and staged; the loop below then finds
+    // them all finished, exactly as when resuming, so the folder is the serial sweep's (sweep-pool.ts).
+    let workerWallS: ReadonlyMap<number, number> = new Map();
+    let executed = 0;
+    if (store !== undefined && (sweep?.jobs ?? 1) > 1 && pending.length > 1) {
+      const { runInWorkers } = await import('./sweep-pool.ts');
+      store.prepare();
+      const tasks = pending.map((i) => ({ runId: i, label: label(ids.indexOf(i), runs[i]!) }));
+      const pool = await runInWorkers(tasks, {
+        file,
+        opts,
+        ...(backend === undefined ? {} : { backend }),
+        dir,
+        jobs: sweep!.jobs!,
+        progress: bar!,
+        ...(sweep?.beforeRun === undefined ? {} : { beforeRun: sweep.beforeRun }),
+        ...(ownStaging ? { staged: false } : {}),
+      }).finally(() => bar?.stop());
+      if (pool.backend !== null) backendName = pool.backend;
+      workerWallS = pool.wallS;
+      executed = pending.length;
+      store = new SweepStore(dir);
+    } else if (mine.some((r) => r.mode === 'full')) await useBackend();
+    const results: RunResult[] = [];
+    const stored: string[] = [];
+    for (const [n, i] of ids.entries()) {
+      const r = runs[i]!;
+      const key = runKey(r);
+      const done = store?.find<Scenario>(key);
+      if (done !== undefined) {
+        // Finished by an earlier attempt or by a worker: its results, under this sweep's names for it.
+        const renamed = renameResult(done.result, r, i);
+        const wallS = workerWallS.get(i);
+        results.push(wallS === undefined ? renamed : { ...renamed, wallS });
+      } else {
+        sweep?.beforeRun?.(i);
+        if (r.mode === 'full') await useBackend();
+        display.begin(label(n, r), i);
+        try {
+          results.push(runScenario(r, i, { onProgress: (f) => display.update(f, i), wallClock }));
+        } finally {
+          display.end(i);
+        }
+        executed++;
+      }
+      if (store !== undefined) {
+        stored.push(storedRunText(key, r, results.at(-1)!));
+        if (done === undefined) store.save(i, key, stored.at(-1)!);
+      }
+      // Yield to the event loop between runs, so the progress bar and other output are flushed. (Ctrl-C
+      // needs no handler here: during the simulation its default action stops the process at once, and
+      // nothing has been written yet.)
+      await new Promise((res) => setImmediate(res));
+    }
+    bar?.stop();
+    const { plotsBeforeSwap, resultFiles } = await import('./run-files.ts');
+    const { cleanupStaleTemps, writeResultsAtomic } = await import('../../results/write-results.ts');
+    const { whileWriting } = await import('./interrupt.ts');
+    // Leftovers of a run killed while writing (temporary folders of dead processes) go first.
+    cleanupStaleTemps(dir);
+    const { files, finalFiles } = resultFiles({
+      results,
+      runs: mine,
+      ...(store === undefined || sweep?.storeInFolder === false
+        ? {}
+        : { sweep: { stored, manifest: sweepManifest(runs, runKey, sweep?.shard) } }),
+      file,
+      text: loaded.text,
+      backend: backendName,
+      started,
+      wallS: () => wallClock() - t0,
+    });
+    const beforeSwap = plotsBeforeSwap(mine, results);
+    await whileWriting(dir, () =>
+      writeResultsAtomic(dir, files, { finalFiles, origin, ...(beforeSwap === undefined ? {} : { beforeSwap }) }),
+    );
+    // The folder holds every run now: the staging folder has served its purpose.
+    store?.clear();
+    return { results, dir, runs: mine, executed };
+  }
 }
 
 /** The `run` subcommand. */
@@ -187,9 +224,17 @@ export function runCommand(getBackend: () => BackendName | undefined): Command {
     .option('--seed <n>', 'override the scenario seed')
     .option('--timing-only', 'skip the math: time the schedule only (no gradients, no accuracy)')
     .option('--max-runs <n>', MAX_RUNS_HELP)
+    .option('-j, --jobs <n>', JOBS_HELP)
     .addOption(new Option('-q, --quiet', 'no progress bar and no summary table'))
     .action(async (scenario: string, opts: RunCommandOptions) => {
-      const { results, dir, runs } = await runFile(scenario, opts, getBackend());
+      // A sweep's runs go to worker processes, as with `dtsim sweep`; a single run stays in this process.
+      const jobs = parseJobs(opts.jobs);
+      const { results, dir, runs } = await runFile(
+        scenario,
+        opts,
+        getBackend(),
+        jobs > 1 ? { jobs, storeInFolder: false } : undefined,
+      );
       if (opts.quiet !== true) {
         const { formatSummaryTable } = await import('../../results/summary-table.ts');
         // The scenario's description says what the table compares (the first table a newcomer sees).

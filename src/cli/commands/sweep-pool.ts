@@ -15,7 +15,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName } from '../program.ts';
-import { EXIT_CODES } from './interrupt.ts';
+import { EXIT_CODES, runInterruptCleanups } from './interrupt.ts';
 import type { LoadRunOptions } from './load-runs.ts';
 import type { SweepProgress } from './sweep-progress.ts';
 import type { FromWorker, ToWorker } from './sweep-worker.ts';
@@ -41,6 +41,8 @@ export interface PoolOptions {
   readonly progress: SweepProgress;
   /** Called before each run is handed out (a test throws here to interrupt a sweep). */
   readonly beforeRun?: (runId: number) => void;
+  /** False when the finished runs do not outlive an interrupt (`dtsim run --jobs`); default true. */
+  readonly staged?: boolean;
 }
 
 /** What the workers did. */
@@ -67,8 +69,9 @@ export function runInWorkers(tasks: readonly PoolTask[], o: PoolOptions): Promis
     const onSignal = (signal: NodeJS.Signals): void => {
       for (const c of live) c.kill('SIGTERM');
       o.progress.stop();
+      runInterruptCleanups();
       process.stderr.write(
-        `dtsim: interrupted by ${signal}; stopped the sweep's workers; the runs finished so far stay staged for the next attempt\n`,
+        `dtsim: interrupted by ${signal}; stopped the sweep's workers; ${o.staged === false ? 'nothing was written' : 'the runs finished so far stay staged for the next attempt'}\n`,
       );
       process.exit(EXIT_CODES[signal] ?? 1);
     };
