@@ -55,11 +55,12 @@ export type OptionSpec =
    */
   | { readonly type: 'optimizer'; readonly description: string; readonly default: OptimizerSpec }
   /**
-   * A gradient compressor by name from the COMPRESSORS registry (schedules/lib/compressors.ts). A
-   * placeholder: that registry is empty until the compression issue fills it, so no schedule can
-   * declare such an option yet (the scenario layer refuses an unregistered default).
+   * A gradient compressor from the COMPRESSORS registry (schedules/lib/compressors.ts), written as
+   * `top-k` or `{ kind: top-k, ratio: 0.01 }`, or Accordion over one of them
+   * (`{ kind: accordion, compressor: powersgd, low: 2, high: 1 }`). No default: absent means the
+   * gradient travels uncompressed. The parsed value is a `CompressorSpec`.
    */
-  | { readonly type: 'compressor'; readonly description: string; readonly default: string };
+  | { readonly type: 'compressor'; readonly description: string };
 
 /** Option descriptors by option name (camelCase, as written in the scenario). */
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
@@ -74,6 +75,25 @@ export interface OptimizerSpec {
   /** Its own constant learning rate; absent: the scenario's learning-rate schedule. */
   readonly lr?: number;
   readonly options: Readonly<Record<string, number>>;
+}
+
+/**
+ * A compressor named by data, as a `compressor` option holds it: a COMPRESSORS name and its options,
+ * every one filled once parsed. Accordion (spec §21) switches each tensor between two levels of
+ * `kind`: `level` names the option that sets the level (`rank`, `ratio`), `low` and `high` are its
+ * two values (low compression in critical regimes), and the rule is applied every `everyEpochs`
+ * epochs with threshold `threshold`.
+ */
+export interface CompressorSpec {
+  readonly kind: string;
+  readonly options: Readonly<Record<string, number | boolean>>;
+  readonly accordion?: {
+    readonly level: string;
+    readonly low: number;
+    readonly high: number;
+    readonly everyEpochs: number;
+    readonly threshold: number;
+  };
 }
 
 /**

@@ -33,7 +33,7 @@ export type FieldSpec =
   | { readonly type: 'link'; readonly required?: boolean }
   | { readonly type: 'file'; readonly required?: boolean; readonly check?: (text: string, path: string) => void }
   | { readonly type: 'optimizer'; readonly default: OptimizerSpec }
-  | { readonly type: 'compressor'; readonly default: string };
+  | { readonly type: 'compressor' };
 
 /**
  * A shared option descriptor (core/options.ts: schedules, stragglers). A `file` option gets `check`,
@@ -95,7 +95,7 @@ export function fieldSchema(spec: FieldSpec, sctx: SchemaContext): z.ZodType {
     case 'optimizer':
       return optimizerField(spec.default, sctx);
     case 'compressor':
-      return compressorField(spec.default);
+      return compressorField(sctx);
   }
 }
 

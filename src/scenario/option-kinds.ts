@@ -1,14 +1,14 @@
 /**
  * Option kinds whose values come from another registry: an `optimizer` option (OPTIMIZERS), written as
- * the scenario's own `training.optimizer` is, and a `compressor` option (COMPRESSORS, empty for now).
+ * the scenario's own `training.optimizer` is, and a `compressor` option (COMPRESSORS).
  */
-import type { z } from 'zod';
-import type { OptimizerSpec } from '../core/options.ts';
-import { COMPRESSORS } from '../schedules/lib/compressors.ts';
+import { z } from 'zod';
+import type { CompressorSpec, OptimizerSpec } from '../core/options.ts';
+import { COMPRESSORS, type CompressorEntry } from '../schedules/lib/compressors.ts';
 import { OPTIMIZERS } from '../training/optimizers/registry.ts';
 import { addIssue, field, numberField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
-import { kindAndOptions, kinded } from './kinded.ts';
+import { kindAndOptions, kinded, strict } from './kinded.ts';
 import { unknownName } from './suggest.ts';
 
 /** Keys users bring from other tools' optimizer configs, and where they belong here. */
@@ -76,19 +76,112 @@ export function optimizerField(def: OptimizerSpec, sctx: SchemaContext): z.ZodTy
   });
 }
 
-/**
- * A `compressor` option: a name from COMPRESSORS; missing: `def`.
- * @throws Error when `def` is not registered (so, while COMPRESSORS is empty, for any such option).
- */
-export function compressorField(def: string): z.ZodType<string> {
-  const known = Object.keys(COMPRESSORS);
-  if (!Object.hasOwn(COMPRESSORS, def)) {
-    const registered = known.join(', ') || 'none yet';
-    throw new Error(`a compressor option's default "${def}" is not in COMPRESSORS (registered: ${registered})`);
+/** What each compressor's Accordion level is: the option that sets how hard it compresses. */
+function levelOf(kind: string): string | undefined {
+  return COMPRESSORS[kind]?.level;
+}
+
+/** The zod shape of one compressor's options (numbers with bounds and defaults, booleans). */
+function compressorShape(entry: CompressorEntry, sctx: SchemaContext, omit?: string): z.ZodRawShape {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, o] of Object.entries(entry.options)) {
+    if (k === omit) continue;
+    if (o.type === 'boolean') {
+      shape[k] = z.boolean().default(o.default as boolean);
+      continue;
+    }
+    shape[k] = numberField(
+      {
+        default: o.default as number,
+        ...(o.type === 'integer' ? { integer: true } : {}),
+        ...(o.min === undefined ? {} : { min: o.min }),
+        ...(o.max === undefined ? {} : { max: o.max }),
+        ...(o.greaterThan === undefined ? {} : { greaterThan: o.greaterThan }),
+      },
+      sctx,
+    );
   }
-  return field((v, ctx): string => {
-    if (v === undefined) return def;
-    if (typeof v !== 'string' || !Object.hasOwn(COMPRESSORS, v)) addIssue(ctx, v, unknownName('compressor', v, known));
-    return typeof v === 'string' ? v : def;
+  return shape;
+}
+
+/**
+ * A `compressor` option: absent (no compression), a COMPRESSORS name, `{ kind, <its options> }`, or
+ * Accordion: `{ kind: accordion, compressor: <name or { kind, options }>, low, high, everyEpochs?,
+ * threshold? }`, where low and high are values of that compressor's level option (`rank`, `ratio`).
+ * Each level is checked as the compressor's own option would be.
+ */
+export function compressorField(sctx: SchemaContext): z.ZodType<CompressorSpec | undefined> {
+  const names = Object.keys(COMPRESSORS);
+  const plain = (omit?: string): Record<string, z.ZodRawShape> => {
+    const variants: Record<string, z.ZodRawShape> = {};
+    for (const [name, e] of Object.entries(COMPRESSORS)) variants[name] = compressorShape(e, sctx, omit);
+    return variants;
+  };
+  const one = kinded('compressor', plain());
+  const base = kinded('compressor', plain());
+  const accordion = strict({
+    kind: z.literal('accordion'),
+    compressor: z.unknown(),
+    low: numberField({ required: true }, sctx),
+    high: numberField({ required: true }, sctx),
+    everyEpochs: numberField({ default: 10, greaterThan: 0 }, sctx),
+    threshold: numberField({ default: 0.5, greaterThan: 0 }, sctx),
+  });
+  return field((v, ctx): CompressorSpec | undefined => {
+    if (v === undefined) return undefined;
+    const input = typeof v === 'string' ? { kind: v } : v;
+    const kind = (input as { kind?: unknown } | null)?.kind;
+    if (kind !== 'accordion') {
+      const r = one.safeParse(input);
+      if (!r.success) {
+        for (const iss of r.error.issues) addIssue(ctx, v, iss.message, iss.path);
+        return undefined;
+      }
+      const { kind: k, options } = kindAndOptions<number | boolean>(r.data);
+      return { kind: k, options };
+    }
+    const a = accordion.safeParse(input);
+    if (!a.success) {
+      for (const iss of a.error.issues) addIssue(ctx, v, iss.message, iss.path);
+      return undefined;
+    }
+    const inner = typeof a.data.compressor === 'string' ? { kind: a.data.compressor } : a.data.compressor;
+    const b = base.safeParse(inner);
+    if (!b.success) {
+      for (const iss of b.error.issues) addIssue(ctx, v, iss.message, ['compressor', ...iss.path]);
+      return undefined;
+    }
+    const { kind: k, options } = kindAndOptions<number | boolean>(b.data);
+    const level = levelOf(k);
+    if (level === undefined) {
+      const leveled = names.filter((n) => levelOf(n) !== undefined).join(', ');
+      addIssue(
+        ctx,
+        k,
+        `accordion switches between two levels of a compressor that has them (${leveled}); "${k}" has none`,
+        ['compressor'],
+      );
+      return undefined;
+    }
+    // Each level must be a value the compressor itself accepts.
+    const levelShape = compressorShape(COMPRESSORS[k]!, sctx)[level] as z.ZodType;
+    for (const which of ['low', 'high'] as const) {
+      const r = levelShape.safeParse(a.data[which]);
+      if (!r.success)
+        addIssue(ctx, a.data[which], `${which} is a value of ${k}'s ${level}: ${r.error.issues[0]?.message ?? ''}`, [
+          which,
+        ]);
+    }
+    return {
+      kind: k,
+      options,
+      accordion: {
+        level,
+        low: a.data.low!,
+        high: a.data.high!,
+        everyEpochs: a.data.everyEpochs!,
+        threshold: a.data.threshold!,
+      },
+    };
   });
 }

@@ -24,7 +24,7 @@ import { NullTrainer } from '../schedules/lib/null-trainer.ts';
 import type { Trainer } from '../schedules/lib/trainer.ts';
 import { WorkerStats } from '../schedules/lib/worker-stats.ts';
 import { asClassification } from '../training/datasets/dataset.ts';
-import { bookModelState, optimizerSlots } from './run-memory.ts';
+import { bookModelState, gradientBytesPerValue, optimizerSlots, wirePrecisionOptions } from './run-memory.ts';
 import { buildStragglers } from './run-stragglers.ts';
 import { resolveTiming } from './run-timing.ts';
 import { runShape, scheduleProblems } from './schedule-check.ts';
@@ -115,6 +115,7 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     ...(s.workload.efficiency !== undefined ? { efficiency: s.workload.efficiency } : {}),
     ...(s.workload.computeModel !== undefined ? { computeModel: s.workload.computeModel } : {}),
     ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
+    ...wirePrecisionOptions(s.workload),
   });
 
   // Memory: every rank's model state and one batch of activations, before anything is scheduled, so
@@ -125,7 +126,8 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
     cluster.devices.map((d) => d.spec.name),
   );
   // Pipelines book their own (a stage's share of the model, activations as micro-batches fly).
-  if (schedule.ownsMemory !== true) bookModelState(memory, timing.profile, s.workload.batchSize, slots);
+  if (schedule.ownsMemory !== true)
+    bookModelState(memory, timing.profile, s.workload.batchSize, slots, gradientBytesPerValue(s.workload));
 
   const updatesLimit = s.output.updatesLimit ?? DEFAULT_UPDATES_LIMIT;
   const recorder = new MemoryRecorder({

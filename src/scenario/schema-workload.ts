@@ -192,6 +192,8 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
       batchSize: numberField({ integer: true, min: 1, max: MAX_BATCH_SIZE, default: 32 }, sctx),
       timing: timingSchema(sctx),
       precision: z.enum(PRECISIONS as [Precision, ...Precision[]]).optional(),
+      gradientPrecision: z.enum(['fp32', 'fp16', 'bf16']).optional(),
+      communicationPrecision: z.enum(['fp32', 'fp16', 'bf16']).optional(),
       efficiency: numberField({ min: MIN_EFFICIENCY, max: 1, formula: false }),
       computeModel: computeModelSchema,
     })
@@ -215,6 +217,8 @@ export function workloadSchema(sctx: SchemaContext): z.ZodType<Scenario['workloa
         batchSize: w.batchSize ?? 1,
         timing: w.timing,
         precision,
+        ...(w.gradientPrecision === undefined ? {} : { gradientPrecision: w.gradientPrecision }),
+        ...(w.communicationPrecision === undefined ? {} : { communicationPrecision: w.communicationPrecision }),
       };
       if (w.efficiency !== undefined && w.computeModel !== undefined)
         addIssue(

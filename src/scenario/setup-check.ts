@@ -28,7 +28,7 @@ import type { DatasetShape } from '../training/datasets/registry.ts';
 import { shardDirichlet } from '../training/datasets/sharding.ts';
 import { addIssue, memoized } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
-import { bookModelState, optimizerSlots } from './run-memory.ts';
+import { bookModelState, gradientBytesPerValue, optimizerSlots, wirePrecisionOptions } from './run-memory.ts';
 import { resolveTiming } from './run-timing.ts';
 import { modelFor } from './run-model.ts';
 import type { ParsedScenario } from './schema.ts';
@@ -209,6 +209,7 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
           ...(w.efficiency !== undefined ? { efficiency: w.efficiency } : {}),
           ...(w.computeModel !== undefined ? { computeModel: w.computeModel } : {}),
           ...(timing.stepTimeS !== undefined ? { stepTimeS: timing.stepTimeS } : {}),
+          ...wirePrecisionOptions(w),
         });
       const computes = attempt(ctx, w, ['workload'], () => computeOn(devices)) !== undefined;
       // Memory: every rank holds the model state and a batch of activations (run-memory.ts), unless
@@ -221,7 +222,7 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
             false,
             devices.map((d) => d.spec.name),
           );
-          bookModelState(ledger, timing.profile, w.batchSize, slots);
+          bookModelState(ledger, timing.profile, w.batchSize, slots, gradientBytesPerValue(w));
         } catch (err) {
           if (!(err instanceof OutOfMemoryError || err instanceof RangeError)) throw err;
           addIssue(ctx, w.batchSize, err.message.replace(/ on rank \d+/, ''), ['workload', 'batchSize']);

@@ -67,6 +67,9 @@ export interface EvalSpec {
   readonly thresholds?: readonly number[];
 }
 
+/** A precision gradients and messages may be kept at. */
+export type WirePrecision = 'fp32' | 'fp16' | 'bf16';
+
 /** One fully resolved run. */
 export interface Scenario {
   /** The scenario file it came from (for messages); `<inline>` for objects. */
@@ -134,6 +137,16 @@ export interface Scenario {
     readonly timing: TimingSpec;
     /** Precision the timed model runs at on the GPUs (default bf16; fp32 for `model` timing). */
     readonly precision: Precision;
+    /**
+     * Precision of the gradients in GPU memory and, unless `communicationPrecision` says otherwise, on
+     * the wire. Absent: the timed model's bytes per value (`precision`'s).
+     */
+    readonly gradientPrecision?: WirePrecision;
+    /**
+     * Precision of gradient and parameter messages: their bytes on the wire, and in full mode the
+     * values a synchronous step applies (rounded through it). Absent: `gradientPrecision`'s.
+     */
+    readonly communicationPrecision?: WirePrecision;
     /**
      * One fraction of peak FLOP/s for every layer: the plain roofline, for users who calibrated one
      * number. Absent: the kind model (hardware/compute-efficiency.ts), the default.

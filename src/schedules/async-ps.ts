@@ -13,6 +13,9 @@
  * not versions, and comes with SSP's client cache and read visibilities. async-ps's former
  * `clockBound` option (once `maxStaleness`) is rejected with a note pointing there.
  *
+ * With `compressor`, each push is compressed by its worker (error feedback per worker) and travels
+ * as the compressor's bytes; the server applies what it decodes to. Pulls stay uncompressed.
+ *
  * Workers start at seeded random offsets within their first step by default, as real asynchronous
  * workers drift apart.
  */
@@ -20,6 +23,7 @@ import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { lrScaling, runAsyncWorkers, PS_OPTIONS } from './lib/async-workers.ts';
 import { Crew } from './lib/crew.ts';
+import { compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { ParamServer, serverLayout, serverLayoutProblems } from './lib/param-server.ts';
 import { defineSchedule } from './types.ts';
 
@@ -46,14 +50,31 @@ export const asyncPs = defineSchedule({
   },
   options: {
     ...PS_OPTIONS,
+    compressor: COMPRESSOR_OPTION,
   },
   check(o, shape) {
-    return serverLayoutProblems(shape.workers, o.shards, o.servers);
+    const problems = [...serverLayoutProblems(shape.workers, o.shards, o.servers)];
+    if (o.compressor?.accordion !== undefined)
+      problems.push(
+        'compressor accordion decides levels at synchronous steps, and async-ps pushes asynchronously; give a plain compressor',
+      );
+    return problems;
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainers, servers } = serverLayout(ctx.workers, o.shards, o.servers);
     const crew = new Crew(ctx, trainers);
-    const ps = new ParamServer(ctx, crew, servers, lrScaling(o.lrScaling));
-    yield* runAsyncWorkers(ctx, crew, ps, trainers, { stagger: o.stagger, name: 'async-ps' });
+    const compression = compressionFor(ctx, crew, o.compressor, { accordion: false });
+    const ps = new ParamServer(
+      ctx,
+      crew,
+      servers,
+      lrScaling(o.lrScaling),
+      compression === undefined ? {} : { pushBytes: compression.pushBytes() },
+    );
+    yield* runAsyncWorkers(ctx, crew, ps, trainers, {
+      stagger: o.stagger,
+      name: 'async-ps',
+      ...(compression === undefined ? {} : { compression }),
+    });
   },
 });

@@ -8,11 +8,15 @@
  * every worker has produced it and bucket k − 1's all-reduce has finished (Li et al., "PyTorch
  * Distributed: Experiences on Accelerating Data Parallel Training", VLDB 2020).
  *
+ * With `compressor`, every worker's gradient is compressed (error feedback per worker) and the
+ * compressor's collectives replace the all-reduce (lib/gradient-compression.ts, spec §20–21).
+ *
  * Every gradient is read and applied at version v: every staleness is 0.
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
+import { compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { SyncStep } from './lib/sync-step.ts';
 import { defineSchedule } from './types.ts';
 
@@ -33,13 +37,16 @@ export const syncAllreduce = defineSchedule({
         'DDP-style gradient buckets of about this size, all-reduced while the backward pass goes on ' +
         '(PyTorch default 25 MB); absent: one all-reduce after the backward pass',
     },
+    compressor: COMPRESSOR_OPTION,
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const crew = new Crew(ctx);
+    const compression = compressionFor(ctx, crew, o.compressor);
     const sync = {
       kind: 'all-reduce',
       algorithm: o.algorithm,
       ...(o.bucketSize !== undefined ? { bucketBytes: o.bucketSize } : {}),
+      ...(compression === undefined ? {} : { compression }),
     } as const;
     const step = new SyncStep(ctx, crew, ctx.trainer.optimizer(), sync);
     while (ctx.progress.running) yield* step.step();

@@ -4,15 +4,15 @@
  * options, never another schedule, `scenario/`, `cli/` or `fs`.
  */
 import type { ProcessGenerator } from '../core/process.ts';
-import type { FileOptionValue, OptimizerSpec, OptionSpec, OptionSpecs } from './options.ts';
+import type { CompressorSpec, FileOptionValue, OptimizerSpec, OptionSpec, OptionSpecs } from './options.ts';
 import type { ClusterNode, Device } from '../hardware/cluster.ts';
 import type { ScheduleContext } from './context.ts';
 import type { ComputeModel } from './lib/compute-model.ts';
 
 /**
  * The parsed value of one option: number and quantity → number (quantities in SI base units),
- * boolean → boolean, enum → the union of its `values`, collective and compressor → the name,
- * file → its path and text, optimizer → an `OptimizerSpec` with every option filled.
+ * boolean → boolean, enum → the union of its `values`, collective → the name, compressor → a
+ * `CompressorSpec`, file → its path and text, optimizer → an `OptimizerSpec` with every option filled.
  */
 export type OptionValueOf<S extends OptionSpec> = S extends { readonly type: 'number' | 'quantity' }
   ? number
@@ -20,13 +20,15 @@ export type OptionValueOf<S extends OptionSpec> = S extends { readonly type: 'nu
     ? boolean
     : S extends { readonly type: 'enum'; readonly values: readonly (infer V extends string)[] }
       ? V
-      : S extends { readonly type: 'collective' | 'compressor' }
+      : S extends { readonly type: 'collective' }
         ? string
-        : S extends { readonly type: 'file' }
-          ? FileOptionValue
-          : S extends { readonly type: 'optimizer' }
-            ? OptimizerSpec
-            : never;
+        : S extends { readonly type: 'compressor' }
+          ? CompressorSpec
+          : S extends { readonly type: 'file' }
+            ? FileOptionValue
+            : S extends { readonly type: 'optimizer' }
+              ? OptimizerSpec
+              : never;
 
 /**
  * The options a schedule receives, typed from its descriptors: an option without a default that is

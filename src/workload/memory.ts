@@ -33,10 +33,13 @@ export function modelStateBytes(o: {
   readonly params: number;
   readonly bytesPerValue: number;
   readonly optimizerSlots: number;
+  /** Bytes per gradient value; default `bytesPerValue`. */
+  readonly gradBytesPerValue?: number;
 }): ModelStateBytes {
   const w = o.params * o.bytesPerValue;
+  const g = o.params * (o.gradBytesPerValue ?? o.bytesPerValue);
   const opt = w * o.optimizerSlots;
-  return { weights: w, grads: w, optimizer: opt, total: 2 * w + opt };
+  return { weights: w, grads: g, optimizer: opt, total: w + g + opt };
 }
 
 /** Activation bytes of a batch of `rows` samples: Σ layers activationBytesPerSample × rows (an upper bound). */

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { compressorField } from '../../src/scenario/option-kinds.ts';
 import { OUTER_OPTIMIZER } from './fixture-schedules.ts';
 import { scenarioProblems } from './helpers.ts';
 
@@ -86,14 +85,6 @@ describe('an optimizer option', () => {
     expect(problems).toHaveLength(2);
     expect(problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/training\.schedule\.outer\.beta1: unknown key/)]),
-    );
-  });
-});
-
-describe('a compressor option', () => {
-  it('cannot be declared while COMPRESSORS is empty: building the schema says so', () => {
-    expect(() => compressorField('top-k')).toThrow(
-      /a compressor option's default "top-k" is not in COMPRESSORS \(registered: none yet\)/,
     );
   });
 });

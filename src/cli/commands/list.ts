@@ -1,7 +1,7 @@
 /**
  * `dtsim list [what]`: what a scenario may name, read from the registries themselves (schedules with
  * their options, GPUs, models, datasets, collectives, stragglers, timing profiles, network models,
- * topologies, optimizers), so the listing never disagrees with the schema. Registries are imported
+ * topologies, optimizers, compressors), so the listing never disagrees with the schema. Registries are imported
  * inside the action: `dtsim --help` stays fast, and none of them loads TensorFlow.js.
  */
 import { Argument, Command } from 'commander';
@@ -20,14 +20,26 @@ export const LIST_TOPICS = [
   'networks',
   'topologies',
   'optimizers',
+  'compressors',
 ] as const;
 
 /** One category. */
 export type ListTopic = (typeof LIST_TOPICS)[number];
 
 async function registries() {
-  const [schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers] =
-    await Promise.all([
+  const [
+    schedules,
+    catalog,
+    model,
+    datasets,
+    collectives,
+    stragglers,
+    workload,
+    networks,
+    topologies,
+    optimizers,
+    compressors,
+  ] = await Promise.all([
       import('../../schedules/index.ts'),
       import('../../hardware/gpu-catalog.ts'),
       import('../../training/models/create-model.ts'),
@@ -38,8 +50,21 @@ async function registries() {
       import('../../network/network-models.ts'),
       import('../../network/topologies.ts'),
       import('../../training/optimizers/registry.ts'),
+      import('../../schedules/lib/compressors.ts'),
     ]);
-  return { schedules, catalog, model, datasets, collectives, stragglers, workload, networks, topologies, optimizers };
+  return {
+    schedules,
+    catalog,
+    model,
+    datasets,
+    collectives,
+    stragglers,
+    workload,
+    networks,
+    topologies,
+    optimizers,
+    compressors,
+  };
 }
 
 type Registries = Awaited<ReturnType<typeof registries>>;
@@ -99,6 +124,8 @@ function typeText(o: OptionLike): string {
       return 'link {bandwidth, latency}';
     case 'optimizer':
       return 'optimizer {kind, ..., learningRate?} (dtsim list optimizers)';
+    case 'compressor':
+      return 'compressor {kind, ...} (dtsim list compressors)';
     default:
       return o.type;
   }
@@ -235,7 +262,21 @@ const SECTIONS: Readonly<Record<ListTopic, (r: Registries) => string>> = {
           `  ${name}: ${s.description}\n${optionsBlock(mapType(Object.fromEntries(Object.entries(s.options).filter(([k]) => k !== 'lr')), 'number'), '    ')}`,
       ),
     ].join('\n'),
+  compressors: compressorsSection,
 };
+
+function compressorsSection(r: Registries): string {
+  return [
+    ...Object.values(r.compressors.COMPRESSORS).map(
+      (c) =>
+        `  ${c.name}: ${c.summary}${c.level === undefined ? '' : ` (Accordion level: ${c.level})`}\n    after: ${c.reference}\n${optionsBlock(c.options, '    ')}`,
+    ),
+    '  accordion: { kind: accordion, compressor: <name or {kind, ...}>, low, high, everyEpochs (default 10),',
+    "  threshold (default 0.5) }: each tensor at the compressor's low or high level by Accordion's rule",
+    '  (Agarwal et al., MLSys 2021), in full mode, on synchronous schedules. Any data-parallel schedule with a',
+    '  compressor option takes one (dtsim list schedules); docs/compression.md.',
+  ].join('\n');
+}
 
 function mapType<T extends object>(options: Readonly<Record<string, T>>, type: string): Record<string, OptionLike> {
   return Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type, ...o } as unknown as OptionLike]));
@@ -257,6 +298,7 @@ function overview(r: Registries): string {
       ...Object.keys(r.optimizers.OPTIMIZERS),
       ...Object.keys(r.optimizers.LR_SCHEDULES).map((k) => `lr:${k}`),
     ],
+    compressors: [...Object.keys(r.compressors.COMPRESSORS), 'accordion'],
   };
   return `${table(
     LIST_TOPICS.map((t) => [t, names[t].join(', ')]),

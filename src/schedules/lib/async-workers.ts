@@ -12,7 +12,9 @@ import type { OptionSpecs } from '../../core/options.ts';
 import { seconds } from '../../core/units.ts';
 import type { ScheduleContext } from '../context.ts';
 import type { Crew } from './crew.ts';
+import type { GradientCompression } from './gradient-compression.ts';
 import type { ParamServer, PsPolicy } from './param-server.ts';
+import type { GradientRef } from './trainer.ts';
 
 /**
  * The options every schedule on `ParamServer` shares, declared once: shards, their placement, the
@@ -64,8 +66,14 @@ export function* runAsyncWorkers(
   crew: Crew,
   ps: ParamServer,
   trainers: readonly number[],
-  o: { readonly stagger: boolean; readonly name: string },
+  o: {
+    readonly stagger: boolean;
+    readonly name: string;
+    /** Compresses each push (the server applies what the message decodes to); absent: none. */
+    readonly compression?: GradientCompression;
+  },
 ): ProcessGenerator<void> {
+  const comp = o.compression;
   const { sim, progress, trainer } = ctx;
   // `crew.compute` and `ps.push` written out (the same calls in the same order): at 4,096 workers an
   // update costs a few microseconds, and two generators per update were a good part of it.
@@ -73,7 +81,8 @@ export function* runAsyncWorkers(
     if (o.stagger) yield* staggerStart(ctx, crew, w);
     let read = yield* ps.pull(w);
     while (progress.running) {
-      const grad = trainer.gradient(read.snapshot, w);
+      const raw = trainer.gradient(read.snapshot, w);
+      const grad = comp === undefined ? raw : compressedPush(raw, comp, w);
       const t = crew.nowS;
       const c = crew.stepTime(w, t);
       yield sim.timeout(seconds(c));
@@ -84,4 +93,21 @@ export function* runAsyncWorkers(
     }
   }
   yield sim.allOf(trainers.map((w) => sim.process(worker(w), `${o.name} worker ${w}`)));
+}
+
+/**
+ * Worker `w`'s gradient as its compressed push decodes at the server, compressed once, when first read
+ * (the worker's error-feedback residual advances once per push).
+ */
+function compressedPush(raw: GradientRef, comp: GradientCompression, w: number): GradientRef {
+  let value: { grad: Float32Array; loss: number } | undefined;
+  return {
+    value: () => {
+      if (value === undefined) {
+        const v = raw.value();
+        value = { grad: comp.one(v.grad, w), loss: v.loss };
+      }
+      return value;
+    },
+  };
 }

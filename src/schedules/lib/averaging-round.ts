@@ -14,6 +14,7 @@ import type { ProcessGenerator } from '../../core/process.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
 import type { ScheduleContext } from '../context.ts';
 import type { Crew } from './crew.ts';
+import { runCompressedCalls, type GradientCompression } from './gradient-compression.ts';
 import { localRound, type Replica, type RoundResult } from './local-round.ts';
 import { outerStep } from './outer-step.ts';
 import type { OptimizerState } from './trainer.ts';
@@ -49,6 +50,12 @@ export interface AveragingRoundOptions {
   readonly outer?: () => OuterUpdate | undefined;
   /** What the outer update steps from; default this round's starting model. */
   readonly anchor?: ParamSnapshot;
+  /**
+   * Compressed averaging: each replica's model change x₀ − xᵢ is compressed (error feedback per
+   * worker) and the compressor's collectives replace the all-reduce; the outer step then sees the one
+   * model x₀ − mean of the compressed changes.
+   */
+  readonly compression?: GradientCompression;
 }
 
 /** What a round did, and the model it committed. */
@@ -70,18 +77,24 @@ export function* averagingRound(
   const x0 = ctx.progress.current;
   for (const r of replicas) r.snapshot = x0;
   const round = yield* localRound(ctx, crew, replicas, steps, x0.version);
-  yield* crew.allReduce(ctx.compute.gradBytes, {
-    algorithm: o.algorithm,
-    label: (out) => `average (all-reduce ${out.algorithm})`,
-  });
   const version = x0.version + round.steps;
+  const comp = o.compression;
+  let averaged: readonly ParamSnapshot[];
+  if (comp === undefined) {
+    yield* crew.allReduce(ctx.compute.gradBytes, {
+      algorithm: o.algorithm,
+      label: (out) => `average (all-reduce ${out.algorithm})`,
+    });
+    averaged = replicas.map((r) => r.snapshot);
+  } else {
+    const t = yield* runCompressedCalls(ctx, crew, comp.wire(), 1, o.algorithm);
+    for (const r of crew.ranks) crew.comm(r, t.startS, t.endS - t.startS);
+    const { math } = ctx.trainer;
+    const deltas = replicas.map((r) => math.sub(x0.params, r.snapshot.params));
+    averaged = [ctx.trainer.snapshot(math.sub(x0.params, comp.mean(deltas, crew.ranks, crew)), version)];
+  }
   const outer = o.outer?.();
-  const model = outerStep(
-    ctx.trainer,
-    o.anchor ?? x0,
-    replicas.map((r) => r.snapshot),
-    { version, ...outer },
-  );
+  const model = outerStep(ctx.trainer, o.anchor ?? x0, averaged, { version, ...outer });
   crew.commit(model, round.steps);
   return { ...round, model };
 }

@@ -57,6 +57,13 @@ export interface ComputeModelOptions {
   /** A fixed forward+backward step time on a speed-1 GPU of any kind (custom timing), seconds. */
   readonly stepTimeS?: number;
   readonly slowdown: Slowdown;
+  /**
+   * Bytes per value of gradient and parameter messages (`workload.communicationPrecision`); default
+   * the profile's bytes per value.
+   */
+  readonly wireBytesPerValue?: number;
+  /** The communication precision when the scenario sets one: full mode rounds synchronised values through it. */
+  readonly wirePrecision?: 'fp32' | 'fp16' | 'bf16';
 }
 
 /** Backward costs twice the forward (spec §0.4: input gradient plus weight gradient). */
@@ -64,8 +71,12 @@ const BACKWARD_FACTOR = 2;
 
 /** Per-worker step times. */
 export class ComputeModel {
-  /** Bytes of the full gradient (= parameter) message: Σ params × bytes per value. */
+  /** Bytes of the full gradient (= parameter) message: Σ params × `wireBytesPerValue`. */
   readonly gradBytes: number;
+  /** Bytes per value on the wire (the communication precision). */
+  readonly wireBytesPerValue: number;
+  /** The communication precision when the scenario sets one (see `ComputeModelOptions`). */
+  readonly wirePrecision: 'fp32' | 'fp16' | 'bf16' | undefined;
   /** `profile:<name>`-style description of what timed the run. */
   readonly profile: TimingProfile;
   /** Arithmetic precision the run is timed at (pipeline stage costs re-time layers with it). */
@@ -90,10 +101,12 @@ export class ComputeModel {
     this.stepTimeS = o.stepTimeS;
     this.batchSize = o.batchSize;
     this.slowdown = o.slowdown;
-    const bpv = o.profile.bytesPerValue;
+    const bpv = o.wireBytesPerValue ?? o.profile.bytesPerValue;
     let grad = 0;
     for (const l of o.profile.layers) grad += l.params * bpv;
     this.gradBytes = grad;
+    this.wireBytesPerValue = bpv;
+    this.wirePrecision = o.wirePrecision;
     const byKey = new Map<string, WorkerCost>();
     this.costs = o.devices.map((d) => {
       const key = `${d.spec.name}|${d.speed}`;

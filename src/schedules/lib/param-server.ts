@@ -106,6 +106,8 @@ export class ParamServer {
   private readonly opts: OptimizerState[];
   private readonly ranges: readonly ParamRange[];
   private readonly shardBytes: number;
+  /** Bytes of one slice of a push (a compressed push is smaller than a pull's shard). */
+  private readonly pushShardBytes: number;
   private readonly applyOpts: readonly { readonly range: ParamRange; readonly lrScale: number }[];
   /** Each worker's push in flight, by rank (made on its first push, then reused). */
   private readonly pushes: (PushState | undefined)[] = [];
@@ -115,6 +117,7 @@ export class ParamServer {
     private readonly crew: Crew,
     servers: readonly number[],
     private readonly policy: PsPolicy = {},
+    o: { readonly pushBytes?: number } = {},
   ) {
     const k = servers.length;
     if (k < 1) throw new RangeError('a parameter server needs at least one shard');
@@ -129,6 +132,7 @@ export class ParamServer {
     this.opts = this.ranges.map(() => ctx.trainer.optimizer());
     this.applyOpts = this.ranges.map((range) => ({ range, lrScale: 1 }));
     this.shardBytes = ctx.compute.gradBytes / k;
+    this.pushShardBytes = (o.pushBytes ?? ctx.compute.gradBytes) / k;
   }
 
   /** Pulls every shard as it is now (a worker's first read, or a fresh one after waiting). */
@@ -166,7 +170,7 @@ export class ParamServer {
     for (let j = 0; j < k; j++) {
       const s = this.servers[j]!;
       if (s === w) this.land(p, j);
-      else this.crew.send(w, s, this.shardBytes).notify(p.landers[j]!);
+      else this.crew.send(w, s, this.pushShardBytes).notify(p.landers[j]!);
     }
     return p.arrived < k ? p.all : null;
   }

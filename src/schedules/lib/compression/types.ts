@@ -78,6 +78,11 @@ export interface CompressorEntry {
   readonly summary: string;
   /** Paper or code it follows. */
   readonly reference: string;
+  /**
+   * The option that sets how hard it compresses (`rank`, `ratio`, `levels`), which Accordion switches
+   * between two values; absent: it has no levels.
+   */
+  readonly level?: string;
   /** Its options (e.g. `ratio`, `rank`, `levels`, `errorFeedback`). */
   readonly options: Readonly<Record<string, CompressorOptionSpec>>;
   /** A compressor from validated options (every option present, defaults filled). */
