@@ -10,37 +10,15 @@
  */
 import { bool, errorFeedbackOption, num, rankOrderMean } from './common.ts';
 import { BUCKET_OPTION } from './qsgd.ts';
-import { bucketedBytes, quantiseBuckets, type LevelBracket } from './stochastic-levels.ts';
+import { bucketedBytes, levelSet, quantiseBuckets } from './stochastic-levels.ts';
 import type { Compressor, CompressorEntry, CompressorOptionSpec, TensorInput, TensorOutput } from './types.ts';
-
-/** The levels {0, 2^−s, …, 1/2, 1}: r lies between 0 and 2^−s, or between 2^e and 2^(e+1). */
-export function exponentialBracket(s: number): LevelBracket {
-  const smallest = 2 ** -s;
-  return (r, out) => {
-    if (r < smallest) {
-      out[0] = 0;
-      out[1] = smallest;
-      return;
-    }
-    if (r >= 1) {
-      out[0] = 1;
-      out[1] = 1;
-      return;
-    }
-    let e = Math.floor(Math.log2(r));
-    // log2 may round across a power of two; nudge so that 2^e ≤ r < 2^(e+1) exactly.
-    if (2 ** e > r) e--;
-    else if (2 ** (e + 1) <= r) e++;
-    out[0] = 2 ** e;
-    out[1] = 2 ** (e + 1);
-  };
-}
 
 /** A NUQSGD compressor with exponent depth `levels` s and buckets of `bucket` values. */
 export function nuqsgd(levels: number, bucket: number, errorFeedback = false): Compressor {
   if (!(Number.isInteger(levels) && levels >= 1)) throw new RangeError(`NUQSGD levels must be an integer ≥ 1`);
+  if (levels > 1000) throw new RangeError(`NUQSGD levels must be at most 1000 (2^-s stays a normal double)`);
   if (!(Number.isInteger(bucket) && bucket >= 1)) throw new RangeError(`NUQSGD bucket must be an integer ≥ 1`);
-  const bracket = exponentialBracket(levels);
+  const set = levelSet('exponential', levels);
   return {
     name: 'nuqsgd',
     label: `nuqsgd s=${levels}`,
@@ -56,7 +34,7 @@ export function nuqsgd(levels: number, bucket: number, errorFeedback = false): C
       const n = t.rows * t.cols;
       const decoded = t.inputs.map((x) => {
         const out = new Float32Array(n);
-        quantiseBuckets(x, out, bucket, bracket, t.rng);
+        quantiseBuckets(x, out, bucket, set, t.rng);
         return out;
       });
       return { mean: rankOrderMean(decoded, n), decoded };
@@ -70,7 +48,13 @@ export const NUQSGD = Object.freeze<CompressorEntry>({
   summary: 'NUQSGD unbiased stochastic quantisation to levels {0, 2^-s, …, 1/2, 1} per bucket; all-gathered',
   reference: 'Ramezani-Kebrya et al., "NUQSGD", JMLR 2021 (spec §20.4)',
   options: Object.freeze<Record<string, CompressorOptionSpec>>({
-    levels: { type: 'integer', description: 'exponent depth s: levels 0, 2^-s … 1/2, 1', default: 6, min: 1 },
+    levels: {
+      type: 'integer',
+      description: 'exponent depth s: levels 0, 2^-s … 1/2, 1',
+      default: 6,
+      min: 1,
+      max: 1000,
+    },
     bucket: BUCKET_OPTION,
     errorFeedback: errorFeedbackOption(false),
   }),

@@ -11,7 +11,7 @@
  * 2·7 + 1 = 15 signed levels filling 4 bits, 8× fewer bytes than fp32.
  */
 import { bool, errorFeedbackOption, num, rankOrderMean } from './common.ts';
-import { bucketedBytes, quantiseBuckets, type LevelBracket } from './stochastic-levels.ts';
+import { bucketedBytes, levelSet, quantiseBuckets } from './stochastic-levels.ts';
 import type { Compressor, CompressorEntry, CompressorOptionSpec, TensorInput, TensorOutput } from './types.ts';
 
 /** QSGD's variance-bound factor min(n/s², √n/s) (spec F18): E‖Q_s(v) − v‖² ≤ factor·‖v‖². */
@@ -19,20 +19,11 @@ export function qsgdVarianceBound(n: number, s: number): number {
   return Math.min(n / (s * s), Math.sqrt(n) / s);
 }
 
-/** The uniform levels {0, 1/s, …, 1}: r lies between ⌊s·r⌋/s and (⌊s·r⌋ + 1)/s. */
-export function uniformBracket(s: number): LevelBracket {
-  return (r, out) => {
-    const l = Math.min(s, Math.floor(s * r));
-    out[0] = l / s;
-    out[1] = Math.min(s, l + 1) / s;
-  };
-}
-
 /** A QSGD compressor with `levels` s and buckets of `bucket` values. */
 export function qsgd(levels: number, bucket: number, errorFeedback = false): Compressor {
   if (!(Number.isInteger(levels) && levels >= 1)) throw new RangeError(`QSGD levels must be an integer ≥ 1`);
   if (!(Number.isInteger(bucket) && bucket >= 1)) throw new RangeError(`QSGD bucket must be an integer ≥ 1`);
-  const bracket = uniformBracket(levels);
+  const set = levelSet('uniform', levels);
   return {
     name: 'qsgd',
     label: `qsgd s=${levels}`,
@@ -48,7 +39,7 @@ export function qsgd(levels: number, bucket: number, errorFeedback = false): Com
       const n = t.rows * t.cols;
       const decoded = t.inputs.map((x) => {
         const out = new Float32Array(n);
-        quantiseBuckets(x, out, bucket, bracket, t.rng);
+        quantiseBuckets(x, out, bucket, set, t.rng);
         return out;
       });
       return { mean: rankOrderMean(decoded, n), decoded };

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/core/rng.ts';
-import { exponentialBracket, NUQSGD, nuqsgd } from '../../../../src/schedules/lib/compression/nuqsgd.ts';
+import { NUQSGD, nuqsgd } from '../../../../src/schedules/lib/compression/nuqsgd.ts';
+import { levelAbove, levelBelow, levelSet } from '../../../../src/schedules/lib/compression/stochastic-levels.ts';
 import { sq } from './helpers.ts';
 
 describe('NUQSGD', () => {
   it('brackets |v|/‖v‖ between adjacent levels of {0, 2^-s, …, 1/2, 1}', () => {
-    const b = exponentialBracket(3);
-    const out = new Float64Array(2);
-    const at = (r: number): number[] => (b(r, out), [...out]);
+    const set = levelSet('exponential', 3);
+    const at = (r: number): number[] => [levelBelow(set, r), levelAbove(set, levelBelow(set, r))];
     expect(at(0)).toEqual([0, 0.125]);
     expect(at(0.1)).toEqual([0, 0.125]);
     expect(at(0.125)).toEqual([0.125, 0.25]);
@@ -16,6 +16,9 @@ describe('NUQSGD', () => {
     expect(at(0.5)).toEqual([0.5, 1]);
     expect(at(0.99)).toEqual([0.5, 1]);
     expect(at(1)).toEqual([1, 1]);
+    // QSGD's uniform set, for comparison: s = 4 → {0, 1/4, 1/2, 3/4, 1}.
+    const u = levelSet('uniform', 4);
+    expect([levelBelow(u, 0.3), levelAbove(u, levelBelow(u, 0.3)), levelBelow(u, 1)]).toEqual([0.25, 0.5, 1]);
   });
 
   it('sends values only at those levels (times the bucket norm)', () => {
