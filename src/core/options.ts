@@ -55,9 +55,9 @@ export type OptionSpec =
    */
   | { readonly type: 'optimizer'; readonly description: string; readonly default: OptimizerSpec }
   /**
-   * A gradient compressor by name from the COMPRESSORS registry (schedules/lib/compressors.ts). A
-   * placeholder: that registry is empty until the compression issue fills it, so no schedule can
-   * declare such an option yet (the scenario layer refuses an unregistered default).
+   * A gradient compressor by name from the COMPRESSORS registry (schedules/lib/compressors.ts; the
+   * scenario layer refuses an unregistered default). Only the name for now: the compressor's own
+   * options (ratio, rank, …) are not yet carried by this descriptor.
    */
   | { readonly type: 'compressor'; readonly description: string; readonly default: string };
 

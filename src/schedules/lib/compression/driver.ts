@@ -54,7 +54,9 @@ export class CompressionState {
   private readonly scratch: Float32Array[] = [];
 
   /**
-   * @param pick the compressor of tensor i at this step (Accordion may change it between steps).
+   * @param pick the compressor of tensor i at this step (Accordion may change it between steps). Return
+   *   long-lived instances (one per level): PowerSGD's Q lives in its instance, and `reset` reaches
+   *   every instance `pick` has returned.
    * @param layout the model's tensors; they must tile the flat vector [0, P) without gaps or overlap.
    * @param rng this state's stream; step s, tensor i draw from `rng.fork('step-s').fork(i)`.
    * @throws RangeError when the layout does not tile the vector or a size disagrees with its shape.
