@@ -9,6 +9,7 @@ import { OPTIMIZERS } from '../training/optimizers/registry.ts';
 import { addIssue, field, numberField } from './fields.ts';
 import type { SchemaContext } from './fields.ts';
 import { kindAndOptions, kinded, strict } from './kinded.ts';
+import { scenarioErrorMap } from './messages.ts';
 import { unknownName } from './suggest.ts';
 
 /** Keys users bring from other tools' optimizer configs, and where they belong here. */
@@ -76,6 +77,9 @@ export function optimizerField(def: OptimizerSpec, sctx: SchemaContext): z.ZodTy
   });
 }
 
+// Parsed inside a field: the scenario's messages, with the input reported as the loader does.
+const PARSE = { error: scenarioErrorMap, reportInput: true } as const;
+
 /** What each compressor's Accordion level is: the option that sets how hard it compresses. */
 function levelOf(kind: string): string | undefined {
   return COMPRESSORS[kind]?.level;
@@ -118,7 +122,6 @@ export function compressorField(sctx: SchemaContext): z.ZodType<CompressorSpec |
     return variants;
   };
   const one = kinded('compressor', plain());
-  const base = kinded('compressor', plain());
   const accordion = strict({
     kind: z.literal('accordion'),
     compressor: z.unknown(),
@@ -132,7 +135,7 @@ export function compressorField(sctx: SchemaContext): z.ZodType<CompressorSpec |
     const input = typeof v === 'string' ? { kind: v } : v;
     const kind = (input as { kind?: unknown } | null)?.kind;
     if (kind !== 'accordion') {
-      const r = one.safeParse(input);
+      const r = one.safeParse(input, PARSE);
       if (!r.success) {
         for (const iss of r.error.issues) addIssue(ctx, v, iss.message, iss.path);
         return undefined;
@@ -140,13 +143,13 @@ export function compressorField(sctx: SchemaContext): z.ZodType<CompressorSpec |
       const { kind: k, options } = kindAndOptions<number | boolean>(r.data);
       return { kind: k, options };
     }
-    const a = accordion.safeParse(input);
+    const a = accordion.safeParse(input, PARSE);
     if (!a.success) {
       for (const iss of a.error.issues) addIssue(ctx, v, iss.message, iss.path);
       return undefined;
     }
     const inner = typeof a.data.compressor === 'string' ? { kind: a.data.compressor } : a.data.compressor;
-    const b = base.safeParse(inner);
+    const b = one.safeParse(inner, PARSE);
     if (!b.success) {
       for (const iss of b.error.issues) addIssue(ctx, v, iss.message, ['compressor', ...iss.path]);
       return undefined;
@@ -166,7 +169,7 @@ export function compressorField(sctx: SchemaContext): z.ZodType<CompressorSpec |
     // Each level must be a value the compressor itself accepts.
     const levelShape = compressorShape(COMPRESSORS[k]!, sctx)[level] as z.ZodType;
     for (const which of ['low', 'high'] as const) {
-      const r = levelShape.safeParse(a.data[which]);
+      const r = levelShape.safeParse(a.data[which], PARSE);
       if (!r.success)
         addIssue(ctx, a.data[which], `${which} is a value of ${k}'s ${level}: ${r.error.issues[0]?.message ?? ''}`, [
           which,

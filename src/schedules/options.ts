@@ -5,7 +5,14 @@
 import type { OptionSpec } from '../core/options.ts';
 import type { OptionValueOf } from './types.ts';
 
-export type { CompressorSpec, FileOptionValue, OptimizerSpec, OptionSpec, OptionSpecs, QuantityDimension } from '../core/options.ts';
+export type {
+  CompressorSpec,
+  FileOptionValue,
+  OptimizerSpec,
+  OptionSpec,
+  OptionSpecs,
+  QuantityDimension,
+} from '../core/options.ts';
 
 /**
  * Parsed option values of any schedule: numbers (quantities in SI base units: bytes, seconds, B/s,

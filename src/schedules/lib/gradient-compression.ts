@@ -11,7 +11,7 @@
  * - **Accordion** (Agarwal et al., MLSys 2021; spec §21), when the option asks for it: each proxy
  *   tensor switches between the compressor's two levels by the critical-regime rule, every
  *   `everyEpochs` epochs, and every tensor takes the low level when the learning rate decays. Each
- *   change is a metric row (`accordion_level/<tensor>`, the level option's value). Accordion's code
+ *   change is a metric row (`accordion_level_<tensor>`, the level option's value). Accordion's code
  *   compares one epoch's accumulated gradient with the one `switch_freq` epochs earlier; here the
  *   gradient is accumulated over the whole interval between decisions and consecutive intervals are
  *   compared (so short runs with fractional `everyEpochs` work too); the first interval is critical,
@@ -49,6 +49,8 @@ interface AccordionState {
   readonly highValue: number;
   readonly everyEpochs: number;
   readonly threshold: number;
+  /** Per proxy tensor: its metric's name, `accordion_level_<tensor>` in snake case. */
+  readonly metricNames: readonly string[];
   /** Per proxy tensor: 1 at the low level (critical regime). */
   readonly atLow: Uint8Array;
   /** Per proxy tensor: Σ of rank 0's uncompressed gradient over the current window. */
@@ -102,7 +104,7 @@ export class GradientCompression {
     } else {
       if (!ctx.trainer.full)
         throw new Error(
-          'accordion decides each tensor\'s level from gradient norms, which timing-only mode does not compute; use mode: full',
+          "accordion decides each tensor's level from gradient norms, which timing-only mode does not compute; use mode: full",
         );
       const low = entry.create({ ...spec.options, [a.level]: a.low });
       const high = entry.create({ ...spec.options, [a.level]: a.high });
@@ -116,6 +118,7 @@ export class GradientCompression {
         threshold: a.threshold,
         // Epoch 0 is critical (Accordion's rule): every tensor starts at the low level.
         atLow: new Uint8Array(layout.length).fill(1),
+        metricNames: layout.map((t) => `accordion_level_${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`),
         window: layout.map((t) => new Float64Array(t.size)),
         previous: null,
         nextAtEpochs: a.everyEpochs,
@@ -229,7 +232,7 @@ export class GradientCompression {
     if (changed || step === 0) {
       this.calls = null;
       for (let i = 0; i < layout.length; i++)
-        crew.metric(`accordion_level/${layout[i]!.name}`, acc.atLow[i] === 1 ? acc.lowValue : acc.highValue);
+        crew.metric(acc.metricNames[i]!, acc.atLow[i] === 1 ? acc.lowValue : acc.highValue);
     }
   }
 }

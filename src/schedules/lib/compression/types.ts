@@ -15,7 +15,10 @@
  */
 import type { Rng } from '../../../core/rng.ts';
 
-/** One tensor of a step, every worker's input for it. Matrix view: `rows × cols`, row-major (cols = 1: a vector). */
+/**
+ * One tensor of a step, every worker's input for it. Matrix view: `rows × cols`, row-major; a vector
+ * has rows = 1 (driver.ts `matrixView`), and compressors treat rows = 1 or cols = 1 alike.
+ */
 export interface TensorInput {
   /** Position of the tensor in the model's layout: a stable key for per-tensor state (PowerSGD's warm start). */
   readonly index: number;
@@ -54,8 +57,13 @@ export interface Compressor {
    * scales included: for all-reduce the message size, for all-gather this worker's contribution.
    */
   wireBytes(rows: number, cols: number, valueBytes: number): number;
-  /** Compresses every worker's input for one tensor (see TensorInput / TensorOutput). */
+  /**
+   * Compresses every worker's input for one tensor (see TensorInput / TensorOutput). The inputs may be
+   * views of the driver's scratch buffers: a compressor must not keep them past the call.
+   */
   compress(t: TensorInput): TensorOutput;
+  /** Forgets per-tensor state (PowerSGD's warm-start Q), as if new. Absent: the compressor keeps none. */
+  reset?(): void;
 }
 
 /** A numeric or boolean option of a compressor, as scenario files give it. */
