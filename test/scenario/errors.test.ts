@@ -62,7 +62,7 @@ describe('scenario errors', () => {
     expect(
       problems('name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: async-ps, shard: 2 } }\n'),
     ).toEqual([
-      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, lrScaling, stagger',
+      'bad.yaml:3:41: training.schedule.shard: unknown key "shard" (did you mean "shards"?); allowed: kind, shards, servers, lrScaling, stagger, compressor',
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('scenario errors', () => {
     );
     expect(rest).toEqual([]);
     expect(p).toMatch(/^bad\.yaml:3:41: training\.schedule\.maxStaleness: unknown key "maxStaleness"/);
-    expect(p).toContain('allowed: kind, shards, servers, lrScaling, stagger');
+    expect(p).toContain('allowed: kind, shards, servers, lrScaling, stagger, compressor');
     expect(p).toContain('moved to the ssp schedule');
     expect(p).toMatch(/bounds SSP clocks .*not the staleness τ .* in model versions/);
     const [c, ...more] = problems(
@@ -86,7 +86,7 @@ describe('scenario errors', () => {
     const [q] = problems(
       'name: a\ncluster: { nodes: [{ gpu: T4 }] }\ntraining: { schedule: { kind: local-sgd, maxStaleness: 2 } }\n',
     );
-    expect(q).toMatch(/unknown key "maxStaleness"; allowed: kind, localSteps, algorithm$/);
+    expect(q).toMatch(/unknown key "maxStaleness"; allowed: kind, localSteps, algorithm, compressor$/);
   });
 
   it('names the expected dimension for a quantity with the wrong unit', () => {

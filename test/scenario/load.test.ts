@@ -111,7 +111,7 @@ describe('sweeps', () => {
     const text = `${BASE}training: { schedule: { kind: async-ps, shards: 2 } }\nsweep:\n  training.schedule.kind: [async-ps, sync-allreduce]\n  cluster.nodes[0].count: [1, 0]\n`;
     expect(issues(text)).toEqual([
       's.yaml:6:31: cluster.nodes[0].count: got 0; expected an integer >= 1 and <= 65536 [sweep points: async-ps, count=0; sync-allreduce, count=0]',
-      's.yaml:3:41: training.schedule.shards: unknown key "shards"; allowed: kind, algorithm, bucketSize [sweep points: sync-allreduce, count=1; sync-allreduce, count=0]',
+      's.yaml:3:41: training.schedule.shards: unknown key "shards"; allowed: kind, algorithm, bucketSize, compressor [sweep points: sync-allreduce, count=1; sync-allreduce, count=0]',
     ]);
   });
 

@@ -113,6 +113,13 @@ function optionSets(def: ScheduleDefinition): OptionValues[] {
   const sets: OptionValues[] = stress === undefined ? [{}] : [{}, stress];
   // Dedicated parameter-server ranks are a layout of their own: servers that do not train.
   if (def.name === 'async-ps') sets.push({ shards: 2, servers: 'dedicated' });
+  // Compressed synchronisation: an all-gather compressor in buckets, PowerSGD's two all-reduces per
+  // round, and compressed pushes.
+  const topk = { kind: 'top-k', options: { ratio: 0.1, errorFeedback: true } };
+  const power = { kind: 'powersgd', options: { rank: 1, warmStart: true, minCompressionRate: 2, errorFeedback: true } };
+  if (def.name === 'sync-allreduce') sets.push({ bucketSize: 1e6, compressor: topk });
+  if (def.name === 'local-sgd') sets.push({ localSteps: 2, compressor: power });
+  if (def.name === 'async-ps') sets.push({ shards: 2, compressor: topk });
   // Hogwild!'s lock: threads queue for it, so a stop lands while some wait.
   if (def.name === 'hogwild') sets.push({ locking: 'lock', writeShare: 0.9 });
   return sets;
