@@ -61,7 +61,9 @@ describe('decentralized', () => {
       const r = runScenario(s, 0);
       expect(r.updates).toBe(7);
       // The same float operations in the same order: equal bit for bit.
-      expect(maxAbsDiff(r.finalParams!, byHand(s, 7, peerSelection, interval)), `${peerSelection} H ${interval}`).toBe(0);
+      expect(maxAbsDiff(r.finalParams!, byHand(s, 7, peerSelection, interval)), `${peerSelection} H ${interval}`).toBe(
+        0,
+      );
       expect(r.maxStaleness).toBe(0);
     }
   });
@@ -118,7 +120,10 @@ describe('decentralized', () => {
         }),
         training: {
           ...tinyScenario({ schedule: 'decentralized' }).training,
-          schedule: { kind: 'decentralized', options: { peerSelection: 'shift-one', communicationInterval: 1, algorithm: 'ring' } },
+          schedule: {
+            kind: 'decentralized',
+            options: { peerSelection: 'shift-one', communicationInterval: 1, algorithm: 'ring' },
+          },
           stop: { simTimeS: 0.045 },
         },
       },

@@ -124,7 +124,11 @@ export function* runDecentralized(ctx: ScheduleContext, crew: Crew, o: Decentral
         const edges = peerEdges(o.selection, i, n, k);
         const joined: Meeting[] =
           o.selection === 'all'
-            ? [meet(`${t}`, n, () => sim.process(crew.allReduce(o.messageBytes, { algorithm: o.algorithm, record: false })))]
+            ? [
+                meet(`${t}`, n, () =>
+                  sim.process(crew.allReduce(o.messageBytes, { algorithm: o.algorithm, record: false })),
+                ),
+              ]
             : edges.map((e) =>
                 meet(`${t}:${e.edge}`, 2, () =>
                   sim.allOf([

@@ -66,7 +66,10 @@ export class TimerAverager {
     if (p === null || p === undefined) return false;
     const { math } = this.ctx.trainer;
     const x = this.replicas[i]!;
-    this.replicas[i] = this.ctx.trainer.snapshot(math.axpy(1, math.sub(p.mean.params, p.copy.params), x.params), x.version);
+    this.replicas[i] = this.ctx.trainer.snapshot(
+      math.axpy(1, math.sub(p.mean.params, p.copy.params), x.params),
+      x.version,
+    );
     this.versions[i]!++;
     this.pending[i] = null;
     if (--this.unwritten === 0) this.written!.succeed();
@@ -83,7 +86,8 @@ export class TimerAverager {
       const out = yield* crew.allReduce(ctx.compute.gradBytes, { algorithm, record: false });
       crew.commAll(crew.ranks, out.startS, out.timeS, zeros);
       if (crew.traced)
-        for (const r of crew.ranks) crew.commSpan(r, `model average (all-reduce ${out.algorithm})`, out.startS, out.timeS);
+        for (const r of crew.ranks)
+          crew.commSpan(r, `model average (all-reduce ${out.algorithm})`, out.startS, out.timeS);
       const mean = trainer.average(copies, progress.current.version);
       this.written = ctx.sim.event<void>();
       this.unwritten = crew.size;
