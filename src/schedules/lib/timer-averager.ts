@@ -16,7 +16,7 @@
  * negotiation broadcast, i.e. when the last rank has written and slept: start_{k+1} = max_i write_i + I.
  * The 1-byte negotiation broadcast itself is not timed (one latency per round).
  *
- * metrics.csv gets `averaging_round` (its number, from 1) on every completed round, in both modes,
+ * metrics.csv gets one `averaging_round` row (value 1) per completed round, in both modes,
  * and `consensus_distance` of the copies it averaged (full mode).
  */
 import type { Event } from '../../core/events.ts';
@@ -94,7 +94,7 @@ export class TimerAverager {
       for (let i = 0; i < crew.size; i++) this.pending[i] = { mean, copy: copies[i]! };
       yield this.written;
       this.rounds++;
-      crew.metric('averaging_round', this.rounds);
+      crew.metric('averaging_round', 1);
       if (trainer.full) crew.metric('consensus_distance', consensusDistance(copies, mean));
       yield* crew.until(crew.nowS + intervalS);
     }
