@@ -79,6 +79,16 @@ describe('decentralized', () => {
     expect(gap).toBeLessThan(0.05);
   });
 
+  it('with one worker is plain SGD: sync-allreduce on one worker', async () => {
+    await initBackend('wasm');
+    // The average of one replica is itself (0 + x, divided by 1: exact), so x ← opt(x, g(x)): bit for bit.
+    const common = { workers: 1, updates: 5, lr: 0.3 };
+    const d = runScenario(tinyScenario({ ...common, schedule: 'decentralized' }), 0);
+    const sync = runScenario(tinyScenario({ ...common, schedule: 'sync-allreduce' }), 0);
+    expect(maxAbsDiff(d.finalParams!, sync.finalParams!)).toBe(0);
+    expect(d.simTimeS).toBeCloseTo(sync.simTimeS, 12);
+  });
+
   it('hides the all-reduce under the step: K steps take K·max(c, A), with interval H (K/H)·max(c, A) + (K − K/H)·c', () => {
     // 4 homogeneous workers, c = 1 ms, n = 40 MB of weights: a ring all-reduce on the analytical
     // network takes A = 2(N−1)α + 2(N−1)/N·n/B = 36 µs + 4.8 ms > c. Every worker is ready (its forward
@@ -108,27 +118,15 @@ describe('decentralized', () => {
     // 4 workers, c = 10 ms, n = 4 MB: a pair exchange is one α + n/B = 326 µs message each way, under the
     // step, so a step is c. Stopped at 4.5 steps, five steps have begun, and each began with every worker
     // sending its n bytes once: 5 × 4 × n bytes. With n = 400 MB (32 ms > c) the exchange sets the pace.
-    const r = runScenario(
-      {
-        ...tinyScenario({
-          mode: 'timing-only',
-          schedule: 'decentralized',
-          scheduleOptions: { peerSelection: 'shift-one' },
-          workers: 4,
-          stepTimeS: 0.01,
-          paramBytes: 4e6,
-        }),
-        training: {
-          ...tinyScenario({ schedule: 'decentralized' }).training,
-          schedule: {
-            kind: 'decentralized',
-            options: { peerSelection: 'shift-one', communicationInterval: 1, algorithm: 'ring' },
-          },
-          stop: { simTimeS: 0.045 },
-        },
-      },
-      0,
-    );
+    const s = tinyScenario({
+      mode: 'timing-only',
+      schedule: 'decentralized',
+      scheduleOptions: { peerSelection: 'shift-one' },
+      workers: 4,
+      stepTimeS: 0.01,
+      paramBytes: 4e6,
+    });
+    const r = runScenario({ ...s, training: { ...s.training, stop: { simTimeS: 0.045 } } }, 0);
     expect(r.bytesSent).toBe(5 * 4 * 4e6);
     expect(r.updates).toBe(4);
     const slow = runScenario(

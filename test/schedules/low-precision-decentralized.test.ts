@@ -67,6 +67,7 @@ describe('low-precision-decentralized', () => {
       [4, 1],
       [5, 2],
       [2, 1],
+      [1, 1],
     ] as const) {
       const s = tinyScenario({
         schedule: 'low-precision-decentralized',

@@ -116,8 +116,9 @@ export function* runDecentralized(ctx: ScheduleContext, crew: Crew, o: Decentral
       const c = crew.stepTime(rank, startS);
       crew.book(rank, startS, c, 'fwd+bwd');
       const computeEnd = startS + c;
-      let mix: Neighbours | null = null;
-      if (n > 1 && t % o.interval === 0) {
+      const communicates = t % o.interval === 0;
+      // One worker exchanges with itself (BAGUA's ring of one): no time, but the step still mixes.
+      if (communicates && n > 1) {
         if (!o.overlap) yield* crew.until(computeEnd);
         const readyS = crew.nowS;
         const k = t / o.interval;
@@ -148,11 +149,13 @@ export function* runDecentralized(ctx: ScheduleContext, crew: Crew, o: Decentral
         crew.comm(rank, s, e - s, Math.max(0, e - Math.max(s, computeEnd)));
         crew.waitSpan(rank, 'wait for peers', readyS, s - readyS);
         crew.commSpan(rank, () => `${o.label} (${o.selection})`, s, e - s);
-        mix = {
-          peers: edges.map((ed) => b.shared[ed.peer]!),
-          mean: () => (b.mean ??= trainer.average(b.shared, v0 + t)),
-        };
       }
+      const mix: Neighbours | null = communicates
+        ? {
+            peers: peerEdges(o.selection, i, n, t / o.interval).map((ed) => b.shared[ed.peer]!),
+            mean: () => (b.mean ??= trainer.average(b.shared, v0 + t)),
+          }
+        : null;
       yield* crew.until(computeEnd);
       mixing.step(i, grad, mix, v0 + t + 1);
       b.after[i] = mixing.params(i);
