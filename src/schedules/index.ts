@@ -24,6 +24,9 @@ import { pipedream2bw } from './pipedream-2bw.ts';
 import { pipemare } from './pipemare.ts';
 import { pipelinedBackprop } from './pipelined-backprop.ts';
 import { interleaved1F1B } from './interleaved-1f1b.ts';
+import { decentralized } from './decentralized.ts';
+import { lowPrecisionDecentralized } from './low-precision-decentralized.ts';
+import { asyncModelAverage } from './async-model-average.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
@@ -48,6 +51,9 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [pipedream2bw.name]: pipedream2bw,
   [pipemare.name]: pipemare,
   [pipelinedBackprop.name]: pipelinedBackprop,
+  [decentralized.name]: decentralized,
+  [lowPrecisionDecentralized.name]: lowPrecisionDecentralized,
+  [asyncModelAverage.name]: asyncModelAverage,
 });
 
 /**

@@ -105,6 +105,12 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'pipedream-2bw': { stages: 2, microBatches: 2 },
   pipemare: { stages: 2, microBatches: 8, rescheduleSteps: 2 },
   'pipelined-backprop': { stages: 2, microBatches: 4, momentum: 0.5 },
+  // Pairs that change every step, and local steps between exchanges (workers drift apart by up to 2 steps).
+  decentralized: { peerSelection: 'shift-one', communicationInterval: 2 },
+  'low-precision-decentralized': { communicationInterval: 2 },
+  // A round after every 5 ms of sleep: several averages land inside the 55 ms run, some mid-step. (Its
+  // warm-up steps count as sync-allreduce's, one update of every worker; test/schedules/async-model-average.test.ts.)
+  'async-model-average': { syncInterval: 0.005 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
@@ -150,6 +156,10 @@ const OVERLAP_SCHEDULES: readonly string[] = [
   'pipedream-2bw',
   'pipemare',
   'pipelined-backprop',
+  // The weight exchange runs under the forward and backward pass (BAGUA's forward pre-hook).
+  'decentralized',
+  // The averaging all-reduce runs on its own stream beside the compute.
+  'async-model-average',
 ];
 
 const LINK = { bandwidth: bytesPerSecond(12.5e9), latency: seconds(5e-6) };
