@@ -198,7 +198,8 @@ export class GradientCompression {
       const w = acc.window[i]!;
       for (let j = 0; j < t.size; j++) w[j]! += g[t.offset + j]!;
     }
-    const lr = trainer.lr(step);
+    // The learning rate of the optimizer step this synchronisation feeds (global updates so far).
+    const lr = trainer.lr(progress.updates);
     const decayed = lr < acc.lastLr;
     acc.lastLr = lr;
     const epochs = progress.samples / trainer.trainSize();
