@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { minmaxU8Bytes } from '../../src/schedules/lib/compression/minmax-u8.ts';
+import { COMPRESSORS } from '../../src/schedules/lib/compressors.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 import { tinyScenario, type TinyOptions } from './fixtures.ts';
 
@@ -196,4 +197,41 @@ describe('accordion', () => {
       /accordion decides each tensor's level from gradient norms/,
     );
   });
+});
+
+describe('every compressor on every schedule that takes one, in both modes', () => {
+  const names = ['top-k', 'random-k', 'powersgd', 'qsgd', 'nuqsgd', 'sign', 'bytegrad'];
+  const schedules = [
+    ['sync-allreduce', {}],
+    ['local-sgd', { localSteps: 2 }],
+    ['async-ps', { shards: 2 }],
+  ] as const;
+  for (const [schedule, extra] of schedules)
+    for (const mode of ['full', 'timing-only'] as const)
+      it(`${schedule}, ${mode}: each compressor runs, changes the bytes sent, and (full) keeps the model finite`, async () => {
+        if (mode === 'full') await initBackend('wasm');
+        const common = {
+          mode,
+          workers: 4,
+          updates: 6,
+          lr: 0.1,
+          schedule,
+          model: { kind: 'mlp' as const, hidden: [16] },
+          timing: { kind: 'model' as const },
+        };
+        const plain = run({ ...common, scheduleOptions: { ...extra } });
+        for (const kind of names) {
+          // Every option at its registry default, as the scenario layer fills them.
+          const options = Object.fromEntries(
+            Object.entries(COMPRESSORS[kind]!.options).map(([k, o]) => [k, o.default]),
+          );
+          const r = run({ ...common, scheduleOptions: { ...extra, compressor: { kind, options } } });
+          expect(r.bytesSent, kind).not.toBe(plain.bytesSent);
+          if (mode === 'full')
+            expect(
+              r.finalParams!.every((x) => Number.isFinite(x)),
+              kind,
+            ).toBe(true);
+        }
+      });
 });
