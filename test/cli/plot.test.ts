@@ -98,6 +98,7 @@ describe('dtsim plot', () => {
       expect.stringMatching(/^skipped accuracy-loss: evals\.csv has no finite accuracy/),
       expect.stringMatching(/^skipped timeline: no trace\.json/),
       expect.stringMatching(/^skipped staleness: no updates\.csv/),
+      expect.stringMatching(/^skipped link-utilisation: no links\.csv .*needs network\.model: flow/),
     ]);
     expect(existsSync(join(timing, 'plots'))).toBe(false);
   }, 60_000);

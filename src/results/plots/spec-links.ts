@@ -77,7 +77,9 @@ export function linksPlot(
       .slice(0, limits.links)
       .map((x) => x.s);
     if (all.length > busiest.length)
-      cuts.push(`run ${String(runId)}: the ${String(busiest.length)} of ${count(all.length)} links with the highest mean utilisation`);
+      cuts.push(
+        `run ${String(runId)}: the ${String(busiest.length)} of ${count(all.length)} links with the highest mean utilisation`,
+      );
     for (const s of busiest) {
       if (!linkOrder.includes(s.name)) linkOrder.push(s.name);
       for (const p of s.points) points.push({ run, link: s.name, t: p.start, utilization: p.u });
