@@ -212,9 +212,9 @@ export class FlowNetwork implements NetworkModel {
       }
     }
     // Rates were constant since the last solve, so each link's bytes spread evenly over [t0, now].
+    this.usage!.addAll(touched, nTouched, pending, t0, now);
     for (let k = 0; k < nTouched; k++) {
       const l = touched[k]!;
-      this.usage!.add(l, t0, now, pending[l]!);
       pending[l] = 0;
       touchedMark[l] = 0;
     }

@@ -59,9 +59,13 @@ export class LinkUsage {
   private exponent = FIRST_EXPONENT;
   private width = pow10(FIRST_EXPONENT);
   private readonly bins: (Float64Array | undefined)[];
+  // Scratch for `add`, which is `addAll` for one link (the flow model's round-off remainders, tests).
+  private readonly one = new Int32Array(1);
+  private readonly amount: Float64Array;
 
   /** A recorder for `links` directed links, all empty. */
   constructor(links: number) {
+    this.amount = new Float64Array(links);
     this.bins = new Array<Float64Array | undefined>(links).fill(undefined);
   }
 
@@ -70,27 +74,40 @@ export class LinkUsage {
    * t0 = t1, all of it goes to the bin holding t0.
    */
   add(link: number, t0: number, t1: number, bytes: number): void {
-    if (bytes === 0) return;
+    this.one[0] = link;
+    this.amount[link] = bytes;
+    this.addAll(this.one, 1, this.amount, t0, t1);
+  }
+
+  /**
+   * For each of `links[0..n)`, adds `bytes[link]` carried at a constant rate over [t0, t1], as `add`
+   * does; the bins and shares are worked out once for all of them (the flow model settles every busy
+   * link over the same interval).
+   */
+  addAll(links: Int32Array, n: number, bytes: Float64Array, t0: number, t1: number): void {
     while (t1 > KEPT_BINS * this.width) this.widen();
-    let b = this.bins[link];
-    if (b === undefined) this.bins[link] = b = new Float64Array(KEPT_BINS);
     const w = this.width;
     const i0 = Math.min(Math.floor(t0 / w), KEPT_BINS - 1);
     const i1 = Math.min(Math.max(Math.ceil(t1 / w) - 1, i0), KEPT_BINS - 1);
-    if (i0 === i1) {
-      b[i0]! += bytes;
-      return;
+    // Constant rate: the first bin gets its overlap's share, every bin between a full bin's worth (a
+    // tight loop: a long interval over fine bins is the costly case), and the last bin the rest, so
+    // the bins sum to the bytes up to round-off.
+    const firstShare = i0 === i1 ? 1 : ((i0 + 1) * w - t0) / (t1 - t0);
+    const fullShare = i0 === i1 ? 0 : w / (t1 - t0);
+    const inner = Math.max(i1 - i0 - 1, 0);
+    for (let k = 0; k < n; k++) {
+      const link = links[k]!;
+      const total = bytes[link]!;
+      if (total === 0) continue;
+      let b = this.bins[link];
+      if (b === undefined) this.bins[link] = b = new Float64Array(KEPT_BINS);
+      const first = total * firstShare;
+      b[i0]! += first;
+      if (i0 === i1) continue;
+      const full = total * fullShare;
+      for (let i = i0 + 1; i < i1; i++) b[i]! += full;
+      b[i1]! += total - first - full * inner;
     }
-    // Constant rate: each bin gets the share of the interval it overlaps; the last gets the rest, so
-    // the bins sum to `bytes` up to round-off.
-    const rate = bytes / (t1 - t0);
-    let given = 0;
-    for (let i = i0; i < i1; i++) {
-      const d = rate * (Math.min((i + 1) * w, t1) - Math.max(i * w, t0));
-      b[i]! += d;
-      given += d;
-    }
-    b[i1]! += bytes - given;
   }
 
   // Tenfold width: every ten bins become one (bins align, so nothing is estimated).
