@@ -10,6 +10,10 @@
  * collective's N simultaneous starts cost one solve). After a solve one timer is set for the earliest
  * finishing flow. Kernel timeouts cannot be cancelled, so each timer carries the generation it was set
  * in and is ignored if a later solve has superseded it (lazy invalidation).
+ *
+ * Link usage over time (links.csv) is recorded only after `recordLinkUsage()`: each settle then also
+ * hands every busy link's bytes of the interval to a `LinkUsage` (link-usage.ts), which spreads them
+ * over its time bins; rates are constant between solves, so that is exact.
  */
 import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';

@@ -65,7 +65,8 @@ export function linksPlot(
   const labelOf = new Map(runs.map((r) => [r.runId, r.label]));
   const shown = runIds.slice(0, limits.runs);
   const points: Point[] = [];
-  const cuts: string[] = [];
+  // Per shown run: links drawn and links in links.csv, for the subtitle.
+  const counts: [number, number][] = [];
   const linkOrder: string[] = [];
   for (const runId of shown) {
     const run = labelOf.get(runId) ?? `run ${String(runId)}`;
@@ -76,10 +77,7 @@ export function linksPlot(
       .sort((a, b) => b.s.busy - a.s.busy || a.i - b.i)
       .slice(0, limits.links)
       .map((x) => x.s);
-    if (all.length > busiest.length)
-      cuts.push(
-        `run ${String(runId)}: the ${String(busiest.length)} of ${count(all.length)} links with the highest mean utilisation`,
-      );
+    counts.push([busiest.length, all.length]);
     for (const s of busiest) {
       if (!linkOrder.includes(s.name)) linkOrder.push(s.name);
       for (const p of s.points) points.push({ run, link: s.name, t: p.start, utilization: p.u });
@@ -88,11 +86,13 @@ export function linksPlot(
       if (last !== undefined) points.push({ run, link: s.name, t: last.end, utilization: last.u });
     }
   }
-  if (runIds.length > shown.length)
-    cuts.unshift(`runs ${String(shown[0])}–${String(shown.at(-1))} of ${count(runIds.length)}`);
-  const subtitle = `bytes / (capacity × bin) per bin; ${
-    cuts.length === 0 ? 'every link that carried traffic' : `shown: ${cuts.join('; ')}`
-  }; lines on top of each other are equally loaded links`;
+  const subtitle = [
+    'utilisation = bytes / (capacity × bin width), per bin; lines on top of each other are equally loaded links',
+    linksShown(counts, limits.links) +
+      (runIds.length > shown.length
+        ? `; runs ${String(shown[0])}–${String(shown.at(-1))} of ${count(runIds.length)}`
+        : ''),
+  ];
   return {
     name,
     spec: {
@@ -122,9 +122,18 @@ export function linksPlot(
             scale: { domain: [0, 1] },
             axis: { format: '.0%' },
           },
-          color: { field: 'link', type: 'nominal', title: 'link', sort: linkOrder },
+          // 20 colours: up to 4 runs' busiest links rarely share one (10 would repeat at 8 + 3).
+          color: { field: 'link', type: 'nominal', title: 'link', sort: linkOrder, scale: { scheme: 'tableau20' } },
         },
       },
     },
   };
+}
+
+/** The subtitle's account of the links drawn: all of them, or the busiest `limit` of how many. */
+function linksShown(counts: readonly [number, number][], limit: number): string {
+  if (counts.every(([drawn, all]) => drawn === all)) return 'every link that carried traffic';
+  const totals = [...new Set(counts.map(([, all]) => all))].sort((a, b) => a - b);
+  const of = totals.length === 1 ? count(totals[0]!) : `${count(totals[0]!)}–${count(totals.at(-1)!)}`;
+  return `${counts.length > 1 ? 'each run: its' : 'the'} ${String(limit)} links with the highest mean utilisation, of ${of} that carried traffic (links.csv has them all)`;
 }

@@ -24,13 +24,15 @@ describe('link-utilisation plot', () => {
     );
     if (!('spec' in p)) throw new Error(p.reason);
     const spec = p.spec as {
-      title: { subtitle: string };
+      title: { subtitle: string[] };
       data: { values: { link: string; t: number; utilization: number }[] };
     };
     expect(p.name).toBe('link-utilisation');
     expect([...new Set(spec.data.values.map((v) => v.link))]).toEqual(['a9->b9', 'a8->b8', 'a7->b7']);
     expect(spec.data.values.filter((v) => v.link === 'a9->b9').map((v) => v.t)).toEqual([0, 1, 2, 3]);
-    expect(spec.title.subtitle).toContain('the 3 of 10 links with the highest mean utilisation');
+    expect(spec.title.subtitle[1]).toBe(
+      'the 3 links with the highest mean utilisation, of 10 that carried traffic (links.csv has them all)',
+    );
   });
 
   it('says why when links.csv has no rows', () => {
