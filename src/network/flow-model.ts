@@ -10,11 +10,16 @@
  * collective's N simultaneous starts cost one solve). After a solve one timer is set for the earliest
  * finishing flow. Kernel timeouts cannot be cancelled, so each timer carries the generation it was set
  * in and is ignored if a later solve has superseded it (lazy invalidation).
+ *
+ * Link usage over time (links.csv) is recorded only after `recordLinkUsage()`: each settle then also
+ * hands every busy link's bytes of the interval to a `LinkUsage` (link-usage.ts), which spreads them
+ * over its time bins; rates are constant between solves, so that is exact.
  */
 import type { Event } from '../core/events.ts';
 import type { Simulator } from '../core/simulator.ts';
 import { bytes as checkBytes } from '../core/units.ts';
 import type { Bytes, Seconds } from '../core/units.ts';
+import { LinkUsage, type LinkUsageTable } from './link-usage.ts';
 import { MaxMinSolver } from './max-min.ts';
 import { pathLatency } from './paths.ts';
 import type { NetworkModel, Topology } from './types.ts';
@@ -51,6 +56,13 @@ export class FlowNetwork implements NetworkModel {
   private resolveQueued = false;
   private generation = 0;
   private readonly resolveFn = (): void => this.resolve();
+
+  // Per-link bytes over time, only when asked for (`recordLinkUsage`): null costs one test a settle.
+  private usage: LinkUsage | null = null;
+  // Bytes each link carried in the interval being settled, and the links touched (recording only).
+  private pending: Float64Array = new Float64Array(0);
+  private touched: Int32Array = new Int32Array(0);
+  private touchedMark: Uint8Array = new Uint8Array(0);
 
   /** A model moving bytes on `topology` in `sim`'s time. */
   constructor(sim: Simulator, topology: Topology) {
@@ -91,6 +103,30 @@ export class FlowNetwork implements NetworkModel {
   linkBytes(): Float64Array {
     this.settle();
     return this.bytes.slice();
+  }
+
+  /**
+   * From now on, records the bytes each link carries per time bin (link-usage.ts), for `linkUsage`.
+   * Off by default: it costs a second pass over each settled flow's links.
+   */
+  recordLinkUsage(): void {
+    if (this.usage !== null) return;
+    const n = this.topology.links.length;
+    this.settle();
+    this.usage = new LinkUsage(n);
+    this.pending = new Float64Array(n);
+    this.touched = new Int32Array(n);
+    this.touchedMark = new Uint8Array(n);
+  }
+
+  /**
+   * The bytes each link carried per time bin from `recordLinkUsage` up to now, or undefined when not
+   * recording. Settles first, so flows still draining count up to the current time.
+   */
+  linkUsage(): LinkUsageTable | undefined {
+    if (this.usage === null) return undefined;
+    this.settle();
+    return this.usage.table(this.sim.now);
   }
 
   /** The sum of the current rates of the flows on each link (B/s), indexed by link id. */
@@ -139,9 +175,14 @@ export class FlowNetwork implements NetworkModel {
   // Drains every active flow at its current rate from the last settle to now, crediting its links.
   private settle(): void {
     const now = this.sim.now;
-    const dt = now - this.lastSettle;
+    const t0 = this.lastSettle;
+    const dt = now - t0;
     this.lastSettle = now;
     if (dt <= 0) return;
+    if (this.usage !== null) {
+      this.settleRecorded(t0, now);
+      return;
+    }
     const { active, remaining, rate, paths, bytes } = this;
     for (let i = 0; i < this.nActive; i++) {
       const f = active[i]!;
@@ -150,6 +191,36 @@ export class FlowNetwork implements NetworkModel {
       remaining[f]! -= d;
       const p = paths[f]!;
       for (let j = 0; j < p.length; j++) bytes[p[j]!]! += d;
+    }
+  }
+
+  // `settle` while recording: the same drain, and each link's bytes of the interval go to its bins.
+  private settleRecorded(t0: number, now: number): void {
+    const { active, remaining, rate, paths, bytes, pending, touched, touchedMark } = this;
+    const dt = now - t0;
+    let nTouched = 0;
+    for (let i = 0; i < this.nActive; i++) {
+      const f = active[i]!;
+      let d = rate[f]! * dt;
+      if (d > remaining[f]!) d = remaining[f]!;
+      remaining[f]! -= d;
+      const p = paths[f]!;
+      for (let j = 0; j < p.length; j++) {
+        const l = p[j]!;
+        bytes[l]! += d;
+        pending[l]! += d;
+        if (touchedMark[l] === 0) {
+          touchedMark[l] = 1;
+          touched[nTouched++] = l;
+        }
+      }
+    }
+    // Rates were constant since the last solve, so each link's bytes spread evenly over [t0, now].
+    this.usage!.addAll(touched, nTouched, pending, t0, now);
+    for (let k = 0; k < nTouched; k++) {
+      const l = touched[k]!;
+      pending[l] = 0;
+      touchedMark[l] = 0;
     }
   }
 
@@ -166,6 +237,7 @@ export class FlowNetwork implements NetworkModel {
         // Credit the round-off remainder too, so each link counts exactly the flow's size.
         const p = paths[f]!;
         for (let j = 0; j < p.length; j++) bytes[p[j]!]! += remaining[f]!;
+        if (this.usage !== null) for (const l of p) this.usage.add(l, this.sim.now, this.sim.now, remaining[f]!);
         remaining[f] = 0;
         const ev = this.done[f]!;
         this.done[f] = null;

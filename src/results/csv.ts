@@ -4,6 +4,7 @@
  * are written run by run in the order given, and within a run in record order.
  */
 import { csvNumber as num, csvText as text, joinCsvLines } from './csv-cells.ts';
+import { hasLinks, linksCsv } from './link-rows.ts';
 import type { RunResult } from './recorder.ts';
 import { throughputSamplesPerS, thresholdColumns } from './run-metrics.ts';
 import { REPEAT_COLUMNS, aggregateLines, hasRepeats } from './summary-aggregates.ts';
@@ -224,5 +225,7 @@ export function csvFiles(results: readonly RunResult[], alwaysUpdates = false): 
   if (alwaysUpdates || results.some((r) => r.updateRows.length > 0)) files['updates.csv'] = updatesCsv(results);
   // metrics.csv only when some schedule reported a measurement (Hogwild!'s conflicts).
   if (results.some((r) => r.metrics.length > 0)) files['metrics.csv'] = metricsCsv(results);
+  // links.csv only when some flow-model run recorded link bins (output.links).
+  if (hasLinks(results)) files['links.csv'] = linksCsv(results);
   return files;
 }

@@ -10,6 +10,8 @@ export type {
   CollapseInfo,
 } from './recorder.ts';
 export { MemoryRecorder } from './memory-recorder.ts';
+export { LINKS_COLUMNS, hasLinks, linksCsv, linksLines } from './link-rows.ts';
+export type { RunLinks, RunLinkBins } from './link-rows.ts';
 export type { MemoryRecorderOptions, StalenessStats } from './memory-recorder.ts';
 export { csvNumber, csvText, csvChunks, joinCsvLines } from './csv-cells.ts';
 export {

@@ -10,6 +10,22 @@
 /** `output.updates: auto` (the default) keeps per-update rows up to this many workers. */
 export const AUTO_ROWS_MAX_WORKERS = 1024;
 
+/**
+ * `output.links: auto` (the default) records links.csv for flow-model runs up to this many workers:
+ * about 4 directed links a GPU on a leaf-spine cluster, 8 kB of bins each while recording, and up to
+ * 200 rows each in links.csv (about 64 × 4 × 200 ≈ 51,000 rows, 4 MB).
+ */
+export const AUTO_LINKS_MAX_WORKERS = 64;
+
+/**
+ * Whether a run records links.csv: only the flow network model has link state over time; `auto` (or
+ * no setting) means up to `AUTO_LINKS_MAX_WORKERS` workers.
+ */
+export function recordsLinks(setting: boolean | 'auto' | undefined, model: string, workers: number): boolean {
+  if (model !== 'flow') return false;
+  return setting === undefined || setting === 'auto' ? workers <= AUTO_LINKS_MAX_WORKERS : setting;
+}
+
 /** Default `output.updatesLimit`: update rows kept per run (about 40 MB of columns). */
 export const DEFAULT_UPDATES_LIMIT = 1_000_000;
 

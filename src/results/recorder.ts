@@ -7,6 +7,7 @@
  * ±Infinity are values that were computed and are not finite (the losses of a diverged run) and are
  * written as `NaN`/`Infinity`. The two never share a representation.
  */
+import type { RunLinks } from './link-rows.ts';
 
 /** One applied update (spec/algorithms.md §0.2 GradRecord): staleness τ = versionApplied − versionRead. */
 export interface UpdateRecord {
@@ -226,6 +227,11 @@ export interface RunResult {
   readonly traceDropped: number;
   /** Named measurements in record order (metrics.csv); empty when the schedule reports none. */
   readonly metrics: readonly MetricRecord[];
+  /**
+   * Bytes per link per time bin (links.csv); only for flow-model runs that record them
+   * (`output.links`), absent otherwise so that other runs' stored results are unchanged.
+   */
+  readonly links?: RunLinks;
   /** Wall-clock seconds the run took on this machine (manifest only; never in the CSVs). */
   readonly wallS: number;
   /** The final global parameters (full mode; for tests and library users, never written to CSV). */

@@ -8,6 +8,7 @@ import { runKey } from '../results/run-key.ts';
 import { seconds } from '../core/units.ts';
 import { outputNotes } from '../results/output-defaults.ts';
 import type { MetricRecord, RunResult, WorkerRow } from '../results/recorder.ts';
+import { runLinks, linksNotes } from './run-links.ts';
 import { lmFigures } from './run-lm-figures.ts';
 import { setUpRun } from './run-setup.ts';
 import type { Scenario } from './types.ts';
@@ -134,6 +135,7 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
   const updateRows = recorder.updateRows();
   const spans = recorder.spans(simTimeS);
   const metrics = recorder.metrics(simTimeS);
+  const links = runLinks(ctx.network);
   return {
     ...runNames(s, runId),
     runKey: runKey(s),
@@ -174,11 +176,14 @@ export function runScenario(s: Scenario, runId: number, hooks: RunHooks = {}): R
       traceLimit: s.output.traceLimit,
       spansKept: spans.length,
       spansDropped: recorder.traceDropped,
-    }).concat(metricNotes(metrics)),
+    })
+      .concat(metricNotes(metrics))
+      .concat(linksNotes(s, workers)),
     workerRows: rows,
     spans,
     traceDropped: recorder.traceDropped,
     metrics,
+    ...(links === undefined ? {} : { links }),
     wallS: (hooks.wallClock?.() ?? NaN) - wall0,
     ...(trainer.full ? { finalParams: progress.current.params } : {}),
   };

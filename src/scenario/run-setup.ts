@@ -12,9 +12,10 @@ import { buildCluster, type Cluster } from '../hardware/cluster.ts';
 import { MemoryLedger } from '../hardware/memory-ledger.ts';
 import { Slowdown } from '../hardware/slowdown.ts';
 import { buildTopology } from '../network/topologies.ts';
+import { FlowNetwork } from '../network/flow-model.ts';
 import { createNetworkModel } from '../network/network-models.ts';
 import { MemoryRecorder } from '../results/memory-recorder.ts';
-import { DEFAULT_UPDATES_LIMIT, keepsUpdateRows } from '../results/output-defaults.ts';
+import { DEFAULT_UPDATES_LIMIT, keepsUpdateRows, recordsLinks } from '../results/output-defaults.ts';
 import { getSchedule, type OptionValues, type ScheduleDefinition } from '../schedules/index.ts';
 import type { ScheduleContext } from '../schedules/context.ts';
 import { ComputeModel } from '../schedules/lib/compute-model.ts';
@@ -64,6 +65,9 @@ export function setUpRun(s: Scenario, onProgress?: (fraction: number) => void): 
   const workers = cluster.devices.length;
   const topology = buildTopology(s.cluster.network.topology.kind, cluster.nodes, s.cluster.network.topology.options);
   const network = createNetworkModel(s.cluster.network.model, sim, topology, s.cluster.network.options);
+  // links.csv: bytes per link over time, which only the flow model has (output.links).
+  if (network instanceof FlowNetwork && recordsLinks(s.output.links, s.cluster.network.model, workers))
+    network.recordLinkUsage();
   const comm = new Communicator(sim, network, communicatorOptions(s.cluster.network));
   const slowdown = new Slowdown(buildStragglers(s.cluster.stragglers), root.fork('stragglers'));
 

@@ -15,6 +15,7 @@ import { resolveGpu } from '../hardware/gpu-catalog.ts';
 import { strict } from './kinds.ts';
 import { describeValue } from './messages.ts';
 import {
+  AUTO_LINKS_MAX_WORKERS,
   AUTO_ROWS_MAX_WORKERS,
   DEFAULT_TRACE_LIMIT,
   DEFAULT_UPDATES_LIMIT,
@@ -104,6 +105,17 @@ const plotsSetting = field((v, ctx): PlotsSetting => {
   return 'auto';
 });
 
+// `links` stays absent unless given, so that resolved scenarios (and run keys) written before it existed stay the same.
+const linksSetting = field((v, ctx): boolean | 'auto' | undefined => {
+  if (v === undefined || v === 'auto' || typeof v === 'boolean') return v;
+  addIssue(
+    ctx,
+    v,
+    `got ${describeValue(v)}; expected true, false or auto (auto: links.csv for network.model flow up to ${AUTO_LINKS_MAX_WORKERS} workers)`,
+  );
+  return undefined;
+});
+
 const outputSchema = strict({
   dir: z.string().min(1).optional(),
   trace: z.boolean().default(true),
@@ -123,6 +135,7 @@ const outputSchema = strict({
     formula: false,
   }),
   plots: plotsSetting,
+  links: linksSetting,
 }).prefault({} as never);
 
 /**
@@ -191,6 +204,7 @@ export function scenarioSchema(sctx: SchemaContext): z.ZodType<ParsedScenario> {
       updates: o.updates,
       updatesLimit: o.updatesLimit ?? DEFAULT_UPDATES_LIMIT,
       plots: o.plots,
+      ...(o.links === undefined ? {} : { links: o.links }),
     };
     const output = o.dir === undefined ? limits : { dir: o.dir, ...limits };
     const parsed: ParsedScenario = {

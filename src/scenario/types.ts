@@ -187,5 +187,10 @@ export interface Scenario {
      * when the results are small enough, `AUTO_PLOTS_MAX_RECORDS`).
      */
     readonly plots: boolean | 'auto';
+    /**
+     * Record links.csv (bytes per link per time bin; flow network model only): true, false, or `auto`
+     * (absent means auto: on with `network.model: flow` up to `AUTO_LINKS_MAX_WORKERS` workers).
+     */
+    readonly links?: boolean | 'auto';
   };
 }

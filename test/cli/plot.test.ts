@@ -35,7 +35,9 @@ describe('dtsim plot', () => {
 
   it('writes every plot as SVG and PNG into <results>/plots, with series names and axis titles', async () => {
     const lines = await plot(results);
-    expect(lines).toHaveLength(4);
+    // Four plots, and the link plot skipped: the runs used the analytical network model.
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toMatch(/^skipped link-utilisation: no links\.csv .*needs network\.model: flow/);
     const dir = join(results, 'plots');
     expect(readdirSync(dir).sort()).toEqual(['.dtsim-plots', ...PLOTS.flatMap((p) => [`${p}.png`, `${p}.svg`])].sort());
     const svg = (p: string): string => readFileSync(join(dir, `${p}.svg`), 'utf8');
@@ -98,8 +100,27 @@ describe('dtsim plot', () => {
       expect.stringMatching(/^skipped accuracy-loss: evals\.csv has no finite accuracy/),
       expect.stringMatching(/^skipped timeline: no trace\.json/),
       expect.stringMatching(/^skipped staleness: no updates\.csv/),
+      expect.stringMatching(/^skipped link-utilisation: no links\.csv .*needs network\.model: flow/),
     ]);
     expect(existsSync(join(timing, 'plots'))).toBe(false);
+  }, 60_000);
+
+  it('draws link utilisation for runs on the flow network model, with the links named', async () => {
+    const flow = join(root, 'flow');
+    const set = [
+      'cluster.network.model=flow',
+      'output.plots=false',
+      'sweep={training.schedule: [{kind: sync-allreduce}]}',
+    ];
+    await runFile(SMALL, { out: flow, quiet: true, set }, 'wasm');
+    expect(existsSync(join(flow, 'links.csv'))).toBe(true);
+    const lines = await plot(flow);
+    expect(lines).toContain(`wrote ${flow}/plots/link-utilisation.svg (and .png)`);
+    const svg = readFileSync(join(flow, 'plots', 'link-utilisation.svg'), 'utf8');
+    expect(svg).toContain('Link utilisation over simulated time');
+    expect(svg).toMatch(/node\d\.(gpu\d|nic|nvswitch)-&gt;/);
+    const png = readFileSync(join(flow, 'plots', 'link-utilisation.png'));
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
   }, 60_000);
 
   it('draws a mean line with a band for runs that differ only in their seed', async () => {

@@ -5,6 +5,7 @@
  */
 import { evalsLines, metricsLines, summaryLines, updatesLines, workersLines } from '../../results/csv.ts';
 import { csvChunks } from '../../results/csv-cells.ts';
+import { hasLinks, linksLines } from '../../results/link-rows.ts';
 import { manifestJson } from '../../results/manifest.ts';
 import type { SweepManifest } from '../../results/manifest.ts';
 import { STORED_RUNS_DIR, storedRunName } from '../../results/run-store.ts';
@@ -33,7 +34,7 @@ export interface ResultInputs {
 
 /** The result files and the manifest that lists them. */
 export interface ResultFiles {
-  /** summary.csv, evals.csv, workers.csv, updates.csv (when any run kept rows), metrics.csv (when a schedule reported measurements), trace.json (when any run traces). */
+  /** summary.csv, evals.csv, workers.csv, updates.csv (when any run kept rows), metrics.csv (when a schedule reported measurements), links.csv (when a flow-model run recorded link bins), trace.json (when any run traces). */
   readonly files: Record<string, FileSource>;
   /** manifest.json, from the files as written. */
   readonly finalFiles: (written: readonly WrittenFile[]) => Record<string, FileContent>;
@@ -51,6 +52,8 @@ export function resultFiles(i: ResultInputs): ResultFiles {
   if (results.some((r) => r.updatesKept)) files['updates.csv'] = () => csvChunks(updatesLines(results));
   // metrics.csv only when some schedule reported a measurement (Hogwild!'s conflicts).
   if (results.some((r) => r.metrics.length > 0)) files['metrics.csv'] = () => csvChunks(metricsLines(results));
+  // links.csv only when some run recorded link bins (flow network model, output.links).
+  if (hasLinks(results)) files['links.csv'] = () => csvChunks(linksLines(results));
   if (i.runs.some((r) => r.output.trace)) files['trace.json'] = () => traceChunks(results);
   i.sweep?.stored.forEach((text, j) => {
     const r = results[j]!;

@@ -22,6 +22,7 @@ import { renderPng, renderSvg } from './render.ts';
 import { configGroups, describeRuns } from './runs.ts';
 import type { PlotSpec, SkippedPlot } from './spec-common.ts';
 import { curvesPlot, throughputPlot } from './spec-curves.ts';
+import { linksPlot } from './spec-links.ts';
 import { pipelinePlot } from './spec-pipeline.ts';
 import { stalenessPlot } from './spec-staleness.ts';
 import { timelinePlot } from './spec-timeline.ts';
@@ -84,6 +85,9 @@ export function planPlots(resultsDir: string): (PlotSpec | SkippedPlot)[] {
       ? stalenessPlot(readTable(file('updates.csv')), runs)
       : absent('staleness', 'updates.csv', 'no run kept update rows: output.updates'),
     ...pipeline,
+    existsSync(file('links.csv'))
+      ? linksPlot(readTable(file('links.csv')), runs)
+      : absent('link-utilisation', 'links.csv', 'link utilisation needs network.model: flow, and output.links'),
   ];
 }
 

@@ -29,6 +29,7 @@ export const PLOT_TITLES: Readonly<Record<string, string>> = {
   throughput: 'Throughput',
   timeline: 'Worker timeline',
   staleness: 'Staleness',
+  'link-utilisation': 'Link utilisation (flow network model)',
 };
 
 /** The built page and what it had to leave out. */
