@@ -8,38 +8,23 @@
  * Default s = 6: 15 signed levels in 4 bits, the same budget as QSGD's default, so the two compare
  * at equal bytes.
  */
-import { bool, errorFeedbackOption, num, rankOrderMean } from './common.ts';
+import { bool, errorFeedbackOption, num } from './common.ts';
 import { BUCKET_OPTION } from './qsgd.ts';
-import { bucketedBytes, levelSet, quantiseBuckets } from './stochastic-levels.ts';
-import type { Compressor, CompressorEntry, CompressorOptionSpec, TensorInput, TensorOutput } from './types.ts';
+import { bucketedQuantiser, levelSet } from './stochastic-levels.ts';
+import type { Compressor, CompressorEntry, CompressorOptionSpec } from './types.ts';
 
 /** A NUQSGD compressor with exponent depth `levels` s and buckets of `bucket` values. */
 export function nuqsgd(levels: number, bucket: number, errorFeedback = false): Compressor {
   if (!(Number.isInteger(levels) && levels >= 1)) throw new RangeError(`NUQSGD levels must be an integer ≥ 1`);
   if (levels > 1000) throw new RangeError(`NUQSGD levels must be at most 1000 (2^-s stays a normal double)`);
   if (!(Number.isInteger(bucket) && bucket >= 1)) throw new RangeError(`NUQSGD bucket must be an integer ≥ 1`);
-  const set = levelSet('exponential', levels);
-  return {
+  return bucketedQuantiser({
     name: 'nuqsgd',
-    label: `nuqsgd s=${levels}`,
-    collective: 'all-gather',
-    rounds: 1,
+    levels: levelSet('exponential', levels),
+    bucket,
+    symbols: 2 * levels + 3,
     errorFeedback,
-    extraStateSlots: 0,
-    wireBytes: (rows, cols, valueBytes) => {
-      void valueBytes; // codes and float32 norms whatever the training precision
-      return bucketedBytes(rows * cols, bucket, 2 * levels + 3);
-    },
-    compress(t: TensorInput): TensorOutput {
-      const n = t.rows * t.cols;
-      const decoded = t.inputs.map((x) => {
-        const out = new Float32Array(n);
-        quantiseBuckets(x, out, bucket, set, t.rng);
-        return out;
-      });
-      return { mean: rankOrderMean(decoded, n), decoded };
-    },
-  };
+  });
 }
 
 /** Registry entry. */

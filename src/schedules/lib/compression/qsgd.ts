@@ -10,9 +10,9 @@
  * Defaults s = 7, bucket 512: the paper's "4-bit QSGD" with bucket size 512 (its ImageNet runs),
  * 2·7 + 1 = 15 signed levels filling 4 bits, 8× fewer bytes than fp32.
  */
-import { bool, errorFeedbackOption, num, rankOrderMean } from './common.ts';
-import { bucketedBytes, levelSet, quantiseBuckets } from './stochastic-levels.ts';
-import type { Compressor, CompressorEntry, CompressorOptionSpec, TensorInput, TensorOutput } from './types.ts';
+import { bool, errorFeedbackOption, num } from './common.ts';
+import { bucketedQuantiser, levelSet } from './stochastic-levels.ts';
+import type { Compressor, CompressorEntry, CompressorOptionSpec } from './types.ts';
 
 /** QSGD's variance-bound factor min(n/s², √n/s) (spec F18): E‖Q_s(v) − v‖² ≤ factor·‖v‖². */
 export function qsgdVarianceBound(n: number, s: number): number {
@@ -23,28 +23,13 @@ export function qsgdVarianceBound(n: number, s: number): number {
 export function qsgd(levels: number, bucket: number, errorFeedback = false): Compressor {
   if (!(Number.isInteger(levels) && levels >= 1)) throw new RangeError(`QSGD levels must be an integer ≥ 1`);
   if (!(Number.isInteger(bucket) && bucket >= 1)) throw new RangeError(`QSGD bucket must be an integer ≥ 1`);
-  const set = levelSet('uniform', levels);
-  return {
+  return bucketedQuantiser({
     name: 'qsgd',
-    label: `qsgd s=${levels}`,
-    collective: 'all-gather',
-    rounds: 1,
+    levels: levelSet('uniform', levels),
+    bucket,
+    symbols: 2 * levels + 1,
     errorFeedback,
-    extraStateSlots: 0,
-    wireBytes: (rows, cols, valueBytes) => {
-      void valueBytes; // the payload is codes and float32 norms whatever the training precision
-      return bucketedBytes(rows * cols, bucket, 2 * levels + 1);
-    },
-    compress(t: TensorInput): TensorOutput {
-      const n = t.rows * t.cols;
-      const decoded = t.inputs.map((x) => {
-        const out = new Float32Array(n);
-        quantiseBuckets(x, out, bucket, set, t.rng);
-        return out;
-      });
-      return { mean: rankOrderMean(decoded, n), decoded };
-    },
-  };
+  });
 }
 
 /** The `bucket` option QSGD and NUQSGD share. */

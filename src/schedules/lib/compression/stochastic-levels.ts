@@ -4,8 +4,9 @@
  * [0, 1]. A value between two adjacent levels a < b goes to b with probability (r − a)/(b − a) and
  * to a otherwise, so its expectation is r: the quantiser is unbiased.
  */
-import { bitsFor } from './common.ts';
+import { bitsFor, rankOrderMean } from './common.ts';
 import type { Rng } from '../../../core/rng.ts';
+import type { Compressor, TensorInput, TensorOutput } from './types.ts';
 
 /**
  * The level sets: `uniform` {0, 1/s, …, 1} (QSGD) or `exponential` {0, 2^−s, …, 1/2, 1} (NUQSGD).
@@ -83,4 +84,40 @@ export function quantiseBuckets(x: Float32Array, out: Float32Array, bucket: numb
 export function bucketedBytes(n: number, bucket: number, symbols: number): number {
   if (n <= 0) return 0;
   return 4 * Math.ceil(n / bucket) + Math.ceil((n * bitsFor(symbols)) / 8);
+}
+
+/**
+ * A bucketed stochastic quantiser (QSGD's and NUQSGD's shared shape): each worker's tensor rounded per
+ * bucket to `levels`' set, `symbols` signed codes per value and one float32 norm per bucket on the wire,
+ * all-gathered (quantised payloads are not summable in compressed form).
+ */
+export function bucketedQuantiser(o: {
+  readonly name: string;
+  readonly levels: LevelSet;
+  readonly bucket: number;
+  readonly symbols: number;
+  readonly errorFeedback: boolean;
+}): Compressor {
+  const { levels, bucket, symbols } = o;
+  return {
+    name: o.name,
+    label: `${o.name} s=${levels.s}`,
+    collective: 'all-gather',
+    rounds: 1,
+    errorFeedback: o.errorFeedback,
+    extraStateSlots: 0,
+    wireBytes: (rows, cols, valueBytes) => {
+      void valueBytes; // the payload is codes and float32 norms whatever the training precision
+      return bucketedBytes(rows * cols, bucket, symbols);
+    },
+    compress(t: TensorInput): TensorOutput {
+      const n = t.rows * t.cols;
+      const decoded = t.inputs.map((x) => {
+        const out = new Float32Array(n);
+        quantiseBuckets(x, out, bucket, levels, t.rng);
+        return out;
+      });
+      return { mean: rankOrderMean(decoded, n), decoded };
+    },
+  };
 }
