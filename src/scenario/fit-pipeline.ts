@@ -3,11 +3,13 @@
  * `dtsim run` and `dtsim validate` use (schedules/lib/pipeline/setup.ts `planPipeline`): the same
  * layout, stage split, stage times and per-GPU footprints. From them:
  *
- * Two ways to split the layers into stages: `planner`, what the run does (stage-times.ts's
- * `planPartition`, a dynamic programme of O(p·L²) that takes ~20 ms for a 1,000-layer model), and
- * `even`, Megatron's split of the blocks into equal parts (`megatronSplit`, embedding on the first
- * stage, head on the last), O(L): the cheap pass prices every candidate with `even`, and the
- * simulated rows use the run's own split.
+ * Two ways to split the layers into stages: the run's (stage-times.ts's `planPartition`, a dynamic
+ * programme of O(p·L²) that takes ~20 ms for a 1,000-layer model, with op times for every stage), and
+ * Megatron's even split of the blocks (`megatronSplit`, embedding on the first stage, head on the
+ * last), O(L) and no timing. The cheap pass prunes every candidate by memory on the even split; the
+ * survivors are planned, checked and estimated on the run's split, so a row that fits fits as
+ * `dtsim validate` would find it. (The two splits differ by at most a block or so per stage, so a
+ * candidate within that margin of its capacity may be pruned that the run's split would fit.)
  *
  * - **Memory per GPU** (the cheap pruning formula, spec §24.2 F5): stage s of p books its state
  *   w_s·(2 + slots) (weights, gradients, optimizer slots at the profile's bytes per value; no fp32
@@ -23,7 +25,9 @@ import type { ClusterNode, Device } from '../hardware/cluster.ts';
 import type { ComputeModel } from '../schedules/lib/compute-model.ts';
 import { oneFOneB } from '../schedules/lib/pipeline/programs.ts';
 import { megatronSplit } from '../schedules/lib/pipeline/iteration-time.ts';
+import { pipeLayout } from '../schedules/lib/pipeline/layout.ts';
 import { planPipeline, type PipePlan, type PipeSetupOptions } from '../schedules/lib/pipeline/setup.ts';
+import { stageFootprints } from '../schedules/lib/pipeline/stage-memory.ts';
 import { timeline } from '../schedules/lib/pipeline/timeline.ts';
 import { fitLinks, linkForSpan, ringAllReduceS } from './fit-links.ts';
 import { blockPrefix, type PipeCandidate } from './fit-space.ts';
@@ -50,7 +54,7 @@ export interface Assessment {
   readonly capacityBytes: number;
   /** Bytes over capacity on the worst GPU (≤ 0 when it fits). */
   readonly shortfallBytes: number;
-  /** Estimated seconds of one step (see the file header). */
+  /** Estimated seconds of one step (see the file header); NaN when it was not timed because it does not fit. */
   readonly estimateS: number;
 }
 
@@ -70,26 +74,19 @@ export function pipeBatchSize(c: PipeCandidate, globalBatch: number): number {
   return globalBatch / (c.dp * c.pp);
 }
 
-/** How the layers are split into stages (see the file header). */
-export type StageSplit = 'planner' | 'even';
-
 /**
- * Plans `c` on `env` with the `split` (default `planner`, the run's; `even` falls back to it for a
- * profile without numbered blocks). @throws RangeError when the pipeline machinery cannot plan it (a
- * profile that cannot take tensor parallelism, a split it rejects).
+ * Plans `c` on `env` as the run does (the planner's split). @throws RangeError when the pipeline
+ * machinery cannot plan it (a profile that cannot take tensor parallelism, a split it rejects).
  */
-export function planCandidate(c: PipeCandidate, env: FitEnv, split: StageSplit = 'planner'): PipePlan {
-  const names = env.compute.profile.layers.map((l) => l.name);
-  const prefix = split === 'even' && c.pp > 1 ? blockPrefix(names) : undefined;
+export function planCandidate(c: PipeCandidate, env: FitEnv): PipePlan {
   return planPipeline(env.compute, env.devices, env.nodes, pipeBatchSize(c, env.globalBatch), {
     ...pipeScheduleOptions(c),
     ncclProtocols: env.ncclProtocols,
-    ...(prefix === undefined ? {} : { layersPerStage: megatronSplit(names, prefix, c.pp) }),
   });
 }
 
 /** Peak bytes per GPU of stage s (F5 with the plan's footprints; see the file header). */
-export function stagePeakBytes(plan: PipePlan, slots: number): number[] {
+export function stagePeakBytes(plan: PlanMemory, slots: number): number[] {
   const p = plan.layout.stages;
   const M = plan.microBatches;
   return plan.footprints.map((f, s) => {
@@ -98,9 +95,31 @@ export function stagePeakBytes(plan: PipePlan, slots: number): number[] {
   });
 }
 
-/** Memory and estimated time of `c` (see the file header). @throws RangeError as {@link planCandidate}. */
-export function assessPipe(c: PipeCandidate, env: FitEnv, split: StageSplit = 'planner'): Assessment {
-  const plan = planCandidate(c, env, split);
+/**
+ * The footprints of `c` under Megatron's even split, without timing anything (stageFootprints reads
+ * only each stage's layer count), or undefined for a profile without numbered blocks.
+ * @throws RangeError as {@link stageFootprints} (tensor parallelism on a profile that cannot take it).
+ */
+export function evenFootprints(c: PipeCandidate, env: FitEnv): PlanMemory | undefined {
+  const profile = env.compute.profile;
+  const names = profile.layers.map((l) => l.name);
+  const prefix = blockPrefix(names);
+  if (prefix === undefined) return undefined;
+  const split = c.pp > 1 ? megatronSplit(names, prefix, c.pp) : [names.length];
+  const times = split.map((layers) => ({ tF: 0, tB: 0, tI: 0, tW: 0, boundaryBytes: 0, layers }));
+  const footprints = stageFootprints(profile, times, c.microBatch, {
+    degree: c.tp,
+    sequenceParallel: c.sequenceParallel,
+    recompute: c.recompute,
+  });
+  return { layout: pipeLayout(pipeScheduleOptions(c), env.devices.length), microBatches: c.microBatches, footprints };
+}
+
+/** What the memory formula needs of a plan. */
+export type PlanMemory = Pick<PipePlan, 'layout' | 'microBatches' | 'footprints'>;
+
+/** Peak, capacity and shortfall of a planned candidate on the fullest GPU (see the file header). */
+export function planMemory(plan: PlanMemory, env: FitEnv): Omit<Assessment, 'estimateS'> {
   const peaks = stagePeakBytes(plan, env.optimizerSlots);
   let memoryBytes = 0;
   let capacityBytes = Infinity;
@@ -117,7 +136,23 @@ export function assessPipe(c: PipeCandidate, env: FitEnv, split: StageSplit = 'p
         }
         memoryBytes = Math.max(memoryBytes, peaks[s]!);
       }
-  return { memoryBytes, capacityBytes, shortfallBytes, estimateS: estimatePipeS(plan, env) };
+  return { memoryBytes, capacityBytes, shortfallBytes };
+}
+
+/**
+ * Memory and estimated time of `c` (see the file header). `prune`: memory first from the even split's
+ * footprints alone, and only a candidate that fits there is planned with the run's split (and may
+ * still turn out not to fit); `estimateS` is NaN for one pruned.
+ * @throws RangeError as {@link planCandidate}.
+ */
+export function assessPipe(c: PipeCandidate, env: FitEnv, prune = false): Assessment {
+  const cheap = prune ? evenFootprints(c, env) : undefined;
+  if (cheap !== undefined) {
+    const mem = planMemory(cheap, env);
+    if (mem.shortfallBytes > 0) return { ...mem, estimateS: NaN };
+  }
+  const plan = planCandidate(c, env);
+  return { ...planMemory(plan, env), estimateS: estimatePipeS(plan, env) };
 }
 
 /** The estimated step time of a planned candidate (see the file header). */

@@ -3,7 +3,8 @@
  * and the global batch; what fits and how fast is decided elsewhere (fit-pipeline.ts, fit-zero.ts).
  *
  * - 3-D parallel (Megatron's data × pipeline × tensor, the `1f1b` schedule): tensor degree t a power of
- *   two that divides the GPUs of a node (a tensor-parallel group stays inside one node, layout.ts);
+ *   two that divides the GPUs of a node (a tensor-parallel group stays inside one node, layout.ts),
+ *   1 for profiles without transformer blocks (tensor-parallel.ts splits only those);
  *   pipeline degree p dividing the GPUs left and the profile's transformer blocks (its layers when it
  *   has no blocks); d = GPUs / (t·p) data-parallel replicas, which must divide the global batch B into
  *   whole per-worker batches (the scenario's batchSize = B / (d·p) must be an integer); micro-batch
@@ -107,7 +108,8 @@ export function pipeCandidates(shape: FitShape): PipeCandidate[] {
   const B = shape.globalBatch;
   const depth = shape.blocks > 0 ? shape.blocks : shape.layers;
   for (const tp of powersOfTwoDividing(shape.gpusPerNode)) {
-    if (shape.gpus % tp !== 0) continue;
+    // Tensor parallelism is modelled for transformer blocks only (tensor-parallel.ts).
+    if (shape.gpus % tp !== 0 || (tp > 1 && shape.blocks === 0)) continue;
     for (const pp of divisors(shape.gpus / tp)) {
       if (pp > depth || (shape.blocks > 0 && shape.blocks % pp !== 0)) continue;
       const dp = shape.gpus / (tp * pp);

@@ -13,11 +13,11 @@
  *   model on one GPU, as a one-stage pipeline books it), plus, at stage 3, the gathered weights of the
  *   largest layer (the one being computed; prefetching would hold two).
  * - **Step time**: the micro-batches' forwards and backwards one after another (stage-times.ts, with
- *   the recomputation's extra forward), then the gradient exchange as a ring all-reduce of w·Ψ bytes
+ *   the recomputation's extra forward) on the slowest GPU kind, then the gradient exchange as a ring all-reduce of w·Ψ bytes
  *   over N GPUs, not overlapped: stages 0–2 move 2Ψ elements per GPU (reduce-scatter + all-gather,
  *   the same volume as plain all-reduce), stage 3 moves 3Ψ, 1.5× (F15). No optimizer step time.
  */
-import { planPipeline } from '../schedules/lib/pipeline/setup.ts';
+import { planPipeline, type PipePlan } from '../schedules/lib/pipeline/setup.ts';
 import { profileParams } from '../workload/memory.ts';
 import { optimizerBytesPerParam, zeroModelStateBytes } from '../workload/zero-memory.ts';
 import { fitLinks, linkForSpan, ringAllReduceS } from './fit-links.ts';
@@ -53,15 +53,27 @@ export function zeroMemory(c: ZeroCandidate, env: FitEnv): ZeroMemory {
   return { state, activations: foot.activationBytes, transient, total: state + foot.activationBytes + transient };
 }
 
-function planOne(c: ZeroCandidate, env: FitEnv) {
+// Stages 0–3 share one plan per (micro-batch, recompute): the plan does not depend on the stage.
+const plans = new WeakMap<FitEnv, Map<string, PipePlan>>();
+
+/** The plan of `c` as a one-stage pipeline on GPU `rank` (default 0; the footprint does not depend on it). */
+function planOne(c: ZeroCandidate, env: FitEnv, rank = 0): PipePlan {
+  const cache = plans.get(env) ?? new Map<string, PipePlan>();
+  plans.set(env, cache);
+  const d = env.devices[rank]!;
+  const key = `${c.microBatch}|${c.recompute}|${d.spec.name}|${d.speed}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
   // A one-stage, one-GPU pipeline at b rows: the whole model's op times and footprint, recomputation included.
-  return planPipeline(env.compute, env.devices.slice(0, 1), env.nodes, c.microBatch, {
+  const plan = planPipeline(env.compute, [d], env.nodes, c.microBatch, {
     stages: 1,
     tensorParallel: 1,
     sequenceParallel: false,
     recompute: c.recompute,
     microBatches: 1,
   });
+  cache.set(key, plan);
+  return plan;
 }
 
 /** Memory and estimated step time of `c` (see the file header). */
@@ -69,8 +81,16 @@ export function assessZero(c: ZeroCandidate, env: FitEnv): Assessment {
   const mem = zeroMemory(c, env);
   let capacityBytes = Infinity;
   for (const d of env.devices) capacityBytes = Math.min(capacityBytes, d.spec.memoryBytes as number);
-  const st = planOne(c, env).times[0]!;
-  const compute = c.microBatches * (st.tF + st.tB);
+  // Synchronous: every step waits for the slowest GPU kind (one of each kind and speed is timed).
+  const kinds = new Map<string, number>();
+  for (const d of env.devices)
+    if (!kinds.has(`${d.spec.name}|${d.speed}`)) kinds.set(`${d.spec.name}|${d.speed}`, d.rank);
+  let perMicroBatch = 0;
+  for (const rank of kinds.values()) {
+    const st = planOne(c, env, rank).times[0]!;
+    perMicroBatch = Math.max(perMicroBatch, st.tF + st.tB);
+  }
+  const compute = c.microBatches * perMicroBatch;
   const links = fitLinks(env.nodes);
   const bytes = profileParams(env.compute.profile) * env.compute.profile.bytesPerValue;
   const comm = ringAllReduceS(bytes, c.dp, linkForSpan(links, c.dp)) * (c.stage === 3 ? 1.5 : 1);

@@ -122,7 +122,7 @@ export function fit(base: Scenario, o: FitOptions): FitResult {
   const assessed: { c: FitCandidate; a: Assessment }[] = [];
   for (const c of [...pipeCandidates(env.shape), ...zeroCandidates(env.shape)]) {
     try {
-      assessed.push({ c, a: c.kind === 'zero' ? assessZero(c, env) : assessPipe(c, env, 'even') });
+      assessed.push({ c, a: c.kind === 'zero' ? assessZero(c, env) : assessPipe(c, env, true) });
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;
       skipped.push({ label: candidateLabel(c), reason: err.message });

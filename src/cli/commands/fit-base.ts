@@ -2,8 +2,8 @@
  * The base scenario `dtsim fit` searches around: a scenario file as it is (its cluster, timing profile,
  * precision, optimizer and batch), or one built from a profile name and a cluster preset
  * (collectives/presets.ts) with `--nodes`, `--gpus-per-node` and `--gpu` overrides. Either way it is
- * loaded by the scenario loader, with `cluster.allowOversubscribe` set, because the fit checks memory
- * per configuration itself and the file's own schedule is replaced.
+ * loaded by the scenario loader in timing-only mode, with `cluster.allowOversubscribe` set (the fit
+ * checks memory per configuration itself) and one update as the stop (the file's schedule is replaced).
  */
 import { existsSync } from 'node:fs';
 import { getPreset } from '../../collectives/presets.ts';
@@ -58,7 +58,8 @@ export async function fitBase(target: string, o: FitTargetOptions): Promise<FitB
       ['--gpu', o.gpu],
     ] as const)
       if (v !== undefined) throw new Error(`${flag} applies to a profile name; ${target} brings its own cluster`);
-    const overrides = ['cluster.allowOversubscribe=true'];
+    // The fit replaces the schedule and runs one update: the file's stop conditions do not apply.
+    const overrides = ['cluster.allowOversubscribe=true', 'training.stop={updates: 1}'];
     if (o.precision !== undefined) overrides.push(`workload.precision=${o.precision}`);
     if (o.optimizer !== undefined) overrides.push(`training.optimizer={kind: ${o.optimizer}}`);
     const loaded = loadScenario(target, { overrides, timingOnly: true });

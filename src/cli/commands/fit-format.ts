@@ -7,8 +7,9 @@ import { csvNumber, csvText, joinCsvLines } from '../../results/csv-cells.ts';
 import { textTable, type TextColumn } from '../../results/text-table.ts';
 import type { FitResult, FitRow } from '../../scenario/fit.ts';
 
-const GB = 1e9;
-const gb = (b: number): string => (b / GB).toFixed(1);
+// GiB, as the GPU catalog's capacities are (an "80GB" A100 holds 80 GiB) and the memory ledger reports.
+const GIB = 2 ** 30;
+const gb = (b: number): string => (b / GIB).toFixed(1);
 const num = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
 
 /** The rate column: tokens/s for language models, samples/s otherwise. */
@@ -22,7 +23,7 @@ export function fitTable(res: FitResult, top: number): string {
   const columns: TextColumn[] = [
     { title: '#', align: 'right' },
     { title: 'config', align: 'left' },
-    { title: 'memory/GPU (GB)', align: 'right' },
+    { title: 'memory/GPU (GiB)', align: 'right' },
     { title: 'step (s)', align: 'right' },
     { title: 'timed', align: 'left' },
     { title: lm ? 'tokens/s' : 'samples/s', align: 'right' },
@@ -45,8 +46,8 @@ export function fitTable(res: FitResult, top: number): string {
 export function overTable(res: FitResult): string {
   const columns: TextColumn[] = [
     { title: 'config', align: 'left' },
-    { title: 'memory/GPU (GB)', align: 'right' },
-    { title: 'over by (GB)', align: 'right' },
+    { title: 'memory/GPU (GiB)', align: 'right' },
+    { title: 'over by (GiB)', align: 'right' },
   ];
   const rows = res.over.map((r) => [r.label, `${gb(r.memoryBytes)} / ${gb(r.capacityBytes)}`, gb(r.shortfallBytes)]);
   const t = textTable(columns, rows);
@@ -76,9 +77,23 @@ export function nothingFits(res: FitResult): string {
       : `ZeRO-3 needs at least ${h.zero3Gpus} of these GPUs (micro-batch 1, full recompute)`;
   return (
     `nothing fits: none of ${tried} configurations of ${res.profile} fits ${res.gpus} × ${res.gpu} ` +
-    `(${gb(least.capacityBytes)} GB each) at a global batch of ${res.globalBatch}.\n` +
-    `closest: ${h.leastLabel} needs ${gb(h.leastBytes)} GB per GPU, ${gb(least.shortfallBytes)} GB over.\n` +
-    `would help: GPUs with at least ${gb(h.leastBytes)} GB, or more GPUs: ${more}.\n`
+    `(${gb(least.capacityBytes)} GiB each) at a global batch of ${res.globalBatch}.\n` +
+    `closest: ${h.leastLabel} needs ${gb(h.leastBytes)} GiB per GPU, ${gb(least.shortfallBytes)} GiB over.\n` +
+    `would help: GPUs with at least ${gb(h.leastBytes)} GiB, or more GPUs: ${more}.\n`
+  );
+}
+
+/**
+ * The note under a table that mixes both kinds: their model-state memory is booked differently (see
+ * docs/fit.md), which a reader comparing the columns must know.
+ */
+export function memoryNote(res: FitResult): string {
+  const rows = [...res.fits, ...res.over];
+  if (!rows.some((r) => r.candidate.kind === 'zero') || !rows.some((r) => r.candidate.kind === '3d')) return '';
+  return (
+    '# memory: 3-D rows as the pipeline schedules book it (weights, gradients and optimizer slots at the training\n' +
+    '# precision, no fp32 master copy); ZeRO rows by F14 (an fp32 master copy and fp32 optimizer moments: 16 B/param\n' +
+    '# for mixed-precision Adam at stage 0). ZeRO rows are estimates until the zero schedule lands (docs/fit.md).\n'
   );
 }
 
@@ -123,7 +138,7 @@ export function fitCsv(res: FitResult): string {
       csvNumber(r.memoryBytes),
       csvNumber(r.capacityBytes),
       csvNumber(r.shortfallBytes),
-      csvNumber(r.estimateS),
+      Number.isNaN(r.estimateS) ? '' : csvNumber(r.estimateS),
       fits ? csvNumber(r.stepS) : '',
       fits ? r.timedBy : '',
       fits ? csvNumber(r.samplesPerS) : '',

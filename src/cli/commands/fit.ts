@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { PRESETS } from '../../collectives/presets.ts';
 import { fitBase, type FitTargetOptions } from './fit-base.ts';
-import { fastestLine, fitCsv, fitTable, nothingFits, overTable } from './fit-format.ts';
+import { fastestLine, fitCsv, fitTable, memoryNote, nothingFits, overTable } from './fit-format.ts';
 
 /** Where the command writes (tests pass collectors). */
 export interface FitIo {
@@ -65,7 +65,7 @@ export async function runFit(target: string, opts: FitCliOptions, io: FitIo = de
   const res = fit(base.scenario, { globalBatch: base.globalBatch, simulate });
   const s = base.scenario;
   io.out(
-    `# dtsim fit: ${res.profile} on ${base.source}: ${res.gpus} GPUs, global batch ${res.globalBatch}, ` +
+    `# dtsim fit: ${res.profile} on ${base.source}: ${res.gpus} GPU${res.gpus === 1 ? '' : 's'}, global batch ${res.globalBatch}, ` +
       `${s.workload.precision}, optimizer ${s.training.optimizer.kind}\n`,
   );
   if (opts.csv !== undefined) writeFileSync(opts.csv, fitCsv(res));
@@ -75,6 +75,7 @@ export async function runFit(target: string, opts: FitCliOptions, io: FitIo = de
     `# ${tried} configurations: ${res.fits.length} fit, ${res.over.length} do not, ${res.skipped.length} cannot be planned; ` +
       `${simulated} fitting timed by the simulator (1f1b, one update), the rest estimated\n`,
   );
+  io.out(memoryNote(res));
   if (res.fits.length === 0) {
     io.out(nothingFits(res));
     if (opts.all === true && res.over.length > 0) io.out(`\ndoes not fit:\n${overTable(res)}`);
@@ -83,13 +84,13 @@ export async function runFit(target: string, opts: FitCliOptions, io: FitIo = de
   io.out(fitTable(res, top));
   if (top > 0 && res.fits.length > top) io.out(`(${res.fits.length - top} more fit; --top 0 lists all)\n`);
   if (opts.all === true && res.over.length > 0) io.out(`\ndoes not fit:\n${overTable(res)}`);
-  if (opts.all === true && res.skipped.length > 0)
-    io.out(
-      `\ncannot be planned:\n${res.skipped
-        .slice(0, 20)
-        .map((x) => `${x.label}: ${x.reason}\n`)
-        .join('')}`,
-    );
+  if (opts.all === true && res.skipped.length > 0) {
+    // One line per distinct reason: a profile that cannot take something usually cannot take it anywhere.
+    const reasons = new Map<string, string[]>();
+    for (const x of res.skipped) reasons.set(x.reason, [...(reasons.get(x.reason) ?? []), x.label]);
+    io.out('\ncannot be planned:\n');
+    for (const [reason, labels] of reasons) io.out(`${labels.length} (e.g. ${labels[0]!}): ${reason}\n`);
+  }
   io.out(fastestLine(res.fits[0]!));
   return 0;
 }
