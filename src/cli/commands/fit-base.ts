@@ -75,6 +75,9 @@ export async function fitBase(target: string, o: FitTargetOptions): Promise<FitB
     };
   }
   getProfile(target);
+  const { OPTIMIZERS } = await import('../../training/optimizers/registry.ts');
+  if (o.optimizer !== undefined && !Object.hasOwn(OPTIMIZERS, o.optimizer))
+    throw new Error(`--optimizer must be one of ${Object.keys(OPTIMIZERS).join(', ')}, got ${o.optimizer}`);
   const preset = getPreset(o.preset ?? 'dgx-a100');
   const gpu = o.gpu ?? preset.gpu;
   gpuSpec(gpu);

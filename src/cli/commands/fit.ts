@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { PRESETS } from '../../collectives/presets.ts';
+import { PRECISIONS } from '../../hardware/device-spec.ts';
 import { fitBase, type FitTargetOptions } from './fit-base.ts';
 import { fastestLine, fitCsv, fitTable, memoryNote, nothingFits, overTable } from './fit-format.ts';
 
@@ -110,9 +111,11 @@ export function fitCommand(io: FitIo = defaultIo): Command {
     .option('--nodes <n>', "nodes (default: the preset's)")
     .option('--gpus-per-node <n>', "GPUs per node (default: the preset's)")
     .option('--gpu <name>', "GPU catalog name instead of the preset's (same links)")
-    .option(
-      '--precision <p>',
-      'training precision (default: bf16 where the GPU has it, else fp16; a scenario: its own)',
+    .addOption(
+      new Option(
+        '--precision <p>',
+        'training precision (default: bf16 where the GPU has it, else fp16; a scenario: its own)',
+      ).choices(PRECISIONS),
     )
     .option('--optimizer <kind>', 'optimizer, for its state (default adam; a scenario: its own)')
     .option(
