@@ -54,7 +54,7 @@ export type FitCandidate = PipeCandidate | ZeroCandidate;
 export interface FitShape {
   /** GPUs of the cluster. */
   readonly gpus: number;
-  /** GPUs of every node (the smallest node's, for mixed clusters). */
+  /** GPUs per node (for mixed node sizes, the greatest common divisor of them: TP groups stay in a node). */
   readonly gpusPerNode: number;
   /** Global batch B in samples (sequences for language models). */
   readonly globalBatch: number;

@@ -74,6 +74,8 @@ export interface FitHint {
   readonly zero3Gpus: number | undefined;
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 /** The fit's shared environment from a base scenario (see fit-pipeline.ts's {@link FitEnv}). */
 export function fitEnv(base: Scenario, globalBatch: number): FitEnv & { readonly shape: FitShape } {
   const w = base.workload;
@@ -103,7 +105,8 @@ export function fitEnv(base: Scenario, globalBatch: number): FitEnv & { readonly
     ncclProtocols: (base.cluster.network.protocol ?? 'auto') !== 'none',
     shape: {
       gpus: cluster.devices.length,
-      gpusPerNode: Math.min(...cluster.nodes.map((n) => n.gpus)),
+      // A tensor-parallel group must sit inside a node of every size (layout.ts): t divides their gcd.
+      gpusPerNode: cluster.nodes.map((n) => n.gpus).reduce(gcd),
       globalBatch,
       blocks: countBlocks(names),
       layers: names.length,
