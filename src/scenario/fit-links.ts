@@ -17,8 +17,16 @@ export interface AlphaBeta {
 export interface FitLinks {
   /** To another GPU of its node. */
   readonly intra: AlphaBeta;
-  /** To a GPU of another node: intra-node α plus the NIC's, and the GPU's share of the node's NICs. */
+  /**
+   * To a GPU of another node when every GPU of the node talks across nodes at once (3-D parallelism's
+   * concurrent data-parallel groups): intra-node α plus the NIC's, and the GPU's share of the node's NICs.
+   */
   readonly inter: AlphaBeta;
+  /**
+   * Across nodes for one collective over all GPUs (data parallelism, ZeRO): the node's NICs all
+   * serve it, one ring per NIC as NCCL's channels run, capped by the intra-node link.
+   */
+  readonly interWhole: AlphaBeta;
   /** GPUs per node. */
   readonly gpusPerNode: number;
 }
@@ -36,6 +44,10 @@ export function fitLinks(nodes: readonly ClusterNode[]): FitLinks {
         ((n.nic.bandwidth as number) * Math.min(nics, n.gpus)) / n.gpus,
       ),
     },
+    interWhole: {
+      latencyS: (n.intraNode.latency as number) + (n.nic.latency as number),
+      bandwidthBytesPerS: Math.min(n.intraNode.bandwidth as number, (n.nic.bandwidth as number) * nics),
+    },
     gpusPerNode: n.gpus,
   };
 }
@@ -49,7 +61,11 @@ export function ringAllReduceS(bytes: number, ranks: number, link: AlphaBeta): n
   return 2 * (ranks - 1) * link.latencyS + ((2 * (ranks - 1)) / ranks) * (bytes / link.bandwidthBytesPerS);
 }
 
-/** The link a group spanning `span` consecutive GPU ranks crosses: inside one node or across nodes. */
-export function linkForSpan(links: FitLinks, span: number): AlphaBeta {
-  return span <= links.gpusPerNode ? links.intra : links.inter;
+/**
+ * The link a group spanning `span` consecutive GPU ranks crosses: inside one node, or across nodes
+ * (`whole`: the group is the only one using the NICs; otherwise every GPU's group shares them).
+ */
+export function linkForSpan(links: FitLinks, span: number, whole = false): AlphaBeta {
+  if (span <= links.gpusPerNode) return links.intra;
+  return whole ? links.interWhole : links.inter;
 }

@@ -15,7 +15,8 @@
  * - **Step time**: the micro-batches' forwards and backwards one after another (stage-times.ts, with
  *   the recomputation's extra forward) on the slowest GPU kind, then the gradient exchange as a ring all-reduce of w·Ψ bytes
  *   over N GPUs, not overlapped: stages 0–2 move 2Ψ elements per GPU (reduce-scatter + all-gather,
- *   the same volume as plain all-reduce), stage 3 moves 3Ψ, 1.5× (F15). No optimizer step time.
+ *   the same volume as plain all-reduce), stage 3 moves 3Ψ, 1.5× (F15); across nodes the ring gets
+ *   the node's NICs (fit-links.ts `interWhole`). No optimizer step time.
  */
 import { planPipeline, type PipePlan } from '../schedules/lib/pipeline/setup.ts';
 import { profileParams } from '../workload/memory.ts';
@@ -93,7 +94,7 @@ export function assessZero(c: ZeroCandidate, env: FitEnv): Assessment {
   const compute = c.microBatches * perMicroBatch;
   const links = fitLinks(env.nodes);
   const bytes = profileParams(env.compute.profile) * env.compute.profile.bytesPerValue;
-  const comm = ringAllReduceS(bytes, c.dp, linkForSpan(links, c.dp)) * (c.stage === 3 ? 1.5 : 1);
+  const comm = ringAllReduceS(bytes, c.dp, linkForSpan(links, c.dp, true)) * (c.stage === 3 ? 1.5 : 1);
   return {
     memoryBytes: mem.total,
     capacityBytes,
