@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { collectiveCommand } from './commands/collective.ts';
 import { compareCommand } from './commands/compare.ts';
+import { fitCommand } from './commands/fit.ts';
 import { listCommand } from './commands/list.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { pipelineCommand } from './commands/pipeline.ts';
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
   program.addCommand(listCommand());
   program.addCommand(collectiveCommand());
   program.addCommand(pipelineCommand());
+  program.addCommand(fitCommand());
   program.addCommand(compareCommand());
   program.addCommand(plotCommand());
   program.addCommand(reportCommand());

@@ -1,0 +1,104 @@
+/**
+ * ZeRO candidates of `dtsim fit` (Rajbhandari et al., SC 2020; spec §23), kept in this one file on
+ * purpose: the `zero` schedule is being built elsewhere, and when it lands the integrator switches
+ * {@link assessZero}'s time to a timing-only run of that schedule (as fit-run.ts does for `1f1b`) and
+ * deletes the closed form below. Until then these rows are estimates and `dtsim fit` labels them so.
+ *
+ * Data parallelism over all N GPUs, each taking B / N samples per step in B / (N·b) micro-batches of b
+ * (gradient accumulation).
+ * - **Memory per GPU**: the model state of F14 (workload/zero-memory.ts: weights w·Ψ, gradients w·Ψ
+ *   and K = optimizerBytesPerParam(slots, w) bytes of optimizer state per parameter, with an fp32
+ *   master copy under mixed precision, each sharded N ways from its stage on), plus one micro-batch's
+ *   activations and what a recomputing backward rebuilds (stage-memory.ts's footprint of the whole
+ *   model on one GPU, as a one-stage pipeline books it), plus, at stage 3, the gathered weights of the
+ *   largest layer (the one being computed; prefetching would hold two).
+ * - **Step time**: the micro-batches' forwards and backwards one after another (stage-times.ts, with
+ *   the recomputation's extra forward) on the slowest GPU kind, then the gradient exchange as a ring all-reduce of w·Ψ bytes
+ *   over N GPUs, not overlapped: stages 0–2 move 2Ψ elements per GPU (reduce-scatter + all-gather,
+ *   the same volume as plain all-reduce), stage 3 moves 3Ψ, 1.5× (F15); across nodes the ring gets
+ *   the node's NICs (fit-links.ts `interWhole`). No optimizer step time.
+ */
+import { planPipeline, type PipePlan } from '../schedules/lib/pipeline/setup.ts';
+import { profileParams } from '../workload/memory.ts';
+import { optimizerBytesPerParam, zeroModelStateBytes } from '../workload/zero-memory.ts';
+import { fitLinks, linkForSpan, ringAllReduceS } from './fit-links.ts';
+import type { Assessment, FitEnv } from './fit-pipeline.ts';
+import type { ZeroCandidate } from './fit-space.ts';
+
+/** Per-GPU bytes of a ZeRO candidate, split. */
+export interface ZeroMemory {
+  readonly state: number;
+  readonly activations: number;
+  /** Recomputation's rebuilt block and, at stage 3, one gathered layer. */
+  readonly transient: number;
+  readonly total: number;
+}
+
+/** The per-GPU memory of `c` (see the file header). */
+export function zeroMemory(c: ZeroCandidate, env: FitEnv): ZeroMemory {
+  const profile = env.compute.profile;
+  const w = profile.bytesPerValue;
+  const plan = planOne(c, env);
+  const foot = plan.footprints[0]!;
+  const state = zeroModelStateBytes({
+    params: profileParams(profile),
+    dp: c.dp,
+    stage: c.stage,
+    weightBytes: w,
+    gradBytes: w,
+    optimizerBytes: optimizerBytesPerParam(env.optimizerSlots, w),
+  }).total;
+  let gathered = 0;
+  if (c.stage === 3) for (const l of profile.layers) gathered = Math.max(gathered, l.params * w);
+  const transient = foot.transientBytes + gathered;
+  return { state, activations: foot.activationBytes, transient, total: state + foot.activationBytes + transient };
+}
+
+// Stages 0–3 share one plan per (micro-batch, recompute): the plan does not depend on the stage.
+const plans = new WeakMap<FitEnv, Map<string, PipePlan>>();
+
+/** The plan of `c` as a one-stage pipeline on GPU `rank` (default 0; the footprint does not depend on it). */
+function planOne(c: ZeroCandidate, env: FitEnv, rank = 0): PipePlan {
+  const cache = plans.get(env) ?? new Map<string, PipePlan>();
+  plans.set(env, cache);
+  const d = env.devices[rank]!;
+  const key = `${c.microBatch}|${c.recompute}|${d.spec.name}|${d.speed}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  // A one-stage, one-GPU pipeline at b rows: the whole model's op times and footprint, recomputation included.
+  const plan = planPipeline(env.compute, [d], env.nodes, c.microBatch, {
+    stages: 1,
+    tensorParallel: 1,
+    sequenceParallel: false,
+    recompute: c.recompute,
+    microBatches: 1,
+  });
+  cache.set(key, plan);
+  return plan;
+}
+
+/** Memory and estimated step time of `c` (see the file header). */
+export function assessZero(c: ZeroCandidate, env: FitEnv): Assessment {
+  const mem = zeroMemory(c, env);
+  let capacityBytes = Infinity;
+  for (const d of env.devices) capacityBytes = Math.min(capacityBytes, d.spec.memoryBytes as number);
+  // Synchronous: every step waits for the slowest GPU kind (one of each kind and speed is timed).
+  const kinds = new Map<string, number>();
+  for (const d of env.devices)
+    if (!kinds.has(`${d.spec.name}|${d.speed}`)) kinds.set(`${d.spec.name}|${d.speed}`, d.rank);
+  let perMicroBatch = 0;
+  for (const rank of kinds.values()) {
+    const st = planOne(c, env, rank).times[0]!;
+    perMicroBatch = Math.max(perMicroBatch, st.tF + st.tB);
+  }
+  const compute = c.microBatches * perMicroBatch;
+  const links = fitLinks(env.nodes);
+  const bytes = profileParams(env.compute.profile) * env.compute.profile.bytesPerValue;
+  const comm = ringAllReduceS(bytes, c.dp, linkForSpan(links, c.dp, true)) * (c.stage === 3 ? 1.5 : 1);
+  return {
+    memoryBytes: mem.total,
+    capacityBytes,
+    shortfallBytes: mem.total - capacityBytes,
+    estimateS: compute + comm,
+  };
+}
