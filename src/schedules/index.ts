@@ -24,6 +24,7 @@ import { pipedream2bw } from './pipedream-2bw.ts';
 import { pipemare } from './pipemare.ts';
 import { pipelinedBackprop } from './pipelined-backprop.ts';
 import { interleaved1F1B } from './interleaved-1f1b.ts';
+import { zero } from './zero.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
@@ -48,6 +49,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [pipedream2bw.name]: pipedream2bw,
   [pipemare.name]: pipemare,
   [pipelinedBackprop.name]: pipelinedBackprop,
+  [zero.name]: zero,
 });
 
 /**
