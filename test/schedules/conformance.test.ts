@@ -105,6 +105,8 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   'pipedream-2bw': { stages: 2, microBatches: 2 },
   pipemare: { stages: 2, microBatches: 8, rescheduleSteps: 2 },
   'pipelined-backprop': { stages: 2, microBatches: 4, momentum: 0.5 },
+  // Per-layer gathers, bucketed reduce-scatters and the host step, all inside the stopped step.
+  zero: { stage: 3, offload: 'cpu', bucketSize: 1e6 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */
