@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bytesPerSecond, seconds } from '../../src/core/units.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
@@ -81,6 +82,22 @@ describe('zero: step time (analytic, custom timing of one layer)', () => {
     );
   });
 
+  it('times the copies on the node group hostLink when it gives one', () => {
+    // Half the default bandwidth (16 GB/s) and 2 µs: copy = 2 µs + 1 MB / 16 GB/s each way.
+    const s = tinyScenario({
+      mode: 'timing-only',
+      schedule: 'zero',
+      workers: 4,
+      updates: 3,
+      scheduleOptions: { stage: 2, offload: 'cpu', hostMemoryBandwidth: 100e9 },
+    });
+    const node = { ...s.cluster.nodes[0]!, hostLink: { bandwidth: bytesPerSecond(16e9), latency: seconds(2e-6) } };
+    const r = runScenario({ ...s, cluster: { ...s.cluster, nodes: [node] } }, 0);
+    const copy = 2e-6 + n / N / 16e9;
+    const cpu = ((n / N / 4) * 12) / 100e9;
+    expect(r.simTimeS).toBeCloseTo(3 * (0.01 + 2 * half(n, N) + 2 * copy + cpu), 12);
+  });
+
   it('waits for a straggler every step (synchronous) and records τ = 0', () => {
     const r = zeroRun({ stage: 3 }, { stragglers: [{ kind: 'constant', options: { factor: 2 }, workers: [1] }] });
     // The slow worker sets every layer: 20 ms of compute plus the two exposed transfers of the step above.
@@ -145,6 +162,14 @@ training:
 `;
     // The default precision stores 2-byte values: Ψ = 2e10, K = 12 (fp32 master + two moments), so
     // stage 1 needs 2Ψ + 2Ψ + 12Ψ/4 = 140 GB; only the offloaded configurations fit.
+    // hostLink parses with units, missing fields from the default link.
+    const ok = parseScenario(
+      text
+        .replace('stage: 1', 'stage: 2, offload: cpu')
+        .replace('gpu: A100-80GB', 'gpu: A100-80GB, hostLink: { bandwidth: "16 GB/s" }'),
+      'zero-ok.yaml',
+    );
+    expect(ok.runs[0]!.cluster.nodes[0]!.hostLink).toEqual({ bandwidth: 16e9, latency: 10e-6 });
     expect(() => parseScenario(text, 'zero-oom.yaml')).toThrow(
       /zero-oom\.yaml:\d+:\d+: training\.schedule: ZeRO stage 1 needs 140\.0 GB per GPU .*54\.1 GB more than the 85\.9 GB .*would fit: stage 1 with offload cpu \(40\.0 GB\)/,
     );
