@@ -67,6 +67,11 @@ export interface NodeGroupSpec {
   readonly nic?: NicSpec;
   /** Each GPU's link to host memory (ZeRO-Offload's copies); absent: `DEFAULT_HOST_LINK` where used. */
   readonly hostLink?: LinkSpec;
+  /**
+   * The node's NVMe drives as one device (ZeRO-Infinity): `bandwidth` shared by reads and writes of all
+   * of its GPUs, `latency` per transfer. No default: absent means the node has none to offload to.
+   */
+  readonly nvme?: LinkSpec;
 }
 
 /** One GPU of the cluster. */
@@ -94,6 +99,8 @@ export interface ClusterNode extends NodeLinks {
   readonly firstRank: number;
   /** Each GPU's link to host memory, when the group gives one (users fall back to `DEFAULT_HOST_LINK`). */
   readonly hostLink?: LinkSpec;
+  /** The node's NVMe drives, when the group gives them (see `NodeGroupSpec.nvme`). */
+  readonly nvme?: LinkSpec;
 }
 
 /** All devices and nodes. Invariant: `devices[r].rank === r`, `nodes[n].index === n`. */
@@ -179,7 +186,10 @@ export function buildCluster(groups: readonly NodeGroupSpec[], path = 'nodes'): 
     const spec = resolveGpu(g.gpu, `${at}.gpu`);
     const intraNode = checkLink(g.intraNode ?? DEFAULT_INTRA_NODE_LINK, `${at}.intraNode`);
     const nic = checkNic(g.nic ?? DEFAULT_NIC_LINK, gpus, `${at}.nic`);
-    const host = g.hostLink === undefined ? {} : { hostLink: checkLink(g.hostLink, `${at}.hostLink`) };
+    const host = {
+      ...(g.hostLink === undefined ? {} : { hostLink: checkLink(g.hostLink, `${at}.hostLink`) }),
+      ...(g.nvme === undefined ? {} : { nvme: checkLink(g.nvme, `${at}.nvme`) }),
+    };
     for (let k = 0; k < count; k++) {
       const index = nodes.length;
       const firstRank = devices.length;

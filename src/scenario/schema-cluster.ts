@@ -115,6 +115,8 @@ const nodeGroup = strict({
   nic: nicSchema(DEFAULT_NIC_LINK).optional(),
   // Each GPU's PCIe link to host memory (ZeRO-Offload); missing fields from DEFAULT_HOST_LINK.
   hostLink: linkSchema(DEFAULT_HOST_LINK).optional(),
+  // The node's NVMe drives as one device (ZeRO-Infinity); no default, both fields required.
+  nvme: linkSchema().optional(),
 }).transform((g) => {
   const out: { -readonly [K in keyof NodeGroupSpec]: NodeGroupSpec[K] } = {
     count: g.count,
@@ -125,6 +127,7 @@ const nodeGroup = strict({
   if (g.intraNode !== undefined) out.intraNode = g.intraNode;
   if (g.nic !== undefined) out.nic = g.nic;
   if (g.hostLink !== undefined) out.hostLink = g.hostLink;
+  if (g.nvme !== undefined) out.nvme = g.nvme;
   return out as NodeGroupSpec;
 });
 

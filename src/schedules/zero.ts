@@ -14,14 +14,24 @@
  * Math: synchronous data parallelism — one mean gradient, one optimizer step, every τ = 0 — the same
  * model trajectory as sync-allreduce for the same seed. Memory: the schedule books each GPU's share by
  * ZeRO's formulas (lib/zero-memory-plan.ts) and refuses, before running, a configuration that does not
- * fit, naming the configurations that would. ZeRO-Infinity (NVMe offload) and Offload's delayed
- * parameter update are not built.
+ * fit, naming the configurations that would. With `offload: nvme` (ZeRO-Infinity, Rajbhandari et al.,
+ * SC 2021; stage 3 only) the parameter and optimizer partitions live on each node's `nvme` drives: every
+ * gather first fetches the GPUs' partitions of the layer from NVMe through host memory, and the host
+ * step reads and writes the optimizer partitions there. Offload's delayed parameter update and
+ * Infinity's memory-centric tiling are not built.
  */
 import type { ProcessGenerator } from '../core/process.ts';
 import { COLLECTIVES } from '../collectives/registry.ts';
 import type { ScheduleContext } from './context.ts';
 import { Crew } from './lib/crew.ts';
-import { zeroGpuBytes, zeroMemoryProblems, type ZeroConfig, type ZeroMemoryInput } from './lib/zero-memory-plan.ts';
+import {
+  zeroGpuBytes,
+  zeroMemoryProblems,
+  type ZeroConfig,
+  type ZeroMemoryInput,
+  type ZeroOffload,
+} from './lib/zero-memory-plan.ts';
+import type { ClusterNode } from '../hardware/cluster.ts';
 import { ZeroStep } from './lib/zero-step.ts';
 import { defineSchedule } from './types.ts';
 
@@ -36,8 +46,20 @@ const SHARD_ALGORITHMS: readonly string[] = Object.values(COLLECTIVES)
   .filter((a) => a.ops.includes('reduce-scatter') && a.ops.includes('all-gather'))
   .map((a) => a.name);
 
+/** The message for offload nvme on a cluster whose nodes lack `nvme` drives; empty otherwise. */
+function nvmeProblems(offload: ZeroOffload, nodes: readonly ClusterNode[]): string[] {
+  if (offload !== 'nvme') return [];
+  const groups = [...new Set(nodes.filter((n) => n.nvme === undefined).map((n) => n.group))];
+  return groups.length === 0
+    ? []
+    : [
+        `offload nvme needs NVMe drives on every node; node group(s) ${groups.join(', ')} give none ` +
+          `(add cluster.nodes[i].nvme: { bandwidth, latency }, e.g. { bandwidth: "25 GB/s", latency: "100 us" })`,
+      ];
+}
+
 /** The configuration an option set names (`stage` is an integer 1–3 by its descriptor). */
-function configOf(o: { readonly stage: number; readonly offload: 'none' | 'cpu' }): ZeroConfig {
+function configOf(o: { readonly stage: number; readonly offload: ZeroOffload }): ZeroConfig {
   return { stage: o.stage as 1 | 2 | 3, offload: o.offload };
 }
 
@@ -63,11 +85,12 @@ export const zero = defineSchedule({
     },
     offload: {
       type: 'enum',
-      values: ['none', 'cpu'],
+      values: ['none', 'cpu', 'nvme'],
       default: 'none',
       description:
         'cpu: ZeRO-Offload, optimizer state, fp32 master and gradients in host memory, the optimizer step on the CPU, ' +
-        'partitions copied over each GPU hostLink',
+        'partitions copied over each GPU hostLink; nvme: ZeRO-Infinity (stage 3), parameter and optimizer ' +
+        'partitions on each node nvme drives, gradients in host memory',
     },
     algorithm: {
       type: 'enum',
@@ -89,11 +112,17 @@ export const zero = defineSchedule({
       greaterThan: 0,
       default: '100 GB/s',
       description:
-        'host memory bandwidth the CPU optimizer step streams at (offload cpu; default 100 GB/s, an estimate)',
+        'host memory bandwidth the CPU optimizer step streams at (offload cpu or nvme; default 100 GB/s, an estimate)',
     },
   },
+  check(o) {
+    return o.offload === 'nvme' && o.stage !== 3
+      ? [`offload nvme is ZeRO-Infinity, which partitions the parameters too: it needs stage 3, got stage ${o.stage}`]
+      : [];
+  },
   memoryCheck(o, env) {
-    if (env.allowOversubscribe) return [];
+    const drives = nvmeProblems(o.offload, env.nodes);
+    if (drives.length > 0 || env.allowOversubscribe) return drives;
     const input: ZeroMemoryInput = {
       profile: env.compute.profile,
       batchSize: env.batchSize,
@@ -112,6 +141,8 @@ export const zero = defineSchedule({
       optimizerSlots: ctx.optimizerSlots,
     };
     const { memory } = ctx;
+    const drives = nvmeProblems(cfg.offload, ctx.nodes);
+    if (drives.length > 0) throw new Error(drives.join('; '));
     if (!memory.allowOversubscribe) {
       const gpus = ctx.devices.map((d) => ({ rank: d.rank, name: d.spec.name, capacity: memory.capacity(d.rank) }));
       const problems = zeroMemoryProblems(cfg, input, gpus);
@@ -123,10 +154,11 @@ export const zero = defineSchedule({
         if (need[tag] > 0) memory.alloc(r, need[tag], tag);
     const crew = new Crew(ctx);
     if (cfg.offload !== 'none') {
-      // Host memory is not a modelled capacity: report what the busiest node holds.
-      let most = 0;
-      for (const n of ctx.nodes) most = Math.max(most, n.gpus * need.host);
-      crew.metric('host_memory_per_node_bytes', most);
+      // Host memory and NVMe are not modelled capacities: report what the busiest node holds.
+      let gpus = 0;
+      for (const n of ctx.nodes) gpus = Math.max(gpus, n.gpus);
+      crew.metric('host_memory_per_node_bytes', gpus * need.host);
+      if (cfg.offload === 'nvme') crew.metric('nvme_per_node_bytes', gpus * need.nvme);
     }
     const step = new ZeroStep(ctx, crew, ctx.trainer.optimizer(), {
       stage: cfg.stage,

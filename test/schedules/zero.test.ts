@@ -3,6 +3,7 @@ import { bytesPerSecond, seconds } from '../../src/core/units.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
 import { tinyScenario, type TinyOptions } from './fixtures.ts';
 
 // The fixture's switch: every rank on its own node, α = 6 µs per hop and B = 12.5 GB/s per direction
@@ -27,6 +28,12 @@ const zeroRun = (options: Record<string, unknown>, o: TinyOptions = {}) =>
     }),
     0,
   );
+
+/** `tinyScenario` with NVMe drives of 10 GB/s and 100 µs on every node (ZeRO-Infinity). */
+function withNvme(s: Scenario): Scenario {
+  const nvme = { bandwidth: bytesPerSecond(10e9), latency: seconds(100e-6) };
+  return { ...s, cluster: { ...s.cluster, nodes: s.cluster.nodes.map((g) => ({ ...g, nvme })) } };
+}
 
 describe('zero: communication volume (F15)', () => {
   // Ring bytes each rank sends: all-reduce 2(N − 1)/N · n; reduce-scatter and all-gather (N − 1)/N · n each.
@@ -96,6 +103,38 @@ describe('zero: step time (analytic, custom timing of one layer)', () => {
     const copy = 2e-6 + n / N / 16e9;
     const cpu = ((n / N / 4) * 12) / 100e9;
     expect(r.simTimeS).toBeCloseTo(3 * (0.01 + 2 * half(n, N) + 2 * copy + cpu), 12);
+  });
+
+  it('offload nvme (ZeRO-Infinity): NVMe fetch before each gather, optimizer partitions read and written on NVMe', () => {
+    // One fp32 layer, Ψ = 1e6 parameters, 4 GPUs on 4 nodes, NVMe 10 GB/s + 100 µs per node, Adam (K = 8,
+    // 12 + 8·2 = 28 bytes a parameter for the CPU step). Per gather: fetch F = NVMe read of the 1 MB
+    // partition (100 µs + 1 MB / 10 GB/s) + its copy to the GPU (10 µs + 1 MB / 32 GB/s), then the gather a.
+    // Forward waits F + a; the backward's fetch and gather (F + a < f) hide behind the forward; the
+    // reduce-scatter a follows the backward. Host step: gradient copy down, NVMe read of 8 B × 250,000,
+    // CPU 28 B × 250,000 at 100 GB/s, NVMe write of (8 + 4) B × 250,000. No gather after the step.
+    const a = half(n, N);
+    const partition = n / N;
+    const F = 100e-6 + partition / 10e9 + (10e-6 + partition / 32e9);
+    const params = partition / 4;
+    const host = 10e-6 + partition / 32e9 + (100e-6 + (8 * params) / 10e9) + (28 * params) / 100e9;
+    const write = 100e-6 + (12 * params) / 10e9;
+    expect(F + a).toBeLessThan(0.01 / 3);
+    const s = tinyScenario({
+      mode: 'timing-only',
+      schedule: 'zero',
+      workers: 4,
+      updates: 3,
+      optimizer: 'adam',
+      scheduleOptions: { stage: 3, offload: 'nvme' },
+    });
+    const r = runScenario(withNvme(s), 0);
+    expect(r.simTimeS).toBeCloseTo(3 * (F + 2 * a + 0.01 + host + write), 12);
+    // The network carries stage 3's 3Ψ, as without offload.
+    expect(r.bytesSent).toBeCloseTo(zeroRun({ stage: 3 }).bytesSent, 3);
+    // GPU: only the gather buffer (the one layer, 4 MB); NVMe per node: (4 + 8)Ψ/4 = 3 MB; host: 4Ψ/4 = 1 MB.
+    for (const w of r.workerRows) expect(w.peakMemoryBytes).toBe(4e6);
+    expect(r.metrics.find((m) => m.name === 'nvme_per_node_bytes')?.value).toBe(3e6);
+    expect(r.metrics.find((m) => m.name === 'host_memory_per_node_bytes')?.value).toBe(1e6);
   });
 
   it('waits for a straggler every step (synchronous) and records τ = 0', () => {
@@ -170,6 +209,20 @@ training:
       'zero-ok.yaml',
     );
     expect(ok.runs[0]!.cluster.nodes[0]!.hostLink).toEqual({ bandwidth: 16e9, latency: 10e-6 });
+    // ZeRO-Infinity needs stage 3 and NVMe drives on the nodes.
+    expect(() => parseScenario(text.replace('stage: 1', 'stage: 2, offload: nvme'), 'zero-nvme.yaml')).toThrow(
+      /training\.schedule\.offload: offload nvme is ZeRO-Infinity, .* it needs stage 3, got stage 2/,
+    );
+    expect(() => parseScenario(text.replace('stage: 1', 'stage: 3, offload: nvme'), 'zero-nvme.yaml')).toThrow(
+      /offload nvme needs NVMe drives on every node; node group\(s\) 0 give none/,
+    );
+    const infinity = parseScenario(
+      text
+        .replace('stage: 1', 'stage: 3, offload: nvme')
+        .replace('gpu: A100-80GB', 'gpu: A100-80GB, nvme: { bandwidth: "25 GB/s", latency: "100 us" }'),
+      'zero-nvme.yaml',
+    );
+    expect(infinity.runs[0]!.cluster.nodes[0]!.nvme).toEqual({ bandwidth: 25e9, latency: 100e-6 });
     expect(() => parseScenario(text, 'zero-oom.yaml')).toThrow(
       /zero-oom\.yaml:\d+:\d+: training\.schedule: ZeRO stage 1 needs 140\.0 GB per GPU .*54\.1 GB more than the 85\.9 GB .*would fit: stage 1 with offload cpu \(40\.0 GB\)/,
     );

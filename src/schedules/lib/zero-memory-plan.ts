@@ -9,6 +9,8 @@
  * - model state: `zeroModelStateBytes` (weights wΨ or wΨ/N_d, gradients gΨ or gΨ/N_d, optimizer KΨ/N_d);
  * - offload `cpu` (ZeRO-Offload, Ren et al. 2021): the optimizer state (with the fp32 master) and the
  *   gradient partition live in host memory instead; the GPU keeps its fp16 weights;
+ * - offload `nvme` (ZeRO-Infinity, Rajbhandari et al. 2021; stage 3 only): the parameter and optimizer
+ *   partitions live on the node's NVMe drives, the gradient partition in host memory;
  * - stage 3: the full parameters of the layer being computed and of the one being prefetched are
  *   gathered into a buffer (the largest two adjacent layers, `buffers`);
  * - activations: one batch, every layer's (workload/memory.ts, as every data-parallel run books them).
@@ -20,8 +22,8 @@ import { optimizerBytesPerParam, zeroModelStateBytes, type ZeroStage } from '../
 /** The ZeRO stages the schedule runs (stage 0 is plain data parallelism: sync-allreduce). */
 export type ZeroRunStage = Exclude<ZeroStage, 0>;
 
-/** Where the optimizer state lives. */
-export type ZeroOffload = 'none' | 'cpu';
+/** Where the optimizer state lives: on the GPU, in host memory (ZeRO-Offload), on NVMe (ZeRO-Infinity). */
+export type ZeroOffload = 'none' | 'cpu' | 'nvme';
 
 /** One ZeRO configuration. */
 export interface ZeroConfig {
@@ -40,6 +42,8 @@ export interface ZeroGpuBytes {
   readonly total: number;
   /** Host memory for this GPU's partition (offload only; 0 otherwise). */
   readonly host: number;
+  /** NVMe bytes for this GPU's partition (offload nvme only; 0 otherwise). */
+  readonly nvme: number;
 }
 
 /** The run's figures the formulas need. */
@@ -72,20 +76,24 @@ export function zeroGpuBytes(cfg: ZeroConfig, m: ZeroMemoryInput): ZeroGpuBytes 
     gradBytes: w,
     optimizerBytes: optimizerBytesPerParam(m.optimizerSlots, w),
   });
-  const off = cfg.offload === 'cpu';
+  const off = cfg.offload !== 'none';
+  const nvme = cfg.offload === 'nvme';
+  // ZeRO-Infinity keeps the parameter partition on NVMe too; the GPU holds only what it gathers.
+  const weights = nvme ? 0 : state.weights;
   const grads = off ? 0 : state.grads;
   const optimizer = off ? 0 : state.optimizer;
   const activations = activationBytes(m.profile, m.batchSize);
   const buffers = cfg.stage === 3 ? gatherBufferBytes(m.profile) : 0;
-  const total = state.weights + grads + optimizer + activations + buffers;
+  const total = weights + grads + optimizer + activations + buffers;
   return {
-    weights: state.weights,
+    weights,
     grads,
     optimizer,
     activations,
     buffers,
     total,
-    host: off ? state.grads + state.optimizer : 0,
+    host: nvme ? state.grads : off ? state.grads + state.optimizer : 0,
+    nvme: nvme ? state.weights + state.optimizer : 0,
   };
 }
 
@@ -97,6 +105,7 @@ export const ZERO_CONFIGS: readonly ZeroConfig[] = [
   { stage: 1, offload: 'cpu' },
   { stage: 2, offload: 'cpu' },
   { stage: 3, offload: 'cpu' },
+  { stage: 3, offload: 'nvme' },
 ];
 
 /** Decimal gigabytes with one decimal, as the ZeRO paper states its figures. */

@@ -21,13 +21,18 @@
  *   `hostMemoryBandwidth`), and each GPU copies its updated fp16 partition back (Ψw/N); then stages 1–2
  *   all-gather as above. The copies and the CPU step are not overlapped with the backward (ZeRO-Offload
  *   overlaps the gradient copy with it: this is the conservative end), and there is no delayed update.
+ * - offload `nvme` (ZeRO-Infinity, Rajbhandari et al., SC 2021; stage 3): before each gather every GPU's
+ *   partition of the layer is read from its node's NVMe drives and copied to the GPU (on the same
+ *   channel, ahead of the gather: the prefetch hides it behind compute as it hides the gather); after
+ *   the reduce-scatter the gradient partition goes to host memory, the node reads the optimizer
+ *   partitions (K bytes a parameter) from NVMe, its CPU steps them and writes them back with the fp16
+ *   parameters (K + w bytes a parameter). NVMe is one device per node shared by its GPUs (zero-host.ts).
  *
  * The compute model puts the full optimizer step in the last backward layer (compute-model.ts); here it
  * is taken out of the backward and charged on the 1/N partition after the reduce-scatter (on the GPU),
  * or not at all on the GPU (offload). Communication a member waits on beyond its own compute counts as
  * exposed; in stage 3 a member's compute is booked as one forward and one backward interval.
  */
-import { DEFAULT_HOST_LINK } from '../../hardware/cluster.ts';
 import { optimizerBytesPerParam } from '../../hardware/compute-efficiency.ts';
 import { wait, type ProcessGenerator } from '../../core/process.ts';
 import type { ParamSnapshot } from '../../training/engine/snapshot.ts';
@@ -36,6 +41,8 @@ import type { WorkerCost } from './compute-model.ts';
 import type { Crew } from './crew.ts';
 import { bucketReadyTimes, ddpBuckets, type Bucket } from './ddp-buckets.ts';
 import type { OptimizerState } from './trainer.ts';
+import { HostPaths } from './zero-host.ts';
+import { optimizerBytesPerParam as zeroOptimizerBytes } from '../../workload/zero-memory.ts';
 import type { ZeroOffload, ZeroRunStage } from './zero-memory-plan.ts';
 
 /** How a ZeRO step runs. */
@@ -54,13 +61,16 @@ export interface ZeroStepOptions {
 export interface ZeroStepVolume {
   reduceScatterBytes: number;
   allGatherBytes: number;
+  /** GPU ↔ host copies, summed over the GPUs. */
   hostBytes: number;
+  /** NVMe reads and writes, summed over the GPUs (offload nvme). */
+  nvmeBytes: number;
 }
 
 /** Synchronous ZeRO steps of one crew (see the file header). */
 export class ZeroStep {
   /** Sizes given to the collectives over the run (the message sizes, not bytes per rank). */
-  readonly volume: ZeroStepVolume = { reduceScatterBytes: 0, allGatherBytes: 0, hostBytes: 0 };
+  readonly volume: ZeroStepVolume = { reduceScatterBytes: 0, allGatherBytes: 0, hostBytes: 0, nvmeBytes: 0 };
   private readonly costs: readonly WorkerCost[];
   private readonly distinct: readonly WorkerCost[];
   private readonly costOf: Int32Array;
@@ -73,6 +83,7 @@ export class ZeroStep {
   private commS = 0;
   private commStart = Infinity;
   private chan = 0;
+  private readonly host: HostPaths;
 
   constructor(
     private readonly ctx: ScheduleContext,
@@ -103,6 +114,7 @@ export class ZeroStep {
     this.factors = new Float64Array(n);
     this.work = new Float64Array(n);
     this.exposed = new Float64Array(n);
+    this.host = new HostPaths(ctx, crew.ranks);
     if (o.stage === 3 && distinct.some((c) => c.forwardLayersS === undefined))
       throw new Error('ZeRO stage 3 needs per-layer forward times (WorkerCost.forwardLayersS)');
   }
@@ -129,7 +141,7 @@ export class ZeroStep {
     // Communication a member waited on beyond its own compute, up to the communication there was.
     for (let i = 0; i < n; i++) this.exposed[i] = Math.min(this.commS, Math.max(0, phaseEnd - t0 - this.work[i]!));
 
-    const updated = o.offload === 'cpu' ? yield* this.hostStep(phaseEnd) : yield* this.gpuStep(phaseEnd);
+    const updated = o.offload === 'none' ? yield* this.gpuStep(phaseEnd) : yield* this.hostStep(phaseEnd);
     if (o.stage < 3) yield* this.collective('all-gather', ctx.compute.gradBytes, updated, true);
     if (this.commS > 0) crew.commAll(crew.ranks, this.commStart, this.commS, this.exposed);
 
@@ -218,50 +230,42 @@ export class ZeroStep {
   }
 
   /**
-   * ZeRO-Offload's host step from `fromS`: gradient partition GPU → host, the node's CPU Adam over its
-   * GPUs' partitions, fp16 partition host → GPU. Nodes run in parallel; returns when the last is done.
+   * The host step from `fromS` (zero-host.ts): each GPU copies its gradient partition to host memory; with
+   * `nvme` the node reads its GPUs' optimizer partitions (with the fp32 master, K bytes a parameter)
+   * from NVMe; the node's CPU steps them; then the fp16 partition goes back to the GPU (`cpu`) or, with
+   * the optimizer partition, back to NVMe (`nvme`: the next step's gathers fetch it). Returns the end.
    */
   private *hostStep(fromS: number): ProcessGenerator<number> {
-    const { ctx, crew, o } = this;
+    const { ctx, crew, o, host } = this;
     const n = crew.size;
     const partition = ctx.compute.gradBytes / n;
-    const params = partition / ctx.compute.profile.bytesPerValue;
-    const perParam = optimizerBytesPerParam(ctx.optimizerSlots);
-    // Per node: the slowest copy each way and the number of partitions its CPU steps.
-    const down = new Map<number, number>();
-    const count = new Map<number, number>();
-    const copy = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const node = ctx.devices[crew.ranks[i]!]!.node;
-      const link = ctx.nodes[node]!.hostLink ?? DEFAULT_HOST_LINK;
-      copy[i] = (link.latency as number) + partition / (link.bandwidth as number);
-      down.set(node, Math.max(down.get(node) ?? 0, copy[i]!));
-      count.set(node, (count.get(node) ?? 0) + 1);
-    }
-    let end = fromS;
-    const nodeEnd = new Map<number, number>();
-    for (const [node, d] of down) {
-      const cpu = (count.get(node)! * params * perParam) / o.hostMemoryBandwidth;
-      nodeEnd.set(node, fromS + d + cpu + d);
-      end = Math.max(end, fromS + d + cpu + d);
-    }
-    let host = 0;
-    for (let i = 0; i < n; i++) host = Math.max(host, 2 * copy[i]!);
-    for (let i = 0; i < n; i++) {
-      const r = crew.ranks[i]!;
-      const e = nodeEnd.get(ctx.devices[r]!.node)!;
-      // Both copies are waited on; the CPU step in between is idle time on the GPU.
-      this.exposed[i]! += 2 * copy[i]!;
-      if (crew.traced) {
-        crew.commSpan(r, 'gradient partition → host', fromS, copy[i]!);
-        crew.waitSpan(r, 'CPU Adam', fromS + copy[i]!, e - copy[i]! - fromS - copy[i]!);
-        crew.commSpan(r, 'fp16 partition → GPU', e - copy[i]!, copy[i]!);
+    const w = ctx.compute.profile.bytesPerValue;
+    const params = partition / w;
+    const nvme = o.offload === 'nvme';
+    const down = host.maxCopyS(partition);
+    const K = zeroOptimizerBytes(ctx.optimizerSlots, w);
+    const read = nvme ? host.nvmeS(K * params) : 0;
+    const cpu = host.cpuStepS(params, optimizerBytesPerParam(ctx.optimizerSlots), o.hostMemoryBandwidth);
+    const back = nvme ? host.nvmeS((K + w) * params) : host.maxCopyS(partition);
+    const end = fromS + down + read + cpu + back;
+    // The GPU waits for its copies (communication) and idles through the host's NVMe and CPU work.
+    for (let i = 0; i < n; i++) this.exposed[i]! += host.copyS(i, partition) * (nvme ? 1 : 2);
+    this.commS += down + (nvme ? 0 : back);
+    this.commStart = Math.min(this.commStart, fromS);
+    this.volume.hostBytes += ctx.compute.gradBytes * (nvme ? 1 : 2);
+    if (nvme) this.volume.nvmeBytes += (2 * K + w) * params * n;
+    if (crew.traced) {
+      for (const r of crew.ranks) {
+        crew.commSpan(r, 'gradient partition → host', fromS, down);
+        crew.waitSpan(
+          r,
+          nvme ? 'NVMe read, CPU Adam, NVMe write' : 'CPU Adam',
+          fromS + down,
+          read + cpu + (nvme ? back : 0),
+        );
+        if (!nvme) crew.commSpan(r, 'fp16 partition → GPU', end - back, back);
       }
     }
-    // The host copies count as communication (the slowest member's, so no one's exposed part exceeds it).
-    this.commS += host;
-    this.commStart = Math.min(this.commStart, fromS);
-    this.volume.hostBytes += 2 * ctx.compute.gradBytes;
     yield* crew.until(end);
     return end;
   }
@@ -277,9 +281,21 @@ export class ZeroStep {
     readyS: number,
     exposedAll: boolean,
   ): ProcessGenerator<number> {
-    const { crew } = this;
+    const { crew, host } = this;
     if (bytes === 0) return readyS;
-    yield* crew.until(Math.max(readyS, this.chan));
+    let at = Math.max(readyS, this.chan);
+    if (op === 'all-gather' && this.o.offload === 'nvme') {
+      // ZeRO-Infinity: each GPU's partition of the layer comes from NVMe through host memory first.
+      const shard = bytes / crew.size;
+      const fetch = host.nvmeS(shard) + host.maxCopyS(shard);
+      if (crew.traced) for (const r of crew.ranks) crew.commSpan(r, 'partition NVMe → GPU', at, fetch);
+      this.commS += fetch;
+      this.commStart = Math.min(this.commStart, at);
+      this.volume.hostBytes += bytes;
+      this.volume.nvmeBytes += bytes;
+      at += fetch;
+    }
+    yield* crew.until(at);
     const out = yield* wait(crew.startCollective(op, bytes, { algorithm: this.o.algorithm }));
     this.chan = out.startS + out.timeS;
     this.commS += out.timeS;

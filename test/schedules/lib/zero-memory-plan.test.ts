@@ -35,6 +35,16 @@ describe('zeroGpuBytes', () => {
   });
 });
 
+describe('zeroGpuBytes with offload nvme', () => {
+  it('keeps only the gather buffer on the GPU, parameters and optimizer on NVMe, gradients on the host', () => {
+    const inf = zeroGpuBytes({ stage: 3, offload: 'nvme' }, paper);
+    expect([inf.weights, inf.grads, inf.optimizer, inf.buffers]).toEqual([0, 0, 0, 15e9]);
+    // NVMe: (2 + 12)Ψ/64; host: 2Ψ/64.
+    expect(inf.nvme).toBeCloseTo(1.640625e9, 0);
+    expect(inf.host).toBeCloseTo(0.234375e9, 0);
+  });
+});
+
 describe('zeroMemoryProblems', () => {
   it('is empty when it fits, and otherwise names the shortfall and the configurations that fit', () => {
     const gpus = [

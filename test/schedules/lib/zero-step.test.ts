@@ -25,7 +25,12 @@ describe('ZeroStep', () => {
         ['reduce-scatter', gradBytes],
         ['all-gather', gradBytes],
       ]);
-      expect(step.volume).toEqual({ reduceScatterBytes: gradBytes, allGatherBytes: gradBytes, hostBytes: 0 });
+      expect(step.volume).toEqual({
+        reduceScatterBytes: gradBytes,
+        allGatherBytes: gradBytes,
+        hostBytes: 0,
+        nvmeBytes: 0,
+      });
       // Rows at τ = 0 when the step lands, one commit.
       for (const r of setup.recorder.updateRows())
         expect([r.versionRead, r.versionApplied, r.timeS]).toEqual([0, 0, end]);
