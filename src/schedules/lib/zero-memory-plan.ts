@@ -148,7 +148,10 @@ export function zeroMemoryProblems(cfg: ZeroConfig, m: ZeroMemoryInput, gpus: re
     fit.length > 0
       ? `would fit: ${fit.map((o) => `${configName(o.c)} (${gb(o.bytes)})`).join(', ')}`
       : `no ZeRO configuration fits (the smallest, ${configName(others.reduce((a, b) => (b.bytes < a.bytes ? b : a)).c)}, needs ` +
-        `${gb(Math.min(...others.map((o) => o.bytes)))}): use more GPUs, a smaller batch or model`;
+        `${gb(Math.min(...others.map((o) => o.bytes)))}): ` +
+        (need.activations >= small.capacity
+          ? `one batch's activations alone (${gb(need.activations)}) exceed the GPU: use a smaller batch or shorter sequences`
+          : 'use more GPUs, a smaller batch or a smaller model');
   return [
     `ZeRO ${configName(cfg)} needs ${gb(need.total)} per GPU (${parts}; N_d = ${m.dp}), ` +
       `${gb(need.total - small.capacity)} more than the ${gb(small.capacity)} of rank ${small.rank}'s ${small.name}; ` +

@@ -58,6 +58,13 @@ describe('zeroMemoryProblems', () => {
     );
   });
 
+  it('says when one batch of activations alone exceeds the GPU', () => {
+    const layer = { name: 'all', params: 1e6, forwardFlopsPerSample: 0, activationBytesPerSample: 5e9 };
+    const heavy = { ...paper, profile: { ...paper.profile, layers: [layer] } };
+    const [m] = zeroMemoryProblems({ stage: 3, offload: 'none' }, heavy, [{ rank: 0, name: 'g', capacity: 4e9 }]);
+    expect(m).toMatch(/one batch's activations alone \(\d+\.\d GB\) exceed the GPU: use a smaller batch/);
+  });
+
   it('says when nothing fits', () => {
     const [m] = zeroMemoryProblems({ stage: 1, offload: 'none' }, paper, [{ rank: 0, name: 'tiny', capacity: 1e9 }]);
     expect(m).toMatch(/no ZeRO configuration fits \(the smallest, stage 1 with offload cpu, needs 15\.0 GB\)/);
