@@ -115,10 +115,17 @@ export const zero = defineSchedule({
         'host memory bandwidth the CPU optimizer step streams at (offload cpu or nvme; default 100 GB/s, an estimate)',
     },
   },
-  check(o) {
-    return o.offload === 'nvme' && o.stage !== 3
-      ? [`offload nvme is ZeRO-Infinity, which partitions the parameters too: it needs stage 3, got stage ${o.stage}`]
-      : [];
+  check(o, shape) {
+    const out: string[] = [];
+    if (o.offload === 'nvme' && o.stage !== 3)
+      out.push(
+        `offload nvme is ZeRO-Infinity, which partitions the parameters too: it needs stage 3, got stage ${o.stage}`,
+      );
+    // The one group-size rule among SHARD_ALGORITHMS (halving-doubling.ts validates the same at run time).
+    const n = shape.workers;
+    if (o.algorithm === 'halving-doubling' && (n & (n - 1)) !== 0)
+      out.push(`algorithm halving-doubling needs a power-of-two number of workers, got ${n}; use ring`);
+    return out;
   },
   memoryCheck(o, env) {
     const drives = nvmeProblems(o.offload, env.nodes);

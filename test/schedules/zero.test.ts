@@ -51,6 +51,8 @@ describe('zero: communication volume (F15)', () => {
     // Offload moves host bytes, not network bytes; bucketing splits, never adds.
     expect(zeroRun({ stage: 2, offload: 'cpu' }, { timing }).bytesSent / dp).toBeCloseTo(1, 12);
     expect(zeroRun({ stage: 2, bucketSize: 5e6 }, { timing }).bytesSent / dp).toBeCloseTo(1, 12);
+    // Recursive halving / doubling sends the same (N − 1)/N · n per rank for each.
+    expect(zeroRun({ stage: 3, algorithm: 'halving-doubling' }, { timing }).bytesSent / dp).toBeCloseTo(1.5, 12);
   });
 });
 
@@ -212,6 +214,14 @@ training:
     // ZeRO-Infinity needs stage 3 and NVMe drives on the nodes.
     expect(() => parseScenario(text.replace('stage: 1', 'stage: 2, offload: nvme'), 'zero-nvme.yaml')).toThrow(
       /training\.schedule\.offload: offload nvme is ZeRO-Infinity, .* it needs stage 3, got stage 2/,
+    );
+    expect(() =>
+      parseScenario(
+        text.replace('stage: 1', 'stage: 2, algorithm: halving-doubling').replace('count: 4', 'count: 3'),
+        'zero-hd.yaml',
+      ),
+    ).toThrow(
+      /training\.schedule\.algorithm: algorithm halving-doubling needs a power-of-two number of workers, got 3/,
     );
     expect(() => parseScenario(text.replace('stage: 1', 'stage: 3, offload: nvme'), 'zero-nvme.yaml')).toThrow(
       /offload nvme needs NVMe drives on every node; node group\(s\) 0 give none/,
