@@ -31,6 +31,20 @@ export const DEFAULT_NIC_LINK: LinkSpec = Object.freeze({
 });
 
 /**
+ * Default link between one GPU and its host's memory when a group gives none (`hostLink`), for
+ * ZeRO-Offload's gradient and parameter copies: PCIe 4.0 x16, 16 GT/s × 16 lanes with 128b/130b
+ * encoding ≈ 31.5 GB/s per direction (PCI-SIG PCIe 4.0 base specification), rounded to the usual
+ * 32 GB/s; 10 µs one way stands for a copy's launch and round trip (an order-of-magnitude estimate).
+ * Each GPU gets its own link: GPUs that share a PCIe switch or a CPU root port (DGX A100 pairs two
+ * GPUs per switch) are not modelled as contending; give a smaller `hostLink.bandwidth` for those.
+ */
+export const DEFAULT_HOST_LINK: LinkSpec = Object.freeze({
+  bandwidth: bytesPerSecond(32 * GB_PER_S),
+  latency: seconds(10e-6),
+  kind: 'pcie',
+});
+
+/**
  * Most GPUs a cluster may have (2^16). Every GPU costs memory in the cluster, the topology and the
  * run's per-worker state; a scenario at this size still validates in well under a second (measured in
  * test/bench/validate-limits.ts), and a count such as 1e9 is rejected before anything is allocated.
@@ -51,6 +65,13 @@ export interface NodeGroupSpec {
   readonly intraNode?: LinkSpec;
   /** The node's NICs (`count` of them, default 1; bandwidth per NIC); default `DEFAULT_NIC_LINK`. */
   readonly nic?: NicSpec;
+  /** Each GPU's link to host memory (ZeRO-Offload's copies); absent: `DEFAULT_HOST_LINK` where used. */
+  readonly hostLink?: LinkSpec;
+  /**
+   * The node's NVMe drives as one device (ZeRO-Infinity): `bandwidth` shared by reads and writes of all
+   * of its GPUs, `latency` per transfer. No default: absent means the node has none to offload to.
+   */
+  readonly nvme?: LinkSpec;
 }
 
 /** One GPU of the cluster. */
@@ -76,6 +97,10 @@ export interface ClusterNode extends NodeLinks {
   readonly gpuName: string;
   /** Rank of its first GPU; its GPUs are ranks firstRank..firstRank+gpus-1. */
   readonly firstRank: number;
+  /** Each GPU's link to host memory, when the group gives one (users fall back to `DEFAULT_HOST_LINK`). */
+  readonly hostLink?: LinkSpec;
+  /** The node's NVMe drives, when the group gives them (see `NodeGroupSpec.nvme`). */
+  readonly nvme?: LinkSpec;
 }
 
 /** All devices and nodes. Invariant: `devices[r].rank === r`, `nodes[n].index === n`. */
@@ -161,10 +186,14 @@ export function buildCluster(groups: readonly NodeGroupSpec[], path = 'nodes'): 
     const spec = resolveGpu(g.gpu, `${at}.gpu`);
     const intraNode = checkLink(g.intraNode ?? DEFAULT_INTRA_NODE_LINK, `${at}.intraNode`);
     const nic = checkNic(g.nic ?? DEFAULT_NIC_LINK, gpus, `${at}.nic`);
+    const host = {
+      ...(g.hostLink === undefined ? {} : { hostLink: checkLink(g.hostLink, `${at}.hostLink`) }),
+      ...(g.nvme === undefined ? {} : { nvme: checkLink(g.nvme, `${at}.nvme`) }),
+    };
     for (let k = 0; k < count; k++) {
       const index = nodes.length;
       const firstRank = devices.length;
-      nodes.push({ index, group: gi, gpuName: spec.name, gpus, intraNode, nic, firstRank });
+      nodes.push({ index, group: gi, gpuName: spec.name, gpus, intraNode, nic, firstRank, ...host });
       for (let l = 0; l < gpus; l++) devices.push({ rank: firstRank + l, node: index, localRank: l, spec, speed });
     }
   });

@@ -16,7 +16,13 @@ export {
 export type { CatalogEntry } from './gpu-catalog.ts';
 export { forwardBackwardTime, layerCost, layerTime, layerTiming, layersTime } from './roofline.ts';
 export type { Bound, LayerCost, LayerTiming, PassTime, RooflineOptions } from './roofline.ts';
-export { ClusterSpecError, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, buildCluster } from './cluster.ts';
+export {
+  ClusterSpecError,
+  DEFAULT_HOST_LINK,
+  DEFAULT_INTRA_NODE_LINK,
+  DEFAULT_NIC_LINK,
+  buildCluster,
+} from './cluster.ts';
 export type { Cluster, ClusterNode, Device, NodeGroupSpec } from './cluster.ts';
 export type { LinkSpec, NodeLinks } from './link-spec.ts';
 export { NO_SLOWDOWN, Slowdown, appliesTo, workerSet } from './slowdown.ts';

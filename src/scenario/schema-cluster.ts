@@ -4,7 +4,7 @@
  * `buildTopology` run here, at validation time, so `dtsim validate` reports what a run would trip on.
  */
 import { z } from 'zod';
-import { DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
+import { DEFAULT_HOST_LINK, DEFAULT_INTRA_NODE_LINK, DEFAULT_NIC_LINK, MAX_CLUSTER_GPUS } from '../hardware/cluster.ts';
 import type { NodeGroupSpec } from '../hardware/cluster.ts';
 import { DeviceSpecError, PRECISIONS, defineDeviceSpec } from '../hardware/device-spec.ts';
 import { GPU_NAMES, UnknownGpuError, catalogEntry } from '../hardware/gpu-catalog.ts';
@@ -113,6 +113,10 @@ const nodeGroup = strict({
   speed: numberField({ min: 0.001, max: 1000, formula: false }),
   intraNode: linkSchema(DEFAULT_INTRA_NODE_LINK).optional(),
   nic: nicSchema(DEFAULT_NIC_LINK).optional(),
+  // Each GPU's PCIe link to host memory (ZeRO-Offload); missing fields from DEFAULT_HOST_LINK.
+  hostLink: linkSchema(DEFAULT_HOST_LINK).optional(),
+  // The node's NVMe drives as one device (ZeRO-Infinity); no default, both fields required.
+  nvme: linkSchema().optional(),
 }).transform((g) => {
   const out: { -readonly [K in keyof NodeGroupSpec]: NodeGroupSpec[K] } = {
     count: g.count,
@@ -122,6 +126,8 @@ const nodeGroup = strict({
   if (g.speed !== undefined) out.speed = g.speed;
   if (g.intraNode !== undefined) out.intraNode = g.intraNode;
   if (g.nic !== undefined) out.nic = g.nic;
+  if (g.hostLink !== undefined) out.hostLink = g.hostLink;
+  if (g.nvme !== undefined) out.nvme = g.nvme;
   return out as NodeGroupSpec;
 });
 

@@ -27,6 +27,7 @@ import { interleaved1F1B } from './interleaved-1f1b.ts';
 import { decentralized } from './decentralized.ts';
 import { lowPrecisionDecentralized } from './low-precision-decentralized.ts';
 import { asyncModelAverage } from './async-model-average.ts';
+import { zero } from './zero.ts';
 
 /** Every schedule dtsim runs, by name. */
 export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.freeze({
@@ -54,6 +55,7 @@ export const SCHEDULES: Readonly<Record<string, ScheduleDefinition>> = Object.fr
   [decentralized.name]: decentralized,
   [lowPrecisionDecentralized.name]: lowPrecisionDecentralized,
   [asyncModelAverage.name]: asyncModelAverage,
+  [zero.name]: zero,
 });
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   ClusterSpecError,
+  DEFAULT_HOST_LINK,
   DEFAULT_INTRA_NODE_LINK,
   DEFAULT_NIC_LINK,
   MAX_CLUSTER_GPUS,
@@ -149,5 +150,49 @@ describe('buildCluster: NIC counts', () => {
         'cluster.nodes',
       ),
     ).toThrow(/^cluster\.nodes\[0\]\.nic\.count: got .*; expected an integer >= 1 and <= 8/);
+  });
+});
+
+describe('buildCluster: host links and NVMe drives', () => {
+  const link = (gbs: number, us: number): LinkSpec => ({
+    bandwidth: bytesPerSecond(gbs * 1e9),
+    latency: seconds(us * 1e-6),
+  });
+
+  it('records hostLink and nvme on every node of the group that gives them, and nothing otherwise', () => {
+    const c = buildCluster([
+      { count: 2, gpusPerNode: 2, gpu: 'A100-80GB', hostLink: link(16, 5), nvme: link(25, 100) },
+      { count: 1, gpusPerNode: 1, gpu: 'V100-32GB' },
+    ]);
+    expect(c.nodes.map((n) => [n.hostLink?.bandwidth, n.nvme?.bandwidth])).toEqual([
+      [16e9, 25e9],
+      [16e9, 25e9],
+      [undefined, undefined],
+    ]);
+    expect(DEFAULT_HOST_LINK.bandwidth).toBe(32e9);
+  });
+
+  it('rejects a bad host link or NVMe bandwidth at its path', () => {
+    // Hand-built (the scenario parser refuses these first).
+    expect(() =>
+      buildCluster([
+        {
+          count: 1,
+          gpusPerNode: 1,
+          gpu: 'A100-80GB',
+          hostLink: { ...link(16, 5), bandwidth: 0 } as unknown as LinkSpec,
+        },
+      ]),
+    ).toThrow(/nodes\[0\]\.hostLink\.bandwidth/);
+    expect(() =>
+      buildCluster([
+        {
+          count: 1,
+          gpusPerNode: 1,
+          gpu: 'A100-80GB',
+          nvme: { ...link(16, 5), bandwidth: Infinity } as unknown as LinkSpec,
+        },
+      ]),
+    ).toThrow(/nodes\[0\]\.nvme\.bandwidth/);
   });
 });

@@ -111,6 +111,8 @@ const STRESS_OPTIONS: Readonly<Record<string, OptionValues>> = {
   // A round after every 5 ms of sleep: several averages land inside the 55 ms run, some mid-step. (Its
   // warm-up steps count as sync-allreduce's, one update of every worker; test/schedules/async-model-average.test.ts.)
   'async-model-average': { syncInterval: 0.005 },
+  // Per-layer gathers, bucketed reduce-scatters and the host step, all inside the stopped step.
+  zero: { stage: 3, offload: 'cpu', bucketSize: 1e6 },
 };
 
 /** The option sets of check 4: the defaults, then the schedule's stress options if it has any. */

@@ -31,6 +31,12 @@ export interface WorkerCost {
   /** Backward layers in backward order (last forward layer first); times sum to `backwardS`. */
   readonly backwardLayers: readonly BackwardLayer[];
   /**
+   * Forward seconds of each layer in forward order; they sum to `forwardS`. ZeRO stage 3 gathers each
+   * layer's parameters just before its forward. Always set by `ComputeModel`; hand-built costs may
+   * leave it out when nothing reads it.
+   */
+  readonly forwardLayersS?: readonly number[];
+  /**
    * The optimizer step's seconds (kind model only; 0 under a single `efficiency` or a custom step
    * time; absent counts as 0). Already inside `backwardS` and the last backward layer: see
    * `kindWorkerCost`.
@@ -179,7 +185,13 @@ function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {
     backwardS += t;
     backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
   }
-  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers, optimizerS: 0 };
+  return {
+    forwardS: seconds(forwardS),
+    backwardS: seconds(backwardS),
+    backwardLayers,
+    forwardLayersS: fwd,
+    optimizerS: 0,
+  };
 }
 
 /**
@@ -210,5 +222,6 @@ function kindWorkerCost(o: ComputeModelOptions, d: Device): WorkerCost {
     backwardS += t;
     backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
   }
-  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers, optimizerS };
+  const forwardLayersS = timings.map((t) => t.forwardS);
+  return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers, forwardLayersS, optimizerS };
 }

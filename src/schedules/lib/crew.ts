@@ -222,6 +222,22 @@ export class Crew {
     return this.ctx.comm.send(src, dst, sizeBytes);
   }
 
+  /**
+   * Starts a reduce-scatter (of a `sizeBytes` vector, each member keeping 1/n of the sum) or an
+   * all-gather (to a `sizeBytes` result) over the crew and returns its event, recording nothing: ZeRO
+   * overlaps these with compute and books their time itself (`commAll`, `commSpan`).
+   */
+  startCollective(
+    op: 'reduce-scatter' | 'all-gather',
+    sizeBytes: number,
+    o: CollectiveOptions = {},
+  ): Event<CollectiveOutcome<unknown>> {
+    const comm = this.ctx.comm;
+    return op === 'reduce-scatter'
+      ? comm.reduceScatter(this.ranks, sizeBytes, o)
+      : comm.allGather(this.ranks, sizeBytes, o);
+  }
+
   /** Writes one update row (τ = versionApplied − versionRead). */
   row(r: AppliedRow): void {
     this.rowAt(r.worker, r.stage ?? 0, r.versionRead, r.versionApplied, r.timeS, r.grad, r.versionBackward);
