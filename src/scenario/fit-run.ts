@@ -1,12 +1,17 @@
 /**
- * Times a 3-D candidate of `dtsim fit` exactly as `dtsim run --timing-only` would: the base scenario
- * with the candidate as its `1f1b` schedule, one update, run by {@link runScenario}. Memory is booked
- * by the run's own ledger with oversubscription allowed, so the run reports the peak instead of
- * stopping, and the caller compares it with the capacity.
+ * Times a candidate of `dtsim fit` exactly as `dtsim run --timing-only` would: the base scenario with
+ * the candidate as its schedule (a 3-D one as `1f1b`; a ZeRO one at stages 1–3 as `zero`, each GPU
+ * taking its share of the global batch in one pass), one
+ * update, run by {@link runScenario}. Memory is booked by the run's own ledger with oversubscription
+ * allowed, so the run reports the peak instead of stopping, and the caller compares it with the
+ * capacity. A ZeRO candidate with gradient accumulation or recomputation stays an estimate (the `zero`
+ * schedule has neither), and so does stage 0: plain data parallelism books its optimizer state
+ * without the fp32 master copy that F14 counts (scenario/run-memory.ts), so its simulated peak would
+ * not compare with the other ZeRO rows ({@link simulable}).
  */
 import type { RunResult } from '../results/recorder.ts';
 import { pipeBatchSize } from './fit-pipeline.ts';
-import type { PipeCandidate } from './fit-space.ts';
+import type { FitCandidate, PipeCandidate, ZeroCandidate } from './fit-space.ts';
 import { runScenario } from './run-scenario.ts';
 import type { Scenario } from './types.ts';
 
@@ -14,27 +19,42 @@ import type { Scenario } from './types.ts';
  * The scenario that runs `c`: `base` in timing-only mode for one update, the nominal cluster (no
  * stragglers), no trace or update rows, the candidate's schedule and per-worker batch.
  */
-export function candidateScenario(base: Scenario, c: PipeCandidate, globalBatch: number): Scenario {
+export function candidateScenario(base: Scenario, c: FitCandidate, globalBatch: number): Scenario {
+  const schedule = c.kind === 'zero' ? zeroSchedule(c) : pipeSchedule(c);
+  const batchSize = c.kind === 'zero' ? c.microBatch : pipeBatchSize(c, globalBatch);
   return {
     ...base,
     mode: 'timing-only',
     cluster: { ...base.cluster, stragglers: [], allowOversubscribe: true },
-    workload: { ...base.workload, batchSize: pipeBatchSize(c, globalBatch) },
-    training: {
-      ...base.training,
-      schedule: {
-        kind: '1f1b',
-        options: {
-          stages: c.pp,
-          tensorParallel: c.tp,
-          sequenceParallel: c.sequenceParallel,
-          recompute: c.recompute,
-          microBatches: c.microBatches,
-        },
-      },
-      stop: { updates: 1 },
-    },
+    workload: { ...base.workload, batchSize },
+    training: { ...base.training, schedule, stop: { updates: 1 } },
     output: { ...base.output, trace: false, updates: false, plots: false },
+  };
+}
+
+/** Whether `c` is simulated: every 3-D candidate; ZeRO stages 1–3 without accumulation or recomputation. */
+export function simulable(c: FitCandidate): boolean {
+  return c.kind === '3d' || (c.stage > 0 && c.microBatches === 1 && c.recompute === 'none');
+}
+
+function pipeSchedule(c: PipeCandidate): Scenario['training']['schedule'] {
+  return {
+    kind: '1f1b',
+    options: {
+      stages: c.pp,
+      tensorParallel: c.tp,
+      sequenceParallel: c.sequenceParallel,
+      recompute: c.recompute,
+      microBatches: c.microBatches,
+    },
+  };
+}
+
+// Every option the schedule reads, as the loader would fill it (its defaults).
+function zeroSchedule(c: ZeroCandidate): Scenario['training']['schedule'] {
+  return {
+    kind: 'zero',
+    options: { stage: c.stage, offload: 'none', algorithm: 'ring', hostMemoryBandwidth: 100e9 },
   };
 }
 
@@ -51,7 +71,7 @@ export interface SimulatedStep {
 }
 
 /** Runs `c` (see the file header). @throws Error as {@link runScenario}. */
-export function simulateCandidate(base: Scenario, c: PipeCandidate, globalBatch: number): SimulatedStep {
+export function simulateCandidate(base: Scenario, c: FitCandidate, globalBatch: number): SimulatedStep {
   const r: RunResult = runScenario(candidateScenario(base, c, globalBatch), 0);
   return { stepS: r.simTimeS, peakBytes: r.peakMemoryBytes, tokensPerS: r.tokensPerS, mfu: r.mfu, samples: r.samples };
 }

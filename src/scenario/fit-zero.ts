@@ -1,8 +1,7 @@
 /**
- * ZeRO candidates of `dtsim fit` (Rajbhandari et al., SC 2020; spec §23), kept in this one file on
- * purpose: the `zero` schedule is being built elsewhere, and when it lands the integrator switches
- * {@link assessZero}'s time to a timing-only run of that schedule (as fit-run.ts does for `1f1b`) and
- * deletes the closed form below. Until then these rows are estimates and `dtsim fit` labels them so.
+ * ZeRO candidates of `dtsim fit` (Rajbhandari et al., SC 2020; spec §23): the memory formula and the
+ * closed-form estimate that rank them; the fastest ones at stages 1–3 are then run as the `zero`
+ * schedule (fit-run.ts), and the others keep this estimate, labelled so.
  *
  * Data parallelism over all N GPUs, each taking B / N samples per step in B / (N·b) micro-batches of b
  * (gradient accumulation).

@@ -1,8 +1,9 @@
 /**
  * `dtsim fit`'s search (docs/fit.md): every configuration of fit-space.ts on the base scenario's
  * cluster and profile, pruned by memory with the cheap formulas (fit-pipeline.ts, fit-zero.ts), the
- * fitting ones ranked by their estimated step time, and the best `simulate` 3-D ones timed by the
- * simulator itself (fit-run.ts). Rows say how they were timed: `simulated` or `estimated`.
+ * fitting ones ranked by their estimated step time, and the best `simulate` 3-D ones and the best
+ * `simulate` ZeRO ones (stages 1–3 in one pass: fit-run.ts `simulable`) timed by the simulator itself
+ * (fit-run.ts). Rows say how they were timed: `simulated` or `estimated`.
  */
 import { Rng } from '../core/rng.ts';
 import { buildCluster } from '../hardware/cluster.ts';
@@ -11,7 +12,7 @@ import { ComputeModel } from '../schedules/lib/compute-model.ts';
 import { profileParams } from '../workload/memory.ts';
 import { optimizerBytesPerParam } from '../workload/zero-memory.ts';
 import { assessPipe, type Assessment, type FitEnv } from './fit-pipeline.ts';
-import { simulateCandidate, type SimulatedStep } from './fit-run.ts';
+import { simulable, simulateCandidate, type SimulatedStep } from './fit-run.ts';
 import {
   candidateLabel,
   countBlocks,
@@ -153,10 +154,11 @@ export function fit(base: Scenario, o: FitOptions): FitResult {
   const fitting = assessed.filter((x) => x.a.shortfallBytes <= 0).sort((x, y) => x.a.estimateS - y.a.estimateS);
   const fits: FitRow[] = [];
   const over: FitRow[] = assessed.filter((x) => x.a.shortfallBytes > 0).map((x) => row(x.c, x.a));
-  let budget = o.simulate;
+  // The fastest estimates of each kind go to the simulator, `simulate` of each.
+  const budget = { '3d': o.simulate, zero: o.simulate };
   for (const { c, a } of fitting) {
-    if (c.kind === '3d' && budget > 0) {
-      budget--;
+    if (simulable(c) && budget[c.kind] > 0) {
+      budget[c.kind]--;
       const r = row(c, a, simulateCandidate(base, c, o.globalBatch));
       (r.shortfallBytes > 0 ? over : fits).push(r);
     } else fits.push(row(c, a));

@@ -75,8 +75,10 @@ describe('dtsim fit', () => {
     const csv = join(dir, 'fit.csv');
     const { code, out } = await fit('gpt2-small', { globalBatch: '64', simulate: '2', top: '3', csv, all: true });
     expect(code).toBe(0);
-    expect(out).toMatch(/2 fitting timed by the simulator/);
-    expect(out.match(/ simulated /g)?.length ?? 0).toBeLessThanOrEqual(2);
+    // Up to 2 of each kind (3-D, and ZeRO stages 1–3 without accumulation or recomputation).
+    const simulated = Number(/(\d+) fitting timed by the simulator/.exec(out)![1]);
+    expect(simulated).toBeGreaterThanOrEqual(2);
+    expect(simulated).toBeLessThanOrEqual(4);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toMatch(
       /^config,kind,tensor_parallel,.*,memory_bytes,capacity_bytes,shortfall_bytes,estimate_s,step_s,/,
@@ -84,7 +86,7 @@ describe('dtsim fit', () => {
     const tried = Number(/# (\d+) configurations/.exec(out)![1]);
     const skipped = Number(/(\d+) cannot be planned/.exec(out)![1]);
     expect(lines.length - 1).toBe(tried - skipped);
-    expect(lines.filter((l) => l.includes(',simulated,')).length).toBe(2);
+    expect(lines.filter((l) => l.includes(',simulated,')).length).toBe(simulated);
   });
 
   it('rejects cluster flags with a scenario file and bad numbers', async () => {

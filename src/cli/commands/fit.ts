@@ -74,7 +74,7 @@ export async function runFit(target: string, opts: FitCliOptions, io: FitIo = de
   const simulated = res.fits.filter((r) => r.timedBy === 'simulated').length;
   io.out(
     `# ${tried} configurations: ${res.fits.length} fit, ${res.over.length} do not, ${res.skipped.length} cannot be planned; ` +
-      `${simulated} fitting timed by the simulator (1f1b, one update), the rest estimated\n`,
+      `${simulated} fitting timed by the simulator (1f1b or zero, one update), the rest estimated\n`,
   );
   io.out(memoryNote(res));
   if (res.fits.length === 0) {
@@ -125,7 +125,7 @@ export function fitCommand(io: FitIo = defaultIo): Command {
     .option('--top <n>', 'rows of the table of fitting configurations (0: all)', '10')
     .option(
       '--simulate <n>',
-      'time this many of the fastest-estimated fitting 3-D configurations with the simulator',
+      'time this many of the fastest-estimated fitting 3-D configurations, and as many ZeRO ones, with the simulator',
       '8',
     )
     .option('--all', 'also list the configurations that do not fit, with by how much')
