@@ -93,7 +93,7 @@ export function memoryNote(res: FitResult): string {
   return (
     '# memory: 3-D rows as the pipeline schedules book it (weights, gradients and optimizer slots at the training\n' +
     '# precision, no fp32 master copy); ZeRO rows by F14 (an fp32 master copy and fp32 optimizer moments: 16 B/param\n' +
-    '# for mixed-precision Adam at stage 0). ZeRO rows are estimates until the zero schedule lands (docs/fit.md).\n'
+    '# for mixed-precision Adam at stage 0), as the zero schedule books it (docs/fit.md).\n'
   );
 }
 
