@@ -256,7 +256,8 @@ export function mixPlans(
     out.push({
       collective: like.collective,
       label: like.label,
-      bytes: f * (a?.bytes ?? 0) + (1 - f) * (b?.bytes ?? 0),
+      // Whole bytes: a message is never a fraction of a byte.
+      bytes: Math.round(f * (a?.bytes ?? 0) + (1 - f) * (b?.bytes ?? 0)),
     });
   }
   return out;
