@@ -225,7 +225,12 @@ export function checkRunSetup(s: ParsedScenario, sctx: SchemaContext, ctx: Ctx):
           bookModelState(ledger, timing.profile, w.batchSize, slots, gradientBytesPerValue(w));
         } catch (err) {
           if (!(err instanceof OutOfMemoryError || err instanceof RangeError)) throw err;
-          addIssue(ctx, w.batchSize, err.message.replace(/ on rank \d+/, ''), ['workload', 'batchSize']);
+          // What would fit is a search of its own: point at it.
+          const hint =
+            err instanceof OutOfMemoryError
+              ? '; `dtsim fit` on this file lists the layouts (ZeRO stage, pipeline and tensor degrees, micro-batch, recomputation) that fit'
+              : '';
+          addIssue(ctx, w.batchSize, err.message.replace(/ on rank \d+/, '') + hint, ['workload', 'batchSize']);
         }
       }
       // A pipeline plans its stages (reporting what only planning finds) and books them as it runs:

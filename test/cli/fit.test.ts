@@ -68,6 +68,8 @@ describe('dtsim fit', () => {
     const failed = await validateFiles([T4_SCENARIO], {}, { out: () => undefined, err: (t) => (err += t) });
     expect(failed).toBe(1);
     expect(err).toMatch(/out of GPU memory \(T4, capacity 16\.00 GiB\)/);
+    // ... and points at the search that says what would fit.
+    expect(err).toMatch(/`dtsim fit` on this file lists the layouts .* that fit/);
   });
 
   it('times the best candidates with the simulator and writes every configuration to CSV', async () => {
