@@ -47,7 +47,7 @@ export const lowPrecisionDecentralized = defineSchedule({
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const crew = new Crew(ctx);
-    const values = ctx.compute.gradBytes / ctx.compute.profile.bytesPerValue;
+    const values = ctx.compute.gradBytes / ctx.compute.wireBytesPerValue;
     yield* runDecentralized(ctx, crew, {
       selection: 'ring',
       interval: o.communicationInterval,

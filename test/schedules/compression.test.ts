@@ -235,3 +235,38 @@ describe('every compressor on every schedule that takes one, in both modes', () 
         }
       });
 });
+
+describe('communication precision in timing-only runs', () => {
+  // ResNet-50's profile timed in fp32 (4 bytes a value); at communicationPrecision bf16 every gradient
+  // and parameter message is half as large, so the bytes sent halve exactly (the same messages, each
+  // half the size). Pipeline activations are not gradient messages: the 1F1B case compares only its
+  // data-parallel all-reduces, by running one stage (no activations sent).
+  const cases: [string, string, Record<string, unknown>][] = [
+    ['sync-allreduce in DDP buckets', 'sync-allreduce', { bucketSize: 25e6 }],
+    ['zero stage 3 (per-layer gathers)', 'zero', { stage: 3 }],
+    ['1f1b, one stage × 4 replicas', '1f1b', { stages: 1, microBatches: 2 }],
+    ['local-sgd', 'local-sgd', { localSteps: 2 }],
+  ];
+  for (const [what, schedule, options] of cases)
+    it(`halves the bytes of ${what} at bf16`, () => {
+      const base = tinyScenario({
+        mode: 'timing-only',
+        workers: 4,
+        updates: 4,
+        schedule,
+        scheduleOptions: options as TinyOptions['scheduleOptions'],
+        timing: { kind: 'profile', name: 'resnet50' },
+      });
+      const fp32 = runScenario({ ...base, cluster: { ...base.cluster, allowOversubscribe: true } }, 0);
+      const bf16 = runScenario(
+        {
+          ...base,
+          cluster: { ...base.cluster, allowOversubscribe: true },
+          workload: { ...base.workload, communicationPrecision: 'bf16' },
+        },
+        0,
+      );
+      expect(fp32.bytesSent).toBeGreaterThan(0);
+      expect(bf16.bytesSent / fp32.bytesSent).toBeCloseTo(0.5, 9);
+    });
+});

@@ -183,7 +183,7 @@ function workerCost(o: ComputeModelOptions, d: Device): WorkerCost {
   for (let i = layers.length - 1; i >= 0; i--) {
     const t = fwd[i]! * BACKWARD_FACTOR;
     backwardS += t;
-    backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
+    backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * (o.wireBytesPerValue ?? bpv) });
   }
   return {
     forwardS: seconds(forwardS),
@@ -220,7 +220,7 @@ function kindWorkerCost(o: ComputeModelOptions, d: Device): WorkerCost {
   for (let i = layers.length - 1; i >= 0; i--) {
     const t = timings[i]!.backwardInputS + timings[i]!.backwardWeightS + (i === 0 ? optimizerS : 0);
     backwardS += t;
-    backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * bpv });
+    backwardLayers.push({ timeS: t, gradBytes: layers[i]!.params * (o.wireBytesPerValue ?? bpv) });
   }
   const forwardLayersS = timings.map((t) => t.forwardS);
   return { forwardS: seconds(forwardS), backwardS: seconds(backwardS), backwardLayers, forwardLayersS, optimizerS };

@@ -108,7 +108,8 @@ export class ZeroStep {
         ? [{ lastLayer: c0.backwardLayers.length - 1, bytes: compute.gradBytes }]
         : ddpBuckets(c0, Math.max(bucketBytes, 1e-300));
     this.ready = distinct.map((c) => bucketReadyTimes(c, this.buckets));
-    const bpv = compute.profile.bytesPerValue;
+    // Gathers carry parameters at the communication precision (gradBytes' bytes per value).
+    const bpv = compute.wireBytesPerValue;
     this.layerBytes = compute.profile.layers.map((l) => l.params * bpv);
     const n = crew.size;
     this.factors = new Float64Array(n);
@@ -240,7 +241,7 @@ export class ZeroStep {
     const n = crew.size;
     const partition = ctx.compute.gradBytes / n;
     const w = ctx.compute.profile.bytesPerValue;
-    const params = partition / w;
+    const params = partition / ctx.compute.wireBytesPerValue;
     const nvme = o.offload === 'nvme';
     const down = host.maxCopyS(partition);
     const K = zeroOptimizerBytes(ctx.optimizerSlots, w);

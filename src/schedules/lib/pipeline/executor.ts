@@ -92,9 +92,11 @@ export function* stageAllReduces(
   const p = layout.stages;
   const sim = ctx.sim;
   const running: Process<unknown>[] = [];
+  // The gradients travel at the communication precision; the footprints hold them at the profile's.
+  const wire = ctx.compute.wireBytesPerValue / ctx.compute.profile.bytesPerValue;
   for (const s of stages) {
     let bytes = 0;
-    for (let vs = s; vs < footprints.length; vs += p) bytes += footprints[vs]!.weightBytes;
+    for (let vs = s; vs < footprints.length; vs += p) bytes += footprints[vs]!.weightBytes * wire;
     for (let k = 0; k < layout.tensor; k++) {
       const crew = new Crew(ctx, layout.dataGroup(s, k));
       running.push(sim.process(crew.allReduce(bytes, { label: (x) => `dp all-reduce stage ${s} ${x.algorithm}` })));
