@@ -29,6 +29,7 @@ import { pipeLayout } from '../schedules/lib/pipeline/layout.ts';
 import { planPipeline, type PipePlan, type PipeSetupOptions } from '../schedules/lib/pipeline/setup.ts';
 import { stageFootprints } from '../schedules/lib/pipeline/stage-memory.ts';
 import { timeline } from '../schedules/lib/pipeline/timeline.ts';
+import { optimizerBytesPerParam } from '../workload/zero-memory.ts';
 import { fitLinks, linkForSpan, ringAllReduceS } from './fit-links.ts';
 import { blockPrefix, type PipeCandidate } from './fit-space.ts';
 
@@ -86,11 +87,13 @@ export function planCandidate(c: PipeCandidate, env: FitEnv): PipePlan {
 }
 
 /** Peak bytes per GPU of stage s (F5 with the plan's footprints; see the file header). */
-export function stagePeakBytes(plan: PlanMemory, slots: number): number[] {
+export function stagePeakBytes(plan: PlanMemory, slots: number, bytesPerValue: number): number[] {
   const p = plan.layout.stages;
   const M = plan.microBatches;
+  // Weights and gradients at the profile's bytes per value; optimizer state as StageMemory books it.
+  const perWeightByte = 2 + optimizerBytesPerParam(slots, bytesPerValue) / bytesPerValue;
   return plan.footprints.map((f, s) => {
-    const state = f.weightBytes * (2 + slots);
+    const state = f.weightBytes * perWeightByte;
     return state + f.transientBytes + Math.min(p - s, M) * f.activationBytes;
   });
 }
@@ -120,7 +123,7 @@ export type PlanMemory = Pick<PipePlan, 'layout' | 'microBatches' | 'footprints'
 
 /** Peak, capacity and shortfall of a planned candidate on the fullest GPU (see the file header). */
 export function planMemory(plan: PlanMemory, env: FitEnv): Omit<Assessment, 'estimateS'> {
-  const peaks = stagePeakBytes(plan, env.optimizerSlots);
+  const peaks = stagePeakBytes(plan, env.optimizerSlots, env.compute.profile.bytesPerValue);
   let memoryBytes = 0;
   let capacityBytes = Infinity;
   let shortfallBytes = -Infinity;

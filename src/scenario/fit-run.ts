@@ -1,13 +1,11 @@
 /**
  * Times a candidate of `dtsim fit` exactly as `dtsim run --timing-only` would: the base scenario with
- * the candidate as its schedule (a 3-D one as `1f1b`; a ZeRO one at stages 1–3 as `zero`, each GPU
- * taking its share of the global batch in one pass), one
+ * the candidate as its schedule (a 3-D one as `1f1b`; a ZeRO one as `zero` at stages 1–3 and as
+ * `sync-allreduce` at stage 0, each GPU taking its share of the global batch in one pass), one
  * update, run by {@link runScenario}. Memory is booked by the run's own ledger with oversubscription
  * allowed, so the run reports the peak instead of stopping, and the caller compares it with the
- * capacity. A ZeRO candidate with gradient accumulation or recomputation stays an estimate (the `zero`
- * schedule has neither), and so does stage 0: plain data parallelism books its optimizer state
- * without the fp32 master copy that F14 counts (scenario/run-memory.ts), so its simulated peak would
- * not compare with the other ZeRO rows ({@link simulable}).
+ * capacity. A ZeRO candidate with gradient accumulation or recomputation stays an estimate: neither
+ * schedule has them ({@link simulable}).
  */
 import type { RunResult } from '../results/recorder.ts';
 import { pipeBatchSize } from './fit-pipeline.ts';
@@ -32,9 +30,9 @@ export function candidateScenario(base: Scenario, c: FitCandidate, globalBatch: 
   };
 }
 
-/** Whether `c` is simulated: every 3-D candidate; ZeRO stages 1–3 without accumulation or recomputation. */
+/** Whether `c` is simulated: every 3-D candidate; ZeRO ones without accumulation or recomputation. */
 export function simulable(c: FitCandidate): boolean {
-  return c.kind === '3d' || (c.stage > 0 && c.microBatches === 1 && c.recompute === 'none');
+  return c.kind === '3d' || (c.microBatches === 1 && c.recompute === 'none');
 }
 
 function pipeSchedule(c: PipeCandidate): Scenario['training']['schedule'] {
@@ -52,6 +50,8 @@ function pipeSchedule(c: PipeCandidate): Scenario['training']['schedule'] {
 
 // Every option the schedule reads, as the loader would fill it (its defaults).
 function zeroSchedule(c: ZeroCandidate): Scenario['training']['schedule'] {
+  // Stage 0 is plain data parallelism, which books F14's stage 0 as well (scenario/run-memory.ts).
+  if (c.stage === 0) return { kind: 'sync-allreduce', options: { algorithm: 'ring' } };
   return {
     kind: 'zero',
     options: { stage: c.stage, offload: 'none', algorithm: 'ring', hostMemoryBandwidth: 100e9 },

@@ -2,8 +2,8 @@
  * `dtsim fit`'s search (docs/fit.md): every configuration of fit-space.ts on the base scenario's
  * cluster and profile, pruned by memory with the cheap formulas (fit-pipeline.ts, fit-zero.ts), the
  * fitting ones ranked by their estimated step time, and the best `simulate` 3-D ones and the best
- * `simulate` ZeRO ones (stages 1–3 in one pass: fit-run.ts `simulable`) timed by the simulator itself
- * (fit-run.ts). Rows say how they were timed: `simulated` or `estimated`.
+ * `simulate` ZeRO ones (each GPU's share in one pass: fit-run.ts `simulable`) timed by the simulator
+ * itself (fit-run.ts). Rows say how they were timed: `simulated` or `estimated`.
  */
 import { Rng } from '../core/rng.ts';
 import { buildCluster } from '../hardware/cluster.ts';

@@ -3,15 +3,17 @@
  * books what these return).
  *
  * - Model state: weights + gradients (one value each per parameter, at the profile's bytes per value)
- *   + optimizer state (`optimizerSlots` parameter-sized vectors: 0 plain SGD, 1 momentum, 2 Adam).
- *   The optimizer state is kept at the same bytes per value (no fp32 master copy: a simple lower bound
- *   for mixed precision).
+ *   + optimizer state: `optimizerSlots` fp32 vectors (0 plain SGD, 1 momentum, 2 Adam) and, when the
+ *   weights are below fp32 (mixed precision), an fp32 master copy: K = optimizerBytesPerParam
+ *   (zero-memory.ts), 12 bytes a parameter for bf16 Adam, so plain data parallelism books ZeRO's
+ *   stage 0 (F14).
  * - Activations: Σ over all layers of `activationBytesPerSample` × rows. Every layer's activations are
  *   counted as if all were kept for the backward pass at once: a simple upper bound (no recomputation,
  *   no freeing of in-place buffers). The profile's figure is the layer's input plus output, so
  *   adjacent layers' shared tensors count twice; that also errs on the high side.
  */
 import type { TimingProfile } from './types.ts';
+import { optimizerBytesPerParam } from './zero-memory.ts';
 
 /** Parameters of a profile. */
 export function profileParams(profile: TimingProfile): number {
@@ -38,7 +40,7 @@ export function modelStateBytes(o: {
 }): ModelStateBytes {
   const w = o.params * o.bytesPerValue;
   const g = o.params * (o.gradBytesPerValue ?? o.bytesPerValue);
-  const opt = w * o.optimizerSlots;
+  const opt = o.params * optimizerBytesPerParam(o.optimizerSlots, o.bytesPerValue);
   return { weights: w, grads: g, optimizer: opt, total: w + g + opt };
 }
 

@@ -54,23 +54,26 @@ const pipe = (o: Partial<PipeCandidate>): PipeCandidate => ({
 });
 
 describe('fit memory, by hand', () => {
-  it('one stage, one GPU, no recomputation: state (2 + slots)·w·Ψ plus one micro-batch of every layer', () => {
-    // p = t = 1: the GPU holds the whole model's weights and gradients (w bytes each per parameter) and
-    // Adam's two slots at w bytes (stage-memory.ts books no fp32 master copy), 4wΨ; 1F1B keeps min(p, M)
-    // = 1 micro-batch of activations, every layer's activationBytesPerSample × b rows (memory.ts).
+  it('one stage, one GPU, no recomputation: state (2w + K)·Ψ plus one micro-batch of every layer', () => {
+    // p = t = 1: the GPU holds the whole model's weights and gradients (w = 2 bytes each per parameter)
+    // and Adam's state, K = 2 fp32 moments + an fp32 master copy = 12 bytes (zero-memory.ts
+    // optimizerBytesPerParam): 16Ψ; 1F1B keeps min(p, M) = 1 micro-batch of activations, every layer's
+    // activationBytesPerSample × b rows (memory.ts).
     const env = fitEnv(base('gpt2-small', 1, 1), 4);
     const profile = env.compute.profile;
     const w = profile.bytesPerValue;
     const act = profile.layers.reduce((a, l) => a + l.activationBytesPerSample, 0);
     for (const b of [1, 4]) {
       const got = assessPipe(pipe({ microBatch: b, microBatches: 4 / b }), env).memoryBytes;
-      expect(got).toBeCloseTo(4 * w * profileParams(profile) + b * act, -3);
+      expect(w).toBe(2);
+      expect(got).toBeCloseTo(16 * profileParams(profile) + b * act, -3);
     }
   });
 
   it('two stages: stage 0 holds two micro-batches of its layers (F5: min(p − s, M)), stage 1 one', () => {
-    // Megatron's even split: embedding + 6 blocks | 6 blocks + head. Stage s holds 4w·P_s of state and
-    // min(2 − s, M = 8) micro-batches of its layers' activations: peak = max(4wP0 + 2bA0, 4wP1 + bA1).
+    // Megatron's even split: embedding + 6 blocks | 6 blocks + head. Stage s holds 16·P_s of state (bf16
+    // Adam, as above) and min(2 − s, M = 8) micro-batches of its layers' activations:
+    // peak = max(16P0 + 2bA0, 16P1 + bA1).
     const env = fitEnv(base('gpt2-small', 1, 2), 8);
     const profile = env.compute.profile;
     const names = profile.layers.map((l) => l.name);
@@ -85,7 +88,8 @@ describe('fit memory, by hand', () => {
     const A = (lo: number, hi: number): number => sum(lo, hi, (i) => profile.layers[i]!.activationBytesPerSample);
     const L = names.length;
     const b = 1;
-    const want = Math.max(4 * w * P(0, n0!) + 2 * b * A(0, n0!), 4 * w * P(n0!, L) + b * A(n0!, L));
+    expect(w).toBe(2);
+    const want = Math.max(16 * P(0, n0!) + 2 * b * A(0, n0!), 16 * P(n0!, L) + b * A(n0!, L));
     const got = planMemory(evenFootprints(pipe({ pp: 2, microBatch: b, microBatches: 8 }), env)!, env).memoryBytes;
     expect(got).toBeCloseTo(want, -3);
   });

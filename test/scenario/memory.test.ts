@@ -28,16 +28,18 @@ describe('memory in a run', () => {
         'training: { optimizer: { kind: adam }, stop: { updates: 3 } }\n',
     );
     const { memory, timing } = setUpRun(s);
-    const w = profileParams(timing.profile) * timing.profile.bytesPerValue;
+    const psi = profileParams(timing.profile);
+    const w = psi * timing.profile.bytesPerValue;
     const act = activationBytes(timing.profile, 32);
+    // bf16 Adam: two fp32 moments and an fp32 master copy, 12 bytes a parameter (the K of ZeRO's F14).
+    const opt = 12 * psi;
     for (const r of [0, 1]) {
-      // Adam keeps two state vectors.
-      expect(memory.byTag(r)).toMatchObject({ weights: w, grads: w, optimizer: 2 * w, activations: act });
-      expect(memory.used(r)).toBe(4 * w + act);
+      expect(memory.byTag(r)).toMatchObject({ weights: w, grads: w, optimizer: opt, activations: act });
+      expect(memory.used(r)).toBe(2 * w + opt + act);
     }
     const res = runScenario(s, 0);
-    expect(res.peakMemoryBytes).toBe(4 * w + act);
-    expect(res.workerRows.map((x) => x.peakMemoryBytes)).toEqual([4 * w + act, 4 * w + act]);
+    expect(res.peakMemoryBytes).toBe(2 * w + opt + act);
+    expect(res.workerRows.map((x) => x.peakMemoryBytes)).toEqual([2 * w + opt + act, 2 * w + opt + act]);
   });
 
   it('counts the optimizer slots of full mode from the trainer (momentum: one)', () => {

@@ -254,7 +254,7 @@ describe('communication precision in timing-only runs', () => {
         workers: 4,
         updates: 4,
         schedule,
-        scheduleOptions: options as TinyOptions['scheduleOptions'],
+        scheduleOptions: options as NonNullable<TinyOptions['scheduleOptions']>,
         timing: { kind: 'profile', name: 'resnet50' },
       });
       const fp32 = runScenario({ ...base, cluster: { ...base.cluster, allowOversubscribe: true } }, 0);

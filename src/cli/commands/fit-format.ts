@@ -83,20 +83,6 @@ export function nothingFits(res: FitResult): string {
   );
 }
 
-/**
- * The note under a table that mixes both kinds: their model-state memory is booked differently (see
- * docs/fit.md), which a reader comparing the columns must know.
- */
-export function memoryNote(res: FitResult): string {
-  const rows = [...res.fits, ...res.over];
-  if (!rows.some((r) => r.candidate.kind === 'zero') || !rows.some((r) => r.candidate.kind === '3d')) return '';
-  return (
-    '# memory: 3-D rows as the pipeline schedules book it (weights, gradients and optimizer slots at the training\n' +
-    '# precision, no fp32 master copy); ZeRO rows by F14 (an fp32 master copy and fp32 optimizer moments: 16 B/param\n' +
-    '# for mixed-precision Adam at stage 0), as the zero schedule books it (docs/fit.md).\n'
-  );
-}
-
 /** The CSV of every row, fitting and not (units in the headers). */
 export function fitCsv(res: FitResult): string {
   const head = [

@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import { PRESETS } from '../../collectives/presets.ts';
 import { PRECISIONS } from '../../hardware/device-spec.ts';
 import { fitBase, type FitTargetOptions } from './fit-base.ts';
-import { fastestLine, fitCsv, fitTable, memoryNote, nothingFits, overTable } from './fit-format.ts';
+import { fastestLine, fitCsv, fitTable, nothingFits, overTable } from './fit-format.ts';
 
 /** Where the command writes (tests pass collectors). */
 export interface FitIo {
@@ -76,7 +76,6 @@ export async function runFit(target: string, opts: FitCliOptions, io: FitIo = de
     `# ${tried} configurations: ${res.fits.length} fit, ${res.over.length} do not, ${res.skipped.length} cannot be planned; ` +
       `${simulated} fitting timed by the simulator (1f1b or zero, one update), the rest estimated\n`,
   );
-  io.out(memoryNote(res));
   if (res.fits.length === 0) {
     io.out(nothingFits(res));
     if (opts.all === true && res.over.length > 0) io.out(`\ndoes not fit:\n${overTable(res)}`);

@@ -70,7 +70,13 @@ export function pipeMemoryProblems(o: PipeSetupOptions, env: MemoryCheckEnv, ops
     peakActivations: new Int32Array(n),
   };
   try {
-    const mem = new StageMemory({ memory: ledger, optimizerSlots: env.optimizerSlots, stats }, layout, footprints, v);
+    const deps = {
+      memory: ledger,
+      optimizerSlots: env.optimizerSlots,
+      stats,
+      bytesPerValue: env.compute.profile.bytesPerValue,
+    };
+    const mem = new StageMemory(deps, layout, footprints, v);
     if ('program' in ops) {
       for (let s = 0; s < p; s++) {
         const list = ops.program(s, p, plan.microBatches, v);

@@ -137,7 +137,17 @@ export function setUpPipeline(ctx: ScheduleContext, o: PipeSetupOptions): PipeSe
     ...o,
     ncclProtocols: ctx.comm.protocol !== undefined,
   });
-  const memory = new StageMemory(ctx, plan.layout, plan.footprints, o.chunks ?? 1);
+  const memory = new StageMemory(
+    {
+      memory: ctx.memory,
+      optimizerSlots: ctx.optimizerSlots,
+      stats: ctx.stats,
+      bytesPerValue: ctx.compute.profile.bytesPerValue,
+    },
+    plan.layout,
+    plan.footprints,
+    o.chunks ?? 1,
+  );
   const crew = new Crew(ctx);
   return { ...plan, crew, memory, run: new PipeRun(ctx, crew, plan.layout, plan.times, memory) };
 }

@@ -4,7 +4,8 @@
  * micro-batches in flight.
  *
  * - **State**, booked once at the start on every GPU of a stage: the stage's weights, gradients and
- *   optimizer state (`optimizerSlots` parameter-sized vectors), summed over the rank's chunks; with
+ *   optimizer state (`optimizerSlots` fp32 vectors, plus an fp32 master copy under mixed precision:
+ *   workload/zero-memory.ts `optimizerBytesPerParam`), summed over the rank's chunks; with
  *   tensor parallelism each of the t GPUs holds 1/t.
  * - **Activations**: one set per micro-batch from its forward to the end of its backward (the W of a
  *   split backward, which still reads them), on every GPU of the stage, and what a recomputing
@@ -19,6 +20,7 @@
  */
 import type { Allocation, MemoryLedger } from '../../../hardware/memory-ledger.ts';
 import type { TimingProfile } from '../../../workload/types.ts';
+import { optimizerBytesPerParam } from '../../../workload/zero-memory.ts';
 import type { WorkerStats } from '../worker-stats.ts';
 import type { PipeLayout } from './layout.ts';
 import type { StageTimes } from './stage-times.ts';
@@ -124,6 +126,8 @@ export function stageFootprints(
 export interface StageMemoryDeps {
   readonly memory: MemoryLedger;
   readonly optimizerSlots: number;
+  /** Bytes per value of the stage's weights (the profile's). */
+  readonly bytesPerValue: number;
   readonly stats: Pick<WorkerStats, 'stage' | 'peakWeightVersions' | 'peakActivations'>;
 }
 
@@ -146,6 +150,9 @@ export class StageMemory {
     private readonly chunks: number,
   ) {
     const { memory, optimizerSlots, stats } = ctx;
+    // Optimizer bytes per byte of weights: fp32 state vectors, plus an fp32 master copy under mixed precision.
+    const bpv = ctx.bytesPerValue;
+    const optimizerPerWeightByte = optimizerBytesPerParam(optimizerSlots, bpv) / bpv;
     const p = layout.stages;
     this.inFlight = new Int32Array(layout.replicas * p);
     this.held = new Int32Array(layout.replicas * foot.length);
@@ -164,7 +171,7 @@ export class StageMemory {
           stats.peakWeightVersions[g] = 1;
           memory.alloc(g, w, 'weights');
           memory.alloc(g, w, 'grads');
-          memory.alloc(g, w * optimizerSlots, 'optimizer');
+          memory.alloc(g, w * optimizerPerWeightByte, 'optimizer');
           // What a backward's recomputation rebuilds, held once (one block at a time).
           if (transient > 0) memory.alloc(g, transient, 'buffers');
         }

@@ -28,8 +28,8 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-// Custom timing, one layer: each of 4 stages holds paramBytes / 4 = 5 GB of weights and as much of
-// gradients (SGD keeps no state), and a micro-batch of 16 × 4 / 4 = 16 samples holds
+// Custom timing in fp32, one layer: each of 4 stages holds paramBytes / 4 = 5 GB of weights and as much
+// of gradients (SGD in fp32 keeps no state and needs no master copy), and a micro-batch of 16 × 4 / 4 = 16 samples holds
 // 16 × 1.6e9 / 4 = 6.4 GB of activations per stage. 1F1B's stage 0 peaks at 10 + 4 × 6.4 = 35.6 GB,
 // GPipe's at 10 + 8 × 6.4 = 61.2 GB (M = 8 and batch 32: micro-batches of 16): a 40 GB A100 sits between.
 const scenario = (schedule: string): string => `name: pipe-mem
@@ -38,6 +38,7 @@ cluster: { nodes: [{ count: 1, gpusPerNode: 4, gpu: A100-40GB }] }
 workload:
   batchSize: 32
   timing: { kind: custom, stepTime: "12 ms", paramBytes: "20 GB", activationBytesPerSample: "1.6 GB" }
+  precision: fp32
 training:
   schedule: { kind: ${schedule}, microBatches: 8 }
   stop: { updates: 2 }
