@@ -8,15 +8,8 @@
  * - **the values**: the mean of the workers' compressed gradients (or pseudo-gradients) of the TRAINED
  *   proxy, with per-worker error feedback (compression/driver.ts `CompressionState`), or one worker's
  *   message as the receiver decodes it (asynchronous pushes);
- * - **Accordion** (Agarwal et al., MLSys 2021; spec §21), when the option asks for it: each proxy
- *   tensor switches between the compressor's two levels by the critical-regime rule, every
- *   `everyEpochs` epochs, and every tensor takes the low level when the learning rate decays. Each
- *   change is a metric row (`accordion_level_<tensor>`, the level option's value). Accordion's code
- *   compares one epoch's accumulated gradient with the one `switch_freq` epochs earlier; here the
- *   gradient is accumulated over the whole interval between decisions and consecutive intervals are
- *   compared (so short runs with fractional `everyEpochs` work too); the first interval is critical,
- *   as Accordion's epoch 0 is, so the first switch to the high level can come at 2·everyEpochs. The wire follows the fraction of proxy
- *   parameters at each level, since the timed profile's tensors need not be the proxy's.
+ * - **Accordion** (lib/accordion.ts), when the option asks for it: each tensor at one of the
+ *   compressor's two levels, decided at each synchronisation.
  *
  * The only other cost is the one the issue names: compression needs every worker's own gradient, so a
  * synchronous step gives up the merged pass (one gradient request per worker). Encoding time is not
@@ -29,6 +22,7 @@ import type { ScheduleContext } from '../context.ts';
 import { COMPRESSORS } from './compressors.ts';
 import { CompressionState, profileTensors, wirePlan, type WireTensor } from './compression/driver.ts';
 import type { Compressor } from './compression/types.ts';
+import { Accordion } from './accordion.ts';
 import type { Crew } from './crew.ts';
 import type { Vec } from './trainer.ts';
 
@@ -40,29 +34,6 @@ export interface CompressedCall {
   readonly label: string;
 }
 
-/** Accordion's state (see the file header). */
-interface AccordionState {
-  readonly low: Compressor;
-  readonly high: Compressor;
-  /** The level option's two values, for the metric rows. */
-  readonly lowValue: number;
-  readonly highValue: number;
-  readonly everyEpochs: number;
-  readonly threshold: number;
-  /** Per proxy tensor: its metric's name, `accordion_level_<tensor>` in snake case. */
-  readonly metricNames: readonly string[];
-  /** Per proxy tensor: 1 at the low level (critical regime). */
-  readonly atLow: Uint8Array;
-  /** Per proxy tensor: Σ of rank 0's uncompressed gradient over the current window. */
-  readonly window: Float64Array[];
-  /** Per proxy tensor: the window norms at the previous decision. */
-  previous: Float64Array | null;
-  /** Epoch of the next decision. */
-  nextAtEpochs: number;
-  /** Learning rate at the previous step, to notice a decay. */
-  lastLr: number;
-}
-
 /** A run's gradient compression (see the file header). */
 export class GradientCompression {
   /** e.g. `top-k ratio=0.01`, or `accordion powersgd rank 2/1`. */
@@ -72,7 +43,7 @@ export class GradientCompression {
   private readonly state: CompressionState;
   private readonly tensors: readonly WireTensor[];
   private readonly valueBytes: number;
-  private readonly accordion: AccordionState | null;
+  private readonly accordion: Accordion | null;
   private readonly fixed: Compressor;
   private calls: readonly CompressedCall[] | null = null;
   private steps = 0;
@@ -90,48 +61,23 @@ export class GradientCompression {
   ) {
     const entry = COMPRESSORS[spec.kind];
     if (entry === undefined) throw new Error(`unknown compressor "${spec.kind}"`);
-    const a = spec.accordion;
     this.valueBytes = valueBytes;
     this.tensors = profileTensors(ctx.compute.profile.layers);
-    const layout = ctx.trainer.layout;
-    if (a === undefined) {
-      this.fixed = entry.create(spec.options);
-      this.accordion = null;
-      this.label = `${spec.kind}${Object.entries(spec.options)
+    const { accordion } = spec;
+    const acc = accordion === undefined ? null : new Accordion(ctx, entry, { ...spec, accordion });
+    this.accordion = acc;
+    this.fixed = acc?.high ?? entry.create(spec.options);
+    this.label =
+      acc?.label ??
+      `${spec.kind}${Object.entries(spec.options)
         .filter(([k]) => k === entry.level)
         .map(([k, v]) => ` ${k}=${String(v)}`)
         .join('')}`;
-    } else {
-      if (!ctx.trainer.full)
-        throw new Error(
-          "accordion decides each tensor's level from gradient norms, which timing-only mode does not compute; use mode: full",
-        );
-      const low = entry.create({ ...spec.options, [a.level]: a.low });
-      const high = entry.create({ ...spec.options, [a.level]: a.high });
-      this.fixed = high;
-      this.accordion = {
-        low,
-        high,
-        lowValue: a.low,
-        highValue: a.high,
-        everyEpochs: a.everyEpochs,
-        threshold: a.threshold,
-        // Epoch 0 is critical (Accordion's rule): every tensor starts at the low level.
-        atLow: new Uint8Array(layout.length).fill(1),
-        metricNames: layout.map((t) => `accordion_level_${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`),
-        window: layout.map((t) => new Float64Array(t.size)),
-        previous: null,
-        nextAtEpochs: a.everyEpochs,
-        lastLr: Number.NaN,
-      };
-      this.label = `accordion ${spec.kind} ${a.level} ${String(a.low)}/${String(a.high)}`;
-    }
     const c = this.fixed;
     this.stateSlots = (c.errorFeedback ? 1 : 0) + c.extraStateSlots;
-    const acc = this.accordion;
     this.state = new CompressionState(
-      acc === null ? () => c : (i) => (acc.atLow[i] === 1 ? acc.low : acc.high),
-      layout,
+      acc === null ? () => c : (i) => acc.pick(i),
+      ctx.trainer.layout,
       ctx.rng.fork('compression'),
     );
   }
@@ -149,19 +95,11 @@ export class GradientCompression {
   wire(): readonly CompressedCall[] {
     if (this.calls !== null) return this.calls;
     const acc = this.accordion;
-    if (acc === null) return (this.calls = wirePlan(() => this.fixed, this.tensors, this.valueBytes));
-    // Accordion: the fraction of proxy parameters at the low level sets the mix of the two plans.
-    const layout = this.ctx.trainer.layout;
-    let lowParams = 0;
-    let all = 0;
-    for (let i = 0; i < layout.length; i++) {
-      all += layout[i]!.size;
-      if (acc.atLow[i] === 1) lowParams += layout[i]!.size;
-    }
-    const f = all > 0 ? lowParams / all : 1;
-    const lo = wirePlan(() => acc.low, this.tensors, this.valueBytes);
-    const hi = wirePlan(() => acc.high, this.tensors, this.valueBytes);
-    return (this.calls = mixPlans(lo, hi, f));
+    this.calls =
+      acc === null
+        ? wirePlan(() => this.fixed, this.tensors, this.valueBytes)
+        : acc.wire(this.tensors, this.valueBytes);
+    return this.calls;
   }
 
   /** Bytes one worker sends per synchronisation (every call summed): an asynchronous push. */
@@ -177,7 +115,7 @@ export class GradientCompression {
    */
   mean(grads: readonly Vec[], ids: readonly number[], crew: Crew): Vec {
     const step = this.steps++;
-    if (this.accordion !== null && grads.length > 0) this.accordionStep(grads[0]!, step, crew);
+    if (this.accordion !== null && grads.length > 0 && this.accordion.observe(grads[0]!, crew)) this.calls = null;
     return this.state.mean(grads, ids, step);
   }
 
@@ -187,80 +125,6 @@ export class GradientCompression {
     this.pushes.set(id, n + 1);
     return this.state.one(grad, id, n);
   }
-
-  // Accordion's rule (spec §21), on rank 0's uncompressed gradient.
-  private accordionStep(g: Vec, step: number, crew: Crew): void {
-    const acc = this.accordion!;
-    const { trainer, progress } = this.ctx;
-    const layout = trainer.layout;
-    for (let i = 0; i < layout.length; i++) {
-      const t = layout[i]!;
-      const w = acc.window[i]!;
-      for (let j = 0; j < t.size; j++) w[j]! += g[t.offset + j]!;
-    }
-    // The learning rate of the optimizer step this synchronisation feeds (global updates so far).
-    const lr = trainer.lr(progress.updates);
-    const decayed = lr < acc.lastLr;
-    acc.lastLr = lr;
-    const epochs = progress.samples / trainer.trainSize();
-    let changed = false;
-    if (epochs >= acc.nextAtEpochs) {
-      while (acc.nextAtEpochs <= epochs) acc.nextAtEpochs += acc.everyEpochs;
-      const norms = new Float64Array(layout.length);
-      for (let i = 0; i < layout.length; i++) {
-        let s = 0;
-        for (const x of acc.window[i]!) s += x * x;
-        norms[i] = Math.sqrt(s);
-        acc.window[i]!.fill(0);
-      }
-      const prev = acc.previous;
-      for (let i = 0; i < layout.length; i++) {
-        const old = prev === null ? Number.NaN : prev[i]!;
-        // Critical: the accumulated gradient's norm moved by at least η relative to the last window.
-        const critical = !(old > 0) || Math.abs(old - norms[i]!) / old >= acc.threshold;
-        const next = critical ? 1 : 0;
-        if (acc.atLow[i] !== next) changed = true;
-        acc.atLow[i] = next;
-      }
-      acc.previous = norms;
-    }
-    if (decayed) {
-      for (let i = 0; i < layout.length; i++) {
-        if (acc.atLow[i] !== 1) changed = true;
-        acc.atLow[i] = 1;
-      }
-    }
-    if (changed || step === 0) {
-      this.calls = null;
-      for (let i = 0; i < layout.length; i++)
-        crew.metric(acc.metricNames[i]!, acc.atLow[i] === 1 ? acc.lowValue : acc.highValue);
-    }
-  }
-}
-
-/**
- * Two plans of one compressor at two levels, mixed: fraction `f` of the bytes from `lo`. Both plans
- * have the same calls (same compressor, same collectives and rounds); a call missing from one counts 0.
- */
-export function mixPlans(
-  lo: readonly CompressedCall[],
-  hi: readonly CompressedCall[],
-  f: number,
-): readonly CompressedCall[] {
-  const n = Math.max(lo.length, hi.length);
-  const out: CompressedCall[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = lo[i];
-    const b = hi[i];
-    const like = (a ?? b)!;
-    out.push({
-      collective: like.collective,
-      label: like.label,
-      // Whole bytes: a message is never a fraction of a byte.
-      bytes: Math.round(f * (a?.bytes ?? 0) + (1 - f) * (b?.bytes ?? 0)),
-    });
-  }
-  return out;
 }
 
 /** When a compressed synchronisation's calls ran, seconds. */
