@@ -26,45 +26,24 @@ export const LIST_TOPICS = [
 /** One category. */
 export type ListTopic = (typeof LIST_TOPICS)[number];
 
-async function registries() {
-  const [
-    schedules,
-    catalog,
-    model,
-    datasets,
-    collectives,
-    stragglers,
-    workload,
-    networks,
-    topologies,
-    optimizers,
-    compressors,
-  ] = await Promise.all([
-    import('../../schedules/index.ts'),
-    import('../../hardware/gpu-catalog.ts'),
-    import('../../training/models/create-model.ts'),
-    import('../../training/datasets/registry.ts'),
-    import('../../collectives/registry.ts'),
-    import('../../hardware/slowdown-registry.ts'),
-    import('../../workload/index.ts'),
-    import('../../network/network-models.ts'),
-    import('../../network/topologies.ts'),
-    import('../../training/optimizers/registry.ts'),
-    import('../../schedules/lib/compressors.ts'),
-  ]);
-  return {
-    schedules,
-    catalog,
-    model,
-    datasets,
-    collectives,
-    stragglers,
-    workload,
-    networks,
-    topologies,
-    optimizers,
-    compressors,
-  };
+// Each registry's module, loaded only when a listing asks (none of them loads TensorFlow.js).
+const LOADERS = {
+  schedules: () => import('../../schedules/index.ts'),
+  catalog: () => import('../../hardware/gpu-catalog.ts'),
+  model: () => import('../../training/models/create-model.ts'),
+  datasets: () => import('../../training/datasets/registry.ts'),
+  collectives: () => import('../../collectives/registry.ts'),
+  stragglers: () => import('../../hardware/slowdown-registry.ts'),
+  workload: () => import('../../workload/index.ts'),
+  networks: () => import('../../network/network-models.ts'),
+  topologies: () => import('../../network/topologies.ts'),
+  optimizers: () => import('../../training/optimizers/registry.ts'),
+  compressors: () => import('../../schedules/lib/compressors.ts'),
+};
+
+async function registries(): Promise<{ [K in keyof typeof LOADERS]: Awaited<ReturnType<(typeof LOADERS)[K]>> }> {
+  const loaded = await Promise.all(Object.entries(LOADERS).map(async ([k, load]) => [k, await load()] as const));
+  return Object.fromEntries(loaded) as Awaited<ReturnType<typeof registries>>;
 }
 
 type Registries = Awaited<ReturnType<typeof registries>>;
