@@ -10,6 +10,13 @@
  * gradient comes back, each α + bytes/β over the link between the two stages' GPUs. Both ends are
  * charged because a blocking point-to-point transfer occupies sender and receiver alike.
  *
+ * Stages are cut only between blocks: a profile's layers named `<prefix>.<i>.<part>` (a transformer
+ * block `h.11.attn.qkv`, a ResNet bottleneck `layer3.2.conv2`) stay together, as Megatron and
+ * PipeDream cut them. A cut inside a block would send a tensor that is not the block's output (an
+ * attention score matrix, a residual branch without its skip) and leave the skip connection unsent.
+ * Layers outside any block (embeddings, heads, a plain stack) may be cut anywhere. When the blocks
+ * are fewer than the stages need, any cut is allowed.
+ *
  * `manualPartition` validates a user's layers-per-stage split.
  */
 import type { LinkSpec } from '../../hardware/link-spec.ts';
@@ -149,6 +156,10 @@ export function planPartition(o: PartitionOptions): Partition {
   });
   // Output bytes do not depend on the GPU; take them from stage 0's costs.
   const out = costs[0]!.map((c) => c.outputBytes);
+  const cut = cutPoints(
+    o.profile.layers.map((l) => l.name),
+    S,
+  );
   // best[s][j]: least bottleneck placing layers [0, j) on stages 0..s with stage s ending at j (its
   // outgoing boundary, if any, included). from[s][j]: where stage s starts in that optimum.
   const best = Array.from({ length: S }, () => new Float64Array(L + 1).fill(Infinity));
@@ -159,13 +170,16 @@ export function planPartition(o: PartitionOptions): Partition {
     (s > 0 ? boundaryS(out[i - 1]!, o.links?.[s - 1]) : 0) +
     (s < S - 1 ? boundaryS(out[j - 1]!, o.links?.[s]) : 0);
   for (let j = 1; j <= L - (S - 1); j++) {
+    if (!cut[j]) continue;
     best[0]![j] = stageTime(0, 0, j);
     from[0]![j] = 0;
   }
   for (let s = 1; s < S; s++) {
     // Stage s ends at j, leaving at least one layer for each later stage and one for each earlier one.
     for (let j = s + 1; j <= L - (S - 1 - s); j++) {
+      if (!cut[j]) continue;
       for (let i = s; i < j; i++) {
+        if (!cut[i]) continue;
         const v = Math.max(best[s - 1]![i]!, stageTime(s, i, j));
         if (v < best[s]![j]!) {
           best[s]![j] = v;
@@ -182,4 +196,23 @@ export function planPartition(o: PartitionOptions): Partition {
     j = i;
   }
   return evaluateWith(costs, o.links, split);
+}
+
+// `h.11` of `h.11.attn.qkv`, `layer3.2` of `layer3.2.conv2`; null outside a numbered block.
+const BLOCK = /^(.+?\.\d+)\./;
+
+/**
+ * `cut[j]`: whether a stage may end after layer j − 1 (j = L, the end, always): not between two layers
+ * of one block (see the file header), unless the block boundaries are fewer than the `stages` − 1 cuts.
+ */
+export function cutPoints(names: readonly string[], stages: number): boolean[] {
+  const L = names.length;
+  const block = names.map((n) => BLOCK.exec(n)?.[1] ?? null);
+  const cut = Array.from(
+    { length: L + 1 },
+    (_, j) => j === L || j === 0 || block[j - 1] === null || block[j - 1] !== block[j],
+  );
+  let inner = 0;
+  for (let j = 1; j < L; j++) if (cut[j]) inner++;
+  return inner >= stages - 1 ? cut : cut.fill(true);
 }

@@ -5,6 +5,7 @@ import type { DeviceSpec } from '../../../src/hardware/device-spec.ts';
 import { gpuSpec } from '../../../src/hardware/gpu-catalog.ts';
 import type { LinkSpec } from '../../../src/hardware/link-spec.ts';
 import {
+  cutPoints,
   evaluatePartition,
   manualPartition,
   planPartition,
@@ -174,5 +175,49 @@ describe('stage partitioning (PipeDream planner, spec §15)', () => {
     const p = planPartition(opts(equal(5), [1]));
     expect(p.layersPerStage).toEqual([5]);
     expect(p.stages[0]!.commS).toBe(0);
+  });
+});
+
+describe('stage cuts between blocks', () => {
+  /** `blocks` blocks of 3 equal layers (`h.<b>.a/b/c`) between an `embed` and a `head` layer. */
+  const blocky = (blocks: number): TimingProfile =>
+    profileOf([
+      { name: 'embed', params: 1, forwardFlopsPerSample: 1e9, activationBytesPerSample: 0 },
+      ...Array.from({ length: blocks }, (_, b) =>
+        ['a', 'b', 'c'].map((part) => ({
+          name: `h.${b}.${part}`,
+          params: 1,
+          forwardFlopsPerSample: 1e9,
+          activationBytesPerSample: 0,
+        })),
+      ).flat(),
+      { name: 'head', params: 1, forwardFlopsPerSample: 1e9, activationBytesPerSample: 0 },
+    ]);
+
+  it('allows a cut only where a block ends, or around layers outside blocks', () => {
+    const names = blocky(2).layers.map((l) => l.name);
+    // embed | h.0.a h.0.b h.0.c | h.1.a h.1.b h.1.c | head: cuts after embed, after h.0.c, after h.1.c.
+    expect(cutPoints(names, 2)).toEqual([true, true, false, false, true, false, false, true, true]);
+    // More stages than block boundaries can serve: any cut.
+    expect(cutPoints(names, 5).every((c) => c)).toBe(true);
+    expect(cutPoints(['l0', 'l1', 'l2'], 3)).toEqual([true, true, true, true]);
+  });
+
+  it('keeps every block on one stage, at the best balance the block cuts allow', () => {
+    // 14 equal layers: embed, 4 blocks of 3, head. Free cuts would give 7 | 7; at block boundaries the
+    // closest are 1 + 6 = 7 | 7 (after h.1.c): the same. On 3 stages free cuts give 5 | 5 | 4; block
+    // cuts give 4 | 6 | 4 or 7 | 3 | 4 ...: the best bottleneck is 6 layers (1+3 | 3+3 | 3+1 = 4 | 6 | 4).
+    const p2 = planPartition(opts(blocky(4), [1, 1]));
+    expect(p2.layersPerStage).toEqual([7, 7]);
+    const p3 = planPartition(opts(blocky(4), [1, 1, 1]));
+    expect(p3.bottleneckS).toBeCloseTo(0.018, 15);
+    const ends = p3.layersPerStage
+      .slice(0, -1)
+      .map((_, s) => p3.layersPerStage.slice(0, s + 1).reduce((a, b) => a + b));
+    const cut = cutPoints(
+      blocky(4).layers.map((l) => l.name),
+      3,
+    );
+    for (const e of ends) expect(cut[e]).toBe(true);
   });
 });
