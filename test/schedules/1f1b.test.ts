@@ -38,3 +38,37 @@ describe('1f1b', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 });
+
+describe('1f1b on replicas of different speeds', () => {
+  // 4 GPUs, 2 stages × 2 replicas; replica 1 on GPUs at half speed (Megatron's rank order, layout.ts:
+  // rank = s·d + r, so replica 1 is ranks 1 and 3). Each replica runs its own 1F1B
+  // with its own GPUs' op times, and the per-stage all-reduce after the flush waits for both, so the
+  // iteration is the slow replica's: the same time as a cluster that is slow everywhere (the
+  // all-reduces start at the same moment and carry the same bytes), and longer than a fast one.
+  const run = (speeds: [number, number]) => {
+    const t = tinyScenario({
+      schedule: '1f1b',
+      mode: 'timing-only',
+      workers: 4,
+      updates: 2,
+      timing,
+      scheduleOptions: { stages: 2, microBatches: 4 },
+    });
+    const g = t.cluster.nodes[0]!;
+    return runScenario(
+      {
+        ...t,
+        cluster: {
+          ...t.cluster,
+          nodes: [0, 1, 0, 1].map((r) => ({ ...g, count: 1, speed: speeds[r]! })),
+        },
+      },
+      0,
+    ).simTimeS;
+  };
+  it('times each replica on its own GPUs', () => {
+    const mixed = run([1, 0.5]);
+    expect(mixed).toBeCloseTo(run([0.5, 0.5]), 12);
+    expect(mixed).toBeGreaterThan(1.5 * run([1, 1]));
+  });
+});

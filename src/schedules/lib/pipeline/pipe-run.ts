@@ -31,17 +31,17 @@ export class PipeRun {
   private readonly arrived = new Map<number, Event<void>>();
   private readonly gradBack = new Map<number, Event<void>>();
 
-  /** @param times per virtual stage c·p + s. */
   private readonly spans: boolean;
 
   constructor(
     private readonly ctx: ScheduleContext,
     private readonly crew: Crew,
     private readonly layout: PipeLayout,
-    private readonly times: readonly StageTimes[],
+    /** Per replica, per virtual stage c·p + s. */
+    private readonly times: readonly (readonly StageTimes[])[],
     private readonly memory: StageMemory,
   ) {
-    this.V = times.length;
+    this.V = times[0]!.length;
     this.spans = ctx.recorder.wantsSpans;
   }
 
@@ -54,7 +54,8 @@ export class PipeRun {
     const p = this.layout.stages;
     const V = this.V;
     const vs = x.chunk * p + s;
-    const t = this.times[vs]!;
+    const times = this.times[r]!;
+    const t = times[vs]!;
     let wait: Event<void> | undefined;
     if (x.op === 'F') wait = vs > 0 ? this.take(this.arrived, r, vs, x.mb) : undefined;
     else if (x.op !== 'W') wait = vs < V - 1 ? this.take(this.gradBack, r, vs, x.mb) : undefined;
@@ -69,7 +70,7 @@ export class PipeRun {
     if (x.op === 'F') this.memory.hold(r, vs, x.mb);
     yield* crew.until(start + d);
     // Labels only when a trace wants them (a 1,024-GPU run books millions of ops).
-    const label = !this.spans ? '' : this.times.length === p ? `${x.op}${x.mb}` : `${x.op}${x.mb}.${x.chunk}`;
+    const label = !this.spans ? '' : V === p ? `${x.op}${x.mb}` : `${x.op}${x.mb}.${x.chunk}`;
     for (const g of group) crew.book(g, start, d, label);
     // A split backward's I still leaves the activations to its W.
     if (x.op === 'B' || x.op === 'W') this.memory.release(r, vs, x.mb);
@@ -81,7 +82,7 @@ export class PipeRun {
         r,
         vs,
         vs - 1,
-        this.times[vs - 1]!.boundaryBytes,
+        times[vs - 1]!.boundaryBytes,
         this.spans ? `grad ${x.mb}` : '',
         this.gradBack,
         x.mb,

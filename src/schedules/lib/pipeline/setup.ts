@@ -58,8 +58,10 @@ export interface PipePlan {
   readonly microBatchRows: number;
   /** Samples of one batch over all replicas. */
   readonly batchSamples: number;
-  /** Per virtual stage c·p + s. */
+  /** Per virtual stage c·p + s, on replica 0's GPUs (the planned split; memory and analytic timelines). */
   readonly times: readonly StageTimes[];
+  /** Per replica, per virtual stage: the op times the run uses (replica 0's split on each replica's GPUs). */
+  readonly replicaTimes: readonly (readonly StageTimes[])[];
   readonly footprints: readonly StageFootprint[];
 }
 
@@ -92,32 +94,49 @@ export function planPipeline(
     );
   const rows = perReplica / M;
   const v = o.chunks ?? 1;
-  // One device per virtual stage: the first GPU of its group in replica 0 (replicas are alike).
-  const stageDevices = Array.from({ length: v * p }, (_, vs) => devices[layout.group(0, vs % p)[0]!]!);
   const t = layout.tensor;
-  // Megatron's tensor parallelism on the first stage's intra-node link (tensor-parallel.ts): a
-  // cluster of mixed nodes times every stage's collectives on that one link.
-  const link = nodes[stageDevices[0]!.node]!.intraNode;
-  const parallel =
-    t > 1 || o.sequenceParallel || o.recompute !== 'none'
-      ? {
-          degree: t,
-          sequenceParallel: o.sequenceParallel,
-          recompute: o.recompute,
-          link: {
-            latencyS: link.latency as number,
-            bandwidthBytesPerS: link.bandwidth as number,
-            nccl: o.ncclProtocols ?? true,
-          },
-        }
-      : undefined;
-  const times = pipelineStageTimes(compute, stageDevices, rows, o.layersPerStage, parallel);
+  // One device per virtual stage: the first GPU of its group in replica r. Megatron's tensor
+  // parallelism on the replica's first stage's intra-node link (tensor-parallel.ts): a replica on mixed
+  // nodes times every stage's collectives on that one link.
+  const timesOf = (r: number, split?: readonly number[]): StageTimes[] => {
+    const stageDevices = Array.from({ length: v * p }, (_, vs) => devices[layout.group(r, vs % p)[0]!]!);
+    const link = nodes[stageDevices[0]!.node]!.intraNode;
+    const parallel =
+      t > 1 || o.sequenceParallel || o.recompute !== 'none'
+        ? {
+            degree: t,
+            sequenceParallel: o.sequenceParallel,
+            recompute: o.recompute,
+            link: {
+              latencyS: link.latency as number,
+              bandwidthBytesPerS: link.bandwidth as number,
+              nccl: o.ncclProtocols ?? true,
+            },
+          }
+        : undefined;
+    return pipelineStageTimes(compute, stageDevices, rows, split, parallel);
+  };
+  const times = timesOf(0, o.layersPerStage);
+  // Every replica runs replica 0's split (planned on replica 0's GPUs), each on its own GPUs and links:
+  // replicas on other GPU kinds or speeds get their own op times; alike ones share replica 0's.
+  const kindOf = (r: number): string =>
+    Array.from({ length: p }, (_, s) => {
+      const d = devices[layout.group(r, s)[0]!]!;
+      const n = nodes[d.node]!.intraNode;
+      return `${d.spec.name}|${d.speed}|${n.bandwidth as number}|${n.latency as number}`;
+    }).join(',');
+  const kind0 = kindOf(0);
+  const split = times[0]!.layers > 0 ? times.map((x) => x.layers) : o.layersPerStage;
+  const replicaTimes = Array.from({ length: layout.replicas }, (_, r) =>
+    r === 0 || kindOf(r) === kind0 ? times : timesOf(r, split),
+  );
   return {
     layout,
     microBatches: M,
     microBatchRows: rows,
     batchSamples: layout.replicas * perReplica,
     times,
+    replicaTimes,
     footprints: stageFootprints(compute.profile, times, rows, {
       degree: t,
       sequenceParallel: o.sequenceParallel,
@@ -149,5 +168,5 @@ export function setUpPipeline(ctx: ScheduleContext, o: PipeSetupOptions): PipeSe
     o.chunks ?? 1,
   );
   const crew = new Crew(ctx);
-  return { ...plan, crew, memory, run: new PipeRun(ctx, crew, plan.layout, plan.times, memory) };
+  return { ...plan, crew, memory, run: new PipeRun(ctx, crew, plan.layout, plan.replicaTimes, memory) };
 }
