@@ -23,7 +23,7 @@ import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { lrScaling, runAsyncWorkers, PS_OPTIONS } from './lib/async-workers.ts';
 import { Crew } from './lib/crew.ts';
-import { compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
+import { asyncCompressorProblems, compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { ParamServer, serverLayout, serverLayoutProblems } from './lib/param-server.ts';
 import { defineSchedule } from './types.ts';
 
@@ -53,12 +53,10 @@ export const asyncPs = defineSchedule({
     compressor: COMPRESSOR_OPTION,
   },
   check(o, shape) {
-    const problems = [...serverLayoutProblems(shape.workers, o.shards, o.servers)];
-    if (o.compressor?.accordion !== undefined)
-      problems.push(
-        'compressor accordion decides levels at synchronous steps, and async-ps pushes asynchronously; give a plain compressor',
-      );
-    return problems;
+    return [
+      ...serverLayoutProblems(shape.workers, o.shards, o.servers),
+      ...asyncCompressorProblems(o.compressor, 'async-ps'),
+    ];
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainers, servers } = serverLayout(ctx.workers, o.shards, o.servers);

@@ -22,6 +22,7 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { lrScaling, runAsyncWorkers, PS_OPTIONS } from './lib/async-workers.ts';
+import { asyncCompressorProblems, compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { Crew } from './lib/crew.ts';
 import { ParamServer, serverLayout, serverLayoutProblems, type TransformContext } from './lib/param-server.ts';
 import type { Vec } from './lib/trainer.ts';
@@ -70,9 +71,13 @@ export const dcAsgd = defineSchedule({
       description: 'adaptive: ε in λ = λ0 / √(MeanSquare + ε)',
     },
     ...PS_OPTIONS,
+    compressor: COMPRESSOR_OPTION,
   },
   check(o, shape) {
-    return serverLayoutProblems(shape.workers, o.shards, o.servers);
+    return [
+      ...serverLayoutProblems(shape.workers, o.shards, o.servers),
+      ...asyncCompressorProblems(o.compressor, 'dc-asgd'),
+    ];
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer } = ctx;
@@ -99,10 +104,19 @@ export const dcAsgd = defineSchedule({
       return out;
     };
     // Timing-only runs have no vectors: the compensation changes no time, so it is left out there.
-    const ps = new ParamServer(ctx, crew, servers, {
-      ...lrScaling(o.lrScaling),
-      ...(trainer.full ? { transform: compensate } : {}),
+    // With a compressor, the server compensates what the compressed push decodes to.
+    const compression = compressionFor(ctx, crew, o.compressor, { accordion: false });
+    const ps = new ParamServer(
+      ctx,
+      crew,
+      servers,
+      { ...lrScaling(o.lrScaling), ...(trainer.full ? { transform: compensate } : {}) },
+      compression === undefined ? {} : { pushBytes: compression.pushBytes() },
+    );
+    yield* runAsyncWorkers(ctx, crew, ps, trainers, {
+      stagger: o.stagger,
+      name: 'dc-asgd',
+      ...(compression === undefined ? {} : { compression }),
     });
-    yield* runAsyncWorkers(ctx, crew, ps, trainers, { stagger: o.stagger, name: 'dc-asgd' });
   },
 });

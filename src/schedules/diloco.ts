@@ -16,6 +16,7 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { averagingRound, workerReplicas } from './lib/averaging-round.ts';
+import { compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { Crew } from './lib/crew.ts';
 import { defineSchedule } from './types.ts';
 
@@ -47,13 +48,15 @@ export const diloco = defineSchedule({
       default: 'ring',
       description: 'all-reduce algorithm for the pseudo-gradient',
     },
+    compressor: COMPRESSOR_OPTION,
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
     const replicas = workerReplicas(ctx, crew);
     const outer = { opt: trainer.optimizer(o.outer) };
-    while (progress.running)
-      yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm, outer: () => outer });
+    const compression = compressionFor(ctx, crew, o.compressor);
+    const round = { algorithm: o.algorithm, outer: () => outer, ...(compression === undefined ? {} : { compression }) };
+    while (progress.running) yield* averagingRound(ctx, crew, replicas, o.localSteps, round);
   },
 });

@@ -18,6 +18,7 @@ import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { averagingRound, workerReplicas } from './lib/averaging-round.ts';
 import { Crew } from './lib/crew.ts';
+import { compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { SyncStep } from './lib/sync-step.ts';
 import { defineSchedule } from './types.ts';
 
@@ -50,14 +51,18 @@ export const postLocalSgd = defineSchedule({
       default: 'ring',
       description: 'all-reduce algorithm, for the gradients before the switch and the models after',
     },
+    compressor: COMPRESSOR_OPTION,
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
     const opt = trainer.optimizer();
-    const sync = new SyncStep(ctx, crew, opt, { kind: 'all-reduce', algorithm: o.algorithm });
+    const compression = compressionFor(ctx, crew, o.compressor);
+    const comp = compression === undefined ? {} : { compression };
+    const sync = new SyncStep(ctx, crew, opt, { kind: 'all-reduce', algorithm: o.algorithm, ...comp });
     for (let t = 0; t < o.switchAt && progress.running; t++) yield* sync.step();
     const replicas = workerReplicas(ctx, crew, opt);
-    while (progress.running) yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm });
+    while (progress.running)
+      yield* averagingRound(ctx, crew, replicas, o.localSteps, { algorithm: o.algorithm, ...comp });
   },
 });

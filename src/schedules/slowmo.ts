@@ -20,6 +20,7 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ScheduleContext } from './context.ts';
 import { averagingRound, workerReplicas, type OuterUpdate } from './lib/averaging-round.ts';
+import { compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { Crew } from './lib/crew.ts';
 import { defineSchedule } from './types.ts';
 
@@ -60,6 +61,7 @@ export const slowmo = defineSchedule({
       default: 'ring',
       description: 'all-reduce algorithm for the averages',
     },
+    compressor: COMPRESSOR_OPTION,
   },
   check(o) {
     const out: string[] = [];
@@ -74,6 +76,8 @@ export const slowmo = defineSchedule({
     const { trainer, progress } = ctx;
     const crew = new Crew(ctx);
     const replicas = workerReplicas(ctx, crew);
+    const compression = compressionFor(ctx, crew, o.compressor);
+    const comp = compression === undefined ? {} : { compression };
     const slow = trainer.optimizer({ kind: 'momentum', options: { momentum: o.momentum, weightDecay: 0 } });
     const rounds = o.slowmoFrequency / o.localsgdFrequency;
     // γ_t: the base learning rate of the last local step (fairscale reads group["lr"] at that point).
@@ -88,6 +92,7 @@ export const slowmo = defineSchedule({
         const last = k === rounds;
         yield* averagingRound(ctx, crew, replicas, o.localsgdFrequency, {
           algorithm: o.algorithm,
+          ...comp,
           ...(last ? { anchor, outer: slowStep } : {}),
         });
       }

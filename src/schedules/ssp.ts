@@ -29,7 +29,8 @@
 import type { ProcessGenerator } from '../core/process.ts';
 import type { ParamSnapshot } from '../training/engine/snapshot.ts';
 import type { ScheduleContext } from './context.ts';
-import { lrScaling, staggerStart, PS_OPTIONS } from './lib/async-workers.ts';
+import { compressedPush, lrScaling, staggerStart, PS_OPTIONS } from './lib/async-workers.ts';
+import { asyncCompressorProblems, compressionFor, COMPRESSOR_OPTION } from './lib/gradient-compression.ts';
 import { ClockGate } from './lib/clock-gate.ts';
 import { Crew } from './lib/crew.ts';
 import { ParamServer, serverLayout, serverLayoutProblems, type PsRead } from './lib/param-server.ts';
@@ -158,9 +159,13 @@ export const ssp = defineSchedule({
         '(every clock ≤ c−s−1, plus the reader’s own)',
     },
     ...PS_OPTIONS,
+    compressor: COMPRESSOR_OPTION,
   },
   check(o, shape) {
-    return serverLayoutProblems(shape.workers, o.shards, o.servers);
+    return [
+      ...serverLayoutProblems(shape.workers, o.shards, o.servers),
+      ...asyncCompressorProblems(o.compressor, 'ssp'),
+    ];
   },
   *start(ctx: ScheduleContext, o): ProcessGenerator<void> {
     const { sim, progress, trainer } = ctx;
@@ -171,12 +176,19 @@ export const ssp = defineSchedule({
     const clock = new Int32Array(ctx.workers);
     const lazy =
       o.visibility === 'lazy' ? new LazyCache(trainer, progress.current, servers.length, s !== undefined) : null;
-    const ps = new ParamServer(ctx, crew, servers, {
-      ...lrScaling(o.lrScaling),
-      ...(lazy === null
-        ? {}
-        : { applied: (at, before, after) => lazy.add(at.worker, clock[at.worker]!, at.shard, before, after) }),
-    });
+    const compression = compressionFor(ctx, crew, o.compressor, { accordion: false });
+    const ps = new ParamServer(
+      ctx,
+      crew,
+      servers,
+      {
+        ...lrScaling(o.lrScaling),
+        ...(lazy === null
+          ? {}
+          : { applied: (at, before, after) => lazy.add(at.worker, clock[at.worker]!, at.shard, before, after) }),
+      },
+      compression === undefined ? {} : { pushBytes: compression.pushBytes() },
+    );
     const bound = s ?? Infinity;
     function* worker(i: number, w: number): ProcessGenerator<void> {
       if (o.stagger) yield* staggerStart(ctx, crew, w);
@@ -199,7 +211,8 @@ export const ssp = defineSchedule({
         const upTo = Math.max(0, c - bound);
         for (let b = 0; b < o.batchesPerClock && progress.running; b++) {
           const read = lazy === null ? fresh : lazy.read(w, c, upTo, fresh.snapshot);
-          const grad = trainer.gradient(read.snapshot, w);
+          const raw = trainer.gradient(read.snapshot, w);
+          const grad = compression === undefined ? raw : compressedPush(raw, compression, w);
           yield* crew.compute(w, `fwd+bwd clock ${c}`);
           const last = b === o.batchesPerClock - 1;
           const next = gate === null ? 0 : last ? gate.minIfDone(i) : gate.minClock;

@@ -199,12 +199,18 @@ describe('accordion', () => {
   });
 });
 
-describe('every compressor on every schedule that takes one, in both modes', () => {
+describe('every compressor on every data-parallel schedule that takes one, in both modes', () => {
   const names = ['top-k', 'random-k', 'powersgd', 'qsgd', 'nuqsgd', 'sign', 'bytegrad'];
   const schedules = [
     ['sync-allreduce', {}],
     ['local-sgd', { localSteps: 2 }],
     ['async-ps', { shards: 2 }],
+    // Both phases compressed: two synchronous steps, then rounds of 2 local steps.
+    ['post-local-sgd', { switchAt: 2, localSteps: 2 }],
+    ['diloco', { localSteps: 2 }],
+    ['slowmo', { slowmoFrequency: 4, localsgdFrequency: 2 }],
+    ['dc-asgd', { shards: 2 }],
+    ['ssp', { shards: 2, staleness: 1 }],
   ] as const;
   for (const [schedule, extra] of schedules)
     for (const mode of ['full', 'timing-only'] as const)

@@ -99,7 +99,7 @@ export function* runAsyncWorkers(
  * Worker `w`'s gradient as its compressed push decodes at the server, compressed once, when first read
  * (the worker's error-feedback residual advances once per push).
  */
-function compressedPush(raw: GradientRef, comp: GradientCompression, w: number): GradientRef {
+export function compressedPush(raw: GradientRef, comp: GradientCompression, w: number): GradientRef {
   let value: { grad: Float32Array; loss: number } | undefined;
   return {
     value: () => {

@@ -198,3 +198,15 @@ export function compressionFor(
   c.bookMemory(crew);
   return c;
 }
+
+/**
+ * What `check` reports for an asynchronous schedule's compressor: Accordion decides its levels at
+ * synchronous steps, which such a schedule does not take.
+ */
+export function asyncCompressorProblems(spec: CompressorSpec | undefined, schedule: string): string[] {
+  return spec?.accordion === undefined
+    ? []
+    : [
+        `compressor accordion decides levels at synchronous steps, and ${schedule} pushes asynchronously; give a plain compressor`,
+      ];
+}
