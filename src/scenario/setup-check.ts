@@ -10,6 +10,7 @@
  * - the all-reduce algorithms the schedule's options name (its own `check` runs in schema-training.ts);
  * - in full mode: that the data can be split across the workers, and batches fit the shards.
  */
+import type { CompressorSpec } from '../core/options.ts';
 import type { z } from 'zod';
 import { checkCollective } from '../collectives/communicator.ts';
 import { COLLECTIVES } from '../collectives/registry.ts';
@@ -274,6 +275,17 @@ function checkSchedule(s: ParsedScenario, sctx: SchemaContext, workers: number, 
     const why = fabric.allReduce[alg];
     if (why !== undefined)
       addIssue(ctx, alg, `${why} (this cluster has ${workers} workers)`, ['training', 'schedule', key]);
+  }
+  // Accordion reads gradient norms, which only full mode computes (the run would refuse it at start).
+  for (const [key, spec] of Object.entries(def.options)) {
+    const c = options[key] as CompressorSpec | undefined;
+    if (spec.type === 'compressor' && c?.accordion !== undefined && s.mode === 'timing-only')
+      addIssue(
+        ctx,
+        'accordion',
+        "accordion decides each tensor's level from gradient norms, which timing-only mode does not compute; use mode: full",
+        ['training', 'schedule', key],
+      );
   }
 }
 

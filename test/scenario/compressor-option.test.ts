@@ -4,16 +4,16 @@ import { parseScenario } from '../../src/scenario/load.ts';
 import { scenarioProblems } from './helpers.ts';
 
 /** A scenario on sync-allreduce with `compressor` as written, or none. */
-const text = (compressor?: string, kind = 'sync-allreduce'): string => `name: s
-mode: timing-only
+const text = (compressor?: string, kind = 'sync-allreduce', mode = 'timing-only'): string => `name: s
+mode: ${mode}
 cluster: { nodes: [{ count: 1, gpusPerNode: 4, gpu: A100-80GB }] }
 training:
   schedule: { kind: ${kind}${compressor === undefined ? '' : `, compressor: ${compressor}`} }
   stop: { updates: 1 }
 `;
 
-const parsed = (compressor?: string): unknown =>
-  parseScenario(text(compressor), 's.yaml').runs[0]!.training.schedule.options['compressor'];
+const parsed = (compressor?: string, mode?: string): unknown =>
+  parseScenario(text(compressor, 'sync-allreduce', mode), 's.yaml').runs[0]!.training.schedule.options['compressor'];
 
 describe('a compressor option', () => {
   it('is absent (no compression) when not given', () => {
@@ -32,7 +32,7 @@ describe('a compressor option', () => {
   });
 
   it('takes Accordion over a compressor with levels', () => {
-    expect(parsed('{ kind: accordion, compressor: powersgd, low: 2, high: 1, everyEpochs: 0.5 }')).toEqual({
+    expect(parsed('{ kind: accordion, compressor: powersgd, low: 2, high: 1, everyEpochs: 0.5 }', 'full')).toEqual({
       kind: 'powersgd',
       options: expect.objectContaining({ rank: 1 }) as unknown,
       accordion: { level: 'rank', low: 2, high: 1, everyEpochs: 0.5, threshold: 0.5 },
@@ -58,6 +58,14 @@ describe('a compressor option', () => {
     ]);
     expect(scenarioProblems(text('{ kind: accordion, compressor: powersgd, low: 0.5, high: 1 }'))).toEqual([
       expect.stringMatching(/training\.schedule\.compressor\.low.*low is a value of powersgd's rank/),
+    ]);
+  });
+
+  it('refuses Accordion in timing-only mode at validation: its rule reads gradient norms', () => {
+    expect(scenarioProblems(text('{ kind: accordion, compressor: powersgd, low: 2, high: 1 }'))).toEqual([
+      expect.stringMatching(
+        /training\.schedule\.compressor.*accordion decides each tensor's level from gradient norms/,
+      ),
     ]);
   });
 
