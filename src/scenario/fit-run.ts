@@ -9,6 +9,7 @@
  */
 import type { RunResult } from '../results/recorder.ts';
 import { pipeBatchSize } from './fit-pipeline.ts';
+import { DEFAULT_HOST_MEMORY_BANDWIDTH } from '../schedules/lib/zero-host.ts';
 import type { FitCandidate, PipeCandidate, ZeroCandidate } from './fit-space.ts';
 import { runScenario } from './run-scenario.ts';
 import type { Scenario } from './types.ts';
@@ -51,10 +52,15 @@ function pipeSchedule(c: PipeCandidate): Scenario['training']['schedule'] {
 // Every option the schedule reads, as the loader would fill it (its defaults).
 function zeroSchedule(c: ZeroCandidate): Scenario['training']['schedule'] {
   // Stage 0 is plain data parallelism, which books F14's stage 0 as well (scenario/run-memory.ts).
-  if (c.stage === 0) return { kind: 'sync-allreduce', options: { algorithm: 'ring' } };
+  if (c.stage === 0 && c.offload === 'none') return { kind: 'sync-allreduce', options: { algorithm: 'ring' } };
   return {
     kind: 'zero',
-    options: { stage: c.stage, offload: 'none', algorithm: 'ring', hostMemoryBandwidth: 100e9 },
+    options: {
+      stage: c.stage,
+      offload: c.offload,
+      algorithm: 'ring',
+      hostMemoryBandwidth: DEFAULT_HOST_MEMORY_BANDWIDTH,
+    },
   };
 }
 

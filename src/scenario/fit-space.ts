@@ -11,8 +11,9 @@
  *   size b a power of two dividing a replica's B / d samples (M = B / (d·b) micro-batches);
  *   recomputation none, selective (only for profiles with attention blocks) or full. Sequence
  *   parallelism is on whenever t > 1 (Korthikanti et al. 2022 pair them; it only lowers memory).
- * - ZeRO (pure data parallelism over every GPU, stages 0–3): b a power of two dividing B / GPUs (the
- *   rest is gradient accumulation), the same recomputation choices.
+ * - ZeRO (pure data parallelism over every GPU, stages 0–3, and ZeRO-Offload to the CPU at stages 1–3):
+ *   b a power of two dividing B / GPUs (the rest is gradient accumulation), the same recomputation
+ *   choices.
  */
 
 /** Activation recomputation, as the pipeline schedules take it. */
@@ -35,10 +36,12 @@ export interface PipeCandidate {
   readonly sequenceParallel: boolean;
 }
 
-/** A ZeRO candidate: data parallelism over every GPU, stage 0 (plain) to 3. */
+/** A ZeRO candidate: data parallelism over every GPU, stage 0 (plain) to 3, optionally ZeRO-Offload. */
 export interface ZeroCandidate {
   readonly kind: 'zero';
   readonly stage: 0 | 1 | 2 | 3;
+  /** `cpu`: ZeRO-Offload, the gradient and optimizer partitions in host memory, Adam on the CPU (stages 1–3). */
+  readonly offload: 'none' | 'cpu';
   /** d = every GPU. */
   readonly dp: number;
   /** b: rows of one micro-batch. */
@@ -137,16 +140,20 @@ export function zeroCandidates(shape: FitShape): ZeroCandidate[] {
   const B = shape.globalBatch;
   const dp = shape.gpus;
   if (B % dp !== 0) return out;
-  for (const stage of [0, 1, 2, 3] as const)
+  const configs = [
+    ...([0, 1, 2, 3] as const).map((stage) => ({ stage, offload: 'none' as const })),
+    ...([1, 2, 3] as const).map((stage) => ({ stage, offload: 'cpu' as const })),
+  ];
+  for (const { stage, offload } of configs)
     for (const microBatch of powersOfTwoDividing(B / dp))
       for (const recompute of recomputeChoices(shape))
-        out.push({ kind: 'zero', stage, dp, microBatch, microBatches: B / (dp * microBatch), recompute });
+        out.push({ kind: 'zero', stage, offload, dp, microBatch, microBatches: B / (dp * microBatch), recompute });
   return out;
 }
 
-/** A short label: `tp8 pp4 dp2 mb1 sel+sp` or `zero3 dp64 mb2 full`. */
+/** A short label: `tp8 pp4 dp2 mb1 sel+sp`, `zero3 dp64 mb2 full` or `zero2+cpu dp8 mb1 norc`. */
 export function candidateLabel(c: FitCandidate): string {
   const rc = c.recompute === 'none' ? 'norc' : c.recompute === 'selective' ? 'sel' : 'full';
-  if (c.kind === 'zero') return `zero${c.stage} dp${c.dp} mb${c.microBatch} ${rc}`;
+  if (c.kind === 'zero') return `zero${c.stage}${c.offload === 'cpu' ? '+cpu' : ''} dp${c.dp} mb${c.microBatch} ${rc}`;
   return `tp${c.tp} pp${c.pp} dp${c.dp} mb${c.microBatch} ${rc}${c.sequenceParallel ? '+sp' : ''}`;
 }

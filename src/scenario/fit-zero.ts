@@ -17,7 +17,10 @@
  *   the same volume as plain all-reduce), stage 3 moves 3Ψ, 1.5× (F15); across nodes the ring gets
  *   the node's NICs (fit-links.ts `interWhole`). No optimizer step time.
  */
+import { DEFAULT_HOST_LINK } from '../hardware/cluster.ts';
+import { optimizerBytesPerParam as stepBytesPerParam } from '../hardware/compute-efficiency.ts';
 import { planPipeline, type PipePlan } from '../schedules/lib/pipeline/setup.ts';
+import { DEFAULT_HOST_MEMORY_BANDWIDTH } from '../schedules/lib/zero-host.ts';
 import { profileParams } from '../workload/memory.ts';
 import { optimizerBytesPerParam, zeroModelStateBytes } from '../workload/zero-memory.ts';
 import { fitLinks, linkForSpan, ringAllReduceS } from './fit-links.ts';
@@ -39,14 +42,16 @@ export function zeroMemory(c: ZeroCandidate, env: FitEnv): ZeroMemory {
   const w = profile.bytesPerValue;
   const plan = planOne(c, env);
   const foot = plan.footprints[0]!;
-  const state = zeroModelStateBytes({
+  const shares = zeroModelStateBytes({
     params: profileParams(profile),
     dp: c.dp,
     stage: c.stage,
     weightBytes: w,
     gradBytes: w,
     optimizerBytes: optimizerBytesPerParam(env.optimizerSlots, w),
-  }).total;
+  });
+  // ZeRO-Offload keeps only the (stage-3: partitioned) fp16 weights on the GPU.
+  const state = c.offload === 'cpu' ? shares.weights : shares.total;
   let gathered = 0;
   if (c.stage === 3) for (const l of profile.layers) gathered = Math.max(gathered, l.params * w);
   const transient = foot.transientBytes + gathered;
@@ -92,12 +97,31 @@ export function assessZero(c: ZeroCandidate, env: FitEnv): Assessment {
   }
   const compute = c.microBatches * perMicroBatch;
   const links = fitLinks(env.nodes);
-  const bytes = profileParams(env.compute.profile) * env.compute.profile.bytesPerValue;
+  const params = profileParams(env.compute.profile);
+  const bytes = params * env.compute.profile.bytesPerValue;
   const comm = ringAllReduceS(bytes, c.dp, linkForSpan(links, c.dp, true)) * (c.stage === 3 ? 1.5 : 1);
   return {
     memoryBytes: mem.total,
     capacityBytes,
     shortfallBytes: mem.total - capacityBytes,
-    estimateS: compute + comm,
+    estimateS: compute + comm + (c.offload === 'cpu' ? offloadS(params / c.dp, bytes / c.dp, env) : 0),
   };
+}
+
+/**
+ * ZeRO-Offload's host work per step, as the `zero` schedule times it (lib/zero-host.ts): the gradient
+ * partition down and the updated fp16 partition back over each GPU's host link, and the node's CPU
+ * Adam over its GPUs' partitions at the schedule's default host memory bandwidth, none of it
+ * overlapped.
+ */
+function offloadS(paramsPerGpu: number, bytesPerGpu: number, env: FitEnv): number {
+  let copy = 0;
+  let gpus = 0;
+  for (const n of env.nodes) {
+    const l = n.hostLink ?? DEFAULT_HOST_LINK;
+    copy = Math.max(copy, (l.latency as number) + bytesPerGpu / (l.bandwidth as number));
+    gpus = Math.max(gpus, n.gpus);
+  }
+  const cpu = (gpus * paramsPerGpu * stepBytesPerParam(env.optimizerSlots)) / DEFAULT_HOST_MEMORY_BANDWIDTH;
+  return 2 * copy + cpu;
 }

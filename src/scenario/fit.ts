@@ -187,7 +187,7 @@ function hintFor(least: FitRow, env: FitEnv): FitHint {
   const profile = env.compute.profile;
   const w = profile.bytesPerValue;
   const lightest = zeroMemory(
-    { kind: 'zero', stage: 3, dp: 1, microBatch: 1, microBatches: 1, recompute: 'full' },
+    { kind: 'zero', stage: 3, offload: 'none', dp: 1, microBatch: 1, microBatches: 1, recompute: 'full' },
     env,
   );
   const fixed = lightest.activations + lightest.transient;

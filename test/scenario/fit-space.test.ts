@@ -47,8 +47,11 @@ describe('fit space', () => {
 
   it('enumerates ZeRO stages over every GPU only when the GPUs divide the batch', () => {
     const z = zeroCandidates({ gpus: 4, gpusPerNode: 4, globalBatch: 16, blocks: 2, layers: 10 });
-    // B/N = 4: b ∈ {1, 2, 4}; 4 stages × 3 b × 3 recompute.
-    expect(z.length).toBe(36);
+    // B/N = 4: b ∈ {1, 2, 4}; (4 stages + 3 offloaded) × 3 b × 3 recompute.
+    expect(z.length).toBe(63);
+    expect(candidateLabel(z.find((x) => x.stage === 2 && x.offload === 'cpu' && x.microBatch === 1)!)).toMatch(
+      /^zero2\+cpu dp4 mb1 /,
+    );
     expect(candidateLabel(z.find((x) => x.stage === 3 && x.microBatch === 2 && x.recompute === 'full')!)).toBe(
       'zero3 dp4 mb2 full',
     );

@@ -104,12 +104,42 @@ describe('fit memory, by hand', () => {
     const act = profile.layers.reduce((a, l) => a + l.activationBytesPerSample, 0);
     const largest = Math.max(...profile.layers.map((l) => l.params)) * 2;
     for (const stage of [0, 1, 2, 3] as const) {
-      const c: ZeroCandidate = { kind: 'zero', stage, dp: N, microBatch: 1, microBatches: 1, recompute: 'none' };
+      const c: ZeroCandidate = {
+        kind: 'zero',
+        stage,
+        offload: 'none',
+        dp: N,
+        microBatch: 1,
+        microBatches: 1,
+        recompute: 'none',
+      };
       const m = zeroMemory(c, env);
       expect(m.state).toBeCloseTo(want[stage]!, -2);
       // No recomputation: one micro-batch of every layer kept; stage 3 also gathers the largest layer.
       expect(m.activations).toBeCloseTo(act, -2);
       expect(m.transient).toBe(stage === 3 ? largest : 0);
+    }
+  });
+
+  it('ZeRO-Offload keeps only the fp16 weights on the GPU: 2Ψ at stages 1–2, 2Ψ/N at stage 3', () => {
+    // The gradient and optimizer partitions (with the fp32 master) live in host memory (zero-memory-plan.ts).
+    const env = fitEnv(base('gpt2-medium', 1, 8), 8);
+    const psi = profileParams(env.compute.profile);
+    const N = 8;
+    for (const stage of [1, 2, 3] as const) {
+      const c: ZeroCandidate = {
+        kind: 'zero',
+        stage,
+        offload: 'cpu',
+        dp: N,
+        microBatch: 1,
+        microBatches: 1,
+        recompute: 'none',
+      };
+      expect(zeroMemory(c, env).state).toBeCloseTo(stage === 3 ? (2 * psi) / N : 2 * psi, -2);
+      // And it costs host time: the estimate exceeds the same stage without offload.
+      const plain = assessZero({ ...c, offload: 'none' }, env).estimateS;
+      expect(assessZero(c, env).estimateS).toBeGreaterThan(plain);
     }
   });
 });
@@ -186,7 +216,15 @@ describe('fit memory against the run', () => {
       const simulated = runScenario(s, 0).simTimeS;
       const N = nodes * 8;
       const env = fitEnv(s, b * N);
-      const c: ZeroCandidate = { kind: 'zero', stage: 0, dp: N, microBatch: b, microBatches: 1, recompute: 'none' };
+      const c: ZeroCandidate = {
+        kind: 'zero',
+        stage: 0,
+        offload: 'none',
+        dp: N,
+        microBatch: b,
+        microBatches: 1,
+        recompute: 'none',
+      };
       const est = assessZero(c, env).estimateS;
       expect(Math.abs(est / simulated - 1), `${profile} on ${nodes} nodes: ${est} vs ${simulated}`).toBeLessThan(0.15);
     }

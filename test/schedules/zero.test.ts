@@ -1,10 +1,11 @@
+import { DEFAULT_HOST_MEMORY_BANDWIDTH } from '../../src/schedules/lib/zero-host.ts';
 import { describe, expect, it } from 'vitest';
 import { bytesPerSecond, seconds } from '../../src/core/units.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
-import { tinyScenario, type TinyOptions } from './fixtures.ts';
+import { tinyScenario, type TinyOptions, withScheduleDefaults } from './fixtures.ts';
 
 // The fixture's switch: every rank on its own node, α = 6 µs per hop and B = 12.5 GB/s per direction
 // (fixtures.ts), plain α-β (protocol none). Ring reduce-scatter and all-gather of an n-byte vector over
@@ -253,5 +254,11 @@ describe('zero: math', () => {
         dp.evals.map((e) => [e.updates, e.accuracy, e.loss]),
       );
     }
+  });
+});
+
+describe('zero: the host memory bandwidth default', () => {
+  it('is the one dtsim fit times ZeRO-Offload with', () => {
+    expect(withScheduleDefaults('zero', {})['hostMemoryBandwidth']).toBe(DEFAULT_HOST_MEMORY_BANDWIDTH);
   });
 });

@@ -137,7 +137,8 @@ export function fitCommand(io: FitIo = defaultIo): Command {
         '  dtsim fit llama2-70b --preset commodity-25gbe --nodes 1 --gpus-per-node 1 --all\n' +
         '\nConfigurations: tensor parallel t (powers of two within a node) × pipeline p (dividing the blocks) ×\n' +
         'data parallel d = GPUs / (t·p), micro-batch (powers of two), recompute none/selective/full, sequence\n' +
-        'parallelism with t > 1, timed as the 1f1b schedule; and ZeRO stages 0–3 over all GPUs (estimated).\n' +
+        'parallelism with t > 1, timed as the 1f1b schedule; and ZeRO stages 0–3 over all GPUs, with ZeRO-Offload\n' +
+        'to the CPU at stages 1–3, timed as the zero schedule where it runs in one pass (else estimated).\n' +
         'Exit code: 0 when something fits, 2 when nothing does, 1 for bad input. See docs/fit.md.',
     )
     .action(async (target: string, opts: FitCliOptions) => {

@@ -11,6 +11,12 @@ import type { LinkSpec } from '../../hardware/link-spec.ts';
 import type { ScheduleContext } from '../context.ts';
 
 /** Per-member and per-node host paths of one crew. */
+/**
+ * The host memory bandwidth a CPU optimizer step streams at when the `zero` schedule's
+ * `hostMemoryBandwidth` option is not given: 100 GB/s, an estimate (zero.ts says why).
+ */
+export const DEFAULT_HOST_MEMORY_BANDWIDTH = 100e9;
+
 export class HostPaths {
   /** Per member: its host link. */
   private readonly links: readonly LinkSpec[];
