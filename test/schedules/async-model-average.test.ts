@@ -4,13 +4,7 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { setUpRun } from '../../src/scenario/run-setup.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import type { ParamSnapshot } from '../../src/training/engine/snapshot.ts';
-import { tinyScenario, withScheduleDefaults } from './fixtures.ts';
-
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
+import { tinyScenario, withScheduleDefaults, maxAbsDiff } from './fixtures.ts';
 
 /** α and B of a node-to-node path of `tinyScenario` (its doc: 1 µs + 5 µs, 12.5 GB/s). */
 const ALPHA = 6e-6;

@@ -3,13 +3,7 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { minmaxU8Bytes } from '../../src/schedules/lib/compression/minmax-u8.ts';
 import { COMPRESSORS } from '../../src/schedules/lib/compressors.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
-import { tinyScenario, type TinyOptions } from './fixtures.ts';
-
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
+import { tinyScenario, type TinyOptions, maxAbsDiff } from './fixtures.ts';
 
 const run = (o: TinyOptions) => runScenario(tinyScenario(o), 0);
 

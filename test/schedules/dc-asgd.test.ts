@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { UpdateRecord } from '../../src/results/recorder.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
-import { tinyScenario, type TinyOptions } from './fixtures.ts';
+import { tinyScenario, type TinyOptions, maxAbsDiff } from './fixtures.ts';
 
 const rowKey = (u: UpdateRecord): string =>
   `${u.timeS}|${u.worker}|${u.stage}|${u.versionRead}|${u.versionApplied}|${u.loss ?? ''}`;
-
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 const common = {
   workers: 4,

@@ -5,13 +5,7 @@ import { setUpRun } from '../../src/scenario/run-setup.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { shiftOnePeer } from '../../src/schedules/lib/peer-selection.ts';
 import type { ParamSnapshot } from '../../src/training/engine/snapshot.ts';
-import { tinyScenario } from './fixtures.ts';
-
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
+import { tinyScenario, maxAbsDiff } from './fixtures.ts';
 
 /** α and B of a node-to-node path of `tinyScenario` (its doc: 1 µs + 5 µs, 12.5 GB/s). */
 const ALPHA = 6e-6;

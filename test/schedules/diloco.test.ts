@@ -3,13 +3,8 @@ import { initBackend } from '../../src/training/tensor-backend.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import type { RunResult } from '../../src/results/recorder.ts';
 import type { OptimizerSpec } from '../../src/schedules/options.ts';
-import { tinyScenario, type TinyOptions } from './fixtures.ts';
+import { tinyScenario, type TinyOptions, maxAbsDiff } from './fixtures.ts';
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 const SGD_LR1: OptimizerSpec = { kind: 'sgd', lr: 1, options: { weightDecay: 0 } };
 const diloco = (localSteps: number, outer: OptimizerSpec | undefined, o: TinyOptions): RunResult =>
   runScenario(

@@ -3,13 +3,7 @@ import type { Scenario } from '../../src/scenario/types.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { setUpRun } from '../../src/scenario/run-setup.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
-import { tinyScenario, type TinyOptions } from './fixtures.ts';
-
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
+import { tinyScenario, type TinyOptions, maxAbsDiff } from './fixtures.ts';
 
 /** A fedavg tiny scenario, with its sharding replaced when given. */
 function fed(o: TinyOptions, sharding?: Scenario['workload']['sharding']): Scenario {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { initBackend } from '../../src/training/tensor-backend.ts';
-import { tinyScenario } from './fixtures.ts';
-
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
+import { tinyScenario, maxAbsDiff } from './fixtures.ts';
 
 describe('fedbuff', () => {
   it('with bufferSize 1, concurrency 1 and η_g = 1 is sequential local training (one client: plain SGD)', async () => {

@@ -89,3 +89,10 @@ export function tinyScenario(o: TinyOptions = {}): Scenario {
     output: { trace: o.trace ?? false, traceLimit: 1000, updates: true, plots: false },
   };
 }
+
+/** The largest element-wise difference of two parameter vectors of the same length. */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}

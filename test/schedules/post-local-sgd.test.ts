@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/training/tensor-backend.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import type { RunResult } from '../../src/results/recorder.ts';
-import { tinyScenario, type TinyOptions } from './fixtures.ts';
+import { tinyScenario, type TinyOptions, maxAbsDiff } from './fixtures.ts';
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 const rows = (r: RunResult): string[] =>
   [...r.updateRows].map((u) => `${u.timeS} ${u.worker} ${u.versionRead} ${u.versionApplied} ${u.loss}`);
 const post = (switchAt: number, localSteps: number, o: TinyOptions): RunResult =>

@@ -4,13 +4,8 @@ import { runScenario } from '../../src/scenario/run-scenario.ts';
 import type { RunResult } from '../../src/results/recorder.ts';
 import { getSchedule } from '../../src/schedules/index.ts';
 import type { OptionValues } from '../../src/schedules/options.ts';
-import { tinyScenario, withScheduleDefaults, type TinyOptions } from './fixtures.ts';
+import { tinyScenario, withScheduleDefaults, type TinyOptions, maxAbsDiff } from './fixtures.ts';
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 const rows = (r: RunResult): string[] =>
   [...r.updateRows].map((u) => `${u.timeS} ${u.worker} ${u.versionRead} ${u.versionApplied} ${u.loss}`);
 const slowmo = (o: TinyOptions, options: OptionValues): RunResult =>
