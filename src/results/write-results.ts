@@ -16,7 +16,7 @@
  *   `cleanupStaleTemps` deletes only folders that are provably dtsim's.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, open, rm, unlink, writeFile as fsWriteFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { dtsimManifestFiles, OutputDirError, replaceProblems, WRITING_MARKER } from './output-target.ts';
@@ -81,7 +81,9 @@ async function freshTemp(target: string): Promise<string> {
     counter += 1;
     const tmp = `${target}.tmp-${String(process.pid)}-${String(counter)}`;
     try {
-      await mkdir(tmp);
+      // Synchronous, so that no signal handler runs between the folder's creation and its registration
+      // (an asynchronous mkdir let Ctrl-C land in between and leave the folder behind).
+      mkdirSync(tmp);
       pending.add(tmp);
       await fsWriteFile(join(tmp, WRITING_MARKER), '');
       return tmp;
