@@ -4,23 +4,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AUTO_PLOTS_MAX_RECORDS, AUTO_PLOTS_MAX_RUNS, wantsPlots } from '../../src/results/plots/auto-plots.ts';
 import { writeResultsAtomic } from '../../src/results/write-results.ts';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { scenarioProblems } from '../scenario/helpers.ts';
 
 const small = { evals: 10, updateRows: 100, spans: 1000 };
 const HEAD = 'name: c\ncluster: { nodes: [{ gpu: A100-80GB }] }\n';
 const root = mkdtempSync(join(tmpdir(), 'dtsim-auto-plots-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'bad.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return (err as ScenarioError).issues.map(formatIssue);
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+/** The problems the loader reports for `text`, read as `bad.yaml`. */
+const problems = (text: string): string[] => scenarioProblems(text, {}, 'bad.yaml');
 
 describe('wantsPlots (output.plots)', () => {
   it('auto: plots up to the record and run bounds, none above', () => {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, formatIssue } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { scenarioProblems } from './helpers.ts';
 
 const HEAD = 'name: c\ncluster: { nodes: [{ gpu: A100-80GB }] }\n';
 
-function problems(text: string): string[] {
-  try {
-    parseScenario(text, 'bad.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return (err as ScenarioError).issues.map(formatIssue);
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+/** The problems the loader reports for `text`, read as `bad.yaml`. */
+const problems = (text: string): string[] => scenarioProblems(text, {}, 'bad.yaml');
 
 describe('workload.computeModel (overrides of the kind compute model)', () => {
   it('reads fractions and a launch overhead with a unit into SI numbers', () => {
